@@ -1,0 +1,313 @@
+"""Entities and value objects, named as the user guide names them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+
+
+class AccountKind(StrEnum):
+    """ЕПД (a single bill with the housing agents) or Электроэнергия (electricity only)."""
+
+    EPD = "epd"
+    ELECTRICITY = "electricity"
+
+
+class MeterService(StrEnum):
+    ELECTRICITY = "electricity"
+    HOT_WATER = "hot_water"
+    COLD_WATER = "cold_water"
+    HEATING = "heating"
+    GAS = "gas"
+
+
+class Zone(StrEnum):
+    """A tariff zone of a meter: one for a single-rate meter, day and night for two-rate."""
+
+    SINGLE = "single"
+    DAY = "day"
+    NIGHT = "night"
+
+
+class ReadingSource(StrEnum):
+    BILLING = "billing"
+    RESIDENT = "resident"
+
+
+class Relation(StrEnum):
+    """How a resident stands to an account they link."""
+
+    OWNER = "owner"
+    CO_OWNER = "co_owner"
+    TENANT = "tenant"
+    FAMILY = "family"
+    REPRESENTATIVE = "representative"
+
+
+class Gender(StrEnum):
+    MALE = "male"
+    FEMALE = "female"
+
+
+class MailingCompany(StrEnum):
+    """The companies whose advertising mailings a resident may subscribe an address to."""
+
+    TOMSKRTS = "tomskrts"
+    TOMSKENERGOSBYT = "tomskenergosbyt"
+
+
+class PaymentStatus(StrEnum):
+    PENDING = "pending"
+    SUCCEEDED = "succeeded"
+    CANCELED = "canceled"
+
+
+class AppealKind(StrEnum):
+    APPEAL = "appeal"
+    QUESTION = "question"
+
+
+class AppealStatus(StrEnum):
+    OPEN = "open"
+    ANSWERED = "answered"
+    CLOSED = "closed"
+
+
+@dataclass(slots=True, kw_only=True)
+class Supplier:
+    """A resource supplier or housing agent, with the bank details printed on its bills."""
+
+    id: int | None = None
+    code: str
+    name: str
+    inn: str
+    bank_name: str
+    bic: str
+    settlement_account: str
+    correspondent_account: str
+
+
+@dataclass(slots=True, kw_only=True)
+class Account:
+    """A personal account (лицевой счёт)."""
+
+    id: int | None = None
+    number: str
+    kind: AccountKind
+    address: str
+    owner_name: str
+    total_area: Decimal
+    living_area: Decimal
+    registered_persons: int
+    link_code: str
+
+
+@dataclass(slots=True, kw_only=True)
+class Contract:
+    """A supplier's service on an account, with its own account number at the supplier."""
+
+    id: int | None = None
+    account_id: int
+    supplier_id: int
+    service: str
+    supplier_account_number: str
+    tariff_name: str
+    tariff_value: Decimal
+    tariff_unit: str
+
+
+@dataclass(slots=True, kw_only=True)
+class Tariff:
+    id: int | None = None
+    contract_id: int
+    starts_on: date
+    value: Decimal
+    period: str
+
+
+@dataclass(slots=True, kw_only=True)
+class Meter:
+    """A meter (прибор учёта). Digits 6.3 mean six before the point and three after."""
+
+    id: int | None = None
+    account_id: int
+    contract_id: int | None
+    number: str
+    service: MeterService
+    unit: str
+    digits_before: int
+    digits_after: int
+    zone_count: int
+    verified_until: date
+
+    @property
+    def zones(self) -> tuple[Zone, ...]:
+        return (Zone.DAY, Zone.NIGHT) if self.zone_count == 2 else (Zone.SINGLE,)
+
+    def verification_expired(self, today: date) -> bool:
+        return self.verified_until < today
+
+
+@dataclass(slots=True, kw_only=True)
+class Reading:
+    id: int | None = None
+    meter_id: int
+    zone: Zone
+    value: Decimal
+    taken_at: datetime
+    billing_month: date
+    source: ReadingSource
+
+
+@dataclass(slots=True, kw_only=True)
+class BillServiceLine:
+    """One service of one supplier in a monthly bill (the guide's Fig. 26)."""
+
+    service: str
+    unit: str
+    quantity: Decimal
+    tariff: Decimal
+    price_per_unit: Decimal
+    debt_start: Decimal
+    paid: Decimal
+    charged: Decimal
+    social_support: Decimal
+    corrections: Decimal
+    debt_end: Decimal
+
+
+@dataclass(slots=True, kw_only=True)
+class BillSupplierLine:
+    """One supplier's block of a monthly bill (the guide's Fig. 25)."""
+
+    supplier_id: int
+    debt_start: Decimal
+    paid: Decimal
+    charged: Decimal
+    social_support: Decimal
+    corrections: Decimal
+    to_pay: Decimal
+    penalties: Decimal
+    services: list[BillServiceLine] = field(default_factory=list)
+
+
+@dataclass(slots=True, kw_only=True)
+class Bill:
+    """A payment document (платёжный документ) of an account for a month."""
+
+    id: int | None = None
+    account_id: int
+    period: date
+    suppliers: list[BillSupplierLine] = field(default_factory=list)
+
+    @property
+    def totals(self) -> list[Decimal]:
+        """The "ИТОГО/ВСЕГО К ОПЛАТЕ" amounts printed on the bill: one per supplier block, and
+        the grand total where the bill has several blocks."""
+        per_supplier = [line.to_pay for line in self.suppliers]
+        if len(per_supplier) > 1:
+            per_supplier.append(sum(per_supplier, Decimal("0.00")))
+        return per_supplier
+
+    @property
+    def total(self) -> Decimal:
+        return sum((line.to_pay for line in self.suppliers), Decimal("0.00"))
+
+
+@dataclass(slots=True, kw_only=True)
+class PaymentItem:
+    contract_id: int
+    amount: Decimal
+
+
+@dataclass(slots=True, kw_only=True)
+class Payment:
+    id: int | None = None
+    account_id: int
+    profile_id: int | None = None
+    status: PaymentStatus
+    amount: Decimal
+    receipt_contact: str | None = None
+    provider_payment_id: str | None = None
+    external_id: str | None = None
+    created_at: datetime
+    paid_at: datetime | None = None
+    items: list[PaymentItem] = field(default_factory=list)
+
+
+@dataclass(slots=True, kw_only=True)
+class Profile:
+    id: int | None = None
+    email: str
+    email_confirmed: bool = False
+    password_hash: str
+    phone: str | None = None
+    surname: str
+    name: str
+    patronymic: str | None = None
+    birth_date: date | None = None
+    gender: Gender | None = None
+    consent_version: str | None = None
+    consent_at: datetime | None = None
+    created_at: datetime
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(part for part in (self.surname, self.name, self.patronymic) if part)
+
+
+@dataclass(slots=True, kw_only=True)
+class MarketingEmail:
+    id: int | None = None
+    profile_id: int
+    email: str
+    company: MailingCompany
+
+
+@dataclass(slots=True, kw_only=True)
+class AccountLink:
+    id: int | None = None
+    profile_id: int
+    account_id: int
+    relation: Relation
+    linked_at: datetime
+
+
+@dataclass(slots=True, kw_only=True)
+class TelegramUser:
+    """A Telegram user as the bot knows them: bound to at most one profile at a time, with
+    the language they chose (``None``: follow Telegram's language)."""
+
+    telegram_id: int
+    profile_id: int | None = None
+    locale: str | None = None
+    last_account_id: int | None = None
+
+
+@dataclass(slots=True, kw_only=True)
+class Appeal:
+    id: int | None = None
+    kind: AppealKind
+    profile_id: int | None
+    account_id: int
+    supplier_id: int
+    text: str
+    attachments: list[str] = field(default_factory=list)
+    created_at: datetime
+    status: AppealStatus = AppealStatus.OPEN
+    answer: str | None = None
+    answered_by: str | None = None
+    answered_at: datetime | None = None
+    staff_chat_id: int | None = None
+    staff_message_id: int | None = None
+
+
+@dataclass(slots=True, kw_only=True)
+class FaqEntry:
+    id: int | None = None
+    locale: str
+    position: int
+    question: str
+    answer: str

@@ -1,0 +1,42 @@
+"""Who is writing to the bot: a Telegram user, possibly bound to a profile."""
+
+from __future__ import annotations
+
+from domain.model import Profile, TelegramUser
+from domain.ports import UnitOfWork
+
+SUPPORTED_LOCALES = ("ru", "en")
+
+
+class UnsupportedLocale(ValueError):
+    def __init__(self, locale: str) -> None:
+        super().__init__(locale)
+        self.locale = locale
+
+
+async def resident(uow: UnitOfWork, telegram_id: int) -> TelegramUser:
+    """The Telegram user as the bot knows them; a stranger is a user with no profile."""
+    return await uow.telegram_users.get(telegram_id) or TelegramUser(telegram_id=telegram_id)
+
+
+async def bound_profile(uow: UnitOfWork, user: TelegramUser) -> Profile | None:
+    if user.profile_id is None:
+        return None
+    return await uow.profiles.get(user.profile_id)
+
+
+def locale_for(user: TelegramUser, telegram_language: str | None, default: str) -> str:
+    """The language to speak: the one the resident chose, else Telegram's, else the default."""
+    if user.locale in SUPPORTED_LOCALES:
+        return user.locale
+    language = (telegram_language or "").split("-")[0].lower()
+    return language if language in SUPPORTED_LOCALES else default
+
+
+async def choose_language(uow: UnitOfWork, user: TelegramUser, locale: str) -> TelegramUser:
+    if locale not in SUPPORTED_LOCALES:
+        raise UnsupportedLocale(locale)
+    user.locale = locale
+    await uow.telegram_users.save(user)
+    await uow.commit()
+    return user

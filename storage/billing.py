@@ -1,0 +1,502 @@
+"""The billing system's data in and out: the JSON import (``docs/billing-format.md``) and the
+export of the readings residents submitted.
+
+An import is all or nothing: the file is validated whole, references are resolved against the
+file and the database, and everything is written in one transaction. Records are matched by
+their natural keys, so importing the same file again changes nothing and a newer file updates.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from sqlalchemy import and_, delete, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from domain.model import AccountKind, MeterService, ReadingSource, Zone
+from domain.ports import SubmittedReading
+from domain.readings import fits_digits
+from storage import tables as t
+
+FORMAT = "tes-billing/1"
+
+
+class ImportRefused(Exception):
+    """The file cannot be imported; nothing of it was written."""
+
+    def __init__(self, problems: Sequence[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = list(problems)
+
+
+Kopecks = Annotated[Decimal, Field(decimal_places=2, max_digits=14)]
+Area = Annotated[Decimal, Field(ge=0, decimal_places=2, max_digits=10)]
+Exact = Annotated[Decimal, Field(decimal_places=6, max_digits=18)]
+Month = Annotated[str, Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
+
+
+class Record(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class SupplierIn(Record):
+    code: str = Field(min_length=1, max_length=32)
+    name: str = Field(min_length=1)
+    inn: str = Field(pattern=r"^\d{10}(\d{2})?$")
+    bank_name: str
+    bic: str = Field(pattern=r"^\d{9}$")
+    settlement_account: str = Field(pattern=r"^\d{20}$")
+    correspondent_account: str = Field(pattern=r"^\d{20}$")
+
+
+class AccountIn(Record):
+    number: str = Field(pattern=r"^\d{6,20}$")
+    kind: AccountKind
+    address: str = Field(min_length=1)
+    owner_name: str = Field(min_length=1)
+    total_area: Area
+    living_area: Area
+    registered_persons: int = Field(ge=0)
+    link_code: str = Field(min_length=4, max_length=32)
+
+
+class TariffIn(Record):
+    starts_on: date
+    value: Exact
+    period: str
+
+
+class ContractIn(Record):
+    account: str
+    supplier: str
+    service: str = Field(min_length=1)
+    supplier_account_number: str = Field(min_length=1)
+    tariff_name: str
+    tariff_value: Exact
+    tariff_unit: str
+    tariffs: list[TariffIn] = []
+
+
+class ContractRef(Record):
+    supplier: str
+    service: str
+
+
+class ReadingIn(Record):
+    zone: Zone = Zone.SINGLE
+    value: Exact = Field(ge=0)
+    taken_at: datetime
+    billing_month: Month
+
+    @field_validator("taken_at")
+    @classmethod
+    def _aware(cls, value: datetime) -> datetime:
+        if value.tzinfo is None:
+            raise ValueError("needs a time zone offset, e.g. 2018-11-06T10:00:00+07:00")
+        return value
+
+
+class MeterIn(Record):
+    account: str
+    number: str = Field(min_length=1)
+    service: MeterService
+    contract: ContractRef | None = None
+    unit: str
+    digits: str = Field(pattern=r"^[1-9]\d?\.\d$", description="before.after, e.g. 6.3")
+    zones: Literal[1, 2] = 1
+    verified_until: date
+    readings: list[ReadingIn] = []
+
+
+class BillServiceIn(Record):
+    service: str
+    unit: str
+    quantity: Exact
+    tariff: Exact
+    price_per_unit: Kopecks
+    debt_start: Kopecks
+    paid: Kopecks
+    charged: Kopecks
+    social_support: Kopecks = Decimal("0.00")
+    corrections: Kopecks = Decimal("0.00")
+    debt_end: Kopecks
+
+
+class BillSupplierIn(Record):
+    supplier: str
+    debt_start: Kopecks
+    paid: Kopecks
+    charged: Kopecks
+    social_support: Kopecks = Decimal("0.00")
+    corrections: Kopecks = Decimal("0.00")
+    to_pay: Kopecks
+    penalties: Kopecks = Decimal("0.00")
+    services: list[BillServiceIn] = []
+
+
+class BillIn(Record):
+    account: str
+    period: Month
+    suppliers: list[BillSupplierIn] = Field(min_length=1)
+
+
+class PaymentItemIn(Record):
+    supplier: str
+    service: str
+    amount: Kopecks = Field(gt=0)
+
+
+class PaymentIn(Record):
+    id: str = Field(min_length=1, max_length=64)
+    account: str
+    paid_at: datetime
+    items: list[PaymentItemIn] = Field(min_length=1)
+
+    _aware = field_validator("paid_at")(ReadingIn._aware.__func__)
+
+
+class FaqIn(Record):
+    locale: Literal["ru", "en"]
+    position: int = Field(ge=1)
+    question: str = Field(min_length=1, max_length=1000)
+    answer: str = Field(min_length=1, max_length=3500)
+
+
+class BillingFile(Record):
+    format: Literal["tes-billing/1"]
+    suppliers: list[SupplierIn] = []
+    accounts: list[AccountIn] = []
+    contracts: list[ContractIn] = []
+    meters: list[MeterIn] = []
+    bills: list[BillIn] = []
+    payments: list[PaymentIn] = []
+    faq: list[FaqIn] = []
+
+
+_RECORD_KEYS = ("number", "code", "id", "account", "period", "position")
+
+
+def _where(data: Any, location: Sequence[str | int]) -> str:
+    """`accounts[2] (number 800100103492).total_area`: the path, with the record named by its
+    key so that a person finds it in a large file."""
+    parts: list[str] = []
+    node = data
+    for step in location:
+        if isinstance(step, int):
+            parts[-1] += f"[{step}]"
+        else:
+            parts.append(str(step))
+        node = node[step] if isinstance(node, (list, dict)) and _has(node, step) else None
+        if isinstance(step, int) and isinstance(node, dict):
+            key = next((k for k in _RECORD_KEYS if isinstance(node.get(k), (str, int))), None)
+            if key is not None:
+                parts[-1] += f" ({key} {node[key]})"
+    return ".".join(parts) or "file"
+
+
+def _has(node: list | dict, step: str | int) -> bool:
+    if isinstance(node, list):
+        return isinstance(step, int) and 0 <= step < len(node)
+    return step in node
+
+
+def parse(text: str) -> BillingFile:
+    try:
+        data = json.loads(text, parse_float=Decimal)
+    except json.JSONDecodeError as error:
+        raise ImportRefused(
+            [f"not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}"]
+        ) from error
+    try:
+        return BillingFile.model_validate(data)
+    except ValidationError as error:
+        raise ImportRefused(
+            [f"{_where(data, e['loc'])}: {e['msg']}" for e in error.errors()]
+        ) from error
+
+
+def _month(text: str) -> date:
+    year, month = text.split("-")
+    return date(int(year), int(month), 1)
+
+
+def _digits(spec: str) -> tuple[int, int]:
+    before, after = spec.split(".")
+    return int(before), int(after)
+
+
+class _Writer:
+    """Upserts by natural key and counts what it did, per table."""
+
+    def __init__(self, connection: AsyncConnection) -> None:
+        self.connection = connection
+        self.counts: Counter[str] = Counter()
+
+    async def upsert(
+        self, table: t.Table, key: Mapping[str, Any], values: Mapping[str, Any]
+    ) -> int:
+        condition = and_(*(table.c[name] == value for name, value in key.items()))
+        row = (await self.connection.execute(select(table).where(condition))).one_or_none()
+        if row is None:
+            result = await self.connection.execute(
+                insert(table).values(**key, **values).returning(table.c.id)
+            )
+            self.counts[f"{table.name} created"] += 1
+            return result.scalar_one()
+        current = row._mapping
+        changed = {name: value for name, value in values.items() if current[name] != value}
+        if changed:
+            await self.connection.execute(update(table).where(condition).values(**changed))
+            self.counts[f"{table.name} updated"] += 1
+        return current["id"]
+
+    async def prune(self, table: t.Table, parent: Any, keep: Any) -> None:
+        """Removes the children a newer file no longer lists."""
+        result = await self.connection.execute(delete(table).where(parent, keep))
+        if result.rowcount:
+            self.counts[f"{table.name} removed"] += result.rowcount
+
+    async def ids(self, table: t.Table, key: str) -> dict[Any, int]:
+        rows = await self.connection.execute(select(table.c[key], table.c.id))
+        return {row[0]: row[1] for row in rows}
+
+
+class _References:
+    """Resolves the file's references against the file and what the database already holds,
+    collecting every problem before refusing."""
+
+    def __init__(self, file: BillingFile, suppliers: set[str], accounts: set[str]) -> None:
+        self.suppliers = suppliers | {s.code for s in file.suppliers}
+        self.accounts = accounts | {a.number for a in file.accounts}
+        self.contracts = {(c.account, c.supplier, c.service) for c in file.contracts}
+        self.problems: list[str] = []
+
+    def check(
+        self,
+        where: str,
+        *,
+        account: str | None = None,
+        supplier: str | None = None,
+        contract: tuple[str, str, str] | None = None,
+    ) -> None:
+        if account is not None and account not in self.accounts:
+            self.problems.append(f"{where}.account: unknown account {account!r}")
+        if supplier is not None and supplier not in self.suppliers:
+            self.problems.append(f"{where}.supplier: unknown supplier {supplier!r}")
+        if contract is not None and contract not in self.contracts:
+            self.problems.append(
+                f"{where}: no contract of account {contract[0]!r} with supplier "
+                f"{contract[1]!r} for service {contract[2]!r}"
+            )
+
+
+def _check(file: BillingFile, suppliers: set[str], accounts: set[str]) -> None:
+    refs = _References(file, suppliers, accounts)
+    for i, c in enumerate(file.contracts):
+        refs.check(f"contracts[{i}]", account=c.account, supplier=c.supplier)
+    for i, m in enumerate(file.meters):
+        where = f"meters[{i}] (number {m.number})"
+        refs.check(where, account=m.account)
+        if m.contract:
+            refs.check(
+                f"{where}.contract", contract=(m.account, m.contract.supplier, m.contract.service)
+            )
+        before, after = _digits(m.digits)
+        for j, r in enumerate(m.readings):
+            if not fits_digits(r.value, before, after):
+                refs.problems.append(
+                    f"{where}.readings[{j}].value: {r.value} does not fit the meter's "
+                    f"digits {m.digits}"
+                )
+            expected = (Zone.DAY, Zone.NIGHT) if m.zones == 2 else (Zone.SINGLE,)
+            if r.zone not in expected:
+                refs.problems.append(
+                    f"{where}.readings[{j}].zone: {r.zone} is not a zone of this meter"
+                )
+    for i, b in enumerate(file.bills):
+        refs.check(f"bills[{i}] (period {b.period})", account=b.account)
+        for j, line in enumerate(b.suppliers):
+            refs.check(f"bills[{i}] (period {b.period}).suppliers[{j}]", supplier=line.supplier)
+    for i, p in enumerate(file.payments):
+        where = f"payments[{i}] (id {p.id})"
+        refs.check(where, account=p.account)
+        for j, item in enumerate(p.items):
+            refs.check(f"{where}.items[{j}]", contract=(p.account, item.supplier, item.service))
+    if refs.problems:
+        raise ImportRefused(refs.problems)
+
+
+async def import_billing(engine: AsyncEngine, text: str) -> Counter[str]:
+    """Imports a billing file; returns what was created, updated and removed, per table.
+    Raises :class:`ImportRefused` and writes nothing when anything in the file is wrong."""
+    file = parse(text)
+    async with engine.begin() as connection:
+        writer = _Writer(connection)
+        supplier_ids = await writer.ids(t.suppliers, "code")
+        account_ids = await writer.ids(t.accounts, "number")
+        _check(file, set(supplier_ids), set(account_ids))
+        await _write(writer, file, supplier_ids, account_ids)
+        return writer.counts
+
+
+async def _write(
+    writer: _Writer, file: BillingFile, supplier_ids: dict[str, int], account_ids: dict[str, int]
+) -> None:
+    for s in file.suppliers:
+        supplier_ids[s.code] = await writer.upsert(
+            t.suppliers, {"code": s.code}, s.model_dump(exclude={"code"})
+        )
+    for a in file.accounts:
+        account_ids[a.number] = await writer.upsert(
+            t.accounts, {"number": a.number}, a.model_dump(exclude={"number"})
+        )
+
+    contract_ids: dict[tuple[int, int, str], int] = {
+        (row.account_id, row.supplier_id, row.service): row.id
+        for row in await writer.connection.execute(select(t.contracts))
+    }
+    for c in file.contracts:
+        key = (account_ids[c.account], supplier_ids[c.supplier], c.service)
+        contract_ids[key] = await writer.upsert(
+            t.contracts,
+            {"account_id": key[0], "supplier_id": key[1], "service": c.service},
+            c.model_dump(
+                include={"supplier_account_number", "tariff_name", "tariff_value", "tariff_unit"}
+            ),
+        )
+        for tariff in c.tariffs:
+            await writer.upsert(
+                t.tariffs,
+                {"contract_id": contract_ids[key], "starts_on": tariff.starts_on},
+                {"value": tariff.value, "period": tariff.period},
+            )
+
+    for m in file.meters:
+        account_id = account_ids[m.account]
+        before, after = _digits(m.digits)
+        contract_id = (
+            contract_ids[(account_id, supplier_ids[m.contract.supplier], m.contract.service)]
+            if m.contract
+            else None
+        )
+        meter_id = await writer.upsert(
+            t.meters,
+            {"account_id": account_id, "number": m.number},
+            {
+                "contract_id": contract_id,
+                "service": m.service.value,
+                "unit": m.unit,
+                "digits_before": before,
+                "digits_after": after,
+                "zone_count": m.zones,
+                "verified_until": m.verified_until,
+            },
+        )
+        for r in m.readings:
+            await writer.upsert(
+                t.readings,
+                {"meter_id": meter_id, "zone": r.zone.value, "taken_at": r.taken_at},
+                {
+                    "value": r.value,
+                    "billing_month": _month(r.billing_month),
+                    "source": ReadingSource.BILLING.value,
+                },
+            )
+
+    for b in file.bills:
+        bill_id = await writer.upsert(
+            t.bills, {"account_id": account_ids[b.account], "period": _month(b.period)}, {}
+        )
+        line_ids = []
+        for line in b.suppliers:
+            line_id = await writer.upsert(
+                t.bill_suppliers,
+                {"bill_id": bill_id, "supplier_id": supplier_ids[line.supplier]},
+                line.model_dump(exclude={"supplier", "services"}),
+            )
+            line_ids.append(line_id)
+            for position, service in enumerate(line.services, start=1):
+                await writer.upsert(
+                    t.bill_services,
+                    {"bill_supplier_id": line_id, "position": position},
+                    service.model_dump(),
+                )
+            await writer.prune(
+                t.bill_services,
+                t.bill_services.c.bill_supplier_id == line_id,
+                t.bill_services.c.position > len(line.services),
+            )
+        await writer.prune(
+            t.bill_suppliers,
+            t.bill_suppliers.c.bill_id == bill_id,
+            t.bill_suppliers.c.id.not_in(line_ids),
+        )
+
+    for p in file.payments:
+        account_id = account_ids[p.account]
+        items = {
+            contract_ids[(account_id, supplier_ids[i.supplier], i.service)]: i.amount
+            for i in p.items
+        }
+        payment_id = await writer.upsert(
+            t.payments,
+            {"external_id": p.id},
+            {
+                "account_id": account_id,
+                "status": "succeeded",
+                "amount": sum(items.values(), Decimal("0.00")),
+                "created_at": p.paid_at,
+                "paid_at": p.paid_at,
+            },
+        )
+        for contract_id, amount in items.items():
+            await writer.upsert(
+                t.payment_items,
+                {"payment_id": payment_id, "contract_id": contract_id},
+                {"amount": amount},
+            )
+
+    for f in file.faq:
+        await writer.upsert(
+            t.faq_entries,
+            {"locale": f.locale, "position": f.position},
+            {"question": f.question, "answer": f.answer},
+        )
+
+
+EXPORT_FIELDS = ("account", "meter", "zone", "value", "taken_at", "billing_month")
+
+
+def _export_row(item: SubmittedReading) -> dict[str, str]:
+    reading = item.reading
+    return {
+        "account": item.account_number,
+        "meter": item.meter_number,
+        "zone": reading.zone.value,
+        "value": str(reading.value),
+        "taken_at": reading.taken_at.isoformat(),
+        "billing_month": reading.billing_month.strftime("%Y-%m"),
+    }
+
+
+def format_readings(items: Sequence[SubmittedReading], fmt: Literal["csv", "json"]) -> str:
+    """The readings residents submitted, as the billing system takes them (see the docs)."""
+    rows = [_export_row(item) for item in items]
+    if fmt == "json":
+        return (
+            json.dumps({"format": "tes-readings/1", "readings": rows}, ensure_ascii=False, indent=2)
+            + "\n"
+        )
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=EXPORT_FIELDS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue()

@@ -1,0 +1,79 @@
+"""The engine and the unit of work over it."""
+
+from __future__ import annotations
+
+from types import TracebackType
+
+from sqlalchemy import event
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+
+from storage.repositories.accounts import SqlAccountRepository
+from storage.repositories.bills import SqlBillRepository
+from storage.repositories.faq import SqlFaqRepository
+from storage.repositories.profiles import SqlProfileRepository
+from storage.repositories.readings import SqlReadingRepository
+from storage.repositories.telegram_users import SqlTelegramUserRepository
+
+
+def create_engine(url: str) -> AsyncEngine:
+    engine = create_async_engine(url, pool_pre_ping=True)
+    if make_url(url).get_backend_name() == "sqlite":
+        # SQLite enforces foreign keys only when asked, per connection.
+        @event.listens_for(engine.sync_engine, "connect")
+        def _enable_foreign_keys(dbapi_connection, _record) -> None:
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.close()
+
+    return engine
+
+
+class SqlUnitOfWork:
+    """One connection and one transaction for the life of an update (or a command)."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+        self.connection: AsyncConnection | None = None
+
+    async def __aenter__(self) -> SqlUnitOfWork:
+        self.connection = await self._engine.connect()
+        connection = self.connection
+        self.telegram_users = SqlTelegramUserRepository(connection)
+        self.profiles = SqlProfileRepository(connection)
+        self.accounts = SqlAccountRepository(connection)
+        self.bills = SqlBillRepository(connection)
+        self.readings = SqlReadingRepository(connection)
+        self.faq = SqlFaqRepository(connection)
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        assert self.connection is not None
+        # What a service did not commit is not kept, whether it failed or forgot.
+        await self.connection.rollback()
+        await self.connection.close()
+
+    async def commit(self) -> None:
+        assert self.connection is not None
+        await self.connection.commit()
+
+    async def rollback(self) -> None:
+        assert self.connection is not None
+        await self.connection.rollback()
+
+
+class Database:
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.engine = create_engine(url)
+
+    def unit_of_work(self) -> SqlUnitOfWork:
+        return SqlUnitOfWork(self.engine)
+
+    async def dispose(self) -> None:
+        await self.engine.dispose()

@@ -1,0 +1,535 @@
+"""Realistic demo data, written through the same import as the billing system's files.
+
+Five accounts in the Tomsk region with the suppliers the user guide names, twelve months of
+bills up to the current month, meters (a day/night electricity meter and a water meter whose
+verification has expired among them), readings, payments and tariff history. The numbers are
+made from a fixed seed, so every demo is the same but for the months it ends on.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from domain.money import money
+
+FAQ_FILE = Path(__file__).with_name("seed") / "faq.json"
+
+SUPPLIERS = [
+    {
+        "code": "tes",
+        "name": 'ПАО "Томскэнергосбыт"',
+        "inn": "7017114680",
+        "bank_name": "ТОМСКОЕ ОТДЕЛЕНИЕ №8616 ПАО СБЕРБАНК",
+        "bic": "046902606",
+        "settlement_account": "40702810264000008260",
+        "correspondent_account": "30101810800000000606",
+    },
+    {
+        "code": "trts",
+        "name": 'АО "ТомскРТС"',
+        "inn": "7017351521",
+        "bank_name": "Ф-Л БАНКА ГПБ (АО) В Г. ТОМСКЕ",
+        "bic": "046902758",
+        "settlement_account": "40702810910000002033",
+        "correspondent_account": "30101810500000000758",
+    },
+    {
+        "code": "oktyabrskoe",
+        "name": 'МУП ЖКХ "Октябрьское"',
+        "inn": "7014056210",
+        "bank_name": "ТОМСКОЕ ОТДЕЛЕНИЕ №8616 ПАО СБЕРБАНК",
+        "bic": "046902606",
+        "settlement_account": "40702810664000011432",
+        "correspondent_account": "30101810800000000606",
+    },
+    {
+        "code": "ztk",
+        "name": 'ООО "ЗТК"',
+        "inn": "7014059187",
+        "bank_name": "ТОМСКОЕ ОТДЕЛЕНИЕ №8616 ПАО СБЕРБАНК",
+        "bic": "046902606",
+        "settlement_account": "40702810464000012875",
+        "correspondent_account": "30101810800000000606",
+    },
+    {
+        "code": "komservis",
+        "name": 'ООО "Комсервис+М"',
+        "inn": "7014062380",
+        "bank_name": "ТОМСКИЙ ФИЛИАЛ АО «БАНК ЛЕВОБЕРЕЖНЫЙ»",
+        "bic": "046902883",
+        "settlement_account": "40702810820050003310",
+        "correspondent_account": "30101810300000000883",
+    },
+    {
+        "code": "tvk",
+        "name": 'МУП Мирненского сельского поселения "ТВК"',
+        "inn": "7014058113",
+        "bank_name": "ТОМСКОЕ ОТДЕЛЕНИЕ №8616 ПАО СБЕРБАНК",
+        "bic": "046902606",
+        "settlement_account": "40702810164000009922",
+        "correspondent_account": "30101810800000000606",
+    },
+]
+
+
+@dataclass(frozen=True)
+class _Service:
+    supplier: str
+    name: str
+    unit: str
+    tariff: Decimal
+    monthly: Decimal  # the usual quantity a month
+    tariff_name: str
+
+
+@dataclass(frozen=True)
+class _Meter:
+    number: str
+    service: str
+    contract: str  # the _Service name it is billed under
+    unit: str
+    start: Decimal
+    monthly: Decimal
+    verified_until: date
+    zones: int = 1
+
+
+@dataclass(frozen=True)
+class _Account:
+    number: str
+    kind: str
+    address: str
+    owner_name: str
+    area: Decimal
+    persons: int
+    link_code: str
+    services: tuple[_Service, ...]
+    meters: tuple[_Meter, ...]
+    pays: bool = True  # a resident who does not pay runs up a debt and penalties
+
+
+_ELECTRICITY = _Service(
+    "tes",
+    "Электроэнергия",
+    "кВт·ч",
+    Decimal("3.25"),
+    Decimal("180"),
+    "Население, городское, плиты газовые",
+)
+
+ACCOUNTS = [
+    _Account(
+        "700100103492",
+        "epd",
+        "634583, Томская обл., Томский р-н, Октябрьское с., Ласточкина ул., д.13, кв.11",
+        "Малашта Светлана Михайловна",
+        Decimal("60.60"),
+        1,
+        "466305",
+        (
+            _Service(
+                "oktyabrskoe",
+                "Холодная вода",
+                "м3",
+                Decimal("41.18"),
+                Decimal("4"),
+                "Октябрьское с., Холодная вода",
+            ),
+            _Service(
+                "oktyabrskoe",
+                "Горячая вода",
+                "м3",
+                Decimal("198.60"),
+                Decimal("3"),
+                "Октябрьское с., Горячая вода",
+            ),
+            _Service(
+                "ztk",
+                "Отопление (Клов)",
+                "Гкал. на м2",
+                Decimal("1947.69"),
+                Decimal("0.028"),
+                "Октябрьское с., Отопление (Клов), 0,028 Гкал. на м2",
+            ),
+            _Service(
+                "komservis",
+                "Содержание жилья",
+                "м2",
+                Decimal("21.40"),
+                Decimal("60.6"),
+                "Содержание жилья, благоустроенный дом",
+            ),
+            _Service(
+                "komservis",
+                "Вывоз ТБО",
+                "чел.",
+                Decimal("118.50"),
+                Decimal("1"),
+                "Вывоз ТБО, Томский район",
+            ),
+        ),
+        (
+            _Meter(
+                "517480",
+                "hot_water",
+                "Горячая вода",
+                "м3",
+                Decimal("54"),
+                Decimal("3"),
+                date(2099, 1, 1),
+            ),
+            _Meter(
+                "521362",
+                "hot_water",
+                "Горячая вода",
+                "м3",
+                Decimal("12"),
+                Decimal("1.5"),
+                date(2099, 1, 1),
+            ),
+            _Meter(
+                "927210",
+                "cold_water",
+                "Холодная вода",
+                "м3",
+                Decimal("9"),
+                Decimal("2.5"),
+                date(2031, 7, 5),
+            ),
+            _Meter(
+                "927213",
+                "cold_water",
+                "Холодная вода",
+                "м3",
+                Decimal("51"),
+                Decimal("1.5"),
+                date(2023, 7, 5),
+            ),
+        ),
+        pays=False,
+    ),
+    _Account(
+        "800200415527",
+        "electricity",
+        "634050, г. Томск, Советская ул., д.16, кв.1",
+        "Клековкина Юлия Владимировна",
+        Decimal("45.20"),
+        2,
+        "518274",
+        (
+            _Service(
+                "tes",
+                "Электроэнергия (день)",
+                "кВт·ч",
+                Decimal("3.87"),
+                Decimal("150"),
+                "Население, двухзонный, дневная зона",
+            ),
+            _Service(
+                "tes",
+                "Электроэнергия (ночь)",
+                "кВт·ч",
+                Decimal("2.21"),
+                Decimal("90"),
+                "Население, двухзонный, ночная зона",
+            ),
+        ),
+        (
+            _Meter(
+                "201704012803",
+                "electricity",
+                "Электроэнергия (день)",
+                "кВт·ч",
+                Decimal("10412"),
+                Decimal("150"),
+                date(2032, 4, 1),
+                zones=2,
+            ),
+        ),
+    ),
+    _Account(
+        "830300527718",
+        "epd",
+        "634021, г. Томск, Иркутская ул., д.69, кв.45",
+        "Лагуткин Андрей Сергеевич",
+        Decimal("34.70"),
+        1,
+        "703118",
+        (
+            _ELECTRICITY,
+            _Service(
+                "trts",
+                "Отопление",
+                "Гкал",
+                Decimal("2711.96"),
+                Decimal("0.75"),
+                "Тепловая энергия, население, г. Томск",
+            ),
+            _Service(
+                "trts",
+                "Горячая вода",
+                "м3",
+                Decimal("198.60"),
+                Decimal("2.5"),
+                "Горячее водоснабжение, закрытая система",
+            ),
+        ),
+        (
+            _Meter(
+                "39874512",
+                "electricity",
+                "Электроэнергия",
+                "кВт·ч",
+                Decimal("23051"),
+                Decimal("180"),
+                date(2030, 9, 1),
+            ),
+            _Meter(
+                "114509",
+                "hot_water",
+                "Горячая вода",
+                "м3",
+                Decimal("211.4"),
+                Decimal("2.5"),
+                date(2028, 2, 15),
+            ),
+        ),
+    ),
+    _Account(
+        "922083100417",
+        "epd",
+        "634539, Томская обл., Томский р-н, Мирный п., Трудовая ул., д.4, кв.1",
+        "Соколова Ирина Петровна",
+        Decimal("52.00"),
+        3,
+        "220871",
+        (
+            _ELECTRICITY,
+            _Service(
+                "tvk",
+                "Холодная вода",
+                "м3",
+                Decimal("44.72"),
+                Decimal("9"),
+                "Мирный п., Холодное водоснабжение",
+            ),
+        ),
+        (
+            _Meter(
+                "00731955",
+                "electricity",
+                "Электроэнергия",
+                "кВт·ч",
+                Decimal("5120"),
+                Decimal("180"),
+                date(2029, 11, 30),
+            ),
+            _Meter(
+                "611204",
+                "cold_water",
+                "Холодная вода",
+                "м3",
+                Decimal("310.25"),
+                Decimal("9"),
+                date(2027, 5, 20),
+            ),
+        ),
+    ),
+    _Account(
+        "801400622390",
+        "electricity",
+        "634041, г. Томск, Тракторная ул., д.14, кв.7",
+        "Ветров Михаил Александрович",
+        Decimal("28.30"),
+        1,
+        "957302",
+        (_ELECTRICITY,),
+        (
+            _Meter(
+                "15026637",
+                "electricity",
+                "Электроэнергия",
+                "кВт·ч",
+                Decimal("48110"),
+                Decimal("120"),
+                date(2034, 6, 1),
+            ),
+        ),
+    ),
+]
+
+# Tariffs change twice a year, as Russian utility tariffs do: from the 1st of January and July.
+_TARIFF_STEPS = (Decimal("0.95"), Decimal("0.97"), Decimal("1.00"))
+_SUPPLIER_ACCOUNT_PREFIX = {
+    "tes": "83",
+    "trts": "70",
+    "oktyabrskoe": "88",
+    "ztk": "87",
+    "komservis": "94",
+    "tvk": "92",
+}
+_TOMSK = timedelta(hours=7)
+
+
+def _months(today: date, count: int) -> list[date]:
+    first = today.replace(day=1)
+    months = []
+    for _ in range(count):
+        months.append(first)
+        first = (first - timedelta(days=1)).replace(day=1)
+    return months[::-1]
+
+
+def _at(day: date, hour: int) -> str:
+    return (datetime.combine(day, time(hour)) - _TOMSK).replace(tzinfo=UTC).isoformat()
+
+
+def _contract(account: _Account, service: _Service, today: date) -> dict[str, Any]:
+    starts = [date(today.year - 1 - i // 2, 7 if i % 2 == 0 else 1, 1) for i in range(3)]
+    starts = [date(today.year, 7, 1) if today.month >= 7 else date(today.year, 1, 1), *starts]
+    values = [service.tariff, *(money(service.tariff * step) for step in _TARIFF_STEPS)]
+    return {
+        "account": account.number,
+        "supplier": service.supplier,
+        "service": service.name,
+        "supplier_account_number": _SUPPLIER_ACCOUNT_PREFIX[service.supplier] + account.number[2:],
+        "tariff_name": service.tariff_name,
+        "tariff_value": str(service.tariff),
+        "tariff_unit": service.unit,
+        "tariffs": [
+            {"starts_on": s.isoformat(), "value": str(v), "period": "Один месяц"}
+            for s, v in zip(starts, values, strict=True)
+        ],
+    }
+
+
+def demo_billing(today: date) -> dict[str, Any]:
+    """The demo as a billing file, ending with the bill of the month of ``today``."""
+    rng = random.Random(20181206)
+    months = _months(today, 12)
+    contracts, meters, bills, payments = [], [], [], []
+    for account in ACCOUNTS:
+        contracts += [_contract(account, service, today) for service in account.services]
+        for meter in account.meters:
+            readings, value = [], meter.start
+            step = Decimal("0.001") if meter.unit == "м3" else Decimal("0.1")
+            for month in months:
+                day = month.replace(day=min(20, today.day) if month == months[-1] else 20)
+                zones = ("day", "night") if meter.zones == 2 else ("single",)
+                value += (meter.monthly * Decimal(rng.uniform(0.7, 1.3))).quantize(step)
+                for zone in zones:
+                    share = Decimal("0.6") if zone == "night" else Decimal(1)
+                    readings.append(
+                        {
+                            "zone": zone,
+                            "value": str((value * share).quantize(step)),
+                            "taken_at": _at(day, 10),
+                            "billing_month": month.strftime("%Y-%m"),
+                        }
+                    )
+            service = next(s for s in account.services if s.name == meter.contract)
+            meters.append(
+                {
+                    "account": account.number,
+                    "number": meter.number,
+                    "service": meter.service,
+                    "contract": {"supplier": service.supplier, "service": service.name},
+                    "unit": meter.unit,
+                    "digits": f"6.{-step.as_tuple().exponent}",
+                    "zones": meter.zones,
+                    "verified_until": meter.verified_until.isoformat(),
+                    "readings": readings,
+                }
+            )
+
+        debts = {s.supplier: Decimal("0.00") for s in account.services}
+        for index, month in enumerate(months):
+            lines = []
+            for supplier in debts:
+                services = []
+                for service in (s for s in account.services if s.supplier == supplier):
+                    quantity = (service.monthly * Decimal(rng.uniform(0.8, 1.2))).quantize(
+                        Decimal("0.001")
+                    )
+                    charged = money(quantity * service.tariff)
+                    services.append(
+                        {
+                            "service": service.name,
+                            "unit": service.unit,
+                            "quantity": str(quantity),
+                            "tariff": str(service.tariff),
+                            "price_per_unit": str(money(service.tariff)),
+                            "debt_start": "0.00",
+                            "paid": "0.00",
+                            "charged": str(charged),
+                            "debt_end": str(charged),
+                        }
+                    )
+                charged = sum((Decimal(s["charged"]) for s in services), Decimal("0.00"))
+                debt_start = debts[supplier]
+                paid = debt_start if account.pays else money(debt_start * Decimal("0.1"))
+                penalties = (
+                    Decimal("0.00")
+                    if account.pays
+                    else money((debt_start - paid) * Decimal("0.0125") * index)
+                )
+                to_pay = debt_start - paid + charged + penalties
+                debts[supplier] = to_pay
+                lines.append(
+                    {
+                        "supplier": supplier,
+                        "debt_start": str(debt_start),
+                        "paid": str(paid),
+                        "charged": str(charged),
+                        "to_pay": str(to_pay),
+                        "penalties": str(penalties),
+                        "services": services,
+                    }
+                )
+                if paid > 0:
+                    service = next(s for s in account.services if s.supplier == supplier)
+                    payments.append(
+                        {
+                            "id": f"demo-{account.number}-{supplier}-{month:%Y%m}",
+                            "account": account.number,
+                            "paid_at": _at(month.replace(day=min(8, today.day)), 12),
+                            "items": [
+                                {"supplier": supplier, "service": service.name, "amount": str(paid)}
+                            ],
+                        }
+                    )
+            bills.append(
+                {"account": account.number, "period": month.strftime("%Y-%m"), "suppliers": lines}
+            )
+
+    return {
+        "format": "tes-billing/1",
+        "suppliers": SUPPLIERS,
+        "accounts": [
+            {
+                "number": a.number,
+                "kind": a.kind,
+                "address": a.address,
+                "owner_name": a.owner_name,
+                "total_area": str(a.area),
+                "living_area": str(a.area),
+                "registered_persons": a.persons,
+                "link_code": a.link_code,
+            }
+            for a in ACCOUNTS
+        ],
+        "contracts": contracts,
+        "meters": meters,
+        "bills": bills,
+        "payments": payments,
+    }
+
+
+def demo_file(today: date) -> str:
+    return json.dumps(demo_billing(today), ensure_ascii=False, indent=1)

@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from domain.model import Bill, BillServiceLine, BillSupplierLine
+from storage.tables import bill_services, bill_suppliers, bills
+
+
+class SqlBillRepository:
+    def __init__(self, connection: AsyncConnection) -> None:
+        self._connection = connection
+
+    async def latest(self, account_id: int) -> Bill | None:
+        row = (
+            await self._connection.execute(
+                select(bills)
+                .where(bills.c.account_id == account_id)
+                .order_by(bills.c.period.desc())
+                .limit(1)
+            )
+        ).one_or_none()
+        if row is None:
+            return None
+        return Bill(
+            id=row.id,
+            account_id=row.account_id,
+            period=row.period,
+            suppliers=await self._supplier_lines(row.id),
+        )
+
+    async def _supplier_lines(self, bill_id: int) -> list[BillSupplierLine]:
+        supplier_rows = (
+            await self._connection.execute(
+                select(bill_suppliers)
+                .where(bill_suppliers.c.bill_id == bill_id)
+                .order_by(bill_suppliers.c.id)
+            )
+        ).all()
+        service_rows = (
+            await self._connection.execute(
+                select(bill_services)
+                .where(bill_services.c.bill_supplier_id.in_([row.id for row in supplier_rows]))
+                .order_by(bill_services.c.position)
+            )
+        ).all()
+        lines = []
+        for row in supplier_rows:
+            values = dict(row._mapping)
+            del values["id"], values["bill_id"]
+            services = [
+                BillServiceLine(
+                    **{
+                        key: value
+                        for key, value in service._mapping.items()
+                        if key not in ("id", "bill_supplier_id", "position")
+                    }
+                )
+                for service in service_rows
+                if service.bill_supplier_id == row.id
+            ]
+            lines.append(BillSupplierLine(**values, services=services))
+        return lines

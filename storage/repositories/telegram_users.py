@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from domain.model import TelegramUser
+from storage.tables import telegram_users
+
+
+class SqlTelegramUserRepository:
+    def __init__(self, connection: AsyncConnection) -> None:
+        self._connection = connection
+
+    async def get(self, telegram_id: int) -> TelegramUser | None:
+        row = (
+            await self._connection.execute(
+                select(telegram_users).where(telegram_users.c.telegram_id == telegram_id)
+            )
+        ).one_or_none()
+        return TelegramUser(**row._mapping) if row else None
+
+    async def save(self, user: TelegramUser) -> None:
+        values = {
+            "profile_id": user.profile_id,
+            "locale": user.locale,
+            "last_account_id": user.last_account_id,
+        }
+        updated = await self._connection.execute(
+            update(telegram_users)
+            .where(telegram_users.c.telegram_id == user.telegram_id)
+            .values(**values)
+        )
+        if updated.rowcount == 0:
+            await self._connection.execute(
+                insert(telegram_users).values(telegram_id=user.telegram_id, **values)
+            )

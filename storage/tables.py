@@ -1,0 +1,268 @@
+"""The schema. Column names match the fields of the domain entities, so that a row becomes
+an entity with ``Entity(**row._mapping)``."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    Date,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+from storage.types import FixedDecimal, Money, UtcDateTime
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+READING_SCALE = 6  # enough for any meter's digits after the point
+QUANTITY_SCALE = 6
+
+
+def _id() -> Column:
+    return Column("id", Integer, primary_key=True, autoincrement=True)
+
+
+suppliers = Table(
+    "suppliers",
+    metadata,
+    _id(),
+    Column("code", String(32), nullable=False, unique=True),
+    Column("name", String(255), nullable=False),
+    Column("inn", String(12), nullable=False),
+    Column("bank_name", String(255), nullable=False),
+    Column("bic", String(9), nullable=False),
+    Column("settlement_account", String(20), nullable=False),
+    Column("correspondent_account", String(20), nullable=False),
+)
+
+accounts = Table(
+    "accounts",
+    metadata,
+    _id(),
+    Column("number", String(32), nullable=False, unique=True),
+    Column("kind", String(16), nullable=False),
+    Column("address", String(500), nullable=False),
+    Column("owner_name", String(255), nullable=False),
+    Column("total_area", FixedDecimal(2), nullable=False),
+    Column("living_area", FixedDecimal(2), nullable=False),
+    Column("registered_persons", Integer, nullable=False),
+    Column("link_code", String(32), nullable=False),
+)
+
+contracts = Table(
+    "contracts",
+    metadata,
+    _id(),
+    Column("account_id", ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False),
+    Column("supplier_id", ForeignKey("suppliers.id"), nullable=False),
+    Column("service", String(255), nullable=False),
+    Column("supplier_account_number", String(32), nullable=False),
+    Column("tariff_name", String(500), nullable=False),
+    Column("tariff_value", FixedDecimal(QUANTITY_SCALE), nullable=False),
+    Column("tariff_unit", String(64), nullable=False),
+    UniqueConstraint("account_id", "supplier_id", "service"),
+)
+
+tariffs = Table(
+    "tariffs",
+    metadata,
+    _id(),
+    Column("contract_id", ForeignKey("contracts.id", ondelete="CASCADE"), nullable=False),
+    Column("starts_on", Date, nullable=False),
+    Column("value", FixedDecimal(QUANTITY_SCALE), nullable=False),
+    Column("period", String(64), nullable=False),
+    UniqueConstraint("contract_id", "starts_on"),
+)
+
+meters = Table(
+    "meters",
+    metadata,
+    _id(),
+    Column("account_id", ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False),
+    Column("contract_id", ForeignKey("contracts.id", ondelete="SET NULL")),
+    Column("number", String(64), nullable=False),
+    Column("service", String(32), nullable=False),
+    Column("unit", String(32), nullable=False),
+    Column("digits_before", Integer, nullable=False),
+    Column("digits_after", Integer, nullable=False),
+    Column("zone_count", Integer, nullable=False),
+    Column("verified_until", Date, nullable=False),
+    UniqueConstraint("account_id", "number"),
+)
+
+readings = Table(
+    "readings",
+    metadata,
+    _id(),
+    Column("meter_id", ForeignKey("meters.id", ondelete="CASCADE"), nullable=False),
+    Column("zone", String(16), nullable=False),
+    Column("value", FixedDecimal(READING_SCALE), nullable=False),
+    Column("taken_at", UtcDateTime, nullable=False, index=True),
+    Column("billing_month", Date, nullable=False),
+    Column("source", String(16), nullable=False),
+    UniqueConstraint("meter_id", "zone", "taken_at"),
+)
+
+bills = Table(
+    "bills",
+    metadata,
+    _id(),
+    Column("account_id", ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False),
+    Column("period", Date, nullable=False),
+    UniqueConstraint("account_id", "period"),
+)
+
+bill_suppliers = Table(
+    "bill_suppliers",
+    metadata,
+    _id(),
+    Column("bill_id", ForeignKey("bills.id", ondelete="CASCADE"), nullable=False),
+    Column("supplier_id", ForeignKey("suppliers.id"), nullable=False),
+    Column("debt_start", Money(), nullable=False),
+    Column("paid", Money(), nullable=False),
+    Column("charged", Money(), nullable=False),
+    Column("social_support", Money(), nullable=False),
+    Column("corrections", Money(), nullable=False),
+    Column("to_pay", Money(), nullable=False),
+    Column("penalties", Money(), nullable=False),
+    UniqueConstraint("bill_id", "supplier_id"),
+)
+
+bill_services = Table(
+    "bill_services",
+    metadata,
+    _id(),
+    Column("bill_supplier_id", ForeignKey("bill_suppliers.id", ondelete="CASCADE"), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("service", String(255), nullable=False),
+    Column("unit", String(64), nullable=False),
+    Column("quantity", FixedDecimal(QUANTITY_SCALE), nullable=False),
+    Column("tariff", FixedDecimal(QUANTITY_SCALE), nullable=False),
+    Column("price_per_unit", Money(), nullable=False),
+    Column("debt_start", Money(), nullable=False),
+    Column("paid", Money(), nullable=False),
+    Column("charged", Money(), nullable=False),
+    Column("social_support", Money(), nullable=False),
+    Column("corrections", Money(), nullable=False),
+    Column("debt_end", Money(), nullable=False),
+    UniqueConstraint("bill_supplier_id", "position"),
+)
+
+profiles = Table(
+    "profiles",
+    metadata,
+    _id(),
+    Column("email", String(254), nullable=False, unique=True),
+    Column("email_confirmed", Boolean, nullable=False, default=False),
+    Column("password_hash", String(255), nullable=False),
+    Column("phone", String(16)),
+    Column("surname", String(100), nullable=False),
+    Column("name", String(100), nullable=False),
+    Column("patronymic", String(100)),
+    Column("birth_date", Date),
+    Column("gender", String(8)),
+    Column("consent_version", String(32)),
+    Column("consent_at", UtcDateTime),
+    Column("created_at", UtcDateTime, nullable=False),
+)
+
+marketing_emails = Table(
+    "marketing_emails",
+    metadata,
+    _id(),
+    Column("profile_id", ForeignKey("profiles.id", ondelete="CASCADE"), nullable=False),
+    Column("email", String(254), nullable=False),
+    Column("company", String(32), nullable=False),
+    UniqueConstraint("profile_id", "email", "company"),
+)
+
+account_links = Table(
+    "account_links",
+    metadata,
+    _id(),
+    Column("profile_id", ForeignKey("profiles.id", ondelete="CASCADE"), nullable=False),
+    Column("account_id", ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False),
+    Column("relation", String(32), nullable=False),
+    Column("linked_at", UtcDateTime, nullable=False),
+    UniqueConstraint("profile_id", "account_id"),
+)
+
+telegram_users = Table(
+    "telegram_users",
+    metadata,
+    Column("telegram_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("profile_id", ForeignKey("profiles.id", ondelete="SET NULL"), index=True),
+    Column("locale", String(8)),
+    Column("last_account_id", ForeignKey("accounts.id", ondelete="SET NULL")),
+)
+
+payments = Table(
+    "payments",
+    metadata,
+    _id(),
+    Column("account_id", ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False),
+    Column("profile_id", ForeignKey("profiles.id", ondelete="SET NULL")),
+    Column("status", String(16), nullable=False),
+    Column("amount", Money(), nullable=False),
+    Column("receipt_contact", String(254)),
+    Column("provider_payment_id", String(64), unique=True),
+    Column("external_id", String(64), unique=True),
+    Column("created_at", UtcDateTime, nullable=False, index=True),
+    Column("paid_at", UtcDateTime),
+)
+
+payment_items = Table(
+    "payment_items",
+    metadata,
+    _id(),
+    Column("payment_id", ForeignKey("payments.id", ondelete="CASCADE"), nullable=False),
+    Column("contract_id", ForeignKey("contracts.id"), nullable=False),
+    Column("amount", Money(), nullable=False),
+    UniqueConstraint("payment_id", "contract_id"),
+)
+
+appeals = Table(
+    "appeals",
+    metadata,
+    _id(),
+    Column("kind", String(16), nullable=False),
+    Column("profile_id", ForeignKey("profiles.id", ondelete="SET NULL")),
+    Column("account_id", ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False),
+    Column("supplier_id", ForeignKey("suppliers.id"), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("attachments", JSON, nullable=False, default=list),
+    Column("created_at", UtcDateTime, nullable=False, index=True),
+    Column("status", String(16), nullable=False),
+    Column("answer", Text),
+    Column("answered_by", String(255)),
+    Column("answered_at", UtcDateTime),
+    Column("staff_chat_id", BigInteger),
+    Column("staff_message_id", BigInteger),
+)
+
+faq_entries = Table(
+    "faq_entries",
+    metadata,
+    _id(),
+    Column("locale", String(8), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("question", Text, nullable=False),
+    Column("answer", Text, nullable=False),
+    UniqueConstraint("locale", "position"),
+)
