@@ -21,6 +21,10 @@ class ProfileRepository(Protocol):
     async def get(self, profile_id: int) -> Profile | None: ...
 
 
+class AccountLinkRepository(Protocol):
+    async def accounts_of(self, profile_id: int) -> Sequence[Account]: ...
+
+
 class AccountRepository(Protocol):
     async def by_number(self, number: str) -> Account | None: ...
 
@@ -56,6 +60,7 @@ class UnitOfWork(Protocol):
     telegram_users: TelegramUserRepository
     profiles: ProfileRepository
     accounts: AccountRepository
+    links: AccountLinkRepository
     bills: BillRepository
     readings: ReadingRepository
     faq: FaqRepository

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from domain.model import Profile, TelegramUser
+from collections.abc import Sequence
+
+from domain.model import Account, Profile, TelegramUser
 from domain.ports import UnitOfWork
 
 SUPPORTED_LOCALES = ("ru", "en")
@@ -40,3 +42,8 @@ async def choose_language(uow: UnitOfWork, user: TelegramUser, locale: str) -> T
     await uow.telegram_users.save(user)
     await uow.commit()
     return user
+
+
+async def linked_accounts(uow: UnitOfWork, profile: Profile) -> Sequence[Account]:
+    assert profile.id is not None
+    return await uow.links.accounts_of(profile.id)

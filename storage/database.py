@@ -8,7 +8,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
-from storage.repositories.accounts import SqlAccountRepository
+from storage.repositories.accounts import SqlAccountLinkRepository, SqlAccountRepository
 from storage.repositories.bills import SqlBillRepository
 from storage.repositories.faq import SqlFaqRepository
 from storage.repositories.profiles import SqlProfileRepository
@@ -42,6 +42,7 @@ class SqlUnitOfWork:
         self.telegram_users = SqlTelegramUserRepository(connection)
         self.profiles = SqlProfileRepository(connection)
         self.accounts = SqlAccountRepository(connection)
+        self.links = SqlAccountLinkRepository(connection)
         self.bills = SqlBillRepository(connection)
         self.readings = SqlReadingRepository(connection)
         self.faq = SqlFaqRepository(connection)

@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from domain.money import money
+from storage.billing import import_billing
+from storage.database import Database
 
 FAQ_FILE = Path(__file__).with_name("seed") / "faq.json"
 
@@ -533,3 +535,41 @@ def demo_billing(today: date) -> dict[str, Any]:
 
 def demo_file(today: date) -> str:
     return json.dumps(demo_billing(today), ensure_ascii=False, indent=1)
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    number: str
+    kind: str
+    address: str
+    link_code: str
+    latest_total: Decimal
+
+
+async def seed_demo(database: Database, today: date) -> list[DemoAccount]:
+    """Writes the FAQ and the demo billing data; returns what a person needs to link each
+    demo account."""
+    await import_billing(database.engine, FAQ_FILE.read_text(encoding="utf-8"))
+    await import_billing(database.engine, demo_file(today))
+    summary = []
+    async with database.unit_of_work() as uow:
+        for item in ACCOUNTS:
+            account = await uow.accounts.by_number(item.number)
+            assert account is not None and account.id is not None
+            bill = await uow.bills.latest(account.id)
+            assert bill is not None
+            summary.append(
+                DemoAccount(
+                    account.number,
+                    account.kind.value,
+                    account.address,
+                    account.link_code,
+                    bill.total,
+                )
+            )
+    return summary
+
+
+async def is_empty(database: Database) -> bool:
+    async with database.unit_of_work() as uow:
+        return not await uow.accounts.all()

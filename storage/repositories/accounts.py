@@ -7,7 +7,7 @@ from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain.model import Account, AccountKind
-from storage.tables import accounts
+from storage.tables import account_links, accounts
 
 
 def account_from_row(row: Row) -> Account:
@@ -28,4 +28,18 @@ class SqlAccountRepository:
 
     async def all(self) -> Sequence[Account]:
         rows = await self._connection.execute(select(accounts).order_by(accounts.c.number))
+        return [account_from_row(row) for row in rows]
+
+
+class SqlAccountLinkRepository:
+    def __init__(self, connection: AsyncConnection) -> None:
+        self._connection = connection
+
+    async def accounts_of(self, profile_id: int) -> Sequence[Account]:
+        rows = await self._connection.execute(
+            select(accounts)
+            .join(account_links, account_links.c.account_id == accounts.c.id)
+            .where(account_links.c.profile_id == profile_id)
+            .order_by(account_links.c.linked_at, accounts.c.id)
+        )
         return [account_from_row(row) for row in rows]

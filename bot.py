@@ -1,0 +1,161 @@
+"""The bot's one command line: run (default), chat, migrate, import, export, seed-demo."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from datetime import date, datetime, time
+from pathlib import Path
+
+from bot.config import Settings, SettingsError, load_settings
+from bot.logs import setup_logging
+
+logger = logging.getLogger("bot")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="bot.py", description=__doc__)
+    commands = parser.add_subparsers(dest="command")
+    commands.add_parser(
+        "run",
+        help="migrate, fill the demo data into an empty database, and "
+        "serve Telegram (or the demo chat without BOT_TOKEN)",
+    )
+    commands.add_parser("chat", help="talk to the bot in the terminal on the demo data")
+    commands.add_parser("migrate", help="bring the database schema up to date")
+    load = commands.add_parser("import", help="import a billing file (docs/billing-format.md)")
+    load.add_argument("file", type=Path)
+    export = commands.add_parser("export", help="export what residents submitted")
+    export.add_argument("what", choices=["readings"])
+    export.add_argument(
+        "--since",
+        required=True,
+        type=date.fromisoformat,
+        help="first day, YYYY-MM-DD, in the configured time zone",
+    )
+    export.add_argument("--format", choices=["csv", "json"], default="csv")
+    export.add_argument("--output", type=Path, help="a file instead of standard output")
+    commands.add_parser("seed-demo", help="write the demo data and print the demo accounts")
+    return parser
+
+
+async def _database(settings: Settings):
+    from storage.database import Database
+    from storage.migrate import upgrade
+
+    if settings.database_url.startswith("sqlite"):
+        from sqlalchemy.engine import make_url
+
+        database_path = make_url(settings.database_url).database
+        if database_path and database_path != ":memory:":
+            Path(database_path).parent.mkdir(parents=True, exist_ok=True)
+    database = Database(settings.database_url)
+    await upgrade(database.engine)
+    return database
+
+
+async def _seed_demo(settings: Settings, database) -> None:
+    from storage.demo import seed_demo
+
+    today = datetime.now(settings.zone).date()
+    for account in await seed_demo(database, today):
+        print(
+            f"{account.number}  {account.kind:<12} link code {account.link_code}  "
+            f"latest total {account.latest_total}  {account.address}"
+        )
+
+
+async def _chat(settings: Settings, database) -> None:
+    from bot.app import start_local
+    from bot.console import Console
+    from bot.mail import OutboxMailer, build_mailer
+    from bot.transports.local import LocalChat
+
+    mailer = build_mailer(settings)
+    dp, bot, session = await start_local(settings, database, mailer)
+    console = Console(LocalChat(dp, bot, session))
+    if isinstance(mailer, OutboxMailer):
+        mailer.listeners.append(console.show_letter)
+    try:
+        await console.run()
+    finally:
+        await dp.emit_shutdown(bot=bot, bots=[bot], dispatcher=dp, **dp.workflow_data)
+
+
+async def _poll(settings: Settings, database) -> None:
+    from bot.app import build_dispatcher, telegram_bot
+    from bot.mail import build_mailer
+
+    bot = telegram_bot(settings)
+    dp = build_dispatcher(settings, database, build_mailer(settings))
+    await dp.start_polling(bot)
+
+
+async def _main(args: argparse.Namespace, settings: Settings) -> int:
+    from storage.billing import ImportRefused, format_readings, import_billing
+    from storage.demo import is_empty
+
+    database = await _database(settings)
+    try:
+        match args.command:
+            case "migrate":
+                print("The database schema is up to date.")
+            case "import":
+                try:
+                    counts = await import_billing(
+                        database.engine, args.file.read_text(encoding="utf-8")
+                    )
+                except ImportRefused as refused:
+                    shown = refused.problems[:30]
+                    more = len(refused.problems) - len(shown)
+                    print(f"{args.file}: refused, nothing was imported:", file=sys.stderr)
+                    for problem in shown:
+                        print(f"  {problem}", file=sys.stderr)
+                    if more:
+                        print(f"  ... and {more} more", file=sys.stderr)
+                    return 1
+                print(
+                    ", ".join(f"{name}: {n}" for name, n in sorted(counts.items()))
+                    or "Nothing changed."
+                )
+            case "export":
+                since = datetime.combine(args.since, time(), tzinfo=settings.zone)
+                async with database.unit_of_work() as uow:
+                    items = await uow.readings.submitted_since(since)
+                text = format_readings(items, args.format)
+                if args.output:
+                    args.output.write_text(text, encoding="utf-8")
+                else:
+                    sys.stdout.write(text)
+            case "seed-demo":
+                await _seed_demo(settings, database)
+            case "chat" | "run" | None:
+                if await is_empty(database):
+                    await _seed_demo(settings, database)
+                if args.command == "chat" or settings.bot_token is None:
+                    await _chat(settings, database)
+                else:
+                    await _poll(settings, database)
+    finally:
+        await database.dispose()
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        settings = load_settings()
+    except SettingsError as error:
+        print(error, file=sys.stderr)
+        return 2
+    setup_logging(settings.log_level, settings.secrets())
+    try:
+        return asyncio.run(_main(args, settings))
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Composition root and runtime: settings, wiring, middlewares, transports and adapters."""

@@ -1,0 +1,113 @@
+"""The composition root: one Dispatcher with everything wired, for polling, webhook, the demo
+chat and the tests alike."""
+
+from __future__ import annotations
+
+import logging
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.enums import ParseMode
+from aiogram.exceptions import TelegramAPIError
+from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder
+from aiogram.fsm.storage.memory import MemoryStorage
+from aiogram.fsm.storage.redis import RedisStorage
+from aiogram.types import BotCommand, BotCommandScopeAllPrivateChats
+from aiogram_dialog import setup_dialogs
+from aiogram_i18n import I18nMiddleware
+
+from bot.config import Settings
+from bot.i18n import ResidentLocaleManager, TextCore
+from bot.middlewares import ResidentMiddleware, UnitOfWorkMiddleware
+from bot.transports.local import LocalSession
+from dialogs import faq, language, menu
+from domain.ports import Mailer
+from handlers import commands, errors
+from storage.database import Database
+
+logger = logging.getLogger(__name__)
+
+COMMANDS = ("start", "help", "faq", "language", "cancel")
+BOT_DEFAULTS = DefaultBotProperties(parse_mode=ParseMode.HTML)
+
+
+def fsm_storage(redis_url: str | None) -> BaseStorage:
+    if redis_url is None:
+        return MemoryStorage()
+    # aiogram-dialog keeps its stacks and contexts under their own FSM "destinies": the key
+    # must carry the destiny, or they overwrite the chat's state.
+    return RedisStorage.from_url(redis_url, key_builder=DefaultKeyBuilder(with_destiny=True))
+
+
+def telegram_bot(settings: Settings) -> Bot:
+    """A bot that talks to Telegram, or to the Bot API server at ``TELEGRAM_API_URL``."""
+    assert settings.bot_token is not None
+    session = AiohttpSession()
+    if settings.telegram_api_url:
+        base = str(settings.telegram_api_url).rstrip("/")
+        session = AiohttpSession(api=TelegramAPIServer.from_base(base))
+    return Bot(settings.bot_token.get_secret_value(), session=session, default=BOT_DEFAULTS)
+
+
+LOCAL_TOKEN = "1:local-demo"
+
+
+async def start_local(
+    settings: Settings,
+    database: Database,
+    mailer: Mailer,
+    storage: BaseStorage | None = None,
+    session: LocalSession | None = None,
+) -> tuple[Dispatcher, Bot, LocalSession]:
+    """The dispatcher on an in-process Telegram (the demo chat and the tests), started."""
+    session = session or LocalSession()
+    bot = Bot(LOCAL_TOKEN, session=session, default=BOT_DEFAULTS)
+    dp = build_dispatcher(settings, database, mailer, storage)
+    await dp.emit_startup(bot=bot, bots=[bot], dispatcher=dp, **dp.workflow_data)
+    return dp, bot, session
+
+
+async def register_commands(bot: Bot, i18n_middleware: I18nMiddleware) -> None:
+    """The command menu in every language; Telegram being unreachable is not fatal."""
+    core = i18n_middleware.core
+    try:
+        for locale in core.available_locales:
+            commands_ = [
+                BotCommand(command=c, description=core.get(f"command-{c}", locale))
+                for c in COMMANDS
+            ]
+            language = None if locale == core.default_locale else locale
+            await bot.set_my_commands(
+                commands_, scope=BotCommandScopeAllPrivateChats(), language_code=language
+            )
+    except TelegramAPIError as error:
+        logger.warning("could not register the command list with Telegram: %s", error)
+
+
+def build_dispatcher(
+    settings: Settings, database: Database, mailer: Mailer, storage: BaseStorage | None = None
+) -> Dispatcher:
+    dp = Dispatcher(storage=storage or fsm_storage(settings.redis_url and str(settings.redis_url)))
+    dp["settings"] = settings
+    dp["mailer"] = mailer
+    dp.update.outer_middleware(UnitOfWorkMiddleware(database))
+    dp.update.outer_middleware(ResidentMiddleware())
+    i18n = I18nMiddleware(
+        core=TextCore(settings.default_locale),
+        manager=ResidentLocaleManager(settings.default_locale),
+        default_locale=settings.default_locale,
+    )
+    i18n.setup(dp)
+    dp.startup.register(register_commands)
+    dp.include_routers(
+        commands.router,
+        errors.router,
+        menu.welcome_dialog,
+        menu.menu_dialog,
+        faq.dialog,
+        language.dialog,
+    )
+    setup_dialogs(dp)
+    return dp

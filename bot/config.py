@@ -1,0 +1,105 @@
+"""Settings from the environment and ``.env`` (see ``.env.example``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import AnyHttpUrl, Field, RedisDsn, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    bot_token: SecretStr | None = None
+    telegram_api_url: AnyHttpUrl | None = None
+    webhook_url: AnyHttpUrl | None = None
+    database_url: str = "sqlite+aiosqlite:///data/bot.sqlite3"
+    redis_url: RedisDsn | None = None
+
+    smtp_host: str | None = None
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_user: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_security: Literal["none", "starttls", "ssl"] = "starttls"
+    mail_from: str = Field(default="Томскэнергосбыт <noreply@tomskenergosbyt.ru>", min_length=3)
+    outbox_dir: Path = Path("data/outbox")
+
+    staff_chat_id: int | None = None
+
+    yookassa_shop_id: str | None = None
+    yookassa_secret_key: SecretStr | None = None
+    yookassa_api_url: AnyHttpUrl | None = None
+    payments_provider_token: SecretStr | None = None
+
+    timezone: str = "Asia/Tomsk"
+    default_locale: Literal["ru", "en"] = "ru"
+    readings_window: str = "15-25"
+    contact_phone: str = "+7 (3822) 75-00-75"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str) -> str:
+        try:
+            url = make_url(value)
+        except ArgumentError as error:
+            raise ValueError("not a database URL (e.g. postgresql+asyncpg://host/db)") from error
+        if url.drivername not in ("sqlite+aiosqlite", "postgresql+asyncpg"):
+            raise ValueError("use sqlite+aiosqlite:// or postgresql+asyncpg://")
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as error:
+            raise ValueError(f"unknown time zone {value!r}") from error
+        return value
+
+    @field_validator("readings_window")
+    @classmethod
+    def _readings_window(cls, value: str) -> str:
+        first, _, last = value.partition("-")
+        if not (first.strip().isdigit() and last.strip().isdigit()) or not (
+            1 <= int(first) <= int(last) <= 31
+        ):
+            raise ValueError("days of the month as FIRST-LAST, e.g. 15-25")
+        return value
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def reading_days(self) -> tuple[int, int]:
+        first, last = self.readings_window.split("-")
+        return int(first), int(last)
+
+    def secrets(self) -> list[str]:
+        """The values no log line may show."""
+        values = [
+            self.bot_token,
+            self.smtp_password,
+            self.yookassa_secret_key,
+            self.payments_provider_token,
+        ]
+        return [v.get_secret_value() for v in values if v and v.get_secret_value()]
+
+
+class SettingsError(Exception):
+    """A setting has a bad value; the message is one line that names it."""
+
+
+def load_settings(**overrides: object) -> Settings:
+    try:
+        return Settings(**overrides)
+    except ValidationError as error:
+        first = error.errors()[0]
+        name = str(first["loc"][0]).upper() if first["loc"] else "settings"
+        raise SettingsError(f"Invalid setting {name}: {first['msg']}") from None

@@ -1,0 +1,82 @@
+"""The demo chat: a person talks to the bot in the terminal, through the same dispatcher as
+Telegram's updates, on the demo data."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+
+from aiogram.types import Message
+
+from bot.transports.local import LocalChat, visible_text
+from domain.ports import Letter
+
+DEMO_PHONE = "+79138250075"
+
+HELP = (
+    "Demo chat. Type a message or a command (/start, /help, /faq, /language, /cancel).\n"
+    "A number presses the inline button shown with it; a reply button's text sends it;\n"
+    "/contact shares the demo phone number; /quit (or Ctrl-D) ends the demo."
+)
+
+
+class Console:
+    def __init__(self, chat: LocalChat, write: Callable[[str], None] = print) -> None:
+        self.chat = chat
+        self.write = write
+        self._seen: dict[int, str | None] = {}
+
+    def show_letter(self, letter: Letter) -> None:
+        self.write(f"\n✉  E-mail to {letter.to}: {letter.subject}\n{letter.body}\n")
+
+    def _render(self, message: Message) -> str:
+        body = message.text or message.caption or ""
+        text = visible_text(body, "HTML")
+        if message.document:
+            text = f"[document {message.document.file_name}] {text}".strip()
+        if message.photo:
+            text = f"[picture] {text}".strip()
+        return text
+
+    def show_new(self) -> None:
+        """Prints what the bot sent or edited since the last call, then the buttons."""
+        for message in self.chat.bot_messages():
+            snapshot = message.text or message.caption
+            if self._seen.get(message.message_id, "") == snapshot:
+                continue
+            edited = message.message_id in self._seen
+            self._seen[message.message_id] = snapshot
+            self.write(("(edited) " if edited else "") + "🤖 " + self._render(message))
+        buttons = self.chat.inline_buttons()
+        for number, (_, button) in enumerate(buttons, start=1):
+            self.write(f"  [{number}] {button.text}")
+        keyboard = self.chat.reply_keyboard()
+        if keyboard:
+            self.write("  keyboard: " + " | ".join(keyboard))
+
+    async def handle(self, line: str) -> bool:
+        """Acts on one line the person typed; False when the demo should end."""
+        line = line.strip()
+        if line in ("/quit", "/exit"):
+            return False
+        buttons = self.chat.inline_buttons()
+        if line.isdigit() and 1 <= int(line) <= len(buttons):
+            message, button = buttons[int(line) - 1]
+            await self.chat.press_data(message, button.callback_data or "")
+        elif line == "/contact":
+            await self.chat.share_contact(DEMO_PHONE)
+        elif line:
+            await self.chat.send(line)
+        self.show_new()
+        return True
+
+    async def run(self) -> None:
+        self.write(HELP)
+        await self.handle("/start")
+        while True:
+            try:
+                line = await asyncio.to_thread(input, "> ")
+            except EOFError:
+                break
+            if not await self.handle(line):
+                break

@@ -1,0 +1,91 @@
+"""Fluent texts (``locales/``) with the formatting residents expect: money, dates and months
+the Russian way in Russian ("62 918,45 ₽", "06.11.2018", "Декабрь 2018")."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from aiogram.types import User
+from aiogram_i18n.cores import FluentRuntimeCore
+from aiogram_i18n.managers import BaseManager
+from babel.dates import format_date
+from babel.numbers import format_decimal
+from fluent.runtime import FluentBundle, FluentResource
+
+from domain.model import TelegramUser
+from domain.ports import UnitOfWork
+from domain.residents import choose_language, locale_for
+
+LOCALES = Path(__file__).resolve().parent.parent / "locales"
+
+_DATE_PATTERN = {"ru": "dd.MM.yyyy", "en": "d MMM yyyy"}
+
+
+def format_money(amount: Decimal, locale: str) -> str:
+    return format_decimal(amount, format="#,##0.00", locale=locale) + "\u00a0₽"
+
+
+def format_day(day: date, locale: str) -> str:
+    return format_date(day, _DATE_PATTERN.get(locale, "dd.MM.yyyy"), locale=locale)
+
+
+def format_month(day: date, locale: str) -> str:
+    # The standalone month name ("декабрь", not "декабря"), capitalised as a heading.
+    text = format_date(day, "LLLL yyyy", locale=locale)
+    return text[:1].upper() + text[1:]
+
+
+def _functions(locale: str) -> dict[str, Callable[..., str]]:
+    return {
+        "MONEY": lambda amount: format_money(Decimal(amount), locale),
+        "DATE": lambda day: format_day(day, locale),
+        "MONTH": lambda day: format_month(day, locale),
+    }
+
+
+class TextCore(FluentRuntimeCore):
+    """Loads every ``locales/<locale>/*.ftl`` with functions bound to the bundle's locale, and
+    escapes the values put into texts: the bot speaks HTML, and names and addresses come
+    from people and billing files."""
+
+    def __init__(self, default_locale: str) -> None:
+        super().__init__(path=LOCALES, default_locale=default_locale, use_td=False)
+
+    def find_locales(self) -> dict[str, FluentBundle]:
+        bundles: dict[str, FluentBundle] = {}
+        for folder in sorted(p for p in self.path.iterdir() if p.is_dir()):
+            bundle = FluentBundle(
+                [folder.name], use_isolating=False, functions=_functions(folder.name)
+            )
+            for file in sorted(folder.glob("*.ftl")):
+                bundle.add_resource(FluentResource(file.read_text(encoding="utf-8")))
+            bundles[folder.name] = bundle
+        return bundles
+
+    def get(self, message_id: str, locale: str | None = None, /, **kwargs: Any) -> str:
+        escaped = {
+            key: html.escape(value, quote=False) if isinstance(value, str) else value
+            for key, value in kwargs.items()
+        }
+        return super().get(message_id, locale, **escaped)
+
+
+class ResidentLocaleManager(BaseManager):
+    """The resident's chosen language, else Telegram's, else the default."""
+
+    async def get_locale(
+        self, event_from_user: User | None = None, resident: TelegramUser | None = None
+    ) -> str:
+        assert self.default_locale is not None
+        if resident is None:
+            return self.default_locale
+        language = event_from_user.language_code if event_from_user else None
+        return locale_for(resident, language, self.default_locale)
+
+    async def set_locale(self, locale: str, uow: UnitOfWork, resident: TelegramUser) -> None:
+        await choose_language(uow, resident, locale)

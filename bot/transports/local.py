@@ -1,0 +1,423 @@
+"""Telegram in-process: a Bot API session that keeps the chats in memory and refuses what
+Telegram refuses, and a driver that talks to the Dispatcher as a person in a private chat
+would. The demo chat and the tests both run on it."""
+
+from __future__ import annotations
+
+import html
+import itertools
+from collections.abc import AsyncGenerator, Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from html.parser import HTMLParser
+from typing import Any
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.default import Default
+from aiogram.client.session.base import BaseSession
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.methods import (
+    AnswerCallbackQuery,
+    DeleteMessage,
+    EditMessageReplyMarkup,
+    EditMessageText,
+    GetMe,
+    SendDocument,
+    SendMessage,
+    SendPhoto,
+    SetMyCommands,
+    TelegramMethod,
+)
+from aiogram.types import (
+    CallbackQuery,
+    Chat,
+    Contact,
+    Document,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+    MessageEntity,
+    PhotoSize,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+    Update,
+    User,
+)
+
+MAX_TEXT = 4096
+MAX_CAPTION = 1024
+MAX_CALLBACK_DATA = 64
+# The tags Telegram's HTML parse mode knows.
+HTML_TAGS = {
+    "b",
+    "strong",
+    "i",
+    "em",
+    "u",
+    "ins",
+    "s",
+    "strike",
+    "del",
+    "a",
+    "code",
+    "pre",
+    "span",
+    "tg-spoiler",
+    "blockquote",
+    "tg-emoji",
+}
+
+BOT_USER = User(
+    id=7000000001, is_bot=True, first_name="Томскэнергосбыт", username="tes_cabinet_bot"
+)
+
+
+class _TelegramHtml(HTMLParser):
+    """Checks text as Telegram parses HTML: known tags, properly closed; returns the plain
+    text whose length Telegram limits."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.open: list[str] = []
+        self.plain: list[str] = []
+        self.problem: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: Any) -> None:
+        if tag not in HTML_TAGS:
+            self.problem = f'unsupported start tag "{tag}"'
+        self.open.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if not self.open or self.open.pop() != tag:
+            self.problem = f'unexpected end tag "{tag}"'
+
+    def handle_data(self, data: str) -> None:
+        self.plain.append(data)
+
+
+def visible_text(text: str, parse_mode: str | None) -> str:
+    """The text as the reader sees it, or :class:`ValueError` where Telegram cannot parse it."""
+    if parse_mode is None:
+        return text
+    if parse_mode.upper() != "HTML":
+        raise ValueError(f"the local session speaks HTML only, not {parse_mode}")
+    parser = _TelegramHtml()
+    parser.feed(text)
+    parser.close()
+    if parser.problem or parser.open:
+        raise ValueError(parser.problem or f'tag "{parser.open[-1]}" is not closed')
+    return html.unescape("".join(parser.plain))
+
+
+def _utf16_length(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+@dataclass
+class LocalSession(BaseSession):
+    """Answers Bot API calls from memory. Every call is kept in ``calls``."""
+
+    calls: list[TelegramMethod[Any]] = field(default_factory=list)
+    messages: dict[int, dict[int, Message]] = field(default_factory=dict)
+    reply_keyboards: dict[int, ReplyKeyboardMarkup | None] = field(default_factory=dict)
+    answered_callbacks: dict[str, AnswerCallbackQuery] = field(default_factory=dict)
+    fail: Callable[[TelegramMethod[Any]], Exception | None] = lambda _method: None
+    _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
+
+    def __post_init__(self) -> None:
+        super().__init__()
+
+    async def close(self) -> None:
+        pass
+
+    async def stream_content(
+        self,
+        url: str,
+        headers: dict[str, Any] | None = None,
+        timeout: int = 30,
+        chunk_size: int = 65536,
+        raise_for_status: bool = True,
+    ) -> AsyncGenerator[bytes, None]:
+        yield b""
+
+    def next_message_id(self) -> int:
+        return next(self._ids)
+
+    def remember(self, message: Message) -> None:
+        self.messages.setdefault(message.chat.id, {})[message.message_id] = message
+
+    async def make_request(
+        self, bot: Bot, method: TelegramMethod[Any], timeout: int | None = None
+    ) -> Any:
+        self.calls.append(method)
+        error = self.fail(method)
+        if error is not None:
+            raise error
+        handler = getattr(self, f"_{type(method).__name__}", None)
+        if handler is None:
+            raise NotImplementedError(f"the local session does not answer {type(method).__name__}")
+        return handler(bot, method)
+
+    # Each method below answers as Telegram does, and refuses what Telegram refuses.
+
+    def _refuse(self, method: TelegramMethod[Any], reason: str) -> TelegramBadRequest:
+        return TelegramBadRequest(method=method, message=f"Bad Request: {reason}")
+
+    def _check_text(
+        self, bot: Bot, method: Any, text: str | None, limit: int, *, required: bool = True
+    ) -> None:
+        if text is None or text == "":
+            if required:
+                raise self._refuse(method, "message text is empty")
+            return
+        parse_mode = method.parse_mode
+        if isinstance(parse_mode, Default):
+            parse_mode = bot.default[parse_mode.name]
+        try:
+            plain = visible_text(text, parse_mode)
+        except ValueError as error:
+            raise self._refuse(method, f"can't parse entities: {error}") from None
+        if not plain.strip() and required:
+            raise self._refuse(method, "message text is empty")
+        if _utf16_length(plain) > limit:
+            raise self._refuse(method, "message is too long")
+
+    def _check_markup(self, method: TelegramMethod[Any], markup: Any) -> None:
+        if not isinstance(markup, InlineKeyboardMarkup):
+            return
+        for button in itertools.chain.from_iterable(markup.inline_keyboard):
+            if not button.text:
+                raise self._refuse(method, "text buttons are unallowed in the inline keyboard")
+            data = button.callback_data
+            if data is not None and not 1 <= len(data.encode()) <= MAX_CALLBACK_DATA:
+                raise self._refuse(method, "BUTTON_DATA_INVALID")
+
+    def _message(self, chat_id: int, method: TelegramMethod[Any], **content: Any) -> Message:
+        markup = getattr(method, "reply_markup", None)
+        self._check_markup(method, markup)
+        if isinstance(markup, ReplyKeyboardMarkup):
+            self.reply_keyboards[chat_id] = markup
+        elif isinstance(markup, ReplyKeyboardRemove):
+            self.reply_keyboards[chat_id] = None
+        message = Message(
+            message_id=self.next_message_id(),
+            date=datetime.now(UTC),
+            chat=Chat(id=chat_id, type="private"),
+            from_user=BOT_USER,
+            reply_markup=markup if isinstance(markup, InlineKeyboardMarkup) else None,
+            **content,
+        )
+        self.remember(message)
+        return message
+
+    def _existing(self, method: Any) -> Message:
+        message = self.messages.get(method.chat_id, {}).get(method.message_id)
+        if message is None:
+            raise self._refuse(method, "message to edit not found")
+        return message
+
+    def _GetMe(self, bot: Bot, method: GetMe) -> User:
+        return BOT_USER
+
+    def _SetMyCommands(self, bot: Bot, method: SetMyCommands) -> bool:
+        return True
+
+    def _SendMessage(self, bot: Bot, method: SendMessage) -> Message:
+        self._check_text(bot, method, method.text, MAX_TEXT)
+        return self._message(int(method.chat_id), method, text=method.text)
+
+    def _SendDocument(self, bot: Bot, method: SendDocument) -> Message:
+        self._check_text(bot, method, method.caption, MAX_CAPTION, required=False)
+        name = getattr(method.document, "filename", None) or "document"
+        document = Document(file_id=f"doc-{name}", file_unique_id=name, file_name=name)
+        return self._message(int(method.chat_id), method, document=document, caption=method.caption)
+
+    def _SendPhoto(self, bot: Bot, method: SendPhoto) -> Message:
+        self._check_text(bot, method, method.caption, MAX_CAPTION, required=False)
+        photo = [PhotoSize(file_id="photo", file_unique_id="photo", width=800, height=600)]
+        return self._message(int(method.chat_id), method, photo=photo, caption=method.caption)
+
+    def _EditMessageText(self, bot: Bot, method: EditMessageText) -> Message:
+        message = self._existing(method)
+        self._check_text(bot, method, method.text, MAX_TEXT)
+        self._check_markup(method, method.reply_markup)
+        if message.text == method.text and message.reply_markup == method.reply_markup:
+            raise self._refuse(
+                method,
+                "message is not modified: specified new message content "
+                "and reply markup are exactly the same as a current "
+                "content and reply markup of the message",
+            )
+        edited = message.model_copy(
+            update={
+                "text": method.text,
+                "reply_markup": method.reply_markup,
+                "edit_date": int(datetime.now(UTC).timestamp()),
+            }
+        )
+        self.remember(edited)
+        return edited
+
+    def _EditMessageReplyMarkup(self, bot: Bot, method: EditMessageReplyMarkup) -> Message:
+        message = self._existing(method)
+        self._check_markup(method, method.reply_markup)
+        if message.reply_markup == method.reply_markup:
+            raise self._refuse(method, "message is not modified")
+        edited = message.model_copy(update={"reply_markup": method.reply_markup})
+        self.remember(edited)
+        return edited
+
+    def _DeleteMessage(self, bot: Bot, method: DeleteMessage) -> bool:
+        if self.messages.get(int(method.chat_id), {}).pop(method.message_id, None) is None:
+            raise self._refuse(method, "message to delete not found")
+        return True
+
+    def _AnswerCallbackQuery(self, bot: Bot, method: AnswerCallbackQuery) -> bool:
+        if method.callback_query_id in self.answered_callbacks:
+            raise self._refuse(
+                method, "query is too old and response timeout expired or query ID is invalid"
+            )
+        if method.text is not None and _utf16_length(method.text) > 200:
+            raise self._refuse(method, "MESSAGE_TOO_LONG")
+        self.answered_callbacks[method.callback_query_id] = method
+        return True
+
+
+class ButtonNotFound(LookupError):
+    pass
+
+
+class LocalChat:
+    """A private chat between one person and the bot, driven update by update."""
+
+    _update_ids = itertools.count(1)
+
+    def __init__(
+        self,
+        dispatcher: Dispatcher,
+        bot: Bot,
+        session: LocalSession,
+        *,
+        user_id: int = 100001,
+        first_name: str = "Светлана",
+        last_name: str | None = "Малашта",
+        language_code: str | None = "ru",
+    ) -> None:
+        self.dispatcher = dispatcher
+        self.bot = bot
+        self.session = session
+        self.user = User(
+            id=user_id,
+            is_bot=False,
+            first_name=first_name,
+            last_name=last_name,
+            language_code=language_code,
+        )
+        self.chat = Chat(id=user_id, type="private", first_name=first_name)
+
+    async def feed(self, **event: Any) -> None:
+        update = Update(update_id=next(self._update_ids), **event)
+        await self.dispatcher.feed_update(self.bot, update)
+
+    def _incoming(self, **content: Any) -> Message:
+        message = Message(
+            message_id=self.session.next_message_id(),
+            date=datetime.now(UTC),
+            chat=self.chat,
+            from_user=self.user,
+            **content,
+        )
+        self.session.remember(message)
+        return message
+
+    async def send(self, text: str) -> Message:
+        """Types a message (a command is a message that starts with a slash)."""
+        message = self._incoming(text=text, entities=_command_entities(text))
+        await self.feed(message=message)
+        return message
+
+    async def share_contact(self, phone: str, *, user_id: int | None = None) -> Message:
+        """Shares a contact: one's own by default, someone else's with another ``user_id``."""
+        contact = Contact(
+            phone_number=phone,
+            first_name=self.user.first_name,
+            user_id=self.user.id if user_id is None else user_id,
+        )
+        message = self._incoming(contact=contact)
+        await self.feed(message=message)
+        return message
+
+    async def send_photo(self, caption: str | None = None) -> Message:
+        photo = [
+            PhotoSize(
+                file_id="resident-photo", file_unique_id="resident-photo", width=1280, height=960
+            )
+        ]
+        message = self._incoming(photo=photo, caption=caption)
+        await self.feed(message=message)
+        return message
+
+    def bot_messages(self) -> list[Message]:
+        chat = self.session.messages.get(self.chat.id, {})
+        return [m for _, m in sorted(chat.items()) if m.from_user == BOT_USER]
+
+    @property
+    def last(self) -> Message:
+        messages = self.bot_messages()
+        if not messages:
+            raise AssertionError("the bot has sent nothing in this chat")
+        return messages[-1]
+
+    def inline_buttons(self) -> list[tuple[Message, InlineKeyboardButton]]:
+        """The buttons of the latest message that has any."""
+        for message in reversed(self.bot_messages()):
+            if message.reply_markup and message.reply_markup.inline_keyboard:
+                return [
+                    (message, button)
+                    for row in message.reply_markup.inline_keyboard
+                    for button in row
+                ]
+        return []
+
+    def reply_keyboard(self) -> list[str]:
+        markup = self.session.reply_keyboards.get(self.chat.id)
+        return [b.text for row in markup.keyboard for b in row] if markup else []
+
+    async def press(self, text: str) -> None:
+        """Presses the inline button whose visible text is ``text`` (or the only one that
+        contains it)."""
+        buttons = self.inline_buttons()
+        matches = [(m, b) for m, b in buttons if b.text == text] or [
+            (m, b) for m, b in buttons if text in b.text
+        ]
+        if len(matches) != 1:
+            raise ButtonNotFound(
+                f"{len(matches)} buttons match {text!r}; there are {[b.text for _, b in buttons]}"
+            )
+        message, button = matches[0]
+        await self.press_data(message, button.callback_data or "")
+
+    async def press_data(self, message: Message, data: str) -> str:
+        """Presses a button with any callback data, as a forged button would. Returns the
+        callback query id, to read the bot's answer from the session."""
+        query_id = f"cq{next(self._update_ids)}"
+        await self.feed(
+            callback_query=CallbackQuery(
+                id=query_id,
+                from_user=self.user,
+                chat_instance=str(self.chat.id),
+                message=message,
+                data=data,
+            )
+        )
+        return query_id
+
+    def callback_answer(self, query_id: str) -> AnswerCallbackQuery | None:
+        return self.session.answered_callbacks.get(query_id)
+
+
+def _command_entities(text: str) -> list[MessageEntity] | None:
+    if not text.startswith("/"):
+        return None
+    command = text.split()[0]
+    return [MessageEntity(type="bot_command", offset=0, length=len(command))]

@@ -1,0 +1,1 @@
+"""The conversations: one aiogram-dialog ``Dialog`` per feature."""

@@ -1,0 +1,38 @@
+"""The resident's language: Russian or English, kept across sessions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import CallbackQuery
+from aiogram_dialog import Dialog, DialogManager, Window
+from aiogram_dialog.widgets.kbd import Button, Cancel, Row
+
+from dialogs.widgets import Tr
+
+
+class LanguageSG(StatesGroup):
+    choose = State()
+
+
+async def on_language_chosen(callback: CallbackQuery, button: Button, manager: DialogManager):
+    await manager.middleware_data["i18n"].set_locale(button.widget_id)
+    await manager.done()
+
+
+dialog = Dialog(
+    Window(
+        Tr("language-choose"),
+        Row(
+            Button(Tr("language-ru"), id="ru", on_click=on_language_chosen),
+            Button(Tr("language-en"), id="en", on_click=on_language_chosen),
+        ),
+        Cancel(Tr("back")),
+        state=LanguageSG.choose,
+    )
+)
+
+
+async def start_language(_event: Any, _widget: Any, manager: DialogManager) -> None:
+    await manager.start(LanguageSG.choose)

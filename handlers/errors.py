@@ -1,0 +1,54 @@
+"""What the resident sees when something fails: an outdated menu is replaced, anything else
+gets a short apology while the error is logged with its update id."""
+
+from __future__ import annotations
+
+import logging
+
+from aiogram import Bot, F, Router
+from aiogram.exceptions import TelegramAPIError
+from aiogram.filters import ExceptionTypeFilter
+from aiogram.types import ErrorEvent
+from aiogram_dialog import DialogManager
+from aiogram_dialog.api.exceptions import OutdatedIntent, UnknownIntent, UnknownState
+from aiogram_i18n import I18nContext
+
+from domain.model import TelegramUser
+from handlers.commands import show_start
+
+logger = logging.getLogger(__name__)
+router = Router(name="errors")
+
+
+def _chat_id(event: ErrorEvent) -> int | None:
+    update = event.update
+    if update.message:
+        return update.message.chat.id
+    if update.callback_query and update.callback_query.message:
+        return update.callback_query.message.chat.id
+    return None
+
+
+@router.error(
+    ExceptionTypeFilter(UnknownIntent, OutdatedIntent, UnknownState), F.update.callback_query
+)
+async def on_outdated_menu(
+    event: ErrorEvent, dialog_manager: DialogManager, i18n: I18nContext, resident: TelegramUser
+) -> None:
+    """A button of a menu the bot no longer keeps (after /cancel, a restart, an old message)."""
+    await event.update.callback_query.answer(i18n.get("menu-outdated"))
+    await show_start(dialog_manager, resident)
+
+
+@router.error()
+async def on_error(event: ErrorEvent, bot: Bot, i18n: I18nContext | None = None) -> None:
+    logger.error(
+        "update %s failed: %r", event.update.update_id, event.exception, exc_info=event.exception
+    )
+    chat_id = _chat_id(event)
+    if chat_id is None or i18n is None:
+        return
+    try:
+        await bot.send_message(chat_id, i18n.get("error-apology"))
+    except TelegramAPIError:
+        logger.warning("could not apologise in chat %s", chat_id)
