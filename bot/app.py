@@ -102,12 +102,11 @@ def build_dispatcher(
     i18n.setup(dp)
     dp.startup.register(register_commands)
     dp.include_routers(
-        commands.router,
-        errors.router,
-        menu.welcome_dialog,
-        menu.menu_dialog,
-        faq.dialog,
-        language.dialog,
+        commands.router(),
+        errors.router(),
+        *menu.dialogs(),
+        faq.dialog(),
+        language.dialog(),
     )
     setup_dialogs(dp)
     return dp

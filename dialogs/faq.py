@@ -91,4 +91,6 @@ answer_window = Window(
     getter=get_answer,
 )
 
-dialog = Dialog(questions_window, answer_window)
+
+def dialog() -> Dialog:
+    return Dialog(questions_window, answer_window)

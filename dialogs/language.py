@@ -21,17 +21,19 @@ async def on_language_chosen(callback: CallbackQuery, button: Button, manager: D
     await manager.done()
 
 
-dialog = Dialog(
-    Window(
-        Tr("language-choose"),
-        Row(
-            Button(Tr("language-ru"), id="ru", on_click=on_language_chosen),
-            Button(Tr("language-en"), id="en", on_click=on_language_chosen),
-        ),
-        Cancel(Tr("back")),
-        state=LanguageSG.choose,
-    )
+choose_window = Window(
+    Tr("language-choose"),
+    Row(
+        Button(Tr("language-ru"), id="ru", on_click=on_language_chosen),
+        Button(Tr("language-en"), id="en", on_click=on_language_chosen),
+    ),
+    Cancel(Tr("back")),
+    state=LanguageSG.choose,
 )
+
+
+def dialog() -> Dialog:
+    return Dialog(choose_window)
 
 
 async def start_language(_event: Any, _widget: Any, manager: DialogManager) -> None:

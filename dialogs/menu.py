@@ -35,26 +35,26 @@ async def get_menu(uow: UnitOfWork, resident: TelegramUser, **_: Any) -> dict[st
     return {"name": profile.name, "accounts": len(await linked_accounts(uow, profile))}
 
 
-welcome_dialog = Dialog(
-    Window(
-        Notice(),
-        Tr("start-welcome"),
-        Row(
-            Button(Tr("start-register"), id="register", on_click=on_coming_soon),
-            Button(Tr("start-login"), id="login", on_click=on_coming_soon),
-        ),
-        Start(Tr("menu-faq"), id="faq", state=FaqSG.questions),
-        Button(Tr("menu-language"), id="language", on_click=start_language),
-        state=WelcomeSG.welcome,
-    )
+welcome_window = Window(
+    Notice(),
+    Tr("start-welcome"),
+    Row(
+        Button(Tr("start-register"), id="register", on_click=on_coming_soon),
+        Button(Tr("start-login"), id="login", on_click=on_coming_soon),
+    ),
+    Start(Tr("menu-faq"), id="faq", state=FaqSG.questions),
+    Button(Tr("menu-language"), id="language", on_click=start_language),
+    state=WelcomeSG.welcome,
 )
 
-menu_dialog = Dialog(
-    Window(
-        Tr("menu-greeting"),
-        Start(Tr("menu-faq"), id="faq", state=FaqSG.questions),
-        Button(Tr("menu-language"), id="language", on_click=start_language),
-        state=MenuSG.main,
-        getter=get_menu,
-    )
+main_window = Window(
+    Tr("menu-greeting"),
+    Start(Tr("menu-faq"), id="faq", state=FaqSG.questions),
+    Button(Tr("menu-language"), id="language", on_click=start_language),
+    state=MenuSG.main,
+    getter=get_menu,
 )
+
+
+def dialogs() -> list[Dialog]:
+    return [Dialog(welcome_window), Dialog(main_window)]

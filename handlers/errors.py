@@ -17,7 +17,6 @@ from domain.model import TelegramUser
 from handlers.commands import show_start
 
 logger = logging.getLogger(__name__)
-router = Router(name="errors")
 
 
 def _chat_id(event: ErrorEvent) -> int | None:
@@ -29,9 +28,6 @@ def _chat_id(event: ErrorEvent) -> int | None:
     return None
 
 
-@router.error(
-    ExceptionTypeFilter(UnknownIntent, OutdatedIntent, UnknownState), F.update.callback_query
-)
 async def on_outdated_menu(
     event: ErrorEvent, dialog_manager: DialogManager, i18n: I18nContext, resident: TelegramUser
 ) -> None:
@@ -40,7 +36,6 @@ async def on_outdated_menu(
     await show_start(dialog_manager, resident)
 
 
-@router.error()
 async def on_error(event: ErrorEvent, bot: Bot, i18n: I18nContext | None = None) -> None:
     logger.error(
         "update %s failed: %r", event.update.update_id, event.exception, exc_info=event.exception
@@ -52,3 +47,14 @@ async def on_error(event: ErrorEvent, bot: Bot, i18n: I18nContext | None = None)
         await bot.send_message(chat_id, i18n.get("error-apology"))
     except TelegramAPIError:
         logger.warning("could not apologise in chat %s", chat_id)
+
+
+def router() -> Router:
+    router = Router(name="errors")
+    router.error.register(
+        on_outdated_menu,
+        ExceptionTypeFilter(UnknownIntent, OutdatedIntent, UnknownState),
+        F.update.callback_query,
+    )
+    router.error.register(on_error)
+    return router

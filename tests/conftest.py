@@ -1,0 +1,197 @@
+"""Fixtures: a migrated database (SQLite always, PostgreSQL with TEST_DATABASE_URL), an FSM
+storage (memory always, Redis with TEST_REDIS_URL), and the bot running on the local
+Telegram with a chat to drive it."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import shutil
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder
+from aiogram.fsm.storage.memory import MemoryStorage
+from aiogram.fsm.storage.redis import RedisStorage
+from sqlalchemy import text
+
+from bot.app import start_local
+from bot.config import Settings
+from bot.mail import OutboxMailer
+from bot.transports.local import LocalChat, LocalSession
+from storage.database import Database
+from storage.migrate import downgrade, upgrade
+from storage.tables import metadata
+
+POSTGRES = os.environ.get("TEST_DATABASE_URL")
+REDIS = os.environ.get("TEST_REDIS_URL")
+
+DATABASES = ["sqlite", *(["postgres"] if POSTGRES else [])]
+# Dialog tests run on SQLite with memory, and on PostgreSQL with Redis where both answer.
+BACKENDS = [("sqlite", "memory"), *([("postgres", "redis")] if POSTGRES and REDIS else [])]
+
+
+def _run_apart(coroutine) -> None:
+    """Runs set-up work on its own loop in a thread: session fixtures are first asked for from
+    inside a test's running loop."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, coroutine).result()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One migrated SQLite file, copied for each test: migrating once is much faster."""
+    path = tmp_path_factory.mktemp("template") / "schema.sqlite3"
+
+    async def migrate() -> None:
+        database = Database(f"sqlite+aiosqlite:///{path}")
+        await upgrade(database.engine)
+        await database.dispose()
+
+    _run_apart(migrate())
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_schema() -> Iterator[str]:
+    assert POSTGRES
+
+    async def migrate() -> None:
+        database = Database(POSTGRES)
+        await downgrade(database.engine)
+        await upgrade(database.engine)
+        await database.dispose()
+
+    _run_apart(migrate())
+    yield POSTGRES
+
+
+def _database_url(kind: str, request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if kind == "postgres":
+        return request.getfixturevalue("postgres_schema")
+    path = tmp_path / "bot.sqlite3"
+    shutil.copy(request.getfixturevalue("sqlite_template"), path)
+    return f"sqlite+aiosqlite:///{path}"
+
+
+async def _open(url: str) -> Database:
+    database = Database(url)
+    if url.startswith("postgresql"):
+        names = ", ".join(table.name for table in metadata.sorted_tables)
+        async with database.engine.begin() as connection:
+            await connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    return database
+
+
+@pytest.fixture(params=DATABASES)
+async def database(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Database]:
+    """A migrated, empty database."""
+    database = await _open(_database_url(request.param, request, tmp_path))
+    yield database
+    await database.dispose()
+
+
+@pytest.fixture(params=BACKENDS, ids=lambda pair: "-".join(pair))
+def backend(request: pytest.FixtureRequest) -> tuple[str, str]:
+    return request.param
+
+
+@pytest.fixture
+async def bot_database(
+    backend: tuple[str, str], request: pytest.FixtureRequest, tmp_path: Path
+) -> AsyncIterator[Database]:
+    database = await _open(_database_url(backend[0], request, tmp_path))
+    yield database
+    await database.dispose()
+
+
+@pytest.fixture
+async def fsm_storage(backend: tuple[str, str]) -> AsyncIterator[BaseStorage]:
+    if backend[1] == "memory":
+        yield MemoryStorage()
+        return
+    assert REDIS
+    prefix = f"test-{uuid.uuid4().hex}"
+    storage = RedisStorage.from_url(
+        REDIS, key_builder=DefaultKeyBuilder(prefix=prefix, with_destiny=True)
+    )
+    yield storage
+    keys = [key async for key in storage.redis.scan_iter(f"{prefix}:*")]
+    if keys:
+        await storage.redis.delete(*keys)
+    await storage.close()
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(_env_file=None, outbox_dir=tmp_path / "outbox", bot_token=None)
+
+
+@pytest.fixture
+def mailer(settings: Settings) -> OutboxMailer:
+    return OutboxMailer(settings.outbox_dir, settings.mail_from)
+
+
+@pytest.fixture
+def session() -> LocalSession:
+    return LocalSession()
+
+
+@pytest.fixture
+async def running(
+    settings: Settings,
+    bot_database: Database,
+    mailer: OutboxMailer,
+    fsm_storage: BaseStorage,
+    session: LocalSession,
+):
+    dp, bot, session = await start_local(settings, bot_database, mailer, fsm_storage, session)
+    yield dp, bot, session
+    await dp.emit_shutdown(bot=bot, bots=[bot], dispatcher=dp, **dp.workflow_data)
+
+
+@pytest.fixture
+def chat(running) -> LocalChat:
+    dp, bot, session = running
+    return LocalChat(dp, bot, session)
+
+
+@pytest.fixture
+def new_chat(running):
+    """Another person's chat with the same bot."""
+    dp, bot, session = running
+
+    def make(user_id: int, **kwargs) -> LocalChat:
+        return LocalChat(dp, bot, session, user_id=user_id, **kwargs)
+
+    return make
+
+
+class _ErrorLog(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+@pytest.fixture(autouse=True)
+def no_unexpected_errors(request: pytest.FixtureRequest) -> Iterator[_ErrorLog]:
+    """A handler that fails shows an apology and the test could still pass; so any error the
+    bot logs fails the test, unless the test asks for ``logged_errors``."""
+    log = _ErrorLog()
+    logging.getLogger().addHandler(log)
+    yield log
+    logging.getLogger().removeHandler(log)
+    if "logged_errors" not in request.fixturenames and log.records:
+        pytest.fail("the bot logged errors: " + "; ".join(r.getMessage() for r in log.records))
+
+
+@pytest.fixture
+def logged_errors(no_unexpected_errors: _ErrorLog) -> list[logging.LogRecord]:
+    return no_unexpected_errors.records

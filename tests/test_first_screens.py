@@ -1,0 +1,173 @@
+"""/start, /help, /cancel, the language, the command menu, and what a resident sees when
+something fails."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+from aiogram.exceptions import TelegramNetworkError
+from aiogram.methods import SetMyCommands
+from sqlalchemy import select
+
+from bot.app import start_local
+from bot.transports.local import LocalChat, LocalSession
+from domain import faq
+from storage.tables import telegram_users
+from tests.data import bind_resident, import_faq
+
+
+def buttons(chat: LocalChat) -> list[str]:
+    return [button.text for _, button in chat.inline_buttons()]
+
+
+async def test_a_stranger_is_greeted_and_offered_register_and_login(chat: LocalChat):
+    await chat.send("/start")
+
+    assert "личный кабинет клиента <b>АО «Томскэнергосбыт»</b>" in chat.last.text
+    assert buttons(chat) == ["📝 Регистрация", "🔑 Вход", "❓ Вопросы и ответы", "🌐 Язык"]
+
+
+async def test_register_says_it_is_coming_and_the_menu_stays(chat: LocalChat):
+    await chat.send("/start")
+    await chat.press("📝 Регистрация")
+
+    assert chat.last.text.startswith("Этот раздел скоро заработает.")
+    assert "📝 Регистрация" in buttons(chat)
+
+
+async def test_a_bound_resident_gets_the_main_menu_with_their_accounts(chat, bot_database):
+    await bind_resident(bot_database, chat.user.id, name="Светлана", accounts=2)
+
+    await chat.send("/start")
+
+    assert chat.last.text == (
+        "Светлана, добро пожаловать в личный кабинет!\n\nПодключено 2 лицевых счёта."
+    )
+    assert "📝 Регистрация" not in buttons(chat)
+
+
+@pytest.mark.parametrize(("accounts", "line"), [
+    (1, "Подключён 1 лицевой счёт."),
+    (5, "Подключено 5 лицевых счетов."),
+])
+async def test_the_account_count_is_said_with_the_right_plural(chat, bot_database, accounts,
+                                                              line):
+    await bind_resident(bot_database, chat.user.id, accounts=accounts)
+    await chat.send("/start")
+    assert chat.last.text.endswith(line)
+
+
+async def test_a_name_with_markup_is_shown_as_typed(chat, bot_database):
+    await bind_resident(bot_database, chat.user.id, name="<b>Анна</b> & Co")
+    await chat.send("/start")
+    assert chat.last.text.startswith("&lt;b&gt;Анна&lt;/b&gt; &amp; Co, добро пожаловать")
+
+
+async def test_help_lists_the_commands_and_the_contact_centre(chat: LocalChat):
+    await chat.send("/help")
+
+    for command in ("/start", "/faq", "/language", "/cancel", "/help"):
+        assert command in chat.last.text
+    assert "+7 (3822) 75-00-75" in chat.last.text
+
+
+async def test_cancel_leaves_the_dialog_and_its_old_buttons_lead_back(chat, bot_database):
+    await import_faq(bot_database)
+    await chat.send("/faq")
+    faq_message = chat.last
+
+    await chat.send("/cancel")
+    assert chat.last.text == "Действие отменено. Главное меню: /start"
+
+    # A button of the left dialog: the bot says the menu is old and opens the current one.
+    query = await chat.press_data(faq_message, faq_message.reply_markup.inline_keyboard[0][0]
+                                  .callback_data)
+    assert chat.callback_answer(query).text == "Это меню устарело. Открываю актуальное."
+    assert "📝 Регистрация" in buttons(chat)
+
+
+async def test_cancel_with_nothing_to_cancel_says_so(chat: LocalChat):
+    await chat.send("/cancel")
+    assert chat.last.text == "Отменять нечего. Главное меню: /start"
+
+
+async def test_an_unknown_command_mid_dialog_keeps_the_dialog(chat, bot_database):
+    await import_faq(bot_database)
+    await chat.send("/faq")
+    await chat.send("/nonsense")
+
+    assert chat.last.text.startswith("<b>Вопросы и ответы</b>")
+    await chat.press("Какова методика расчёта пени?")
+    assert "1/300 ключевой ставки" in chat.last.text
+
+
+async def test_the_language_follows_telegram(new_chat):
+    english = new_chat(200002, language_code="en-GB")
+    await english.send("/start")
+    assert english.last.text.startswith("Hello! This is the customer account")
+
+    unknown = new_chat(200003, language_code="de")
+    await unknown.send("/start")
+    assert unknown.last.text.startswith("Здравствуйте!")
+
+
+async def test_a_chosen_language_is_kept(chat: LocalChat, bot_database):
+    await chat.send("/language")
+    assert chat.last.text == "Выберите язык:"
+    await chat.press("🇬🇧 English")
+
+    async with bot_database.engine.connect() as connection:
+        locale = (await connection.execute(
+            select(telegram_users.c.locale).where(telegram_users.c.telegram_id == chat.user.id)
+        )).scalar_one()
+    assert locale == "en"
+
+    await chat.send("/start")  # Telegram still says Russian
+    assert chat.last.text.startswith("Hello!")
+
+
+async def test_the_command_menu_is_registered_in_both_languages(running):
+    _dp, _bot, session = running
+    registered = {
+        call.language_code: [(c.command, c.description) for c in call.commands]
+        for call in session.calls if isinstance(call, SetMyCommands)
+    }
+    assert registered[None][0] == ("start", "Главное меню")
+    assert registered["en"][0] == ("start", "Main menu")
+    assert [c for c, _ in registered[None]] == ["start", "help", "faq", "language", "cancel"]
+
+
+async def test_telegram_refusing_the_command_menu_does_not_stop_the_bot(
+    settings, bot_database, mailer, fsm_storage, caplog
+):
+    def unreachable(method):
+        if isinstance(method, SetMyCommands):
+            return TelegramNetworkError(method=method, message="connection refused")
+        return None
+
+    dp, bot, session = await start_local(settings, bot_database, mailer, fsm_storage,
+                                         LocalSession(fail=unreachable))
+    chat = LocalChat(dp, bot, session)
+    await chat.send("/start")
+
+    assert "Здравствуйте!" in chat.last.text
+    assert "could not register the command list" in caplog.text
+
+
+async def test_a_failing_handler_apologises_and_logs_the_update(
+    chat, monkeypatch, logged_errors
+):
+    async def broken(*_args, **_kwargs):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(faq, "questions", broken)
+    await chat.send("/faq")
+
+    assert chat.last.text.startswith("😔 Что-то пошло не так.")
+    ours = [r for r in logged_errors if r.name == "handlers.errors"]
+    assert len(ours) == 1
+    message = ours[0].getMessage()
+    assert "database went away" in message
+    assert message.startswith("update ") and message.split()[1].isdigit()
+    assert ours[0].levelno == logging.ERROR
