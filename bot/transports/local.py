@@ -77,7 +77,7 @@ class _TelegramHtml(HTMLParser):
     text whose length Telegram limits."""
 
     def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
+        super().__init__(convert_charrefs=False)
         self.open: list[str] = []
         self.plain: list[str] = []
         self.problem: str | None = None
@@ -92,7 +92,15 @@ class _TelegramHtml(HTMLParser):
             self.problem = f'unexpected end tag "{tag}"'
 
     def handle_data(self, data: str) -> None:
+        if "<" in data:
+            self.problem = "unsupported start tag: an unescaped \"<\""
         self.plain.append(data)
+
+    def handle_entityref(self, name: str) -> None:
+        self.plain.append(html.unescape(f"&{name};"))
+
+    def handle_charref(self, name: str) -> None:
+        self.plain.append(html.unescape(f"&#{name};"))
 
 
 def visible_text(text: str, parse_mode: str | None) -> str:
@@ -106,7 +114,7 @@ def visible_text(text: str, parse_mode: str | None) -> str:
     parser.close()
     if parser.problem or parser.open:
         raise ValueError(parser.problem or f'tag "{parser.open[-1]}" is not closed')
-    return html.unescape("".join(parser.plain))
+    return "".join(parser.plain)
 
 
 def _utf16_length(text: str) -> int:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -21,6 +22,7 @@ class SqlReadingRepository:
                 readings,
                 accounts.c.number.label("account_number"),
                 meters.c.number.label("meter_number"),
+                meters.c.digits_after,
             )
             .join(meters, meters.c.id == readings.c.meter_id)
             .join(accounts, accounts.c.id == meters.c.account_id)
@@ -35,7 +37,8 @@ class SqlReadingRepository:
                     id=row.id,
                     meter_id=row.meter_id,
                     zone=Zone(row.zone),
-                    value=row.value,
+                    # shown with the meter's own digits: 74.000 on a 6.3 meter
+                    value=row.value.quantize(Decimal(1).scaleb(-row.digits_after)),
                     taken_at=row.taken_at,
                     billing_month=row.billing_month,
                     source=ReadingSource(row.source),

@@ -1,0 +1,67 @@
+"""Questions and answers (guide section 12)."""
+
+from __future__ import annotations
+
+from sqlalchemy import delete
+
+from bot.transports.local import LocalChat
+from storage.tables import faq_entries
+from tests.data import import_faq
+
+
+async def test_the_questions_open_their_answers_and_show_the_phone(chat, bot_database):
+    await import_faq(bot_database)
+    await chat.send("/start")
+    await chat.press("❓ Вопросы и ответы")
+
+    assert "Контактный центр: +7 (3822) 75-00-75" in chat.last.text
+    questions = [b.text for _, b in chat.inline_buttons()][:-1]
+    assert len(questions) == 9
+    assert questions[3] == "Какова методика расчёта пени?"
+    assert all(len(q) <= 60 for q in questions)
+
+    await chat.press("Какова методика расчёта пени?")
+    assert chat.last.text.startswith("<b>Какова методика расчёта пени?</b>")
+    assert "1/130 ставки" in chat.last.text
+    assert chat.last.text.endswith("Не нашли ответ? Контактный центр: +7 (3822) 75-00-75")
+
+    await chat.press("◀️ Назад")
+    await chat.press("◀️ Назад")
+    assert chat.last.text.startswith("Здравствуйте!")
+
+
+async def test_english_residents_read_the_english_questions(new_chat, bot_database):
+    await import_faq(bot_database)
+    chat: LocalChat = new_chat(300003, language_code="en")
+    await chat.send("/faq")
+    await chat.press("How are penalties calculated?")
+    assert "1/300 of the Bank of Russia key rate" in chat.last.text
+
+
+async def test_a_question_removed_meanwhile_is_said_to_be_gone(chat, bot_database):
+    await import_faq(bot_database)
+    await chat.send("/faq")
+    async with bot_database.engine.begin() as connection:
+        await connection.execute(delete(faq_entries).where(faq_entries.c.position == 4))
+
+    await chat.press("Какова методика расчёта пени?")
+
+    assert chat.last.text.startswith("Этого вопроса больше нет в списке.")
+    assert "Какова методика расчёта пени?" not in [b.text for _, b in chat.inline_buttons()]
+
+
+async def test_a_forged_question_id_is_refused(chat, bot_database):
+    await import_faq(bot_database)
+    await chat.send("/faq")
+    message, button = chat.inline_buttons()[0]
+    prefix = button.callback_data.rsplit(":", 1)[0]
+
+    for forged in ("999999", "abc", "-1"):
+        await chat.press_data(message, f"{prefix}:{forged}")
+        assert chat.last.text.startswith("Этого вопроса больше нет в списке.")
+
+
+async def test_with_no_questions_the_screen_says_so(chat):
+    await chat.send("/faq")
+    assert "Список вопросов пока пуст." in chat.last.text
+    assert "Контактный центр" in chat.last.text

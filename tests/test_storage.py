@@ -1,0 +1,107 @@
+"""The schema, and exact values on SQLite and PostgreSQL alike."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta, timezone
+from decimal import Decimal
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import insert, select
+
+from domain.model import Zone
+from storage import tables as t
+from storage.billing import import_billing
+from storage.migrate import downgrade, upgrade
+from tests.data import SUPPLIER, account, billing_file
+
+
+async def test_the_migration_builds_exactly_the_declared_schema(database):
+    async with database.engine.connect() as connection:
+        differences = await connection.run_sync(
+            lambda sync: compare_metadata(MigrationContext.configure(sync), t.metadata)
+        )
+    assert differences == []
+
+
+async def test_migrations_go_down_and_up_again(database):
+    await downgrade(database.engine)
+    async with database.engine.connect() as connection:
+        tables = await connection.run_sync(lambda sync: sync.dialect.get_table_names(sync))
+    assert set(tables) <= {"alembic_version"}
+    await upgrade(database.engine)
+
+
+def _bill(period: str, to_pay: str) -> dict:
+    return {"account": "800100103492", "period": period, "suppliers": [{
+        "supplier": "tes", "debt_start": "58367.90", "paid": "4.00", "charged": "4554.55",
+        "to_pay": to_pay, "penalties": "5585.43",
+        "services": [{"service": "Отопление", "unit": "Гкал. на м2", "quantity": "0.0280",
+                      "tariff": "1947.69", "price_per_unit": "54.54",
+                      "debt_start": "37806.72", "paid": "4.00", "charged": "3304.84",
+                      "debt_end": "41107.56"}],
+    }]}
+
+
+async def test_money_round_trips_to_the_kopeck(database):
+    await import_billing(database.engine, billing_file(
+        suppliers=[SUPPLIER], accounts=[account("800100103492")],
+        bills=[_bill("2018-11", "0.01"), _bill("2018-12", "62918.45")],
+    ))
+    async with database.unit_of_work() as uow:
+        stored = await uow.accounts.by_number("800100103492")
+        bill = await uow.bills.latest(stored.id)
+
+    assert bill.period == date(2018, 12, 1)
+    line = bill.suppliers[0]
+    assert line.to_pay == Decimal("62918.45") and str(line.to_pay) == "62918.45"
+    assert line.penalties == Decimal("5585.43")
+    service = line.services[0]
+    assert service.quantity == Decimal("0.028")
+    assert service.tariff == Decimal("1947.69")
+    assert service.debt_end == Decimal("41107.56")
+    assert stored.total_area == Decimal("45.20")
+
+
+async def test_readings_and_times_round_trip_exactly(database):
+    await import_billing(database.engine, billing_file(
+        suppliers=[SUPPLIER], accounts=[account("800100103492")]))
+    tomsk = timezone(timedelta(hours=7))
+    taken = datetime(2018, 11, 6, 10, 30, tzinfo=tomsk)
+    async with database.engine.begin() as connection:
+        account_id = (await connection.execute(select(t.accounts.c.id))).scalar_one()
+        meter_id = (await connection.execute(insert(t.meters).values(
+            account_id=account_id, number="517480", service="hot_water", unit="м3",
+            digits_before=6, digits_after=3, zone_count=1, verified_until=date(2099, 1, 1),
+        ).returning(t.meters.c.id))).scalar_one()
+        for day, value in enumerate(("999999.999", "0.001", "74.000", "123456.789")):
+            await connection.execute(insert(t.readings).values(
+                meter_id=meter_id, zone=Zone.SINGLE, value=Decimal(value),
+                taken_at=taken + timedelta(days=day), billing_month=date(2018, 11, 1),
+                source="resident"))
+
+    async with database.unit_of_work() as uow:
+        submitted = await uow.readings.submitted_since(taken)
+    values = sorted(str(item.reading.value) for item in submitted)
+    assert values == ["0.001", "123456.789", "74.000", "999999.999"]
+    first = min(item.reading.taken_at for item in submitted)
+    assert first == taken and first.tzinfo is not None and first.utcoffset() == timedelta(0)
+    assert first.astimezone(tomsk).hour == 10
+    assert all(item.reading.taken_at.tzinfo == UTC for item in submitted)
+
+
+async def test_a_telegram_user_is_saved_and_updated(database):
+    from domain.model import TelegramUser
+
+    async with database.unit_of_work() as uow:
+        assert await uow.telegram_users.get(42) is None
+        await uow.telegram_users.save(TelegramUser(telegram_id=42, locale="en"))
+        await uow.commit()
+    async with database.unit_of_work() as uow:
+        user = await uow.telegram_users.get(42)
+        assert user.locale == "en" and user.profile_id is None
+        user.locale = "ru"
+        await uow.telegram_users.save(user)
+        # not committed: the unit of work keeps nothing
+    async with database.unit_of_work() as uow:
+        assert (await uow.telegram_users.get(42)).locale == "en"
