@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AnyHttpUrl, Field, RedisDsn, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
 
 
 class Settings(BaseSettings):
@@ -45,11 +44,7 @@ class Settings(BaseSettings):
     @field_validator("database_url")
     @classmethod
     def _database_url(cls, value: str) -> str:
-        try:
-            url = make_url(value)
-        except ArgumentError as error:
-            raise ValueError("not a database URL (e.g. postgresql+asyncpg://host/db)") from error
-        if url.drivername not in ("sqlite+aiosqlite", "postgresql+asyncpg"):
+        if urlsplit(value).scheme not in ("sqlite+aiosqlite", "postgresql+asyncpg"):
             raise ValueError("use sqlite+aiosqlite:// or postgresql+asyncpg://")
         return value
 

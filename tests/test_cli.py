@@ -1,0 +1,84 @@
+"""`python bot.py ...` as an operator runs it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def run(tmp_path: Path):
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("BOT_", "DATABASE_", "SMTP_", "STAFF_", "YOOKASSA_"))}
+    env |= {"DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/bot.sqlite3",
+            "OUTBOX_DIR": str(tmp_path / "outbox"), "LOG_LEVEL": "WARNING"}
+
+    def run(*args: str, stdin: str = "", **extra_env: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "bot.py", *args], cwd=tmp_path, input=stdin, text=True,
+            capture_output=True, env=env | extra_env, timeout=120,
+        )
+
+    (tmp_path / "bot.py").symlink_to(ROOT / "bot.py")
+    env["PYTHONPATH"] = str(ROOT)
+    return run
+
+
+@pytest.mark.parametrize(("name", "value", "line"), [
+    ("STAFF_CHAT_ID", "staff", "Invalid setting STAFF_CHAT_ID: Input should be a valid integer"),
+    ("TELEGRAM_API_URL", "not a url", "Invalid setting TELEGRAM_API_URL: Input should be a "
+                                      "valid URL"),
+    ("DATABASE_URL", "mysql://x", "Invalid setting DATABASE_URL: Value error, use "
+                                  "sqlite+aiosqlite:// or postgresql+asyncpg://"),
+    ("READINGS_WINDOW", "25-15", "Invalid setting READINGS_WINDOW: Value error, days of the "
+                                 "month as FIRST-LAST, e.g. 15-25"),
+    ("TIMEZONE", "Mars/Olympus", "Invalid setting TIMEZONE: Value error, unknown time zone"),
+])
+def test_a_bad_setting_stops_with_one_line_naming_it(run, name, value, line):
+    result = run("migrate", **{name: value})
+    assert result.returncode == 2
+    assert result.stderr.startswith(line)
+    assert result.stderr.count("\n") == 1
+
+
+def test_seed_demo_prints_what_a_person_needs_to_link_an_account(run):
+    result = run("seed-demo")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert len(lines) == 5
+    assert lines[0].startswith("700100103492  epd          link code 466305  latest total ")
+
+
+def test_import_refuses_a_broken_file_and_says_where(run, tmp_path):
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"format": "tes-billing/1", "accounts": [{"number": "1"}]}')
+    result = run("import", str(broken))
+    assert result.returncode == 1
+    assert "refused, nothing was imported" in result.stderr
+    assert "accounts[0] (number 1).number: String should match pattern" in result.stderr
+
+
+def test_import_then_export(run, tmp_path):
+    faq = ROOT / "storage" / "seed" / "faq.json"
+    assert run("import", str(faq)).stdout.strip() == "faq_entries created: 18"
+    assert run("import", str(faq)).stdout.strip() == "Nothing changed."
+    result = run("export", "readings", "--since", "2026-01-01", "--format", "csv")
+    assert result.returncode == 0
+    assert result.stdout == "account,meter,zone,value,taken_at,billing_month\n"
+    assert run("export", "readings", "--since", "01.01.2026").returncode == 2
+
+
+def test_run_without_a_token_starts_the_demo_chat_on_the_demo_data(run):
+    result = run("run", stdin="3\n4\n/quit\n")
+    assert result.returncode == 0, result.stderr
+    assert "700100103492" in result.stdout  # the empty database got the demo
+    assert "Здравствуйте!" in result.stdout
+    assert "[3] ❓ Вопросы и ответы" in result.stdout
+    assert "Какова методика расчёта пени?" in result.stdout
+    assert "1/300 ключевой ставки" in result.stdout

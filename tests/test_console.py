@@ -1,0 +1,42 @@
+"""The demo chat in the terminal."""
+
+from __future__ import annotations
+
+from bot.console import Console
+from domain.ports import Letter
+from tests.data import import_faq
+
+
+async def test_the_console_numbers_buttons_and_presses_them(chat, bot_database):
+    await import_faq(bot_database)
+    lines: list[str] = []
+    console = Console(chat, lines.append)
+
+    await console.handle("/start")
+    assert any(line.startswith("🤖 Здравствуйте!") for line in lines)
+    assert "  [3] ❓ Вопросы и ответы" in lines
+
+    lines.clear()
+    await console.handle("3")
+    assert any("Вопросы и ответы" in line for line in lines)
+    assert "  [4] Какова методика расчёта пени?" in lines
+
+    lines.clear()
+    await console.handle("4")
+    assert any("1/300 ключевой ставки" in line for line in lines)
+    assert not await console.handle("/quit")
+
+
+async def test_the_console_shows_reply_keyboards_and_shares_the_demo_contact(chat):
+    lines: list[str] = []
+    console = Console(chat, lines.append)
+    await console.handle("/contact")
+    contacts = [m for m in chat.session.messages[chat.chat.id].values() if m.contact]
+    assert contacts and contacts[0].contact.user_id == chat.user.id
+
+
+def test_the_console_shows_letters():
+    lines: list[str] = []
+    Console(chat=None, write=lines.append).show_letter(
+        Letter(to="a@example.org", subject="Код", body="123456"))
+    assert lines == ["\n✉  E-mail to a@example.org: Код\n123456\n"]

@@ -1,0 +1,102 @@
+"""Letters reach a real SMTP server or the outbox; no secret reaches a log."""
+
+from __future__ import annotations
+
+import email
+import logging
+import socket
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from bot.config import Settings
+from bot.logs import RedactSecrets
+from bot.mail import OutboxMailer, SmtpMailer
+from domain.ports import Letter, MailNotSent
+
+LETTER = Letter(to="resident@example.org", subject="Код подтверждения",
+                body="Ваш код: 482913")
+
+
+class Inbox:
+    def __init__(self) -> None:
+        self.messages: list[email.message.Message] = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append(email.message_from_bytes(envelope.content))
+        return "250 OK"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def smtp_server():
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=_free_port())
+    controller.start()
+    yield controller, inbox
+    controller.stop()
+
+
+async def test_a_letter_reaches_the_smtp_server(smtp_server, caplog):
+    controller, inbox = smtp_server
+    settings = Settings(_env_file=None, smtp_host="127.0.0.1", smtp_port=controller.port,
+                        smtp_security="none")
+    caplog.set_level(logging.INFO)
+
+    await SmtpMailer(settings).send(LETTER)
+
+    [message] = inbox.messages
+    assert message["To"] == "resident@example.org"
+    assert str(email.header.make_header(email.header.decode_header(message["Subject"]))) == \
+        "Код подтверждения"
+    assert "482913" in message.get_payload(decode=True).decode()
+    assert "482913" not in caplog.text
+
+
+async def test_a_down_smtp_server_is_reported(caplog):
+    settings = Settings(_env_file=None, smtp_host="127.0.0.1", smtp_port=_free_port(),
+                        smtp_security="none")
+    with pytest.raises(MailNotSent):
+        await SmtpMailer(settings).send(LETTER)
+    assert "not sent" in caplog.text and "482913" not in caplog.text
+
+
+async def test_without_smtp_letters_go_to_the_outbox_and_its_listeners(tmp_path, caplog):
+    caplog.set_level(logging.INFO)
+    mailer = OutboxMailer(tmp_path / "outbox", "noreply@example.org")
+    seen: list[Letter] = []
+    mailer.listeners.append(seen.append)
+
+    await mailer.send(LETTER)
+
+    [file] = (tmp_path / "outbox").iterdir()
+    assert "482913" in email.message_from_bytes(file.read_bytes()).get_payload(decode=True) \
+        .decode()
+    assert seen == [LETTER]
+    assert "resident@example.org" in caplog.text and "482913" not in caplog.text
+
+
+def test_secrets_are_masked_in_messages_and_tracebacks():
+    token = "123456:AAE-secret-token"
+    record = logging.LogRecord("aiogram", logging.ERROR, __file__, 1,
+                               "request to %s failed", (f"/bot{token}/getMe",), None)
+    try:
+        raise RuntimeError(f"url /bot{token}/sendMessage")
+    except RuntimeError as error:
+        record.exc_info = (type(error), error, error.__traceback__)
+
+    RedactSecrets([token]).filter(record)
+
+    assert record.getMessage() == "request to /bot***/getMe failed"
+    assert token not in record.exc_text and "/bot***/sendMessage" in record.exc_text
+
+
+def test_settings_never_print_their_secrets():
+    settings = Settings(_env_file=None, bot_token="123:t0ken", smtp_password="pa55")
+    assert "t0ken" not in repr(settings) and "pa55" not in repr(settings)
+    assert set(settings.secrets()) == {"123:t0ken", "pa55"}
