@@ -18,18 +18,20 @@ from aiogram.types import BotCommand, BotCommandScopeAllPrivateChats
 from aiogram_dialog import setup_dialogs
 from aiogram_i18n import I18nMiddleware
 
+from bot.clock import SystemClock
 from bot.config import Settings
 from bot.i18n import ResidentLocaleManager, TextCore
 from bot.middlewares import ResidentMiddleware, UnitOfWorkMiddleware
+from bot.security import Argon2Hasher
 from bot.transports.local import LocalSession
-from dialogs import faq, language, menu
-from domain.ports import Mailer
+from dialogs import confirm, faq, language, login, menu, profile, registration
+from domain.ports import Clock, Mailer
 from handlers import commands, errors
 from storage.database import Database
 
 logger = logging.getLogger(__name__)
 
-COMMANDS = ("start", "help", "faq", "language", "cancel")
+COMMANDS = ("start", "profile", "faq", "language", "help", "cancel", "logout")
 BOT_DEFAULTS = DefaultBotProperties(parse_mode=ParseMode.HTML)
 
 
@@ -60,11 +62,12 @@ async def start_local(
     mailer: Mailer,
     storage: BaseStorage | None = None,
     session: LocalSession | None = None,
+    clock: Clock | None = None,
 ) -> tuple[Dispatcher, Bot, LocalSession]:
     """The dispatcher on an in-process Telegram (the demo chat and the tests), started."""
     session = session or LocalSession()
     bot = Bot(LOCAL_TOKEN, session=session, default=BOT_DEFAULTS)
-    dp = build_dispatcher(settings, database, mailer, storage)
+    dp = build_dispatcher(settings, database, mailer, storage, clock)
     await dp.emit_startup(bot=bot, bots=[bot], dispatcher=dp, **dp.workflow_data)
     return dp, bot, session
 
@@ -87,11 +90,17 @@ async def register_commands(bot: Bot, i18n_middleware: I18nMiddleware) -> None:
 
 
 def build_dispatcher(
-    settings: Settings, database: Database, mailer: Mailer, storage: BaseStorage | None = None
+    settings: Settings,
+    database: Database,
+    mailer: Mailer,
+    storage: BaseStorage | None = None,
+    clock: Clock | None = None,
 ) -> Dispatcher:
     dp = Dispatcher(storage=storage or fsm_storage(settings.redis_url and str(settings.redis_url)))
     dp["settings"] = settings
     dp["mailer"] = mailer
+    dp["clock"] = clock or SystemClock(settings.zone)
+    dp["hasher"] = Argon2Hasher()
     dp.update.outer_middleware(UnitOfWorkMiddleware(database))
     dp.update.outer_middleware(ResidentMiddleware())
     i18n = I18nMiddleware(
@@ -107,6 +116,12 @@ def build_dispatcher(
         *menu.dialogs(),
         faq.dialog(),
         language.dialog(),
+        registration.dialog(),
+        confirm.dialog(),
+        login.login_dialog(),
+        login.complete_profile_dialog(),
+        login.recovery_dialog(),
+        profile.dialog(),
     )
     setup_dialogs(dp)
     return dp

@@ -16,7 +16,6 @@ class Settings(BaseSettings):
 
     bot_token: SecretStr | None = None
     telegram_api_url: AnyHttpUrl | None = None
-    webhook_url: AnyHttpUrl | None = None
     database_url: str = "sqlite+aiosqlite:///data/bot.sqlite3"
     redis_url: RedisDsn | None = None
 
@@ -39,6 +38,7 @@ class Settings(BaseSettings):
     default_locale: Literal["ru", "en"] = "ru"
     readings_window: str = "15-25"
     contact_phone: str = "+7 (3822) 75-00-75"
+    user_agreement_url: AnyHttpUrl = AnyHttpUrl("https://lk.tomskenergosbyt.ru/agreement")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
     @field_validator("database_url")

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery
 from aiogram_dialog import Dialog, DialogManager, Window
 from aiogram_dialog.widgets.kbd import Back, Cancel, ScrollingGroup, Select
@@ -13,16 +12,12 @@ from aiogram_dialog.widgets.text import Format
 from aiogram_i18n import I18nContext
 
 from bot.config import Settings
+from dialogs.states import FaqSG
 from dialogs.widgets import Notice, Tr, notify
 from domain import faq
 from domain.ports import UnitOfWork
 
 QUESTION_BUTTON_LENGTH = 60
-
-
-class FaqSG(StatesGroup):
-    questions = State()
-    answer = State()
 
 
 def _button_text(question: str) -> str:

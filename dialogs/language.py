@@ -4,16 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery
 from aiogram_dialog import Dialog, DialogManager, Window
 from aiogram_dialog.widgets.kbd import Button, Cancel, Row
 
+from dialogs.states import LanguageSG
 from dialogs.widgets import Tr
-
-
-class LanguageSG(StatesGroup):
-    choose = State()
 
 
 async def on_language_chosen(callback: CallbackQuery, button: Button, manager: DialogManager):

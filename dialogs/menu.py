@@ -4,43 +4,60 @@ from __future__ import annotations
 
 from typing import Any
 
-from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery
-from aiogram_dialog import Dialog, DialogManager, Window
+from aiogram_dialog import Dialog, DialogManager, StartMode, Window
 from aiogram_dialog.widgets.kbd import Button, Row, Start
 
-from dialogs.faq import FaqSG
+from dialogs.inputs import say
 from dialogs.language import start_language
-from dialogs.widgets import Notice, Tr, notify
+from dialogs.states import (
+    ConfirmSG,
+    FaqSG,
+    LoginSG,
+    MenuSG,
+    ProfileSG,
+    RegistrationSG,
+    WelcomeSG,
+)
+from dialogs.widgets import Tr
+from domain.identity import CodePurpose, log_out
 from domain.model import TelegramUser
 from domain.ports import UnitOfWork
 from domain.residents import bound_profile, linked_accounts
 
 
-class WelcomeSG(StatesGroup):
-    welcome = State()
-
-
-class MenuSG(StatesGroup):
-    main = State()
-
-
-async def on_coming_soon(_callback: CallbackQuery, _button: Button, manager: DialogManager):
-    notify(manager, "start-coming-soon")
-
-
 async def get_menu(uow: UnitOfWork, resident: TelegramUser, **_: Any) -> dict[str, Any]:
     profile = await bound_profile(uow, resident)
     assert profile is not None, "the main menu is only started for a bound resident"
-    return {"name": profile.name, "accounts": len(await linked_accounts(uow, profile))}
+    return {
+        "name": profile.name,
+        "accounts": len(await linked_accounts(uow, profile)),
+        "unconfirmed": not profile.email_confirmed,
+        "email": profile.email,
+    }
+
+
+async def on_confirm_email(_callback: CallbackQuery, _button: Button, manager: DialogManager):
+    data = manager.middleware_data
+    profile = await bound_profile(data["uow"], data["resident"])
+    assert profile is not None
+    await manager.start(
+        ConfirmSG.code,
+        data={"purpose": CodePurpose.CONFIRM_EMAIL, "email": profile.email, "send": False},
+    )
+
+
+async def on_logout(_callback: CallbackQuery, _button: Button, manager: DialogManager) -> None:
+    await log_out(manager.middleware_data["uow"], manager.middleware_data["resident"])
+    await say(manager, "logout-done")
+    await manager.start(WelcomeSG.welcome, mode=StartMode.RESET_STACK)
 
 
 welcome_window = Window(
-    Notice(),
     Tr("start-welcome"),
     Row(
-        Button(Tr("start-register"), id="register", on_click=on_coming_soon),
-        Button(Tr("start-login"), id="login", on_click=on_coming_soon),
+        Start(Tr("start-register"), id="register", state=RegistrationSG.phone),
+        Start(Tr("start-login"), id="login", state=LoginSG.email),
     ),
     Start(Tr("menu-faq"), id="faq", state=FaqSG.questions),
     Button(Tr("menu-language"), id="language", on_click=start_language),
@@ -49,8 +66,16 @@ welcome_window = Window(
 
 main_window = Window(
     Tr("menu-greeting"),
-    Start(Tr("menu-faq"), id="faq", state=FaqSG.questions),
-    Button(Tr("menu-language"), id="language", on_click=start_language),
+    Tr("menu-unconfirmed", when="unconfirmed"),
+    Button(Tr("menu-confirm-email"), id="confirm", on_click=on_confirm_email, when="unconfirmed"),
+    Row(
+        Start(Tr("menu-profile"), id="profile", state=ProfileSG.view),
+        Start(Tr("menu-faq"), id="faq", state=FaqSG.questions),
+    ),
+    Row(
+        Button(Tr("menu-language"), id="language", on_click=start_language),
+        Button(Tr("menu-logout"), id="logout", on_click=on_logout),
+    ),
     state=MenuSG.main,
     getter=get_menu,
 )

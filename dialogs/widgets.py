@@ -23,13 +23,16 @@ class Tr(Text):
 NOTICE = "notice"
 
 
-def notify(manager: DialogManager, key: str) -> None:
+def notify(manager: DialogManager, key: str, **args: str | int) -> None:
     """Shows the text ``key`` once, above the window, on its next render. Telegram's own
     callback alerts would clash with aiogram-dialog answering every callback itself."""
-    manager.dialog_data[NOTICE] = key
+    manager.dialog_data[NOTICE] = [key, args]
 
 
 class Notice(Text):
     async def _render_text(self, data: dict[str, Any], manager: DialogManager) -> str:
-        key = manager.dialog_data.pop(NOTICE, None)
-        return manager.middleware_data["i18n"].get(key, **data) if key else ""
+        notice = manager.dialog_data.pop(NOTICE, None)
+        if not notice:
+            return ""
+        key, args = notice
+        return manager.middleware_data["i18n"].get(key, **data, **args)

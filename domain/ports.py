@@ -6,9 +6,21 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from domain.model import Account, Bill, FaqEntry, Profile, Reading, TelegramUser
+from domain.model import (
+    Account,
+    Bill,
+    FaqEntry,
+    MailingCompany,
+    MarketingEmail,
+    Profile,
+    Reading,
+    TelegramUser,
+)
+
+if TYPE_CHECKING:
+    from domain.identity import CodePurpose, EmailCode, LoginFailure
 
 
 class TelegramUserRepository(Protocol):
@@ -19,6 +31,49 @@ class TelegramUserRepository(Protocol):
 
 class ProfileRepository(Protocol):
     async def get(self, profile_id: int) -> Profile | None: ...
+
+    async def by_email(self, email: str) -> Profile | None: ...
+
+    async def add(self, profile: Profile) -> None:
+        """Inserts the profile and sets its ``id``."""
+
+    async def save(self, profile: Profile) -> None: ...
+
+    async def delete(self, profile_id: int) -> None: ...
+
+
+class MarketingEmailRepository(Protocol):
+    async def of(self, profile_id: int) -> Sequence[MarketingEmail]: ...
+
+    async def replace(self, profile_id: int, email: str, companies: set[MailingCompany]) -> None:
+        """The address receives exactly these companies' mailings (none: it is removed)."""
+
+
+class EmailCodeRepository(Protocol):
+    async def add(self, code: EmailCode) -> None: ...
+
+    async def save(self, code: EmailCode) -> None: ...
+
+    async def get(self, code_id: int) -> EmailCode | None: ...
+
+    async def current(self, purpose: CodePurpose, email: str) -> EmailCode | None:
+        """The newest code for the address that is neither used nor voided."""
+
+    async def last_sent(self, purpose: CodePurpose, email: str) -> EmailCode | None: ...
+
+    async def by_token(self, token_hash: str) -> EmailCode | None: ...
+
+    async def void_all(self, purpose: CodePurpose, email: str) -> None: ...
+
+
+class LoginFailureRepository(Protocol):
+    async def since(
+        self, since: datetime, email: str, telegram_id: int
+    ) -> Sequence[LoginFailure]: ...
+
+    async def add(self, failure: LoginFailure) -> None: ...
+
+    async def clear(self, email: str, telegram_id: int) -> None: ...
 
 
 class AccountLinkRepository(Protocol):
@@ -59,6 +114,9 @@ class UnitOfWork(Protocol):
 
     telegram_users: TelegramUserRepository
     profiles: ProfileRepository
+    marketing: MarketingEmailRepository
+    codes: EmailCodeRepository
+    login_failures: LoginFailureRepository
     accounts: AccountRepository
     links: AccountLinkRepository
     bills: BillRepository
@@ -88,6 +146,14 @@ class MailNotSent(Exception):
 
 
 class Clock(Protocol):
-    def now(self) -> datetime: ...
+    def now(self) -> datetime:
+        """Now, aware, in UTC."""
 
-    def today(self) -> date: ...
+    def today(self) -> date:
+        """Today in the utility's time zone."""
+
+
+class PasswordHasher(Protocol):
+    def hash(self, password: str) -> str: ...
+
+    def verify(self, password_hash: str, password: str) -> bool: ...

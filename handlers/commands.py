@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from aiogram import F, Router
-from aiogram.filters import Command, CommandStart
+from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.types import Message
 from aiogram_dialog import DialogManager, StartMode
 from aiogram_i18n import I18nContext
 
 from bot.config import Settings
-from dialogs.faq import FaqSG
-from dialogs.language import LanguageSG
-from dialogs.menu import MenuSG, WelcomeSG
+from dialogs.states import FaqSG, LanguageSG, MenuSG, ProfileSG, RecoverySG, WelcomeSG
+from domain import identity
+from domain.identity import CodePurpose
 from domain.model import TelegramUser
+from domain.ports import Clock, UnitOfWork
 
 
 async def show_start(manager: DialogManager, resident: TelegramUser) -> None:
@@ -22,6 +23,31 @@ async def show_start(manager: DialogManager, resident: TelegramUser) -> None:
 
 
 async def on_start(message: Message, dialog_manager: DialogManager, resident: TelegramUser):
+    await show_start(dialog_manager, resident)
+
+
+async def on_deep_link(
+    message: Message,
+    command: CommandObject,
+    dialog_manager: DialogManager,
+    resident: TelegramUser,
+    uow: UnitOfWork,
+    clock: Clock,
+    i18n: I18nContext,
+) -> None:
+    """A link from a letter: it confirms the address, or opens the new-password step."""
+    try:
+        code = await identity.open_link(uow, clock, command.args or "")
+    except (identity.CodeNotFound, identity.CodeExpired, identity.EmailTaken):
+        await message.answer(i18n.get("identity-link-invalid"))
+        await show_start(dialog_manager, resident)
+        return
+    if code.purpose is CodePurpose.RECOVER_PASSWORD:
+        await dialog_manager.start(
+            RecoverySG.password, data={"code_id": code.id}, mode=StartMode.RESET_STACK
+        )
+        return
+    await message.answer(i18n.get("identity-email-confirmed", email=code.email))
     await show_start(dialog_manager, resident)
 
 
@@ -43,13 +69,39 @@ async def on_language(message: Message, dialog_manager: DialogManager) -> None:
     await dialog_manager.start(LanguageSG.choose, mode=StartMode.RESET_STACK)
 
 
+async def on_profile(
+    message: Message, dialog_manager: DialogManager, resident: TelegramUser, i18n: I18nContext
+) -> None:
+    if resident.profile_id is None:
+        await message.answer(i18n.get("identity-log-in-first"))
+        await show_start(dialog_manager, resident)
+        return
+    await dialog_manager.start(ProfileSG.view, mode=StartMode.RESET_STACK)
+
+
+async def on_logout(
+    message: Message,
+    dialog_manager: DialogManager,
+    resident: TelegramUser,
+    uow: UnitOfWork,
+    i18n: I18nContext,
+) -> None:
+    if resident.profile_id is not None:
+        await identity.log_out(uow, resident)
+    await message.answer(i18n.get("logout-done"))
+    await show_start(dialog_manager, resident)
+
+
 def router() -> Router:
     """A fresh router each time: a router joins one dispatcher only."""
     router = Router(name="commands")
     router.message.filter(F.chat.type == "private")
+    router.message.register(on_deep_link, CommandStart(deep_link=True))
     router.message.register(on_start, CommandStart())
     router.message.register(on_help, Command("help"))
     router.message.register(on_cancel, Command("cancel"))
     router.message.register(on_faq, Command("faq"))
     router.message.register(on_language, Command("language"))
+    router.message.register(on_profile, Command("profile"))
+    router.message.register(on_logout, Command("logout"))
     return router

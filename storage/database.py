@@ -10,8 +10,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_en
 
 from storage.repositories.accounts import SqlAccountLinkRepository, SqlAccountRepository
 from storage.repositories.bills import SqlBillRepository
+from storage.repositories.codes import SqlEmailCodeRepository, SqlLoginFailureRepository
 from storage.repositories.faq import SqlFaqRepository
-from storage.repositories.profiles import SqlProfileRepository
+from storage.repositories.profiles import SqlMarketingEmailRepository, SqlProfileRepository
 from storage.repositories.readings import SqlReadingRepository
 from storage.repositories.telegram_users import SqlTelegramUserRepository
 
@@ -41,6 +42,9 @@ class SqlUnitOfWork:
         connection = self.connection
         self.telegram_users = SqlTelegramUserRepository(connection)
         self.profiles = SqlProfileRepository(connection)
+        self.marketing = SqlMarketingEmailRepository(connection)
+        self.codes = SqlEmailCodeRepository(connection)
+        self.login_failures = SqlLoginFailureRepository(connection)
         self.accounts = SqlAccountRepository(connection)
         self.links = SqlAccountLinkRepository(connection)
         self.bills = SqlBillRepository(connection)

@@ -10,6 +10,7 @@ from sqlalchemy import (
     Column,
     Date,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
@@ -265,4 +266,31 @@ faq_entries = Table(
     Column("question", Text, nullable=False),
     Column("answer", Text, nullable=False),
     UniqueConstraint("locale", "position"),
+)
+
+email_codes = Table(
+    "email_codes",
+    metadata,
+    _id(),
+    Column("purpose", String(32), nullable=False),
+    Column("email", String(254), nullable=False),
+    Column("profile_id", ForeignKey("profiles.id", ondelete="CASCADE")),
+    Column("code_hash", String(64), nullable=False),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("expires_at", UtcDateTime, nullable=False),
+    Column("sent_at", UtcDateTime),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("used_at", UtcDateTime),
+    Column("voided", Boolean, nullable=False, default=False),
+    Index("ix_email_codes_purpose_email", "purpose", "email"),
+)
+
+login_failures = Table(
+    "login_failures",
+    metadata,
+    _id(),
+    Column("email", String(254), nullable=False, index=True),
+    Column("telegram_id", BigInteger, nullable=False, index=True),
+    Column("at", UtcDateTime, nullable=False),
 )

@@ -15,18 +15,26 @@ from storage.database import Database
 from storage.demo import FAQ_FILE
 
 SUPPLIER = {
-    "code": "tes", "name": 'ПАО "Томскэнергосбыт"', "inn": "7017114680",
-    "bank_name": "ТОМСКОЕ ОТДЕЛЕНИЕ №8616 ПАО СБЕРБАНК", "bic": "046902606",
-    "settlement_account": "40702810264000008260", "correspondent_account": "30101810800000000606",
+    "code": "tes",
+    "name": 'ПАО "Томскэнергосбыт"',
+    "inn": "7017114680",
+    "bank_name": "ТОМСКОЕ ОТДЕЛЕНИЕ №8616 ПАО СБЕРБАНК",
+    "bic": "046902606",
+    "settlement_account": "40702810264000008260",
+    "correspondent_account": "30101810800000000606",
 }
 
 
 def account(number: str, **overrides: Any) -> dict[str, Any]:
     return {
-        "number": number, "kind": "electricity",
+        "number": number,
+        "kind": "electricity",
         "address": "634050, г. Томск, Советская ул., д.16, кв.1",
-        "owner_name": "Клековкина Юлия Владимировна", "total_area": "45.20",
-        "living_area": "45.20", "registered_persons": 2, "link_code": "518274",
+        "owner_name": "Клековкина Юлия Владимировна",
+        "total_area": "45.20",
+        "living_area": "45.20",
+        "registered_persons": 2,
+        "link_code": "518274",
         **overrides,
     }
 
@@ -45,32 +53,48 @@ async def bind_resident(
     """A registered resident bound to ``telegram_id`` with ``accounts`` linked accounts."""
     numbers = [f"80010000{i:04d}" for i in range(accounts)]
     if numbers:
-        await import_billing(database.engine, billing_file(
-            suppliers=[SUPPLIER], accounts=[account(n) for n in numbers]))
+        await import_billing(
+            database.engine,
+            billing_file(suppliers=[SUPPLIER], accounts=[account(n) for n in numbers]),
+        )
     now = datetime.now(UTC)
     async with database.engine.begin() as connection:
-        profile_id = (await connection.execute(
-            insert(t.profiles).values(
-                email=f"resident{telegram_id}@example.org", email_confirmed=True,
-                password_hash="$argon2id$test", surname="Малашта", name=name,
-                created_at=now,
-            ).returning(t.profiles.c.id)
-        )).scalar_one()
+        profile_id = (
+            await connection.execute(
+                insert(t.profiles)
+                .values(
+                    email=f"resident{telegram_id}@example.org",
+                    email_confirmed=True,
+                    password_hash="$argon2id$test",
+                    surname="Малашта",
+                    name=name,
+                    created_at=now,
+                )
+                .returning(t.profiles.c.id)
+            )
+        ).scalar_one()
         for number in numbers:
-            account_id = (await connection.execute(
-                select(t.accounts.c.id).where(t.accounts.c.number == number))).scalar_one()
-            await connection.execute(insert(t.account_links).values(
-                profile_id=profile_id, account_id=account_id, relation="owner",
-                linked_at=now))
-        await connection.execute(insert(t.telegram_users).values(
-            telegram_id=telegram_id, profile_id=profile_id))
+            account_id = (
+                await connection.execute(
+                    select(t.accounts.c.id).where(t.accounts.c.number == number)
+                )
+            ).scalar_one()
+            await connection.execute(
+                insert(t.account_links).values(
+                    profile_id=profile_id, account_id=account_id, relation="owner", linked_at=now
+                )
+            )
+        await connection.execute(
+            insert(t.telegram_users).values(telegram_id=telegram_id, profile_id=profile_id)
+        )
     return profile_id
 
 
 async def count_rows(database: Database) -> dict[str, int]:
     async with database.engine.connect() as connection:
         return {
-            table.name: (await connection.execute(select(func.count()).select_from(table)))
-            .scalar_one()
+            table.name: (
+                await connection.execute(select(func.count()).select_from(table))
+            ).scalar_one()
             for table in t.metadata.sorted_tables
         }

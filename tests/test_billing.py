@@ -51,25 +51,73 @@ async def test_a_newer_file_updates_what_changed(database):
 
 BROKEN = [
     ("{not json", "not valid JSON"),
-    (billing_file(accounts=[{k: v for k, v in account("800100103492").items()
-                             if k != "link_code"}]),
-     "accounts[0] (number 800100103492).link_code: Field required"),
-    (billing_file(accounts=[account("800100103492", total_area="-45.20")]),
-     "accounts[0] (number 800100103492).total_area: Input should be greater than or equal to 0"),
-    (billing_file(meters=[{"account": "000000000001", "number": "517480",
-                           "service": "hot_water", "unit": "м3", "digits": "6.3",
-                           "verified_until": "2099-01-01"}]),
-     "meters[0] (number 517480).account: unknown account '000000000001'"),
-    (billing_file(accounts=[account("800100103492")],
-                  bills=[{"account": "800100103492", "period": "2018-13",
-                          "suppliers": [{"supplier": "tes", "debt_start": "0", "paid": "0",
-                                         "charged": "0", "to_pay": "0"}]}]),
-     "bills[0] (account 800100103492).period: String should match pattern"),
-    (billing_file(accounts=[account("800100103492")],
-                  bills=[{"account": "800100103492", "period": "2018-12",
-                          "suppliers": [{"supplier": "tes", "debt_start": "0", "paid": "0",
-                                         "charged": "0", "to_pay": "10.001"}]}]),
-     "to_pay: Decimal input should have no more than 2 decimal places"),
+    (
+        billing_file(
+            accounts=[{k: v for k, v in account("800100103492").items() if k != "link_code"}]
+        ),
+        "accounts[0] (number 800100103492).link_code: Field required",
+    ),
+    (
+        billing_file(accounts=[account("800100103492", total_area="-45.20")]),
+        "accounts[0] (number 800100103492).total_area: Input should be greater than or equal to 0",
+    ),
+    (
+        billing_file(
+            meters=[
+                {
+                    "account": "000000000001",
+                    "number": "517480",
+                    "service": "hot_water",
+                    "unit": "м3",
+                    "digits": "6.3",
+                    "verified_until": "2099-01-01",
+                }
+            ]
+        ),
+        "meters[0] (number 517480).account: unknown account '000000000001'",
+    ),
+    (
+        billing_file(
+            accounts=[account("800100103492")],
+            bills=[
+                {
+                    "account": "800100103492",
+                    "period": "2018-13",
+                    "suppliers": [
+                        {
+                            "supplier": "tes",
+                            "debt_start": "0",
+                            "paid": "0",
+                            "charged": "0",
+                            "to_pay": "0",
+                        }
+                    ],
+                }
+            ],
+        ),
+        "bills[0] (account 800100103492).period: String should match pattern",
+    ),
+    (
+        billing_file(
+            accounts=[account("800100103492")],
+            bills=[
+                {
+                    "account": "800100103492",
+                    "period": "2018-12",
+                    "suppliers": [
+                        {
+                            "supplier": "tes",
+                            "debt_start": "0",
+                            "paid": "0",
+                            "charged": "0",
+                            "to_pay": "10.001",
+                        }
+                    ],
+                }
+            ],
+        ),
+        "to_pay: Decimal input should have no more than 2 decimal places",
+    ),
     (json.dumps({"format": "something-else/2"}), "format: Input should be 'tes-billing/1'"),
 ]
 
@@ -79,7 +127,7 @@ async def test_a_broken_file_is_refused_whole(database, text, problem):
     await import_billing(database.engine, billing_file(suppliers=[SUPPLIER]))
     before = await count_rows(database)
     # The good records of the same file are not written either.
-    if text.startswith("{\"format\": \"tes-billing/1\""):
+    if text.startswith('{"format": "tes-billing/1"'):
         data = json.loads(text)
         data["accounts"] = [*data.get("accounts", []), account("800100999999")]
         text = json.dumps(data, ensure_ascii=False)
@@ -92,13 +140,25 @@ async def test_a_broken_file_is_refused_whole(database, text, problem):
 
 
 async def test_a_reading_that_does_not_fit_its_meter_is_refused(database):
-    meter = {"account": "800100103492", "number": "517480", "service": "hot_water",
-             "unit": "м3", "digits": "6.3", "verified_until": "2099-01-01",
-             "readings": [{"value": "1000000.000", "taken_at": "2018-11-06T10:00:00+07:00",
-                           "billing_month": "2018-11"}]}
+    meter = {
+        "account": "800100103492",
+        "number": "517480",
+        "service": "hot_water",
+        "unit": "м3",
+        "digits": "6.3",
+        "verified_until": "2099-01-01",
+        "readings": [
+            {
+                "value": "1000000.000",
+                "taken_at": "2018-11-06T10:00:00+07:00",
+                "billing_month": "2018-11",
+            }
+        ],
+    }
     with pytest.raises(ImportRefused) as refused:
-        await import_billing(database.engine, billing_file(
-            accounts=[account("800100103492")], meters=[meter]))
+        await import_billing(
+            database.engine, billing_file(accounts=[account("800100103492")], meters=[meter])
+        )
     assert refused.value.problems == [
         "meters[0] (number 517480).readings[0].value: 1000000.000 does not fit the "
         "meter's digits 6.3"
@@ -115,8 +175,11 @@ async def test_the_demo_has_what_the_guide_shows(database):
     async with database.engine.connect() as connection:
         suppliers = set((await connection.execute(select(t.suppliers.c.name))).scalars())
         meters = (await connection.execute(select(t.meters))).all()
-        periods = (await connection.execute(
-            select(t.bills.c.period).where(t.bills.c.account_id == 1))).scalars().all()
+        periods = (
+            (await connection.execute(select(t.bills.c.period).where(t.bills.c.account_id == 1)))
+            .scalars()
+            .all()
+        )
     assert {'ПАО "Томскэнергосбыт"', 'АО "ТомскРТС"', 'МУП ЖКХ "Октябрьское"'} <= suppliers
     assert len(periods) == 12 and max(periods) == date(2026, 11, 1)
     assert any(m.zone_count == 2 and m.service == "electricity" for m in meters)
@@ -137,21 +200,42 @@ async def test_bill_totals_are_what_the_control_question_accepts(database):
 
 
 async def _submitted(database) -> None:
-    await import_billing(database.engine, billing_file(
-        suppliers=[SUPPLIER], accounts=[account("800100103492")]))
+    await import_billing(
+        database.engine, billing_file(suppliers=[SUPPLIER], accounts=[account("800100103492")])
+    )
     async with database.engine.begin() as connection:
-        meter_id = (await connection.execute(insert(t.meters).values(
-            account_id=1, number="201704012803", service="electricity", unit="кВт·ч",
-            digits_before=6, digits_after=1, zone_count=2, verified_until=date(2032, 1, 1),
-        ).returning(t.meters.c.id))).scalar_one()
-        for zone, value, day, source in [("day", "10412.5", 10, "resident"),
-                                         ("night", "6000.0", 10, "resident"),
-                                         ("day", "10300.0", 1, "billing"),
-                                         ("day", "10200.0", 3, "resident")]:
-            await connection.execute(insert(t.readings).values(
-                meter_id=meter_id, zone=zone, value=Decimal(value),
-                taken_at=datetime(2026, 11, day, 5, tzinfo=UTC),
-                billing_month=date(2026, 11, 1), source=source))
+        meter_id = (
+            await connection.execute(
+                insert(t.meters)
+                .values(
+                    account_id=1,
+                    number="201704012803",
+                    service="electricity",
+                    unit="кВт·ч",
+                    digits_before=6,
+                    digits_after=1,
+                    zone_count=2,
+                    verified_until=date(2032, 1, 1),
+                )
+                .returning(t.meters.c.id)
+            )
+        ).scalar_one()
+        for zone, value, day, source in [
+            ("day", "10412.5", 10, "resident"),
+            ("night", "6000.0", 10, "resident"),
+            ("day", "10300.0", 1, "billing"),
+            ("day", "10200.0", 3, "resident"),
+        ]:
+            await connection.execute(
+                insert(t.readings).values(
+                    meter_id=meter_id,
+                    zone=zone,
+                    value=Decimal(value),
+                    taken_at=datetime(2026, 11, day, 5, tzinfo=UTC),
+                    billing_month=date(2026, 11, 1),
+                    source=source,
+                )
+            )
 
 
 async def test_the_export_gives_the_billing_system_what_residents_submitted(database):
@@ -161,11 +245,22 @@ async def test_the_export_gives_the_billing_system_what_residents_submitted(data
 
     rows = list(csv.DictReader(io.StringIO(format_readings(items, "csv"))))
     assert rows == [
-        {"account": "800100103492", "meter": "201704012803", "zone": "day", "value": "10412.5",
-         "taken_at": "2026-11-10T05:00:00+00:00", "billing_month": "2026-11"},
-        {"account": "800100103492", "meter": "201704012803", "zone": "night",
-         "value": "6000.0", "taken_at": "2026-11-10T05:00:00+00:00",
-         "billing_month": "2026-11"},
+        {
+            "account": "800100103492",
+            "meter": "201704012803",
+            "zone": "day",
+            "value": "10412.5",
+            "taken_at": "2026-11-10T05:00:00+00:00",
+            "billing_month": "2026-11",
+        },
+        {
+            "account": "800100103492",
+            "meter": "201704012803",
+            "zone": "night",
+            "value": "6000.0",
+            "taken_at": "2026-11-10T05:00:00+00:00",
+            "billing_month": "2026-11",
+        },
     ]
     as_json = json.loads(format_readings(items, "json"))
     assert as_json["format"] == "tes-readings/1" and as_json["readings"] == rows

@@ -14,15 +14,26 @@ ROOT = Path(__file__).resolve().parent.parent
 
 @pytest.fixture
 def run(tmp_path: Path):
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("BOT_", "DATABASE_", "SMTP_", "STAFF_", "YOOKASSA_"))}
-    env |= {"DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/bot.sqlite3",
-            "OUTBOX_DIR": str(tmp_path / "outbox"), "LOG_LEVEL": "WARNING"}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("BOT_", "DATABASE_", "SMTP_", "STAFF_", "YOOKASSA_"))
+    }
+    env |= {
+        "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/bot.sqlite3",
+        "OUTBOX_DIR": str(tmp_path / "outbox"),
+        "LOG_LEVEL": "WARNING",
+    }
 
     def run(*args: str, stdin: str = "", **extra_env: str) -> subprocess.CompletedProcess:
         return subprocess.run(
-            [sys.executable, "bot.py", *args], cwd=tmp_path, input=stdin, text=True,
-            capture_output=True, env=env | extra_env, timeout=120,
+            [sys.executable, "bot.py", *args],
+            cwd=tmp_path,
+            input=stdin,
+            text=True,
+            capture_output=True,
+            env=env | extra_env,
+            timeout=120,
         )
 
     (tmp_path / "bot.py").symlink_to(ROOT / "bot.py")
@@ -30,16 +41,34 @@ def run(tmp_path: Path):
     return run
 
 
-@pytest.mark.parametrize(("name", "value", "line"), [
-    ("STAFF_CHAT_ID", "staff", "Invalid setting STAFF_CHAT_ID: Input should be a valid integer"),
-    ("TELEGRAM_API_URL", "not a url", "Invalid setting TELEGRAM_API_URL: Input should be a "
-                                      "valid URL"),
-    ("DATABASE_URL", "mysql://x", "Invalid setting DATABASE_URL: Value error, use "
-                                  "sqlite+aiosqlite:// or postgresql+asyncpg://"),
-    ("READINGS_WINDOW", "25-15", "Invalid setting READINGS_WINDOW: Value error, days of the "
-                                 "month as FIRST-LAST, e.g. 15-25"),
-    ("TIMEZONE", "Mars/Olympus", "Invalid setting TIMEZONE: Value error, unknown time zone"),
-])
+@pytest.mark.parametrize(
+    ("name", "value", "line"),
+    [
+        (
+            "STAFF_CHAT_ID",
+            "staff",
+            "Invalid setting STAFF_CHAT_ID: Input should be a valid integer",
+        ),
+        (
+            "TELEGRAM_API_URL",
+            "not a url",
+            "Invalid setting TELEGRAM_API_URL: Input should be a valid URL",
+        ),
+        (
+            "DATABASE_URL",
+            "mysql://x",
+            "Invalid setting DATABASE_URL: Value error, use "
+            "sqlite+aiosqlite:// or postgresql+asyncpg://",
+        ),
+        (
+            "READINGS_WINDOW",
+            "25-15",
+            "Invalid setting READINGS_WINDOW: Value error, days of the "
+            "month as FIRST-LAST, e.g. 15-25",
+        ),
+        ("TIMEZONE", "Mars/Olympus", "Invalid setting TIMEZONE: Value error, unknown time zone"),
+    ],
+)
 def test_a_bad_setting_stops_with_one_line_naming_it(run, name, value, line):
     result = run("migrate", **{name: value})
     assert result.returncode == 2

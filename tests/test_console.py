@@ -38,5 +38,6 @@ async def test_the_console_shows_reply_keyboards_and_shares_the_demo_contact(cha
 def test_the_console_shows_letters():
     lines: list[str] = []
     Console(chat=None, write=lines.append).show_letter(
-        Letter(to="a@example.org", subject="Код", body="123456"))
+        Letter(to="a@example.org", subject="Код", body="123456")
+    )
     assert lines == ["\n✉  E-mail to a@example.org: Код\n123456\n"]

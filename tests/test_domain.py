@@ -12,11 +12,19 @@ from domain.readings import fits_digits
 from domain.residents import locale_for
 
 
-@pytest.mark.parametrize(("text", "amount"), [
-    ("1628.12", "1628.12"), ("1628,12", "1628.12"), ("1 628.12", "1628.12"),
-    ("62 918,45", "62918.45"), ("16", "16.00"), ("16.4", "16.40"), (" 11484.45 ", "11484.45"),
-    ("1\u00a0628,12", "1628.12"),
-])
+@pytest.mark.parametrize(
+    ("text", "amount"),
+    [
+        ("1628.12", "1628.12"),
+        ("1628,12", "1628.12"),
+        ("1 628.12", "1628.12"),
+        ("62 918,45", "62918.45"),
+        ("16", "16.00"),
+        ("16.4", "16.40"),
+        (" 11484.45 ", "11484.45"),
+        ("1\u00a0628,12", "1628.12"),
+    ],
+)
 def test_amounts_are_read_as_residents_type_them(text, amount):
     assert parse_amount(text) == Decimal(amount)
     assert str(parse_amount(text)) == amount
@@ -35,10 +43,17 @@ def test_kopecks_are_exact():
     assert to_kopecks(Decimal("0.1") + Decimal("0.2")) == 30
 
 
-@pytest.mark.parametrize(("value", "fits"), [
-    ("999999.999", True), ("0", True), ("74.5", True), ("1000000", False),
-    ("1.2345", False), ("-1", False),
-])
+@pytest.mark.parametrize(
+    ("value", "fits"),
+    [
+        ("999999.999", True),
+        ("0", True),
+        ("74.5", True),
+        ("1000000", False),
+        ("1.2345", False),
+        ("-1", False),
+    ],
+)
 def test_a_reading_fits_a_six_three_meter(value, fits):
     assert fits_digits(Decimal(value), 6, 3) is fits
 

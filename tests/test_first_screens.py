@@ -28,14 +28,6 @@ async def test_a_stranger_is_greeted_and_offered_register_and_login(chat: LocalC
     assert buttons(chat) == ["📝 Регистрация", "🔑 Вход", "❓ Вопросы и ответы", "🌐 Язык"]
 
 
-async def test_register_says_it_is_coming_and_the_menu_stays(chat: LocalChat):
-    await chat.send("/start")
-    await chat.press("📝 Регистрация")
-
-    assert chat.last.text.startswith("Этот раздел скоро заработает.")
-    assert "📝 Регистрация" in buttons(chat)
-
-
 async def test_a_bound_resident_gets_the_main_menu_with_their_accounts(chat, bot_database):
     await bind_resident(bot_database, chat.user.id, name="Светлана", accounts=2)
 
@@ -47,12 +39,14 @@ async def test_a_bound_resident_gets_the_main_menu_with_their_accounts(chat, bot
     assert "📝 Регистрация" not in buttons(chat)
 
 
-@pytest.mark.parametrize(("accounts", "line"), [
-    (1, "Подключён 1 лицевой счёт."),
-    (5, "Подключено 5 лицевых счетов."),
-])
-async def test_the_account_count_is_said_with_the_right_plural(chat, bot_database, accounts,
-                                                              line):
+@pytest.mark.parametrize(
+    ("accounts", "line"),
+    [
+        (1, "Подключён 1 лицевой счёт."),
+        (5, "Подключено 5 лицевых счетов."),
+    ],
+)
+async def test_the_account_count_is_said_with_the_right_plural(chat, bot_database, accounts, line):
     await bind_resident(bot_database, chat.user.id, accounts=accounts)
     await chat.send("/start")
     assert chat.last.text.endswith(line)
@@ -81,8 +75,9 @@ async def test_cancel_leaves_the_dialog_and_its_old_buttons_lead_back(chat, bot_
     assert chat.last.text == "Действие отменено. Главное меню: /start"
 
     # A button of the left dialog: the bot says the menu is old and opens the current one.
-    query = await chat.press_data(faq_message, faq_message.reply_markup.inline_keyboard[0][0]
-                                  .callback_data)
+    query = await chat.press_data(
+        faq_message, faq_message.reply_markup.inline_keyboard[0][0].callback_data
+    )
     assert chat.callback_answer(query).text == "Это меню устарело. Открываю актуальное."
     assert "📝 Регистрация" in buttons(chat)
 
@@ -118,9 +113,11 @@ async def test_a_chosen_language_is_kept(chat: LocalChat, bot_database):
     await chat.press("🇬🇧 English")
 
     async with bot_database.engine.connect() as connection:
-        locale = (await connection.execute(
-            select(telegram_users.c.locale).where(telegram_users.c.telegram_id == chat.user.id)
-        )).scalar_one()
+        locale = (
+            await connection.execute(
+                select(telegram_users.c.locale).where(telegram_users.c.telegram_id == chat.user.id)
+            )
+        ).scalar_one()
     assert locale == "en"
 
     await chat.send("/start")  # Telegram still says Russian
@@ -131,11 +128,14 @@ async def test_the_command_menu_is_registered_in_both_languages(running):
     _dp, _bot, session = running
     registered = {
         call.language_code: [(c.command, c.description) for c in call.commands]
-        for call in session.calls if isinstance(call, SetMyCommands)
+        for call in session.calls
+        if isinstance(call, SetMyCommands)
     }
     assert registered[None][0] == ("start", "Главное меню")
     assert registered["en"][0] == ("start", "Main menu")
-    assert [c for c, _ in registered[None]] == ["start", "help", "faq", "language", "cancel"]
+    assert [c for c, _ in registered[None]] == [
+        "start", "profile", "faq", "language", "help", "cancel", "logout",
+    ]
 
 
 async def test_telegram_refusing_the_command_menu_does_not_stop_the_bot(
@@ -146,8 +146,9 @@ async def test_telegram_refusing_the_command_menu_does_not_stop_the_bot(
             return TelegramNetworkError(method=method, message="connection refused")
         return None
 
-    dp, bot, session = await start_local(settings, bot_database, mailer, fsm_storage,
-                                         LocalSession(fail=unreachable))
+    dp, bot, session = await start_local(
+        settings, bot_database, mailer, fsm_storage, LocalSession(fail=unreachable)
+    )
     chat = LocalChat(dp, bot, session)
     await chat.send("/start")
 
@@ -155,9 +156,7 @@ async def test_telegram_refusing_the_command_menu_does_not_stop_the_bot(
     assert "could not register the command list" in caplog.text
 
 
-async def test_a_failing_handler_apologises_and_logs_the_update(
-    chat, monkeypatch, logged_errors
-):
+async def test_a_failing_handler_apologises_and_logs_the_update(chat, monkeypatch, logged_errors):
     async def broken(*_args, **_kwargs):
         raise RuntimeError("database went away")
 

@@ -20,8 +20,9 @@ async def bot():
 
 
 def keyboard(data: str) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(inline_keyboard=[[InlineKeyboardButton(text="x",
-                                                                       callback_data=data)]])
+    return InlineKeyboardMarkup(
+        inline_keyboard=[[InlineKeyboardButton(text="x", callback_data=data)]]
+    )
 
 
 async def test_callback_data_over_64_bytes_is_refused(bot: Bot):
@@ -56,10 +57,12 @@ async def test_editing_a_missing_or_unchanged_message_is_refused(bot: Bot):
     with pytest.raises(TelegramBadRequest, match="message to edit not found"):
         await bot.edit_message_text("x", chat_id=1, message_id=sent.message_id + 100)
     with pytest.raises(TelegramBadRequest, match="message is not modified"):
-        await bot.edit_message_text("first", chat_id=1, message_id=sent.message_id,
-                                    reply_markup=keyboard("a"))
-    edited = await bot.edit_message_text("second", chat_id=1, message_id=sent.message_id,
-                                         reply_markup=keyboard("a"))
+        await bot.edit_message_text(
+            "first", chat_id=1, message_id=sent.message_id, reply_markup=keyboard("a")
+        )
+    edited = await bot.edit_message_text(
+        "second", chat_id=1, message_id=sent.message_id, reply_markup=keyboard("a")
+    )
     assert edited.text == "second"
 
 

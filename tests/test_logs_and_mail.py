@@ -14,8 +14,7 @@ from bot.logs import RedactSecrets
 from bot.mail import OutboxMailer, SmtpMailer
 from domain.ports import Letter, MailNotSent
 
-LETTER = Letter(to="resident@example.org", subject="Код подтверждения",
-                body="Ваш код: 482913")
+LETTER = Letter(to="resident@example.org", subject="Код подтверждения", body="Ваш код: 482913")
 
 
 class Inbox:
@@ -44,23 +43,27 @@ def smtp_server():
 
 async def test_a_letter_reaches_the_smtp_server(smtp_server, caplog):
     controller, inbox = smtp_server
-    settings = Settings(_env_file=None, smtp_host="127.0.0.1", smtp_port=controller.port,
-                        smtp_security="none")
+    settings = Settings(
+        _env_file=None, smtp_host="127.0.0.1", smtp_port=controller.port, smtp_security="none"
+    )
     caplog.set_level(logging.INFO)
 
     await SmtpMailer(settings).send(LETTER)
 
     [message] = inbox.messages
     assert message["To"] == "resident@example.org"
-    assert str(email.header.make_header(email.header.decode_header(message["Subject"]))) == \
-        "Код подтверждения"
+    assert (
+        str(email.header.make_header(email.header.decode_header(message["Subject"])))
+        == "Код подтверждения"
+    )
     assert "482913" in message.get_payload(decode=True).decode()
     assert "482913" not in caplog.text
 
 
 async def test_a_down_smtp_server_is_reported(caplog):
-    settings = Settings(_env_file=None, smtp_host="127.0.0.1", smtp_port=_free_port(),
-                        smtp_security="none")
+    settings = Settings(
+        _env_file=None, smtp_host="127.0.0.1", smtp_port=_free_port(), smtp_security="none"
+    )
     with pytest.raises(MailNotSent):
         await SmtpMailer(settings).send(LETTER)
     assert "not sent" in caplog.text and "482913" not in caplog.text
@@ -75,16 +78,16 @@ async def test_without_smtp_letters_go_to_the_outbox_and_its_listeners(tmp_path,
     await mailer.send(LETTER)
 
     [file] = (tmp_path / "outbox").iterdir()
-    assert "482913" in email.message_from_bytes(file.read_bytes()).get_payload(decode=True) \
-        .decode()
+    assert "482913" in email.message_from_bytes(file.read_bytes()).get_payload(decode=True).decode()
     assert seen == [LETTER]
     assert "resident@example.org" in caplog.text and "482913" not in caplog.text
 
 
 def test_secrets_are_masked_in_messages_and_tracebacks():
     token = "123456:AAE-secret-token"
-    record = logging.LogRecord("aiogram", logging.ERROR, __file__, 1,
-                               "request to %s failed", (f"/bot{token}/getMe",), None)
+    record = logging.LogRecord(
+        "aiogram", logging.ERROR, __file__, 1, "request to %s failed", (f"/bot{token}/getMe",), None
+    )
     try:
         raise RuntimeError(f"url /bot{token}/sendMessage")
     except RuntimeError as error:

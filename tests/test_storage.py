@@ -33,21 +33,44 @@ async def test_migrations_go_down_and_up_again(database):
 
 
 def _bill(period: str, to_pay: str) -> dict:
-    return {"account": "800100103492", "period": period, "suppliers": [{
-        "supplier": "tes", "debt_start": "58367.90", "paid": "4.00", "charged": "4554.55",
-        "to_pay": to_pay, "penalties": "5585.43",
-        "services": [{"service": "Отопление", "unit": "Гкал. на м2", "quantity": "0.0280",
-                      "tariff": "1947.69", "price_per_unit": "54.54",
-                      "debt_start": "37806.72", "paid": "4.00", "charged": "3304.84",
-                      "debt_end": "41107.56"}],
-    }]}
+    return {
+        "account": "800100103492",
+        "period": period,
+        "suppliers": [
+            {
+                "supplier": "tes",
+                "debt_start": "58367.90",
+                "paid": "4.00",
+                "charged": "4554.55",
+                "to_pay": to_pay,
+                "penalties": "5585.43",
+                "services": [
+                    {
+                        "service": "Отопление",
+                        "unit": "Гкал. на м2",
+                        "quantity": "0.0280",
+                        "tariff": "1947.69",
+                        "price_per_unit": "54.54",
+                        "debt_start": "37806.72",
+                        "paid": "4.00",
+                        "charged": "3304.84",
+                        "debt_end": "41107.56",
+                    }
+                ],
+            }
+        ],
+    }
 
 
 async def test_money_round_trips_to_the_kopeck(database):
-    await import_billing(database.engine, billing_file(
-        suppliers=[SUPPLIER], accounts=[account("800100103492")],
-        bills=[_bill("2018-11", "0.01"), _bill("2018-12", "62918.45")],
-    ))
+    await import_billing(
+        database.engine,
+        billing_file(
+            suppliers=[SUPPLIER],
+            accounts=[account("800100103492")],
+            bills=[_bill("2018-11", "0.01"), _bill("2018-12", "62918.45")],
+        ),
+    )
     async with database.unit_of_work() as uow:
         stored = await uow.accounts.by_number("800100103492")
         bill = await uow.bills.latest(stored.id)
@@ -64,21 +87,40 @@ async def test_money_round_trips_to_the_kopeck(database):
 
 
 async def test_readings_and_times_round_trip_exactly(database):
-    await import_billing(database.engine, billing_file(
-        suppliers=[SUPPLIER], accounts=[account("800100103492")]))
+    await import_billing(
+        database.engine, billing_file(suppliers=[SUPPLIER], accounts=[account("800100103492")])
+    )
     tomsk = timezone(timedelta(hours=7))
     taken = datetime(2018, 11, 6, 10, 30, tzinfo=tomsk)
     async with database.engine.begin() as connection:
         account_id = (await connection.execute(select(t.accounts.c.id))).scalar_one()
-        meter_id = (await connection.execute(insert(t.meters).values(
-            account_id=account_id, number="517480", service="hot_water", unit="м3",
-            digits_before=6, digits_after=3, zone_count=1, verified_until=date(2099, 1, 1),
-        ).returning(t.meters.c.id))).scalar_one()
+        meter_id = (
+            await connection.execute(
+                insert(t.meters)
+                .values(
+                    account_id=account_id,
+                    number="517480",
+                    service="hot_water",
+                    unit="м3",
+                    digits_before=6,
+                    digits_after=3,
+                    zone_count=1,
+                    verified_until=date(2099, 1, 1),
+                )
+                .returning(t.meters.c.id)
+            )
+        ).scalar_one()
         for day, value in enumerate(("999999.999", "0.001", "74.000", "123456.789")):
-            await connection.execute(insert(t.readings).values(
-                meter_id=meter_id, zone=Zone.SINGLE, value=Decimal(value),
-                taken_at=taken + timedelta(days=day), billing_month=date(2018, 11, 1),
-                source="resident"))
+            await connection.execute(
+                insert(t.readings).values(
+                    meter_id=meter_id,
+                    zone=Zone.SINGLE,
+                    value=Decimal(value),
+                    taken_at=taken + timedelta(days=day),
+                    billing_month=date(2018, 11, 1),
+                    source="resident",
+                )
+            )
 
     async with database.unit_of_work() as uow:
         submitted = await uow.readings.submitted_since(taken)

@@ -30,8 +30,11 @@ def test_english_is_complete():
 
 
 def test_every_key_the_code_uses_exists():
-    code = "\n".join(p.read_text(encoding="utf-8") for folder in ("bot", "handlers", "dialogs")
-                     for p in Path(folder).rglob("*.py"))
+    code = "\n".join(
+        p.read_text(encoding="utf-8")
+        for folder in ("bot", "handlers", "dialogs")
+        for p in Path(folder).rglob("*.py")
+    )
     used = set(re.findall(r"""(?:Tr|get|notify)\((?:manager, )?"([a-z]+(?:-[a-z]+)+)""", code))
     assert used, "the pattern found no keys"
     assert used <= _keys("ru")
@@ -54,10 +57,17 @@ async def core() -> TextCore:
     return core
 
 
-@pytest.mark.parametrize(("count", "words"), [
-    (1, "1 лицевой счёт"), (2, "2 лицевых счёта"), (5, "5 лицевых счетов"),
-    (11, "11 лицевых счетов"), (21, "21 лицевой счёт"), (22, "22 лицевых счёта"),
-])
+@pytest.mark.parametrize(
+    ("count", "words"),
+    [
+        (1, "1 лицевой счёт"),
+        (2, "2 лицевых счёта"),
+        (5, "5 лицевых счетов"),
+        (11, "11 лицевых счетов"),
+        (21, "21 лицевой счёт"),
+        (22, "22 лицевых счёта"),
+    ],
+)
 async def test_plural_forms_are_right(core, count, words):
     assert words in core.get("menu-greeting", "ru", name="Анна", accounts=count)
 

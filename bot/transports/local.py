@@ -93,7 +93,7 @@ class _TelegramHtml(HTMLParser):
 
     def handle_data(self, data: str) -> None:
         if "<" in data:
-            self.problem = "unsupported start tag: an unescaped \"<\""
+            self.problem = 'unsupported start tag: an unescaped "<"'
         self.plain.append(data)
 
     def handle_entityref(self, name: str) -> None:

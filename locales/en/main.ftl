@@ -1,5 +1,7 @@
 ## Common
 back = ◀️ Back
+cancel = ✖️ Cancel
+skip = Skip ⏭
 error-apology = 😔 Something went wrong. We are looking into it; please try again a little later or start over: /start
 menu-outdated = This menu is out of date. Here is the current one.
 
@@ -9,6 +11,8 @@ command-help = What the bot can do
 command-faq = Questions and answers
 command-language = Language / Язык
 command-cancel = Cancel the current action
+command-profile = Profile
+command-logout = Log out of the customer account
 
 ## /start
 start-welcome =
@@ -17,7 +21,6 @@ start-welcome =
     Here you can submit meter readings, pay bills, look through your charges and write appeals. To begin, register or log in.
 start-register = 📝 Register
 start-login = 🔑 Log in
-start-coming-soon = This section is coming soon. Meanwhile, see Questions and answers.
 menu-greeting =
     { $name }, welcome to your customer account!
 
@@ -26,6 +29,10 @@ menu-greeting =
         [one] { $accounts } personal account is linked.
        *[other] { $accounts } personal accounts are linked.
     }
+menu-unconfirmed = ⚠️ The e-mail { $email } is not confirmed yet: personal accounts can be linked once it is.
+menu-confirm-email = ✉️ Confirm e-mail
+menu-profile = 👤 Profile
+menu-logout = 🚪 Log out
 menu-faq = ❓ Questions and answers
 menu-language = 🌐 Language
 
@@ -33,10 +40,12 @@ menu-language = 🌐 Language
 help-text =
     <b>Commands</b>
     /start — main menu
+    /profile — profile
     /faq — questions and answers
     /language — change the language
     /cancel — cancel the current action
     /help — this help
+    /logout — log out of the customer account
 
     Contact centre: { $phone }
 
@@ -63,3 +72,172 @@ faq-answer =
 
     Did not find an answer? Contact centre: { $phone }
 faq-gone = This question is no longer on the list.
+
+## Input
+input-text-expected = Please answer with text.
+input-button-expected = Please choose with a button below.
+input-unknown-command = There is no such command. Answer the question below, or send /cancel to leave, /help for the commands.
+
+## Registration, login, profile: questions
+identity-ask-phone = Your mobile phone number: press "Share my number" or type it, e.g. +7 913 825-00-75.
+identity-share-contact = 📱 Share my number
+identity-phone-hint = +7 913 825-00-75
+identity-ask-email = Your e-mail: it will be your login to the customer account.
+identity-ask-password =
+    Choose a password: at least 8 characters, with digits, upper- and lower-case Latin letters.
+
+    The bot deletes the message with the password at once.
+identity-ask-new-password =
+    Choose a new password: at least 8 characters, with digits, upper- and lower-case Latin letters.
+
+    The bot deletes the message with the password at once.
+identity-ask-password-repeat = Repeat the password.
+identity-ask-surname = Your surname.
+identity-ask-name = Your first name.
+identity-ask-patronymic = Your patronymic (or skip).
+identity-ask-birth-date = Your date of birth as DD.MM.YYYY, e.g. 31.12.1980 (or skip).
+identity-ask-gender = Your gender (or skip).
+identity-gender-male = Male
+identity-gender-female = Female
+identity-ask-code =
+    We have sent a letter to { $email }. Enter the six-digit code from it, or open the link in it.
+identity-send-again = 🔁 Send again
+identity-later = Later
+
+## Registration, login, profile: answers
+identity-invalid-email = That does not look like an e-mail address. Example: ivanova@mail.ru
+identity-invalid-phone = The number was not recognised. Enter a mobile number of 10 digits after +7, e.g. +7 913 825-00-75.
+identity-invalid-password-short = The password is too short: at least 8 characters are needed.
+identity-invalid-password-long = The password is too long: at most 128 characters.
+identity-invalid-password-weak = The password needs digits, upper- and lower-case Latin letters.
+identity-invalid-name = Enter the name in letters (a hyphen and a space are fine), at most 100 characters.
+identity-invalid-full-name = Enter your surname, first name and, if any, patronymic, separated by spaces.
+identity-invalid-date-format = Enter the date as DD.MM.YYYY, e.g. 31.12.1980.
+identity-invalid-date-impossible = There is no such date. Check the day and the month.
+identity-invalid-date-too-late = You must be at least 14 years old to register. Check the year.
+identity-invalid-date-too-early = Check the year of birth: it is too long ago.
+identity-passwords-differ = The passwords differ. Enter the password again.
+identity-email-taken = This e-mail cannot be used for registration. If it is yours, log in or recover the password.
+identity-contact-not-yours = That is someone else's contact. Press "Share my number" to send yours, or type the number.
+identity-code-sent = A letter with the code has been sent to { $email }.
+identity-mail-failed = The letter could not be sent: the mail server is unavailable. Your data are kept; press "Send again" a little later.
+identity-resend-too-soon = A new letter can be sent in { $seconds } s.
+identity-code-wrong =
+    Wrong code. { $left ->
+        [one] { $left } attempt left.
+       *[other] { $left } attempts left.
+    }
+identity-code-voided = The code was entered wrong 5 times and no longer works. Press "Send again" for a new one.
+identity-code-expired = The code has expired. Press "Send again" for a new one.
+identity-code-not-found = There is no valid code. Press "Send again" for a new one.
+identity-email-confirmed = ✅ The e-mail { $email } is confirmed.
+identity-link-invalid = The link from the letter no longer works. Ask for a new letter.
+identity-log-in-first = Log in to the customer account or register first.
+identity-wrong-password = The current password is wrong.
+
+## Registration
+registration-consent =
+    Almost done. By pressing "I accept" you accept the user agreement and consent to the processing of your personal data.
+registration-agreement = 📄 User agreement
+registration-accept = ✅ I accept
+
+## Login and password recovery
+login-ask-email = Enter the e-mail you registered with.
+login-ask-password = Enter the password. The bot deletes the message with the password at once.
+login-forgot = Forgot the password?
+login-wrong = Wrong e-mail or password.
+login-locked = Too many failed login attempts. Try again after { $until }.
+login-welcome = { $name }, you are logged in.
+logout-done = You have logged out of the customer account. To log in again: /start
+recovery-ask-email = Enter the e-mail you registered with: we will send a letter with a code to change the password.
+recovery-sent = If { $email } is registered, a letter with a code has been sent to it.
+recovery-ask-code = Enter the code from the letter, or open the link in it.
+recovery-done = { $name }, the password is changed and you are logged in.
+
+## Profile
+profile-view =
+    <b>Profile</b>
+
+    Full name: { $full_name }
+    Gender: { $gender ->
+        [male] male
+        [female] female
+       *[none] not given
+    }
+    Date of birth: { $birth_date }
+    Mobile phone: { $phone }
+    E-mail (login): { $email } { $confirmed ->
+        [yes] ✅
+       *[no] ⚠️ not confirmed
+    }
+    Addresses for mailings: { $mailings ->
+        [0] none
+        [one] { $mailings } address
+       *[other] { $mailings } addresses
+    }
+profile-edit-name = ✏️ Full name
+profile-edit-gender = ✏️ Gender
+profile-edit-birth-date = ✏️ Date of birth
+profile-edit-phone = ✏️ Phone
+profile-edit-email = ✏️ E-mail
+profile-edit-password = 🔑 Password
+profile-mailings = 📬 Mailings
+profile-delete = 🗑 Delete profile
+profile-saved = ✅ Saved.
+profile-ask-full-name = Enter your surname, first name and patronymic separated by spaces, e.g.: Ivanova Maria Petrovna
+profile-ask-email = Enter the new e-mail. It becomes your login once confirmed with the code from the letter.
+profile-ask-current-password = Enter the current password. The bot deletes the message with the password at once.
+profile-password-changed = ✅ The password is changed.
+profile-mailings-list =
+    <b>Advertising and information mailings</b>
+
+    { $none ->
+        [yes] There are no addresses for mailings yet.
+       *[other] { $lines }
+    }
+
+    Choose an address to change its mailings, or add a new one.
+profile-mailing-add = ➕ Add an address
+profile-ask-mailing-email = Enter the e-mail for mailings.
+profile-mailing-companies =
+    Which mailings go to { $email }? Tick the companies and press "Save". Untick both to remove the address.
+profile-mailing-save = 💾 Save
+profile-mailing-saved = ✅ Mailings saved.
+profile-mailing-removed = The address is removed from the mailings.
+profile-mailing-gone = This address is no longer in the mailings.
+profile-company-tomskrts = TomskRTS
+profile-company-tomskenergosbyt = Tomskenergosbyt
+profile-delete-confirm =
+    Delete the profile? Your personal data and the links to personal accounts will be deleted. The accounts' own data (charges, payments, readings) stay with the supplier.
+profile-delete-yes = Yes, delete the profile
+profile-delete-no = No, keep it
+profile-deleted = The profile is deleted. Thank you for being with us. To register again: /start
+
+## Letters
+mail-confirm_email-subject = Confirm your e-mail for the customer account
+mail-confirm_email-body =
+    Hello!
+
+    The code to confirm your e-mail: { $code }
+
+    Or open the link: { $link }
+
+    The code is valid for { $minutes } minutes. If you did not register in the Tomskenergosbyt customer account, just delete this letter.
+mail-change_email-subject = Confirm the new e-mail for the customer account
+mail-change_email-body =
+    Hello!
+
+    The code to confirm your new e-mail: { $code }
+
+    Or open the link: { $link }
+
+    The code is valid for { $minutes } minutes. If you did not change your e-mail in the customer account, just delete this letter.
+mail-recover_password-subject = Password recovery for the customer account
+mail-recover_password-body =
+    Hello!
+
+    The code to change your password: { $code }
+
+    Or open the link: { $link }
+
+    The code is valid for { $minutes } minutes. If you did not ask to change the password, just delete this letter: the password stays as it was.

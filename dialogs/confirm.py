@@ -1,0 +1,92 @@
+"""Confirming an e-mail address with the code from the letter (the deep link in the same
+letter is handled with /start). Started with ``{"purpose", "email", "send"}``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiogram.types import CallbackQuery, Message
+from aiogram_dialog import Dialog, DialogManager, StartMode
+from aiogram_dialog.widgets.kbd import Button, Row
+
+from dialogs.inputs import EXPLAINABLE, explain, question, send_code
+from dialogs.states import ConfirmSG, MenuSG, ProfileSG
+from dialogs.widgets import Tr
+from domain import identity
+from domain.identity import CodePurpose
+from domain.residents import bound_profile
+
+
+async def _resend(manager: DialogManager) -> None:
+    start = manager.start_data
+    profile = await bound_profile(
+        manager.middleware_data["uow"], manager.middleware_data["resident"]
+    )
+    assert profile is not None
+    await send_code(manager, CodePurpose(start["purpose"]), start["email"], profile.id)
+
+
+async def on_start(_data: Any, manager: DialogManager) -> None:
+    if manager.start_data.get("send"):
+        await _resend(manager)
+
+
+async def on_send_again(_callback: CallbackQuery, _button: Button, manager: DialogManager):
+    await _resend(manager)
+
+
+async def on_code(message: Message, _widget: Any, manager: DialogManager) -> None:
+    data = manager.middleware_data
+    purpose = CodePurpose(manager.start_data["purpose"])
+    profile = await bound_profile(data["uow"], data["resident"])
+    assert profile is not None
+    try:
+        await identity.confirm_email(
+            data["uow"],
+            data["clock"],
+            profile,
+            message.text or "",
+            purpose,
+            manager.start_data["email"],
+        )
+    except EXPLAINABLE as error:
+        explain(manager, error)
+        return
+    await message.answer(
+        data["i18n"].get("identity-email-confirmed", email=manager.start_data["email"])
+    )
+    if purpose is CodePurpose.CHANGE_EMAIL:
+        await manager.done()
+    else:
+        await manager.start(MenuSG.main, mode=StartMode.RESET_STACK)
+
+
+async def on_later(_callback: CallbackQuery, _button: Button, manager: DialogManager) -> None:
+    if manager.start_data["purpose"] == CodePurpose.CHANGE_EMAIL:
+        await manager.start(ProfileSG.view, mode=StartMode.RESET_STACK)
+    else:
+        await manager.start(MenuSG.main, mode=StartMode.RESET_STACK)
+
+
+async def get_email(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
+    return {"email": dialog_manager.start_data["email"]}
+
+
+def dialog() -> Dialog:
+    return Dialog(
+        question(
+            ConfirmSG.code,
+            Tr("identity-ask-code"),
+            on_text=on_code,
+            keyboard=(
+                Row(
+                    Button(Tr("identity-send-again"), id="again", on_click=on_send_again),
+                    Button(Tr("identity-later"), id="later", on_click=on_later),
+                ),
+            ),
+            back=False,
+            cancel=False,
+            getter=get_email,
+        ),
+        on_start=on_start,
+    )

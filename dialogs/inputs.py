@@ -1,0 +1,183 @@
+"""The building blocks of the identity conversations: a question that takes a typed answer,
+checks it with a domain rule and either moves on or says what is wrong and asks again."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiogram import F
+from aiogram.enums import ContentType
+from aiogram.fsm.state import State
+from aiogram.types import Message
+from aiogram_dialog import DialogManager, Window
+from aiogram_dialog.widgets.input import MessageInput
+from aiogram_dialog.widgets.kbd import Back, Button, Cancel, Keyboard, Row
+from aiogram_dialog.widgets.text import Text
+
+from dialogs.widgets import Notice, Tr, notify
+from domain import identity
+from domain.identity import CodePurpose, IssuedCode, LetterWriter
+from domain.ports import Letter, MailNotSent
+
+Parse = Callable[[str, DialogManager], Any | Awaitable[Any]]
+Done = Callable[[DialogManager], Awaitable[None]]
+
+# Domain errors and the texts that explain them; InvalidInput is told by its reason.
+EXPLAINED: dict[type[Exception], str] = {
+    identity.EmailTaken: "identity-email-taken",
+    identity.PasswordsDiffer: "identity-passwords-differ",
+    identity.WrongPassword: "identity-wrong-password",
+    identity.CodeExpired: "identity-code-expired",
+    identity.CodeVoided: "identity-code-voided",
+    identity.CodeNotFound: "identity-code-not-found",
+}
+
+
+def explain(manager: DialogManager, error: Exception) -> None:
+    if isinstance(error, identity.InvalidInput):
+        notify(manager, f"identity-invalid-{error.reason}")
+    elif isinstance(error, identity.WrongCode):
+        notify(manager, "identity-code-wrong", left=error.attempts_left)
+    elif isinstance(error, identity.ResendTooSoon):
+        notify(manager, "identity-resend-too-soon", seconds=error.seconds)
+    elif isinstance(error, identity.LoginLocked):
+        zone = manager.middleware_data["settings"].zone
+        notify(manager, "login-locked", until=error.until.astimezone(zone).strftime("%H:%M"))
+    else:
+        notify(manager, EXPLAINED[type(error)])
+
+
+EXPLAINABLE = (
+    identity.InvalidInput,
+    identity.WrongCode,
+    identity.ResendTooSoon,
+    identity.LoginLocked,
+    *EXPLAINED,
+)
+
+
+def answer(
+    parse: Parse, key: str, *, secret: bool = False, then: Done | None = None
+) -> Callable[..., Awaitable[None]]:
+    """Reads a typed answer with ``parse``, keeps it as ``dialog_data[key]`` (in a form the
+    FSM storage can keep as JSON) and goes on with ``then`` (the next question by default).
+    A message that holds a password is deleted as soon as it is read."""
+
+    async def on_answer(message: Message, _widget: Any, manager: DialogManager) -> None:
+        if secret:
+            await message.delete()
+        try:
+            value = parse(message.text or "", manager)
+            if isinstance(value, Awaitable):
+                value = await value
+        except EXPLAINABLE as error:
+            explain(manager, error)
+            return
+        manager.dialog_data[key] = value
+        await (then(manager) if then else manager.next())
+
+    return on_answer
+
+
+async def on_not_text(message: Message, _widget: Any, manager: DialogManager) -> None:
+    """A photo, a sticker or an unknown command where a typed answer is awaited."""
+    command = (message.text or "").startswith("/")
+    notify(manager, "input-unknown-command" if command else "input-text-expected")
+
+
+NOT_COMMAND = ~F.text.startswith("/")
+
+
+async def on_text_not_button(message: Message, _widget: Any, manager: DialogManager) -> None:
+    notify(manager, "input-button-expected")
+
+
+def question(
+    state: State,
+    *texts: Text,
+    on_text: Callable[..., Awaitable[None]] | None = None,
+    keyboard: tuple[Keyboard, ...] = (),
+    back: bool = True,
+    skip: Done | None = None,
+    cancel: bool = True,
+    **window: Any,
+) -> Window:
+    """A window that asks one thing: the notice of the last wrong answer, the question, its
+    buttons, and Back / Skip / Cancel."""
+
+    async def on_skip(_callback: Any, _button: Any, manager: DialogManager) -> None:
+        assert skip is not None
+        await skip(manager)
+
+    navigation = [Back(Tr("back"))] if back else []
+    if skip is not None:
+        navigation.append(Button(Tr("skip"), id="skip", on_click=on_skip))
+    if cancel:
+        navigation.append(Cancel(Tr("cancel")))
+    return Window(
+        Notice(),
+        *texts,
+        MessageInput(
+            on_text or on_text_not_button, content_types=[ContentType.TEXT], filter=NOT_COMMAND
+        ),
+        MessageInput(on_not_text),
+        *keyboard,
+        Row(*navigation),
+        state=state,
+        **window,
+    )
+
+
+async def next_step(manager: DialogManager) -> None:
+    await manager.next()
+
+
+async def letter_writer(manager: DialogManager, purpose: CodePurpose, email: str) -> LetterWriter:
+    """Writes the letter with the code and the deep link, in the resident's language."""
+    i18n = manager.middleware_data["i18n"]
+    me = await manager.middleware_data["bot"].me()
+
+    def write(issued: IssuedCode) -> Letter:
+        link = f"https://t.me/{me.username}?start={issued.token}"
+        return Letter(
+            to=email,
+            subject=i18n.get(f"mail-{purpose}-subject"),
+            body=i18n.get(
+                f"mail-{purpose}-body", code=issued.code, link=link, minutes=issued.lifetime_minutes
+            ),
+        )
+
+    return write
+
+
+async def say(manager: DialogManager, key: str, **args: Any) -> None:
+    """A message of its own, above the next window: a result worth keeping in the chat."""
+    data = manager.middleware_data
+    await data["bot"].send_message(data["event_chat"].id, data["i18n"].get(key, **args))
+
+
+async def send_code(
+    manager: DialogManager, purpose: CodePurpose, email: str, profile_id: int | None
+) -> bool:
+    """Sends a letter with a code and a deep link, and says what happened. True when the
+    letter went."""
+    data = manager.middleware_data
+    try:
+        await identity.send_code(
+            data["uow"],
+            data["mailer"],
+            data["clock"],
+            purpose=purpose,
+            email=email,
+            profile_id=profile_id,
+            write=await letter_writer(manager, purpose, email),
+        )
+    except identity.ResendTooSoon as error:
+        explain(manager, error)
+        return False
+    except MailNotSent:
+        notify(manager, "identity-mail-failed")
+        return False
+    notify(manager, "identity-code-sent", email=email)
+    return True

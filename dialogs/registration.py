@@ -1,0 +1,145 @@
+"""Registration (guide section 1): the guide's fields one at a time, the user agreement,
+then the profile, and a letter to confirm the e-mail."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from aiogram.types import CallbackQuery
+from aiogram_dialog import Dialog, DialogManager, StartMode, Window
+from aiogram_dialog.widgets.kbd import Back, Button, Cancel, Row, Url
+from aiogram_dialog.widgets.text import Format
+
+from dialogs.inputs import answer, explain, next_step, question
+from dialogs.phone import phone_window
+from dialogs.states import ConfirmSG, RegistrationSG
+from dialogs.widgets import Notice, Tr
+from domain import identity
+from domain.identity import CodePurpose, EmailTaken, NewProfile
+from domain.model import Gender
+
+
+async def check_free_email(text: str, manager: DialogManager) -> str:
+    email = identity.normalize_email(text)
+    await identity.ensure_email_free(manager.middleware_data["uow"], email)
+    return email
+
+
+def hash_password(text: str, manager: DialogManager) -> str:
+    return identity.new_password_hash(manager.middleware_data["hasher"], text)
+
+
+def check_repeat(text: str, manager: DialogManager) -> bool:
+    identity.check_repeat(
+        manager.middleware_data["hasher"], manager.dialog_data["password_hash"], text
+    )
+    return True
+
+
+def name(text: str, _manager: DialogManager) -> str:
+    return identity.check_name(text)
+
+
+def birth_date(text: str, manager: DialogManager) -> str:
+    return identity.parse_birth_date(text, manager.middleware_data["clock"].today()).isoformat()
+
+
+async def skip(manager: DialogManager) -> None:
+    state = manager.current_context().state
+    manager.dialog_data[state.state.split(":")[1]] = None
+    await manager.next()
+
+
+async def on_gender(_callback: CallbackQuery, button: Button, manager: DialogManager) -> None:
+    manager.dialog_data["gender"] = button.widget_id
+    await manager.next()
+
+
+async def on_consent(_callback: CallbackQuery, _button: Button, manager: DialogManager) -> None:
+    data = manager.dialog_data
+    middleware = manager.middleware_data
+    new = NewProfile(
+        phone=data.get("phone"),
+        email=data["email"],
+        password_hash=data["password_hash"],
+        surname=data["surname"],
+        name=data["name"],
+        patronymic=data.get("patronymic"),
+        birth_date=date.fromisoformat(data["birth_date"]) if data.get("birth_date") else None,
+        gender=Gender(data["gender"]) if data.get("gender") else None,
+    )
+    try:
+        profile = await identity.register(
+            middleware["uow"], middleware["clock"], middleware["resident"], new
+        )
+    except EmailTaken as error:
+        explain(manager, error)
+        await manager.switch_to(RegistrationSG.email)
+        return
+    await manager.start(
+        ConfirmSG.code,
+        mode=StartMode.RESET_STACK,
+        data={"purpose": CodePurpose.CONFIRM_EMAIL, "email": profile.email, "send": True},
+    )
+
+
+async def get_consent(settings: Any, **_: Any) -> dict[str, Any]:
+    return {"agreement_url": settings.user_agreement_url}
+
+
+def dialog() -> Dialog:
+    return Dialog(
+        phone_window(RegistrationSG.phone, then=next_step, skip=next_step, back=False),
+        question(
+            RegistrationSG.email,
+            Tr("identity-ask-email"),
+            on_text=answer(check_free_email, "email"),
+        ),
+        question(
+            RegistrationSG.password,
+            Tr("identity-ask-password"),
+            on_text=answer(hash_password, "password_hash", secret=True),
+        ),
+        question(
+            RegistrationSG.password_repeat,
+            Tr("identity-ask-password-repeat"),
+            on_text=answer(check_repeat, "password_repeated", secret=True),
+        ),
+        question(
+            RegistrationSG.surname, Tr("identity-ask-surname"), on_text=answer(name, "surname")
+        ),
+        question(RegistrationSG.name, Tr("identity-ask-name"), on_text=answer(name, "name")),
+        question(
+            RegistrationSG.patronymic,
+            Tr("identity-ask-patronymic"),
+            on_text=answer(name, "patronymic"),
+            skip=skip,
+        ),
+        question(
+            RegistrationSG.birth_date,
+            Tr("identity-ask-birth-date"),
+            on_text=answer(birth_date, "birth_date"),
+            skip=skip,
+        ),
+        question(
+            RegistrationSG.gender,
+            Tr("identity-ask-gender"),
+            keyboard=(
+                Row(
+                    Button(Tr("identity-gender-male"), id=Gender.MALE, on_click=on_gender),
+                    Button(Tr("identity-gender-female"), id=Gender.FEMALE, on_click=on_gender),
+                ),
+            ),
+            skip=skip,
+        ),
+        Window(
+            Notice(),
+            Tr("registration-consent"),
+            Url(Tr("registration-agreement"), Format("{agreement_url}")),
+            Button(Tr("registration-accept"), id="accept", on_click=on_consent),
+            Row(Back(Tr("back")), Cancel(Tr("cancel"))),
+            state=RegistrationSG.consent,
+            getter=get_consent,
+        ),
+    )

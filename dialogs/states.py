@@ -1,0 +1,69 @@
+"""Every conversation's states, in one place: dialogs start one another by these."""
+
+from aiogram.fsm.state import State, StatesGroup
+
+
+class WelcomeSG(StatesGroup):
+    welcome = State()
+
+
+class MenuSG(StatesGroup):
+    main = State()
+
+
+class FaqSG(StatesGroup):
+    questions = State()
+    answer = State()
+
+
+class LanguageSG(StatesGroup):
+    choose = State()
+
+
+class RegistrationSG(StatesGroup):
+    phone = State()
+    email = State()
+    password = State()
+    password_repeat = State()
+    surname = State()
+    name = State()
+    patronymic = State()
+    birth_date = State()
+    gender = State()
+    consent = State()
+
+
+class ConfirmSG(StatesGroup):
+    code = State()
+
+
+class LoginSG(StatesGroup):
+    email = State()
+    password = State()
+
+
+class CompleteProfileSG(StatesGroup):
+    phone = State()
+
+
+class RecoverySG(StatesGroup):
+    email = State()
+    code = State()
+    password = State()
+    password_repeat = State()
+
+
+class ProfileSG(StatesGroup):
+    view = State()
+    name = State()
+    gender = State()
+    birth_date = State()
+    phone = State()
+    email = State()
+    password_current = State()
+    password_new = State()
+    password_repeat = State()
+    mailings = State()
+    mailing_email = State()
+    mailing_companies = State()
+    delete = State()
