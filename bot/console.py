@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from aiogram.types import Message
 
-from bot.transports.local import LocalChat, visible_text
+from bot.transports.local import LocalChat, label, visible_text
 from domain.ports import Letter
 
 DEMO_PHONE = "+79138250075"
@@ -50,7 +50,7 @@ class Console:
         buttons = self.chat.inline_buttons()
         for number, (_, button) in enumerate(buttons, start=1):
             self.write(f"  [{number}] {button.text}")
-        keyboard = self.chat.reply_keyboard()
+        keyboard = [label(button) for button in self.chat.reply_keyboard()]
         if keyboard:
             self.write("  keyboard: " + " | ".join(keyboard))
 
@@ -65,6 +65,8 @@ class Console:
             await self.chat.press_data(message, button.callback_data or "")
         elif line == "/contact":
             await self.chat.share_contact(DEMO_PHONE)
+        elif line in (label(button) for button in self.chat.reply_keyboard()):
+            await self.chat.press_reply(line)
         elif line:
             await self.chat.send(line)
         self.show_new()

@@ -23,16 +23,22 @@ class Tr(Text):
 NOTICE = "notice"
 
 
+def _update_id(manager: DialogManager) -> int:
+    return manager.middleware_data["event_update"].update_id
+
+
 def notify(manager: DialogManager, key: str, **args: str | int) -> None:
-    """Shows the text ``key`` once, above the window, on its next render. Telegram's own
-    callback alerts would clash with aiogram-dialog answering every callback itself."""
-    manager.dialog_data[NOTICE] = [key, args]
+    """Shows the text ``key`` above the window while it answers the current update (a
+    window may be rendered more than once for it). Telegram's own callback alerts would
+    clash with aiogram-dialog answering every callback itself."""
+    manager.dialog_data[NOTICE] = [key, args, _update_id(manager)]
 
 
 class Notice(Text):
     async def _render_text(self, data: dict[str, Any], manager: DialogManager) -> str:
-        notice = manager.dialog_data.pop(NOTICE, None)
-        if not notice:
+        notice = manager.dialog_data.get(NOTICE)
+        if not notice or notice[2] != _update_id(manager):
             return ""
-        key, args = notice
-        return manager.middleware_data["i18n"].get(key, **data, **args)
+        key, args, _ = notice
+        # A blank line sets the notice apart from the question it precedes.
+        return manager.middleware_data["i18n"].get(key, **{**data, **args}) + "\n"

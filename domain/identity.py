@@ -4,6 +4,7 @@ sections 1-4)."""
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 import secrets
 from collections.abc import Callable
@@ -177,10 +178,6 @@ class WrongPassword(Exception):
     pass
 
 
-class EmailNotConfirmed(Exception):
-    """Linking accounts waits for the e-mail to be confirmed."""
-
-
 # --- Codes sent by e-mail -----------------------------------------------------------------
 
 
@@ -243,7 +240,7 @@ async def send_code(
     now = clock.now()
     last = await uow.codes.last_sent(purpose, email)
     if last is not None and last.sent_at is not None and now < last.sent_at + RESEND_COOLDOWN:
-        raise ResendTooSoon(int((last.sent_at + RESEND_COOLDOWN - now).total_seconds()) + 1)
+        raise ResendTooSoon(math.ceil((last.sent_at + RESEND_COOLDOWN - now).total_seconds()))
     await uow.codes.void_all(purpose, email)
     code = f"{secrets.randbelow(1_000_000):06d}"
     token = secrets.token_urlsafe(24)
@@ -524,8 +521,3 @@ async def delete_profile(uow: UnitOfWork, profile: Profile) -> None:
     assert profile.id is not None
     await uow.profiles.delete(profile.id)
     await uow.commit()
-
-
-def require_confirmed(profile: Profile) -> None:
-    if not profile.email_confirmed:
-        raise EmailNotConfirmed

@@ -11,7 +11,9 @@ import shutil
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder
@@ -26,6 +28,8 @@ from bot.transports.local import LocalChat, LocalSession
 from storage.database import Database
 from storage.migrate import downgrade, upgrade
 from storage.tables import metadata
+
+pytest_plugins = ["tests.smtp"]
 
 POSTGRES = os.environ.get("TEST_DATABASE_URL")
 REDIS = os.environ.get("TEST_REDIS_URL")
@@ -141,6 +145,27 @@ def session() -> LocalSession:
     return LocalSession()
 
 
+class FakeClock:
+    """Time that tests move on by hand."""
+
+    def __init__(self) -> None:
+        self.current = datetime(2026, 11, 24, 3, 0, tzinfo=UTC)
+
+    def now(self) -> datetime:
+        return self.current
+
+    def today(self) -> date:
+        return self.current.astimezone(ZoneInfo("Asia/Tomsk")).date()
+
+    def advance(self, **delta: float) -> None:
+        self.current += timedelta(**delta)
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
 @pytest.fixture
 async def running(
     settings: Settings,
@@ -148,8 +173,11 @@ async def running(
     mailer: OutboxMailer,
     fsm_storage: BaseStorage,
     session: LocalSession,
+    clock: FakeClock,
 ):
-    dp, bot, session = await start_local(settings, bot_database, mailer, fsm_storage, session)
+    dp, bot, session = await start_local(
+        settings, bot_database, mailer, fsm_storage, session, clock
+    )
     yield dp, bot, session
     await dp.emit_shutdown(bot=bot, bots=[bot], dispatcher=dp, **dp.workflow_data)
 

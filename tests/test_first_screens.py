@@ -134,7 +134,13 @@ async def test_the_command_menu_is_registered_in_both_languages(running):
     assert registered[None][0] == ("start", "Главное меню")
     assert registered["en"][0] == ("start", "Main menu")
     assert [c for c, _ in registered[None]] == [
-        "start", "profile", "faq", "language", "help", "cancel", "logout",
+        "start",
+        "profile",
+        "faq",
+        "language",
+        "help",
+        "cancel",
+        "logout",
     ]
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import html
 import itertools
+import unicodedata
 from collections.abc import AsyncGenerator, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -127,7 +128,9 @@ class LocalSession(BaseSession):
 
     calls: list[TelegramMethod[Any]] = field(default_factory=list)
     messages: dict[int, dict[int, Message]] = field(default_factory=dict)
-    reply_keyboards: dict[int, ReplyKeyboardMarkup | None] = field(default_factory=dict)
+    # The reply keyboard a chat shows and the message that brought it: Telegram clients drop
+    # the keyboard when that message is deleted.
+    reply_keyboards: dict[int, tuple[int, ReplyKeyboardMarkup] | None] = field(default_factory=dict)
     answered_callbacks: dict[str, AnswerCallbackQuery] = field(default_factory=dict)
     fail: Callable[[TelegramMethod[Any]], Exception | None] = lambda _method: None
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
@@ -203,12 +206,13 @@ class LocalSession(BaseSession):
     def _message(self, chat_id: int, method: TelegramMethod[Any], **content: Any) -> Message:
         markup = getattr(method, "reply_markup", None)
         self._check_markup(method, markup)
+        message_id = self.next_message_id()
         if isinstance(markup, ReplyKeyboardMarkup):
-            self.reply_keyboards[chat_id] = markup
+            self.reply_keyboards[chat_id] = (message_id, markup)
         elif isinstance(markup, ReplyKeyboardRemove):
             self.reply_keyboards[chat_id] = None
         message = Message(
-            message_id=self.next_message_id(),
+            message_id=message_id,
             date=datetime.now(UTC),
             chat=Chat(id=chat_id, type="private"),
             from_user=BOT_USER,
@@ -276,8 +280,12 @@ class LocalSession(BaseSession):
         return edited
 
     def _DeleteMessage(self, bot: Bot, method: DeleteMessage) -> bool:
-        if self.messages.get(int(method.chat_id), {}).pop(method.message_id, None) is None:
+        chat_id = int(method.chat_id)
+        if self.messages.get(chat_id, {}).pop(method.message_id, None) is None:
             raise self._refuse(method, "message to delete not found")
+        keyboard = self.reply_keyboards.get(chat_id)
+        if keyboard is not None and keyboard[0] == method.message_id:
+            self.reply_keyboards[chat_id] = None
         return True
 
     def _AnswerCallbackQuery(self, bot: Bot, method: AnswerCallbackQuery) -> bool:
@@ -388,8 +396,18 @@ class LocalChat:
         return []
 
     def reply_keyboard(self) -> list[str]:
-        markup = self.session.reply_keyboards.get(self.chat.id)
-        return [b.text for row in markup.keyboard for b in row] if markup else []
+        shown = self.session.reply_keyboards.get(self.chat.id)
+        return [b.text for row in shown[1].keyboard for b in row] if shown else []
+
+    async def press_reply(self, text: str) -> Message:
+        """Presses the reply-keyboard button labelled ``text``: Telegram sends the button's
+        whole text (aiogram-dialog hides its own marks in it) as a message."""
+        matches = [b for b in self.reply_keyboard() if label(b) == label(text)]
+        if len(matches) != 1:
+            raise ButtonNotFound(
+                f"no reply button {text!r}; there are {[label(b) for b in self.reply_keyboard()]}"
+            )
+        return await self.send(matches[0])
 
     async def press(self, text: str) -> None:
         """Presses the inline button whose visible text is ``text`` (or the only one that
@@ -422,6 +440,11 @@ class LocalChat:
 
     def callback_answer(self, query_id: str) -> AnswerCallbackQuery | None:
         return self.session.answered_callbacks.get(query_id)
+
+
+def label(text: str) -> str:
+    """A button's text as a person reads it, without invisible format characters."""
+    return "".join(c for c in text if unicodedata.category(c) != "Cf")
 
 
 def _command_entities(text: str) -> list[MessageEntity] | None:

@@ -99,8 +99,7 @@ identity-ask-birth-date = Your date of birth as DD.MM.YYYY, e.g. 31.12.1980 (or 
 identity-ask-gender = Your gender (or skip).
 identity-gender-male = Male
 identity-gender-female = Female
-identity-ask-code =
-    We have sent a letter to { $email }. Enter the six-digit code from it, or open the link in it.
+identity-ask-code = Enter the six-digit code from the letter sent to { $email }, or open the link in it.
 identity-send-again = 🔁 Send again
 identity-later = Later
 

@@ -100,8 +100,7 @@ identity-ask-birth-date = Введите дату рождения в форма
 identity-ask-gender = Укажите пол (или пропустите).
 identity-gender-male = Мужской
 identity-gender-female = Женский
-identity-ask-code =
-    Мы отправили письмо на { $email }. Введите шестизначный код из письма или откройте ссылку из него.
+identity-ask-code = Введите шестизначный код из письма, отправленного на { $email }, или откройте ссылку из него.
 identity-send-again = 🔁 Отправить ещё раз
 identity-later = Позже
 
