@@ -9,7 +9,7 @@ from aiogram.types import CallbackQuery, Message
 from aiogram_dialog import Dialog, DialogManager, StartMode
 from aiogram_dialog.widgets.kbd import Button, Row
 
-from dialogs.inputs import EXPLAINABLE, explain, question, send_code
+from dialogs.inputs import EXPLAINABLE, explain, question, say, send_code
 from dialogs.states import ConfirmSG, MenuSG, ProfileSG
 from dialogs.widgets import Tr
 from domain import identity
@@ -52,20 +52,18 @@ async def on_code(message: Message, _widget: Any, manager: DialogManager) -> Non
     except EXPLAINABLE as error:
         explain(manager, error)
         return
-    await message.answer(
-        data["i18n"].get("identity-email-confirmed", email=manager.start_data["email"])
-    )
-    if purpose is CodePurpose.CHANGE_EMAIL:
-        await manager.done()
-    else:
-        await manager.start(MenuSG.main, mode=StartMode.RESET_STACK)
+    await say(manager, "identity-email-confirmed", email=manager.start_data["email"])
+    await _leave(manager)
+
+
+async def _leave(manager: DialogManager) -> None:
+    """Back where the resident came from: the profile for a new address, else the menu."""
+    changing = manager.start_data["purpose"] == CodePurpose.CHANGE_EMAIL
+    await manager.start(ProfileSG.view if changing else MenuSG.main, mode=StartMode.RESET_STACK)
 
 
 async def on_later(_callback: CallbackQuery, _button: Button, manager: DialogManager) -> None:
-    if manager.start_data["purpose"] == CodePurpose.CHANGE_EMAIL:
-        await manager.start(ProfileSG.view, mode=StartMode.RESET_STACK)
-    else:
-        await manager.start(MenuSG.main, mode=StartMode.RESET_STACK)
+    await _leave(manager)
 
 
 async def get_email(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from aiogram import F
 from aiogram.enums import ContentType
 from aiogram.fsm.state import State
 from aiogram.types import Message
-from aiogram_dialog import DialogManager, Window
+from aiogram_dialog import DialogManager, ShowMode, Window
 from aiogram_dialog.widgets.input import MessageInput
 from aiogram_dialog.widgets.kbd import Back, Button, Cancel, Keyboard, Row
 from aiogram_dialog.widgets.text import Text
@@ -155,6 +155,7 @@ async def say(manager: DialogManager, key: str, **args: Any) -> None:
     """A message of its own, above the next window: a result worth keeping in the chat."""
     data = manager.middleware_data
     await data["bot"].send_message(data["event_chat"].id, data["i18n"].get(key, **args))
+    manager.show_mode = ShowMode.SEND  # the window goes below the message, not above it
 
 
 async def send_code(

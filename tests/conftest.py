@@ -26,7 +26,7 @@ from bot.config import Settings
 from bot.mail import OutboxMailer
 from bot.transports.local import LocalChat, LocalSession
 from storage.database import Database
-from storage.migrate import downgrade, upgrade
+from storage.migrate import upgrade
 from storage.tables import metadata
 
 pytest_plugins = ["tests.smtp"]
@@ -65,8 +65,11 @@ def postgres_schema() -> Iterator[str]:
     assert POSTGRES
 
     async def migrate() -> None:
+        # The test database starts empty whatever an earlier run left in it.
         database = Database(POSTGRES)
-        await downgrade(database.engine)
+        async with database.engine.begin() as connection:
+            await connection.execute(text("DROP SCHEMA public CASCADE"))
+            await connection.execute(text("CREATE SCHEMA public"))
         await upgrade(database.engine)
         await database.dispose()
 

@@ -48,7 +48,13 @@ async def import_faq(database: Database) -> None:
 
 
 async def bind_resident(
-    database: Database, telegram_id: int, *, name: str = "Светлана", accounts: int = 0
+    database: Database,
+    telegram_id: int,
+    *,
+    name: str = "Светлана",
+    accounts: int = 0,
+    password_hash: str = "$argon2id$not-a-real-hash",
+    email_confirmed: bool = True,
 ) -> int:
     """A registered resident bound to ``telegram_id`` with ``accounts`` linked accounts."""
     numbers = [f"80010000{i:04d}" for i in range(accounts)]
@@ -64,8 +70,8 @@ async def bind_resident(
                 insert(t.profiles)
                 .values(
                     email=f"resident{telegram_id}@example.org",
-                    email_confirmed=True,
-                    password_hash="$argon2id$test",
+                    email_confirmed=email_confirmed,
+                    password_hash=password_hash,
                     surname="Малашта",
                     name=name,
                     created_at=now,

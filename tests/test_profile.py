@@ -1,0 +1,151 @@
+"""The profile (guide section 4): each field, the mailings, deleting it."""
+
+from __future__ import annotations
+
+import pytest
+from aiogram.methods import DeleteMessage
+from sqlalchemy import select
+
+from bot.security import Argon2Hasher
+from bot.transports.local import LocalChat
+from storage.tables import account_links, accounts, marketing_emails, profiles, telegram_users
+from tests.data import bind_resident
+
+PASSWORD = "Secret123"
+
+
+@pytest.fixture
+def mailer(smtp_mailer):
+    return smtp_mailer
+
+
+@pytest.fixture
+async def resident(chat: LocalChat, bot_database) -> int:
+    profile_id = await bind_resident(
+        bot_database, chat.user.id, accounts=1, password_hash=Argon2Hasher().hash(PASSWORD)
+    )
+    await chat.send("/profile")
+    return profile_id
+
+
+async def stored(database, profile_id: int):
+    async with database.engine.connect() as connection:
+        return (
+            await connection.execute(select(profiles).where(profiles.c.id == profile_id))
+        ).one_or_none()
+
+
+def buttons(chat: LocalChat) -> list[str]:
+    return [button.text for _, button in chat.inline_buttons()]
+
+
+async def test_the_profile_shows_what_it_holds(chat, resident):
+    text = chat.last.text
+    assert text.startswith("<b>Профиль</b>")
+    assert "ФИО: Малашта Светлана" in text
+    assert "Пол: не указан" in text and "Дата рождения: —" in text
+    assert f"E-mail (логин): resident{chat.user.id}@example.org ✅" in text
+    assert "Адреса для рассылок: нет" in text
+    assert buttons(chat)[:2] == ["✏️ ФИО", "✏️ Пол"]
+
+
+async def test_full_name_gender_and_birth_date_are_edited(chat, resident, bot_database):
+    await chat.press("✏️ ФИО")
+    await chat.send("Иванова")
+    assert chat.last.text.startswith("Введите фамилию, имя и, если есть, отчество")
+    await chat.send("Иванова Мария Петровна")
+    assert chat.last.text.startswith("✅ Сохранено.")
+    assert "ФИО: Иванова Мария Петровна" in chat.last.text
+
+    await chat.press("✏️ Пол")
+    await chat.press("Женский")
+    await chat.press("✏️ Дата рождения")
+    await chat.send("30.02.1990")
+    assert chat.last.text.startswith("Такой даты не бывает.")
+    await chat.send("28.02.1990")
+    assert "Дата рождения: 28.02.1990" in chat.last.text and "Пол: женский" in chat.last.text
+
+    row = await stored(bot_database, resident)
+    assert (row.surname, row.name, row.patronymic) == ("Иванова", "Мария", "Петровна")
+    assert row.gender == "female" and str(row.birth_date) == "1990-02-28"
+
+
+async def test_the_phone_is_edited_by_contact_or_typing(chat, resident, bot_database):
+    await chat.press("✏️ Телефон")
+    await chat.share_contact("+79131112233", user_id=1)
+    assert chat.last.text.startswith("Это чужой контакт.")
+    await chat.send("8 (913) 111-22-33")
+    assert "Мобильный телефон: +79131112233" in chat.last.text
+    assert (await stored(bot_database, resident)).phone == "+79131112233"
+
+
+async def test_a_new_email_becomes_the_login_only_after_its_code(
+    chat, resident, bot_database, smtp
+):
+    old = f"resident{chat.user.id}@example.org"
+    await chat.press("✏️ E-mail")
+    await chat.send("new.address@example.org")
+    assert chat.last.text.startswith("Письмо с кодом отправлено на new.address@example.org.")
+    assert (await stored(bot_database, resident)).email == old
+
+    await chat.send(smtp.inbox.code("new.address@example.org"))
+
+    assert "✅ E-mail new.address@example.org подтверждён." in [m.text for m in chat.bot_messages()]
+    print(
+        [(m.message_id, m.text[:50]) for m in chat.bot_messages()],
+        [type(c).__name__ for c in chat.session.calls][-10:],
+    )
+    assert "E-mail (логин): new.address@example.org ✅" in chat.last.text
+    assert (await stored(bot_database, resident)).email == "new.address@example.org"
+
+
+async def test_the_password_changes_only_with_the_current_one(chat, resident, bot_database):
+    await chat.press("🔑 Пароль")
+    wrong = await chat.send("NotMine123")
+    assert chat.last.text.startswith("Текущий пароль введён неверно.")
+    current = await chat.send(PASSWORD)
+    new = await chat.send("Another456")
+    repeat = await chat.send("Another456")
+
+    assert chat.last.text.startswith("✅ Пароль изменён.")
+    removed = {c.message_id for c in chat.session.calls if isinstance(c, DeleteMessage)}
+    assert {wrong.message_id, current.message_id, new.message_id, repeat.message_id} <= removed
+    row = await stored(bot_database, resident)
+    assert Argon2Hasher().verify(row.password_hash, "Another456")
+
+
+async def test_mailing_addresses_are_added_changed_and_removed(chat, resident, bot_database):
+    await chat.press("📬 Рассылки")
+    assert "Адресов для рассылок пока нет." in chat.last.text
+    await chat.press("➕ Добавить адрес")
+    await chat.send("news@example.org")
+    assert "✅ АО «ТомскРТС»" in buttons(chat)
+    await chat.press("✅ АО «ТомскРТС»")  # untick: only Томскэнергосбыт
+    await chat.press("💾 Сохранить")
+    assert "• news@example.org: АО «Томскэнергосбыт»" in chat.last.text
+
+    async with bot_database.engine.connect() as connection:
+        rows = (await connection.execute(select(marketing_emails))).all()
+    assert [(r.email, r.company) for r in rows] == [("news@example.org", "tomskenergosbyt")]
+
+    await chat.press("✏️ news@example.org")
+    await chat.press("✅ АО «Томскэнергосбыт»")
+    await chat.press("💾 Сохранить")
+    assert chat.last.text.startswith("Адрес удалён из рассылок.")
+    async with bot_database.engine.connect() as connection:
+        assert (await connection.execute(select(marketing_emails))).all() == []
+
+
+async def test_deleting_the_profile_keeps_the_accounts(chat, resident, bot_database):
+    await chat.press("🗑 Удалить профиль")
+    assert "Данные самих лицевых счетов" in chat.last.text
+    await chat.press("Да, удалить профиль")
+
+    assert "Профиль удалён." in [m.text for m in chat.bot_messages()][-2]
+    assert chat.last.text.startswith("Здравствуйте!")
+    assert await stored(bot_database, resident) is None
+    async with bot_database.engine.connect() as connection:
+        assert (await connection.execute(select(account_links))).all() == []
+        assert len((await connection.execute(select(accounts))).all()) == 1
+        bound = (await connection.execute(select(telegram_users.c.profile_id))).scalar_one()
+    assert bound is None
