@@ -18,6 +18,7 @@ from aiogram_dialog.widgets.text import Text
 from dialogs.widgets import Notice, Tr, notify
 from domain import identity
 from domain.identity import CodePurpose, IssuedCode, LetterWriter
+from domain.model import Gender
 from domain.ports import Letter, MailNotSent
 
 Parse = Callable[[str, DialogManager], Any | Awaitable[Any]]
@@ -126,6 +127,14 @@ def question(
         Row(*navigation),
         state=state,
         **window,
+    )
+
+
+def gender_buttons(on_click: Callable[..., Awaitable[None]]) -> Row:
+    """The two genders; the chosen button's id is the ``Gender`` value."""
+    return Row(
+        Button(Tr("identity-gender-male"), id=Gender.MALE, on_click=on_click),
+        Button(Tr("identity-gender-female"), id=Gender.FEMALE, on_click=on_click),
     )
 
 

@@ -6,12 +6,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from aiogram.fsm.state import State
 from aiogram.types import CallbackQuery, Message
 from aiogram_dialog import Dialog, DialogManager, StartMode, Window
 from aiogram_dialog.widgets.kbd import (
     Button,
     Cancel,
     Column,
+    Keyboard,
     Multiselect,
     Row,
     Select,
@@ -21,7 +23,7 @@ from aiogram_dialog.widgets.text import Format
 from aiogram_i18n import I18nContext
 
 from bot.i18n import format_day
-from dialogs.inputs import EXPLAINABLE, answer, explain, question, say
+from dialogs.inputs import EXPLAINABLE, answer, explain, gender_buttons, question, say
 from dialogs.phone import PHONE, phone_window
 from dialogs.registration import birth_date, check_repeat, hash_password
 from dialogs.states import ConfirmSG, ProfileSG, WelcomeSG
@@ -281,69 +283,55 @@ delete_window = Window(
 )
 
 
+def edit(
+    state: State,
+    key: str,
+    on_text: Any = None,
+    *,
+    back: bool = False,
+    keyboard: tuple[Keyboard, ...] = (),
+) -> Window:
+    """One field's question, with a way back to the profile instead of Cancel."""
+    return question(
+        state,
+        Tr(key),
+        on_text=on_text,
+        back=back,
+        cancel=False,
+        keyboard=(*keyboard, SwitchTo(Tr("back"), id="to_view", state=ProfileSG.view)),
+    )
+
+
 def dialog() -> Dialog:
-    to_view = SwitchTo(Tr("back"), id="to_view", state=ProfileSG.view)
     return Dialog(
         view_window,
-        question(
-            ProfileSG.name,
-            Tr("profile-ask-full-name"),
-            on_text=answer(full_name, "full_name", then=save_name),
-            back=False,
-            cancel=False,
-            keyboard=(to_view,),
+        edit(
+            ProfileSG.name, "profile-ask-full-name", answer(full_name, "full_name", then=save_name)
         ),
-        question(
-            ProfileSG.gender,
-            Tr("identity-ask-gender"),
-            back=False,
-            cancel=False,
-            keyboard=(
-                Row(
-                    Button(Tr("identity-gender-male"), id=Gender.MALE, on_click=on_gender),
-                    Button(Tr("identity-gender-female"), id=Gender.FEMALE, on_click=on_gender),
-                ),
-                to_view,
-            ),
-        ),
-        question(
+        edit(ProfileSG.gender, "identity-ask-gender", keyboard=(gender_buttons(on_gender),)),
+        edit(
             ProfileSG.birth_date,
-            Tr("identity-ask-birth-date"),
-            on_text=answer(birth_date, "birth_date", then=save_birth_date),
-            back=False,
-            cancel=False,
-            keyboard=(to_view,),
+            "identity-ask-birth-date",
+            answer(birth_date, "birth_date", then=save_birth_date),
         ),
         phone_window(ProfileSG.phone, then=save_phone),
-        question(
+        edit(
             ProfileSG.email,
-            Tr("profile-ask-email"),
-            on_text=answer(new_email, "new_email", then=request_email_change),
-            back=False,
-            cancel=False,
-            keyboard=(to_view,),
+            "profile-ask-email",
+            answer(new_email, "new_email", then=request_email_change),
         ),
-        question(
-            ProfileSG.password_current,
-            Tr("profile-ask-current-password"),
-            on_text=check_current,
-            back=False,
-            cancel=False,
-            keyboard=(to_view,),
-        ),
-        question(
+        edit(ProfileSG.password_current, "profile-ask-current-password", check_current),
+        edit(
             ProfileSG.password_new,
-            Tr("identity-ask-new-password"),
-            on_text=answer(hash_password, "password_hash", secret=True),
-            cancel=False,
-            keyboard=(to_view,),
+            "identity-ask-new-password",
+            answer(hash_password, "password_hash", secret=True),
+            back=True,
         ),
-        question(
+        edit(
             ProfileSG.password_repeat,
-            Tr("identity-ask-password-repeat"),
-            on_text=answer(check_repeat, "password_repeated", secret=True, then=save_password),
-            cancel=False,
-            keyboard=(to_view,),
+            "identity-ask-password-repeat",
+            answer(check_repeat, "password_repeated", secret=True, then=save_password),
+            back=True,
         ),
         mailings_window,
         question(

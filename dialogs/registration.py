@@ -11,7 +11,7 @@ from aiogram_dialog import Dialog, DialogManager, StartMode, Window
 from aiogram_dialog.widgets.kbd import Back, Button, Cancel, Row, Url
 from aiogram_dialog.widgets.text import Format
 
-from dialogs.inputs import answer, explain, next_step, question
+from dialogs.inputs import answer, explain, gender_buttons, next_step, question
 from dialogs.phone import phone_window
 from dialogs.states import ConfirmSG, RegistrationSG
 from dialogs.widgets import Notice, Tr
@@ -125,12 +125,7 @@ def dialog() -> Dialog:
         question(
             RegistrationSG.gender,
             Tr("identity-ask-gender"),
-            keyboard=(
-                Row(
-                    Button(Tr("identity-gender-male"), id=Gender.MALE, on_click=on_gender),
-                    Button(Tr("identity-gender-female"), id=Gender.FEMALE, on_click=on_gender),
-                ),
-            ),
+            keyboard=(gender_buttons(on_gender),),
             skip=skip,
         ),
         Window(

@@ -12,17 +12,9 @@ from sqlalchemy import func, insert, select
 from storage import tables as t
 from storage.billing import import_billing
 from storage.database import Database
-from storage.demo import FAQ_FILE
+from storage.demo import FAQ_FILE, SUPPLIERS
 
-SUPPLIER = {
-    "code": "tes",
-    "name": 'ПАО "Томскэнергосбыт"',
-    "inn": "7017114680",
-    "bank_name": "ТОМСКОЕ ОТДЕЛЕНИЕ №8616 ПАО СБЕРБАНК",
-    "bic": "046902606",
-    "settlement_account": "40702810264000008260",
-    "correspondent_account": "30101810800000000606",
-}
+SUPPLIER = SUPPLIERS[0]  # ПАО "Томскэнергосбыт"
 
 
 def account(number: str, **overrides: Any) -> dict[str, Any]:
