@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
+from domain.attempts import locked_until
 from domain.model import Gender, MailingCompany, MarketingEmail, Profile, TelegramUser
 from domain.ports import Clock, Letter, Mailer, PasswordHasher, UnitOfWork
 
@@ -382,15 +383,6 @@ async def register(uow: UnitOfWork, clock: Clock, user: TelegramUser, new: NewPr
 # --- Login, logout, recovery ----------------------------------------------------------------
 
 
-def _lock_end(times: list[datetime]) -> datetime | None:
-    """Five failures within 15 minutes lock further tries for 15 minutes from the last."""
-    if len(times) < LOGIN_ATTEMPTS:
-        return None
-    last = max(times)
-    in_a_row = [t for t in times if t > last - LOGIN_LOCK]
-    return last + LOGIN_LOCK if len(in_a_row) >= LOGIN_ATTEMPTS else None
-
-
 async def log_in(
     uow: UnitOfWork,
     hasher: PasswordHasher,
@@ -403,11 +395,11 @@ async def log_in(
     me"). Five wrong passwords for an address, or from a Telegram user, lock further tries."""
     now = clock.now()
     recent = await uow.login_failures.since(now - 2 * LOGIN_LOCK, email, user.telegram_id)
-    for times in (
+    for failures in (
         [f.at for f in recent if f.email == email],
         [f.at for f in recent if f.telegram_id == user.telegram_id],
     ):
-        until = _lock_end(times)
+        until = locked_until(failures, LOGIN_ATTEMPTS, LOGIN_LOCK)
         if until is not None and now < until:
             raise LoginLocked(until)
     profile = await uow.profiles.by_email(email)

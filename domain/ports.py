@@ -6,20 +6,28 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 from typing import TYPE_CHECKING, Protocol
 
 from domain.model import (
     Account,
+    AccountLink,
     Bill,
+    Contract,
     FaqEntry,
     MailingCompany,
     MarketingEmail,
+    Meter,
     Profile,
     Reading,
+    Supplier,
+    Tariff,
     TelegramUser,
+    Zone,
 )
 
 if TYPE_CHECKING:
+    from domain.accounts import LinkFailure
     from domain.identity import CodePurpose, EmailCode, LoginFailure
 
 
@@ -79,8 +87,26 @@ class LoginFailureRepository(Protocol):
 class AccountLinkRepository(Protocol):
     async def accounts_of(self, profile_id: int) -> Sequence[Account]: ...
 
+    async def is_linked(self, profile_id: int, account_id: int) -> bool: ...
+
+    async def add(self, link: AccountLink) -> None: ...
+
+    async def remove(self, profile_id: int, account_id: int) -> None: ...
+
+
+class LinkFailureRepository(Protocol):
+    async def since(
+        self, profile_id: int, account_id: int, since: datetime
+    ) -> Sequence[datetime]: ...
+
+    async def add(self, failure: LinkFailure) -> None: ...
+
+    async def clear(self, profile_id: int, account_id: int) -> None: ...
+
 
 class AccountRepository(Protocol):
+    async def get(self, account_id: int) -> Account | None: ...
+
     async def by_number(self, number: str) -> Account | None: ...
 
     async def all(self) -> Sequence[Account]: ...
@@ -102,6 +128,32 @@ class SubmittedReading:
 class ReadingRepository(Protocol):
     async def submitted_since(self, since: datetime) -> Sequence[SubmittedReading]: ...
 
+    async def last(self, meter_id: int, zone: Zone) -> Reading | None: ...
+
+    async def last_date(self, meter_id: int, since: date) -> date | None:
+        """The day of the meter's last reading taken on or after ``since``."""
+
+    async def history(self, meter_id: int, zone: Zone, since: datetime) -> Sequence[Reading]: ...
+
+    async def submitted(self, meter_id: int, zone: Zone, month: date, value: Decimal) -> bool:
+        """Whether the resident already sent this value for the month."""
+
+    async def add(self, reading: Reading) -> None: ...
+
+
+class MeterRepository(Protocol):
+    async def get(self, meter_id: int) -> Meter | None: ...
+
+    async def of_account(self, account_id: int) -> Sequence[Meter]: ...
+
+
+class ContractRepository(Protocol):
+    async def of_account(self, account_id: int) -> Sequence[tuple[Contract, Supplier]]: ...
+
+    async def get(self, contract_id: int) -> tuple[Contract, Supplier] | None: ...
+
+    async def tariffs(self, contract_id: int) -> Sequence[Tariff]: ...
+
 
 class FaqRepository(Protocol):
     async def entries(self, locale: str) -> Sequence[FaqEntry]: ...
@@ -119,6 +171,9 @@ class UnitOfWork(Protocol):
     login_failures: LoginFailureRepository
     accounts: AccountRepository
     links: AccountLinkRepository
+    link_failures: LinkFailureRepository
+    meters: MeterRepository
+    contracts: ContractRepository
     bills: BillRepository
     readings: ReadingRepository
     faq: FaqRepository

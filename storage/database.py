@@ -8,10 +8,15 @@ from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
-from storage.repositories.accounts import SqlAccountLinkRepository, SqlAccountRepository
+from storage.repositories.accounts import (
+    SqlAccountLinkRepository,
+    SqlAccountRepository,
+    SqlLinkFailureRepository,
+)
 from storage.repositories.bills import SqlBillRepository
 from storage.repositories.codes import SqlEmailCodeRepository, SqlLoginFailureRepository
 from storage.repositories.faq import SqlFaqRepository
+from storage.repositories.meters import SqlContractRepository, SqlMeterRepository
 from storage.repositories.profiles import SqlMarketingEmailRepository, SqlProfileRepository
 from storage.repositories.readings import SqlReadingRepository
 from storage.repositories.telegram_users import SqlTelegramUserRepository
@@ -47,6 +52,9 @@ class SqlUnitOfWork:
         self.login_failures = SqlLoginFailureRepository(connection)
         self.accounts = SqlAccountRepository(connection)
         self.links = SqlAccountLinkRepository(connection)
+        self.link_failures = SqlLinkFailureRepository(connection)
+        self.meters = SqlMeterRepository(connection)
+        self.contracts = SqlContractRepository(connection)
         self.bills = SqlBillRepository(connection)
         self.readings = SqlReadingRepository(connection)
         self.faq = SqlFaqRepository(connection)

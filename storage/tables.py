@@ -294,3 +294,13 @@ login_failures = Table(
     Column("telegram_id", BigInteger, nullable=False, index=True),
     Column("at", UtcDateTime, nullable=False),
 )
+
+link_failures = Table(
+    "link_failures",
+    metadata,
+    _id(),
+    Column("profile_id", ForeignKey("profiles.id", ondelete="CASCADE"), nullable=False),
+    Column("account_id", ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False),
+    Column("at", UtcDateTime, nullable=False),
+    Index("ix_link_failures_profile_account", "profile_id", "account_id"),
+)

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from dataclasses import asdict
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import func, insert, select
+from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain.model import Reading, ReadingSource, Zone
@@ -46,3 +48,65 @@ class SqlReadingRepository:
             )
             for row in rows
         ]
+
+    @staticmethod
+    def _reading(row: Row) -> Reading:
+        values = dict(row._mapping)
+        values["zone"] = Zone(values["zone"])
+        values["source"] = ReadingSource(values["source"])
+        return Reading(**values)
+
+    async def last(self, meter_id: int, zone: Zone) -> Reading | None:
+        row = (
+            await self._connection.execute(
+                select(readings)
+                .where(readings.c.meter_id == meter_id, readings.c.zone == zone)
+                .order_by(readings.c.taken_at.desc(), readings.c.id.desc())
+                .limit(1)
+            )
+        ).one_or_none()
+        return self._reading(row) if row else None
+
+    async def last_date(self, meter_id: int, since: date) -> date | None:
+        taken = (
+            await self._connection.execute(
+                select(func.max(readings.c.taken_at)).where(
+                    readings.c.meter_id == meter_id,
+                    readings.c.taken_at >= datetime.combine(since, time(), tzinfo=UTC),
+                )
+            )
+        ).scalar_one_or_none()
+        return taken.date() if taken else None
+
+    async def history(self, meter_id: int, zone: Zone, since: datetime) -> Sequence[Reading]:
+        rows = await self._connection.execute(
+            select(readings)
+            .where(
+                readings.c.meter_id == meter_id,
+                readings.c.zone == zone,
+                readings.c.taken_at >= since,
+            )
+            .order_by(readings.c.taken_at)
+        )
+        return [self._reading(row) for row in rows]
+
+    async def submitted(self, meter_id: int, zone: Zone, month: date, value: Decimal) -> bool:
+        found = await self._connection.execute(
+            select(readings.c.id).where(
+                readings.c.meter_id == meter_id,
+                readings.c.zone == zone,
+                readings.c.billing_month == month,
+                readings.c.value == value,
+                readings.c.source == ReadingSource.RESIDENT,
+            )
+        )
+        return found.first() is not None
+
+    async def add(self, reading: Reading) -> None:
+        values = asdict(reading)
+        del values["id"]
+        reading.id = (
+            await self._connection.execute(
+                insert(readings).values(**values).returning(readings.c.id)
+            )
+        ).scalar_one()

@@ -153,6 +153,18 @@ def upgrade() -> None:
     with op.batch_alter_table('email_codes', schema=None) as batch_op:
         batch_op.create_index('ix_email_codes_purpose_email', ['purpose', 'email'], unique=False)
 
+    op.create_table('link_failures',
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('profile_id', sa.Integer(), nullable=False),
+    sa.Column('account_id', sa.Integer(), nullable=False),
+    sa.Column('at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['account_id'], ['accounts.id'], name=op.f('fk_link_failures_account_id_accounts'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['profile_id'], ['profiles.id'], name=op.f('fk_link_failures_profile_id_profiles'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_link_failures'))
+    )
+    with op.batch_alter_table('link_failures', schema=None) as batch_op:
+        batch_op.create_index('ix_link_failures_profile_account', ['profile_id', 'account_id'], unique=False)
+
     op.create_table('marketing_emails',
     sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
     sa.Column('profile_id', sa.Integer(), nullable=False),
@@ -301,6 +313,10 @@ def downgrade() -> None:
 
     op.drop_table('payments')
     op.drop_table('marketing_emails')
+    with op.batch_alter_table('link_failures', schema=None) as batch_op:
+        batch_op.drop_index('ix_link_failures_profile_account')
+
+    op.drop_table('link_failures')
     with op.batch_alter_table('email_codes', schema=None) as batch_op:
         batch_op.drop_index('ix_email_codes_purpose_email')
 

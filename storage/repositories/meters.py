@@ -1,0 +1,74 @@
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.engine import Row
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from domain.model import Contract, Meter, MeterService, Supplier, Tariff
+from storage.tables import contracts, meters, suppliers, tariffs
+
+
+def meter_from_row(row: Row) -> Meter:
+    values = dict(row._mapping)
+    values["service"] = MeterService(values["service"])
+    return Meter(**values)
+
+
+class SqlMeterRepository:
+    def __init__(self, connection: AsyncConnection) -> None:
+        self._connection = connection
+
+    async def get(self, meter_id: int) -> Meter | None:
+        row = (
+            await self._connection.execute(select(meters).where(meters.c.id == meter_id))
+        ).one_or_none()
+        return meter_from_row(row) if row else None
+
+    async def of_account(self, account_id: int) -> Sequence[Meter]:
+        rows = await self._connection.execute(
+            select(meters)
+            .where(meters.c.account_id == account_id)
+            .order_by(meters.c.service, meters.c.number)
+        )
+        return [meter_from_row(row) for row in rows]
+
+
+class SqlContractRepository:
+    def __init__(self, connection: AsyncConnection) -> None:
+        self._connection = connection
+
+    def _select(self):
+        return select(contracts, *(c.label(f"supplier_{c.name}") for c in suppliers.c)).join(
+            suppliers, suppliers.c.id == contracts.c.supplier_id
+        )
+
+    @staticmethod
+    def _pair(row: Row) -> tuple[Contract, Supplier]:
+        values = row._mapping
+        contract = Contract(**{c.name: values[c.name] for c in contracts.c})
+        supplier = Supplier(**{c.name: values[f"supplier_{c.name}"] for c in suppliers.c})
+        return contract, supplier
+
+    async def of_account(self, account_id: int) -> Sequence[tuple[Contract, Supplier]]:
+        rows = await self._connection.execute(
+            self._select()
+            .where(contracts.c.account_id == account_id)
+            .order_by(suppliers.c.name, contracts.c.service)
+        )
+        return [self._pair(row) for row in rows]
+
+    async def get(self, contract_id: int) -> tuple[Contract, Supplier] | None:
+        row = (
+            await self._connection.execute(self._select().where(contracts.c.id == contract_id))
+        ).one_or_none()
+        return self._pair(row) if row else None
+
+    async def tariffs(self, contract_id: int) -> Sequence[Tariff]:
+        rows = await self._connection.execute(
+            select(tariffs)
+            .where(tariffs.c.contract_id == contract_id)
+            .order_by(tariffs.c.starts_on.desc())
+        )
+        return [Tariff(**row._mapping) for row in rows]
