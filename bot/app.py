@@ -24,14 +24,25 @@ from bot.i18n import ResidentLocaleManager, TextCore
 from bot.middlewares import ResidentMiddleware, UnitOfWorkMiddleware
 from bot.security import Argon2Hasher
 from bot.transports.local import LocalSession
-from dialogs import confirm, faq, language, login, menu, profile, registration
+from dialogs import (
+    accounts,
+    confirm,
+    faq,
+    language,
+    login,
+    menu,
+    profile,
+    readings,
+    registration,
+    requisites,
+)
 from domain.ports import Clock, Mailer
 from handlers import commands, errors
 from storage.database import Database
 
 logger = logging.getLogger(__name__)
 
-COMMANDS = ("start", "profile", "faq", "language", "help", "cancel", "logout")
+COMMANDS = ("start", "accounts", "profile", "faq", "language", "help", "cancel", "logout")
 BOT_DEFAULTS = DefaultBotProperties(parse_mode=ParseMode.HTML)
 
 
@@ -122,6 +133,10 @@ def build_dispatcher(
         login.complete_profile_dialog(),
         login.recovery_dialog(),
         profile.dialog(),
+        accounts.accounts_dialog(),
+        accounts.link_dialog(),
+        readings.dialog(),
+        requisites.dialog(),
     )
     setup_dialogs(dp)
     return dp

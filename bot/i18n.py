@@ -30,6 +30,15 @@ def format_money(amount: Decimal, locale: str) -> str:
     return format_decimal(amount, format="#,##0.00", locale=locale) + "\u00a0₽"
 
 
+def format_value(value: Decimal, locale: str) -> str:
+    """A decimal with exactly the places it has: a reading of a 6.3 meter keeps three."""
+    exponent = value.as_tuple().exponent
+    places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+    return format_decimal(
+        value, format="#,##0." + "0" * places if places else "#,##0", locale=locale
+    )
+
+
 def format_day(day: date, locale: str) -> str:
     return format_date(day, _DATE_PATTERN.get(locale, "dd.MM.yyyy"), locale=locale)
 
@@ -43,6 +52,7 @@ def format_month(day: date, locale: str) -> str:
 def _functions(locale: str) -> dict[str, Callable[..., str]]:
     return {
         "MONEY": lambda amount: format_money(Decimal(amount), locale),
+        "VALUE": lambda value: format_value(Decimal(value), locale),
         "DATE": lambda day: format_day(day, locale),
         "MONTH": lambda day: format_month(day, locale),
     }

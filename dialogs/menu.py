@@ -11,11 +11,14 @@ from aiogram_dialog.widgets.kbd import Button, Row, Start
 from dialogs.inputs import say
 from dialogs.language import start_language
 from dialogs.states import (
+    AccountsSG,
     ConfirmSG,
     FaqSG,
+    LinkSG,
     LoginSG,
     MenuSG,
     ProfileSG,
+    ReadingsSG,
     RegistrationSG,
     WelcomeSG,
 )
@@ -47,6 +50,15 @@ async def on_confirm_email(_callback: CallbackQuery, _button: Button, manager: D
     )
 
 
+async def on_readings(_callback: CallbackQuery, _button: Button, manager: DialogManager):
+    """Readings of the account used last; with none remembered, the choice of accounts."""
+    last = manager.middleware_data["resident"].last_account_id
+    if last is None:
+        await manager.start(AccountsSG.list)
+    else:
+        await manager.start(ReadingsSG.meters, data={"account_id": last})
+
+
 async def on_logout(_callback: CallbackQuery, _button: Button, manager: DialogManager) -> None:
     await log_out(manager.middleware_data["uow"], manager.middleware_data["resident"])
     await say(manager, "logout-done")
@@ -68,6 +80,11 @@ main_window = Window(
     Tr("menu-greeting"),
     Tr("menu-unconfirmed", when="unconfirmed"),
     Button(Tr("menu-confirm-email"), id="confirm", on_click=on_confirm_email, when="unconfirmed"),
+    Row(
+        Start(Tr("menu-accounts"), id="accounts", state=AccountsSG.list),
+        Start(Tr("menu-add-account"), id="link", state=LinkSG.number),
+    ),
+    Button(Tr("menu-readings"), id="readings", on_click=on_readings),
     Row(
         Start(Tr("menu-profile"), id="profile", state=ProfileSG.view),
         Start(Tr("menu-faq"), id="faq", state=FaqSG.questions),

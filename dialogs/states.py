@@ -67,3 +67,29 @@ class ProfileSG(StatesGroup):
     mailing_email = State()
     mailing_companies = State()
     delete = State()
+
+
+class AccountsSG(StatesGroup):
+    list = State()
+    card = State()
+    unlink = State()
+
+
+class LinkSG(StatesGroup):
+    number = State()
+    relation = State()
+    question = State()
+    answer = State()
+
+
+class ReadingsSG(StatesGroup):
+    meters = State()
+    value = State()
+    confirm = State()
+
+
+class RequisitesSG(StatesGroup):
+    info = State()
+    contract = State()
+    tariffs = State()
+    meters = State()

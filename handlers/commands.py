@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from aiogram import F, Router
 from aiogram.filters import Command, CommandObject, CommandStart
+from aiogram.fsm.state import State
 from aiogram.types import Message
 from aiogram_dialog import DialogManager, StartMode
 from aiogram_i18n import I18nContext
 
 from bot.config import Settings
-from dialogs.states import FaqSG, LanguageSG, MenuSG, ProfileSG, RecoverySG, WelcomeSG
+from dialogs.states import AccountsSG, FaqSG, LanguageSG, MenuSG, ProfileSG, RecoverySG, WelcomeSG
 from domain import identity
 from domain.identity import CodePurpose
 from domain.model import TelegramUser
@@ -69,14 +72,19 @@ async def on_language(message: Message, dialog_manager: DialogManager) -> None:
     await dialog_manager.start(LanguageSG.choose, mode=StartMode.RESET_STACK)
 
 
-async def on_profile(
-    message: Message, dialog_manager: DialogManager, resident: TelegramUser, i18n: I18nContext
-) -> None:
-    if resident.profile_id is None:
-        await message.answer(i18n.get("identity-log-in-first"))
-        await show_start(dialog_manager, resident)
-        return
-    await dialog_manager.start(ProfileSG.view, mode=StartMode.RESET_STACK)
+def for_residents(state: State) -> Callable[..., Awaitable[None]]:
+    """A command for a bound resident; a stranger is asked to log in first."""
+
+    async def handler(
+        message: Message, dialog_manager: DialogManager, resident: TelegramUser, i18n: I18nContext
+    ) -> None:
+        if resident.profile_id is None:
+            await message.answer(i18n.get("identity-log-in-first"))
+            await show_start(dialog_manager, resident)
+            return
+        await dialog_manager.start(state, mode=StartMode.RESET_STACK)
+
+    return handler
 
 
 async def on_logout(
@@ -102,6 +110,7 @@ def router() -> Router:
     router.message.register(on_cancel, Command("cancel"))
     router.message.register(on_faq, Command("faq"))
     router.message.register(on_language, Command("language"))
-    router.message.register(on_profile, Command("profile"))
+    router.message.register(for_residents(ProfileSG.view), Command("profile"))
+    router.message.register(for_residents(AccountsSG.list), Command("accounts"))
     router.message.register(on_logout, Command("logout"))
     return router

@@ -47,8 +47,10 @@ async def bind_resident(
     accounts: int = 0,
     password_hash: str = "$argon2id$not-a-real-hash",
     email_confirmed: bool = True,
+    link: tuple[str, ...] = (),
 ) -> int:
-    """A registered resident bound to ``telegram_id`` with ``accounts`` linked accounts."""
+    """A registered resident bound to ``telegram_id`` with ``accounts`` new linked accounts,
+    and the existing accounts numbered in ``link`` linked too."""
     numbers = [f"80010000{i:04d}" for i in range(accounts)]
     if numbers:
         await import_billing(
@@ -71,7 +73,7 @@ async def bind_resident(
                 .returning(t.profiles.c.id)
             )
         ).scalar_one()
-        for number in numbers:
+        for number in (*numbers, *link):
             account_id = (
                 await connection.execute(
                     select(t.accounts.c.id).where(t.accounts.c.number == number)

@@ -135,6 +135,7 @@ async def test_the_command_menu_is_registered_in_both_languages(running):
     assert registered["en"][0] == ("start", "Main menu")
     assert [c for c, _ in registered[None]] == [
         "start",
+        "accounts",
         "profile",
         "faq",
         "language",

@@ -240,3 +240,153 @@ mail-recover_password-body =
     Or open the link: { $link }
 
     The code is valid for { $minutes } minutes. If you did not ask to change the password, just delete this letter: the password stays as it was.
+
+## Personal accounts
+menu-accounts = 💼 Your accounts
+menu-add-account = ➕ Link an account
+menu-readings = 📟 Submit readings
+command-accounts = Your personal accounts
+accounts-kind-epd = Single bill
+accounts-kind-electricity = Electricity
+accounts-list =
+    <b>Your accounts</b>
+
+    { $none ->
+        [yes] No personal accounts are linked yet. Press "Link a personal account".
+       *[no] Choose a personal account.
+    }
+accounts-add = ➕ Link a personal account
+accounts-card =
+    <b>Personal account No. { $number }</b> · { $kind ->
+        [epd] single bill
+       *[electricity] electricity
+    }
+    { $address }
+    Owner: { $owner }
+    { $has_bill ->
+        [yes] Latest bill: { MONTH($period) }, to pay { MONEY($total) }
+       *[no] No bills yet.
+    }
+accounts-readings = 📟 Submit readings
+accounts-requisites = 📋 Requisites
+accounts-unlink = 🔗 Unlink the account
+accounts-unlink-confirm = Unlink the personal account No. { $number } ({ $address }) from your customer account? Its data stay; you can link it again.
+accounts-unlink-yes = Yes, unlink
+accounts-unlink-no = No
+accounts-unlinked = The personal account is unlinked.
+accounts-not-found = This personal account is not linked to your customer account.
+accounts-confirm-email-first = To link a personal account, confirm your e-mail first: press "Confirm e-mail" in the main menu.
+accounts-ask-number = Enter the personal account number. It is on the bill: on a single bill, in the "Personal account" field.
+accounts-number-not-found = The personal account was not found. Check the number and try again.
+accounts-already-linked = This personal account is already linked to your customer account.
+accounts-link-locked = Too many wrong answers to the control question. You can link this account after { $until }.
+accounts-ask-relation = Personal account No. { $number } found. How do you stand to it?
+accounts-relation-owner = Owner
+accounts-relation-co_owner = Co-owner
+accounts-relation-tenant = Tenant
+accounts-relation-family = Owner's family member
+accounts-relation-representative = Representative by power of attorney
+accounts-ask-question = Choose a control question. The answer is on your latest bill.
+accounts-question-code = The linking code from the bill
+accounts-question-total = The amount "TOTAL TO PAY"
+accounts-ask-answer = { $question ->
+        [code] Enter the code for adding the contract printed on the bill (in its closed part).
+       *[total] Enter the "TOTAL TO PAY" amount of the latest bill to the kopeck, with a dot before the kopecks, e.g. 1628.12.
+    }
+accounts-wrong-answer =
+    Wrong answer. { $left ->
+        [one] { $left } attempt left
+       *[other] { $left } attempts left
+    } for today.
+accounts-linked = ✅ Personal account No. { $number } is linked: { $address }
+
+## Readings
+meter-service-electricity = Electricity
+meter-service-hot_water = Hot water
+meter-service-cold_water = Cold water
+meter-service-heating = Heating
+meter-service-gas = Gas
+readings-meters =
+    <b>Submitting readings</b>
+    { $address }
+
+    { $lines }
+
+    { $none ->
+        [yes] The account has no meters.
+       *[no] Choose a meter to submit its readings.
+    }
+readings-meter = Meter No. { $number } — { $service } / verification { $expired ->
+        [yes] expired on { DATE($until) } ⛔
+       *[no] valid until { DATE($until) }
+    }
+readings-last =   Last readings{ $zone ->
+        [day] {" "}(day)
+        [night] {" "}(night)
+       *[single] {""}
+    } { DATE($date) }: { VALUE($value) } { $unit }
+readings-meter-not-found = This meter does not belong to your personal accounts.
+readings-meter-expired = The verification of meter No. { $number } expired on { $until }: its readings are not accepted. Have the meter verified or replaced and tell the supplier; then submit readings as usual.
+readings-ask-value =
+    Meter No. { $number }{ $zone ->
+        [day] , day zone
+        [night] , night zone
+       *[single] {""}
+    }. Enter the current readings, { $unit } (digits { $digits }).{ $has_last ->
+        [yes] {" "}Last: { VALUE($last) } on { DATE($date) }.
+       *[no] {""}
+    }
+readings-not-a-number = Enter the readings as a number, e.g. 74.5 or 74,5.
+readings-too-many-digits = The meter does not show so many digits: up to { $before } before the point and { $after } after it.
+readings-confirm = { $reason ->
+        [below] The readings { VALUE($value) } are lower than the last ones ({ VALUE($last) } { $unit }). That happens when the meter rolls over zero. Submit them?
+       *[high] The consumption is much higher than usual (on average { VALUE($average) } { $unit } a month). Check the readings: submit { VALUE($value) } { $unit }?
+    }
+readings-confirm-yes = Yes, submit
+readings-confirm-no = No, correct
+readings-saved = ✅ The readings of meter No. { $number } are submitted and will count in the bill for { MONTH($month) }.
+readings-saved-outside = ✅ The readings of meter No. { $number } were submitted outside the reading period and will count in the bill for { MONTH($month) }.
+
+## Requisites
+requisites-info =
+    <b>Account requisites</b>
+
+    Owner: { $owner }
+    Registered address: { $address }
+    Total/living area: { VALUE($total_area) }/{ VALUE($living_area) } m²
+    Registered persons: { $persons }
+
+    <b>Contracts</b> — choose one to see its tariff:
+requisites-not-found = This contract does not belong to your personal accounts.
+requisites-contract =
+    <b>{ $supplier } — { $service }</b>
+    Account No. { $supplier_account }
+
+    Tariff: { $tariff_name }
+    Tariff value: { VALUE($tariff_value) } { $tariff_unit }
+requisites-tariff-history = Tariff history
+requisites-meter-list = Meter list
+requisites-tariffs =
+    <b>Tariff history</b>
+    Start date · value · period
+
+    { $none ->
+        [yes] There is no tariff history.
+       *[no] { $lines }
+    }
+requisites-tariff-line = { DATE($starts) } · { VALUE($value) } · { $period }
+requisites-meters =
+    <b>Meter list</b> — { $months ->
+        [3] for the last three months
+        [6] for the last six months
+       *[12] for a year
+    }
+
+    { $none ->
+        [yes] There are no meters.
+       *[no] { $lines }
+    }
+requisites-meter-line = { $supplier } · { $service } · No. { $number } · read { $read } · digits { $digits } · verification until { DATE($until) }
+period-months-3 = 3 months
+period-months-6 = 6 months
+period-months-12 = A year

@@ -243,3 +243,154 @@ mail-recover_password-body =
     Или откройте ссылку: { $link }
 
     Код действует { $minutes } минут. Если вы не запрашивали смену пароля, просто удалите это письмо: пароль останется прежним.
+
+## Лицевые счета
+menu-accounts = 💼 Ваши счета
+menu-add-account = ➕ Подключить счёт
+menu-readings = 📟 Передать показания
+command-accounts = Ваши лицевые счета
+accounts-kind-epd = ЕПД
+accounts-kind-electricity = Электроэнергия
+accounts-list =
+    <b>Ваши счета</b>
+
+    { $none ->
+        [yes] Лицевые счета пока не подключены. Нажмите «Подключить лицевой счёт».
+       *[no] Выберите лицевой счёт.
+    }
+accounts-add = ➕ Подключить лицевой счёт
+accounts-card =
+    <b>Лицевой счёт № { $number }</b> · { $kind ->
+        [epd] ЕПД
+       *[electricity] Электроэнергия
+    }
+    { $address }
+    Собственник: { $owner }
+    { $has_bill ->
+        [yes] Последний счёт: { MONTH($period) }, к оплате { MONEY($total) }
+       *[no] Счетов пока нет.
+    }
+accounts-readings = 📟 Передать показания
+accounts-requisites = 📋 Реквизиты ЛС
+accounts-unlink = 🔗 Отключить лицевой счёт
+accounts-unlink-confirm = Отключить лицевой счёт № { $number } ({ $address }) от личного кабинета? Данные счёта сохранятся, его можно будет подключить снова.
+accounts-unlink-yes = Да, отключить
+accounts-unlink-no = Нет
+accounts-unlinked = Лицевой счёт отключён.
+accounts-not-found = Этот лицевой счёт не подключён к вашему кабинету.
+accounts-confirm-email-first = Чтобы подключить лицевой счёт, сначала подтвердите e-mail: в главном меню нажмите «Подтвердить e-mail».
+accounts-ask-number = Введите номер лицевого счёта. Он указан в квитанции: на объединённой квитанции — в поле «Лицевой счёт».
+accounts-number-not-found = Лицевой счёт не найден. Проверьте, что номер введён верно, и попробуйте ещё раз.
+accounts-already-linked = Этот лицевой счёт уже подключён к вашему кабинету.
+accounts-link-locked = Слишком много неверных ответов на контрольный вопрос. Подключить этот счёт можно будет после { $until }.
+accounts-ask-relation = Лицевой счёт № { $number } найден. Кем вы приходитесь по отношению к нему?
+accounts-relation-owner = Собственник
+accounts-relation-co_owner = Совладелец
+accounts-relation-tenant = Наниматель / арендатор
+accounts-relation-family = Член семьи собственника
+accounts-relation-representative = Представитель по доверенности
+accounts-ask-question = Выберите контрольный вопрос. Ответ ищите в последней квитанции.
+accounts-question-code = Код для добавления договора из квитанции
+accounts-question-total = Сумма «ИТОГО / ВСЕГО К ОПЛАТЕ»
+accounts-ask-answer = { $question ->
+        [code] Введите код для добавления договора в ЛКК, указанный в квитанции (в закрытой части квитанции).
+       *[total] Введите сумму «ИТОГО К ОПЛАТЕ» / «ВСЕГО К ОПЛАТЕ» из последней квитанции с точностью до копеек, копейки — через точку, например 1628.12.
+    }
+accounts-wrong-answer =
+    Ответ неверный. { $left ->
+        [one] Осталась { $left } попытка
+        [few] Осталось { $left } попытки
+       *[many] Осталось { $left } попыток
+    } на сутки.
+accounts-linked = ✅ Лицевой счёт № { $number } подключён: { $address }
+
+## Показания
+meter-service-electricity = Электроэнергия
+meter-service-hot_water = Горячая вода
+meter-service-cold_water = Холодная вода
+meter-service-heating = Отопление
+meter-service-gas = Газ
+readings-meters =
+    <b>Передача показаний</b>
+    { $address }
+
+    { $lines }
+
+    { $none ->
+        [yes] На счёте нет приборов учёта.
+       *[no] Выберите счётчик, чтобы передать показания.
+    }
+readings-meter = Счётчик № { $number } — { $service } / МПИ { $expired ->
+        [yes] истекла { DATE($until) } ⛔
+       *[no] истекает { DATE($until) }
+    }
+readings-last =   Последние показания{ $zone ->
+        [day] {" "}(день)
+        [night] {" "}(ночь)
+       *[single] {""}
+    } { DATE($date) }: { VALUE($value) } { $unit }
+readings-meter-not-found = Этот счётчик не относится к вашим лицевым счетам.
+readings-meter-expired = Срок поверки счётчика № { $number } истёк { $until }: показания по нему не принимаются. Поверьте или замените счётчик и сообщите об этом поставщику — после этого передавайте показания как обычно.
+readings-ask-value =
+    Счётчик № { $number }{ $zone ->
+        [day] , дневная зона
+        [night] , ночная зона
+       *[single] {""}
+    }. Введите текущие показания, { $unit } (значность { $digits }).{ $has_last ->
+        [yes] {" "}Последние: { VALUE($last) } от { DATE($date) }.
+       *[no] {""}
+    }
+readings-not-a-number = Введите показания числом, например 74,5 или 74.5.
+readings-too-many-digits = Столько цифр счётчик не показывает: до { $before } цифр до запятой и до { $after } после.
+readings-confirm = { $reason ->
+        [below] Показания { VALUE($value) } меньше последних ({ VALUE($last) } { $unit }). Так бывает, если счётчик перешёл через ноль. Передать их?
+       *[high] Расход получается намного больше обычного (в среднем { VALUE($average) } { $unit } в месяц). Проверьте показания: передать { VALUE($value) } { $unit }?
+    }
+readings-confirm-yes = Да, передать
+readings-confirm-no = Нет, исправить
+readings-saved = ✅ Показания по счётчику № { $number } успешно переданы и будут учтены в счёте за { MONTH($month) }.
+readings-saved-outside = ✅ Показания по счётчику № { $number } переданы вне периода приёма показаний и будут учтены в счёте за { MONTH($month) }.
+
+## Реквизиты ЛС
+requisites-info =
+    <b>Реквизиты ЛС</b>
+
+    ФИО собственника: { $owner }
+    Адрес регистрации: { $address }
+    Общая/жилая площадь: { VALUE($total_area) }/{ VALUE($living_area) } м²
+    Кол-во зарегистрированных: { $persons }
+
+    <b>Договоры</b> — выберите, чтобы увидеть тариф:
+requisites-not-found = Этот договор не относится к вашим лицевым счетам.
+requisites-contract =
+    <b>{ $supplier } — { $service }</b>
+    № ЛС { $supplier_account }
+
+    Наименование тарифа: { $tariff_name }
+    Величина тарифа: { VALUE($tariff_value) } { $tariff_unit }
+requisites-tariff-history = История тарифов
+requisites-meter-list = Список счётчиков
+requisites-tariffs =
+    <b>История тарифов</b>
+    Дата начала · величина · период действия
+
+    { $none ->
+        [yes] Истории тарифов нет.
+       *[no] { $lines }
+    }
+requisites-tariff-line = { DATE($starts) } · { VALUE($value) } · { $period }
+requisites-meters =
+    <b>Список счётчиков</b> — { $months ->
+        [3] за последние три месяца
+        [6] за последние шесть месяцев
+       *[12] за год
+    }
+
+    { $none ->
+        [yes] Счётчиков нет.
+       *[no] { $lines }
+    }
+requisites-meter-line = { $supplier } · { $service } · № { $number } · снят { $read } · значность { $digits } · МПИ до { DATE($until) }
+period-months-3 = 3 месяца
+period-months-6 = 6 месяцев
+period-months-12 = Год

@@ -1,0 +1,320 @@
+"""Your accounts (guide section 6), linking one with a control question (section 5), and
+unlinking."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiogram.fsm.state import State
+from aiogram.types import CallbackQuery, Message
+from aiogram_dialog import Dialog, DialogManager, StartMode, Window
+from aiogram_dialog.widgets.kbd import (
+    Button,
+    Cancel,
+    Column,
+    Row,
+    ScrollingGroup,
+    Select,
+    Start,
+    SwitchTo,
+)
+from aiogram_dialog.widgets.text import Format
+
+from dialogs.inputs import question, say
+from dialogs.states import AccountsSG, LinkSG, ReadingsSG, RequisitesSG
+from dialogs.widgets import Notice, Tr, notify
+from domain import accounts
+from domain.accounts import ControlQuestion
+from domain.identity import InvalidInput
+from domain.model import Profile, Relation
+from domain.residents import bound_profile, linked_accounts
+
+BUTTON_LENGTH = 64
+
+
+def short(text: str) -> str:
+    return text if len(text) <= BUTTON_LENGTH else text[: BUTTON_LENGTH - 1].rstrip() + "…"
+
+
+async def profile_of(manager: DialogManager) -> Profile:
+    data = manager.middleware_data
+    profile = await bound_profile(data["uow"], data["resident"])
+    assert profile is not None, "accounts are only opened by a bound resident"
+    return profile
+
+
+def account_id(manager: DialogManager) -> int:
+    """The account this dialog works on: from its start data or the resident's choice."""
+    chosen = manager.dialog_data.get("account_id")
+    if chosen is None and isinstance(manager.start_data, dict):
+        chosen = manager.start_data.get("account_id")
+    return int(chosen)
+
+
+# --- Your accounts ----------------------------------------------------------------------------
+
+
+async def get_accounts(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
+    data = dialog_manager.middleware_data
+    last = data["resident"].last_account_id
+    items = []
+    for account in await linked_accounts(data["uow"], await profile_of(dialog_manager)):
+        mark = "⭐ " if account.id == last else ""
+        kind = data["i18n"].get(f"accounts-kind-{account.kind}")
+        # The postcode is on every address and says nothing on a button.
+        address = re.sub(r"^\d{6},\s*", "", account.address)
+        items.append((account.id, short(f"{mark}{kind} · {address}")))
+    return {"accounts": items, "none": "yes" if not items else "no"}
+
+
+async def on_account_chosen(
+    _callback: CallbackQuery, _widget: Any, manager: DialogManager, item_id: str
+) -> None:
+    data = manager.middleware_data
+    try:
+        account = await accounts.open_account(
+            data["uow"], data["resident"], await profile_of(manager), int(item_id)
+        )
+    except (ValueError, accounts.AccountNotFound):
+        notify(manager, "accounts-not-found")
+        return
+    manager.dialog_data["account_id"] = account.id
+    await manager.switch_to(AccountsSG.card)
+
+
+async def on_accounts_start(start_data: Any, manager: DialogManager) -> None:
+    if isinstance(start_data, dict) and "account_id" in start_data:
+        manager.dialog_data["account_id"] = start_data["account_id"]
+
+
+async def get_card(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
+    data = dialog_manager.middleware_data
+    account = await accounts.linked_account(
+        data["uow"], await profile_of(dialog_manager), account_id(dialog_manager)
+    )
+    assert account.id is not None
+    bill = await data["uow"].bills.latest(account.id)
+    return {
+        "number": account.number,
+        "kind": account.kind.value,
+        "address": account.address,
+        "owner": account.owner_name,
+        "has_bill": "yes" if bill else "no",
+        "period": bill.period if bill else "",
+        "total": bill.total if bill else 0,
+    }
+
+
+async def on_unlink(_callback: CallbackQuery, _button: Button, manager: DialogManager) -> None:
+    data = manager.middleware_data
+    try:
+        await accounts.unlink(
+            data["uow"], data["resident"], await profile_of(manager), account_id(manager)
+        )
+    except accounts.AccountNotFound:
+        notify(manager, "accounts-not-found")
+        await manager.switch_to(AccountsSG.list)
+        return
+    manager.dialog_data.pop("account_id", None)
+    await manager.switch_to(AccountsSG.list)
+    notify(manager, "accounts-unlinked")
+
+
+list_window = Window(
+    Notice(),
+    Tr("accounts-list"),
+    ScrollingGroup(
+        Select(
+            Format("{item[1]}"),
+            id="account",
+            item_id_getter=lambda item: item[0],
+            items="accounts",
+            on_click=on_account_chosen,
+        ),
+        id="accounts",
+        width=1,
+        height=8,
+        hide_on_single_page=True,
+    ),
+    Start(Tr("accounts-add"), id="add", state=LinkSG.number),
+    Cancel(Tr("back")),
+    state=AccountsSG.list,
+    getter=get_accounts,
+)
+
+
+def for_account(state: State) -> Callable[..., Awaitable[None]]:
+    """A button's action that opens another dialog about the account on the card."""
+
+    async def on_click(_callback: CallbackQuery, _button: Button, manager: DialogManager) -> None:
+        await manager.start(state, data={"account_id": account_id(manager)})
+
+    return on_click
+
+
+card_window = Window(
+    Notice(),
+    Tr("accounts-card"),
+    Row(
+        Button(Tr("accounts-readings"), id="readings", on_click=for_account(ReadingsSG.meters)),
+        Button(Tr("accounts-requisites"), id="requisites", on_click=for_account(RequisitesSG.info)),
+    ),
+    SwitchTo(Tr("accounts-unlink"), id="unlink", state=AccountsSG.unlink),
+    SwitchTo(Tr("back"), id="to_list", state=AccountsSG.list),
+    state=AccountsSG.card,
+    getter=get_card,
+)
+
+unlink_window = Window(
+    Tr("accounts-unlink-confirm"),
+    Button(Tr("accounts-unlink-yes"), id="yes", on_click=on_unlink),
+    SwitchTo(Tr("accounts-unlink-no"), id="no", state=AccountsSG.card),
+    state=AccountsSG.unlink,
+    getter=get_card,
+)
+
+
+def accounts_dialog() -> Dialog:
+    return Dialog(list_window, card_window, unlink_window, on_start=on_accounts_start)
+
+
+# --- Linking ----------------------------------------------------------------------------------
+
+
+async def on_number(message: Message, _widget: Any, manager: DialogManager) -> None:
+    data = manager.middleware_data
+    try:
+        account = await accounts.find_account(
+            data["uow"], data["clock"], await profile_of(manager), message.text or ""
+        )
+    except accounts.EmailNotConfirmed:
+        await say(manager, "accounts-confirm-email-first")
+        await manager.done()
+        return
+    except (
+        accounts.AccountNotFound,
+        accounts.AlreadyLinked,
+        accounts.LinkLocked,
+        InvalidInput,
+    ) as error:
+        explain_link(manager, error)
+        return
+    manager.dialog_data["number"] = account.number
+    await manager.next()
+
+
+def explain_link(manager: DialogManager, error: Exception) -> None:
+    if isinstance(error, accounts.AccountNotFound | InvalidInput):
+        notify(manager, "accounts-number-not-found")
+    elif isinstance(error, accounts.AlreadyLinked):
+        notify(manager, "accounts-already-linked")
+    elif isinstance(error, accounts.LinkLocked):
+        zone = manager.middleware_data["settings"].zone
+        notify(
+            manager,
+            "accounts-link-locked",
+            until=error.until.astimezone(zone).strftime("%d.%m.%Y %H:%M"),
+        )
+    elif isinstance(error, accounts.WrongAnswer):
+        notify(manager, "accounts-wrong-answer", left=error.attempts_left)
+
+
+async def get_relations(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
+    i18n = dialog_manager.middleware_data["i18n"]
+    return {
+        "relations": [(r.value, i18n.get(f"accounts-relation-{r.value}")) for r in Relation],
+        "number": dialog_manager.dialog_data.get("number", ""),
+    }
+
+
+async def on_relation(
+    _callback: CallbackQuery, _widget: Any, manager: DialogManager, item_id: str
+) -> None:
+    if item_id not in {r.value for r in Relation}:
+        notify(manager, "input-button-expected")
+        return
+    manager.dialog_data["relation"] = item_id
+    await manager.next()
+
+
+async def on_question(_callback: CallbackQuery, button: Button, manager: DialogManager):
+    manager.dialog_data["question"] = button.widget_id
+    await manager.next()
+
+
+async def get_question(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
+    return {
+        "question": dialog_manager.dialog_data.get("question", ControlQuestion.LINK_CODE),
+        "number": dialog_manager.dialog_data.get("number", ""),
+    }
+
+
+async def on_answer(message: Message, _widget: Any, manager: DialogManager) -> None:
+    data = manager.middleware_data
+    chosen = manager.dialog_data
+    try:
+        account = await accounts.answer_control_question(
+            data["uow"],
+            data["clock"],
+            data["resident"],
+            await profile_of(manager),
+            chosen["number"],
+            Relation(chosen["relation"]),
+            ControlQuestion(chosen["question"]),
+            message.text or "",
+        )
+    except (
+        accounts.AccountNotFound,
+        accounts.AlreadyLinked,
+        accounts.LinkLocked,
+        accounts.WrongAnswer,
+    ) as error:
+        explain_link(manager, error)
+        return
+    await say(manager, "accounts-linked", number=account.number, address=account.address)
+    await manager.start(
+        AccountsSG.card, data={"account_id": account.id}, mode=StartMode.RESET_STACK
+    )
+
+
+def link_dialog() -> Dialog:
+    return Dialog(
+        question(LinkSG.number, Tr("accounts-ask-number"), on_text=on_number, back=False),
+        question(
+            LinkSG.relation,
+            Tr("accounts-ask-relation"),
+            keyboard=(
+                Column(
+                    Select(
+                        Format("{item[1]}"),
+                        id="relation",
+                        item_id_getter=lambda item: item[0],
+                        items="relations",
+                        on_click=on_relation,
+                    )
+                ),
+            ),
+            getter=get_relations,
+        ),
+        question(
+            LinkSG.question,
+            Tr("accounts-ask-question"),
+            keyboard=(
+                Column(
+                    Button(
+                        Tr("accounts-question-code"),
+                        id=ControlQuestion.LINK_CODE,
+                        on_click=on_question,
+                    ),
+                    Button(
+                        Tr("accounts-question-total"),
+                        id=ControlQuestion.TOTAL,
+                        on_click=on_question,
+                    ),
+                ),
+            ),
+        ),
+        question(LinkSG.answer, Tr("accounts-ask-answer"), on_text=on_answer, getter=get_question),
+    )

@@ -1,0 +1,165 @@
+"""The account's requisites (guide section 10)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiogram.types import CallbackQuery
+from aiogram_dialog import Dialog, DialogManager, Window
+from aiogram_dialog.widgets.kbd import Button, Cancel, Column, Row, Select, SwitchTo
+from aiogram_dialog.widgets.text import Format
+
+from dialogs.accounts import account_id, profile_of, short
+from dialogs.states import RequisitesSG
+from dialogs.widgets import Notice, Tr, notify, trimmed
+from domain import requisites
+from domain.accounts import AccountNotFound
+
+PERIODS = (3, 6, 12)  # the guide's "three months, six months, a year"
+
+
+async def get_info(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
+    data = dialog_manager.middleware_data
+    account, contracts = await requisites.requisites(
+        data["uow"], await profile_of(dialog_manager), account_id(dialog_manager)
+    )
+    return {
+        "owner": account.owner_name,
+        "address": account.address,
+        "total_area": account.total_area,
+        "living_area": account.living_area,
+        "persons": account.registered_persons,
+        "contracts": [(line.contract.id, short(_contract_title(line))) for line in contracts],
+    }
+
+
+def _contract_title(line: requisites.ContractLine) -> str:
+    contract = line.contract
+    return f"{line.supplier.name} – {contract.service} № {contract.supplier_account_number}"
+
+
+async def on_contract(
+    _callback: CallbackQuery, _widget: Any, manager: DialogManager, item_id: str
+) -> None:
+    try:
+        line = await requisites.contract(
+            manager.middleware_data["uow"], await profile_of(manager), int(item_id)
+        )
+    except (ValueError, AccountNotFound):
+        notify(manager, "requisites-not-found")
+        return
+    manager.dialog_data["contract_id"] = line.contract.id
+    await manager.switch_to(RequisitesSG.contract)
+
+
+async def get_contract(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
+    line = await requisites.contract(
+        dialog_manager.middleware_data["uow"],
+        await profile_of(dialog_manager),
+        dialog_manager.dialog_data["contract_id"],
+    )
+    contract = line.contract
+    return {
+        "supplier": line.supplier.name,
+        "service": contract.service,
+        "supplier_account": contract.supplier_account_number,
+        "tariff_name": contract.tariff_name,
+        "tariff_value": trimmed(contract.tariff_value),
+        "tariff_unit": contract.tariff_unit,
+    }
+
+
+async def get_tariffs(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
+    data = dialog_manager.middleware_data
+    history = await requisites.tariff_history(
+        data["uow"], await profile_of(dialog_manager), dialog_manager.dialog_data["contract_id"]
+    )
+    i18n = data["i18n"]
+    lines = [
+        i18n.get(
+            "requisites-tariff-line", starts=t.starts_on, value=trimmed(t.value), period=t.period
+        )
+        for t in history
+    ]
+    return {"lines": "\n".join(lines), "none": "yes" if not lines else "no"}
+
+
+async def get_meter_list(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
+    data = dialog_manager.middleware_data
+    months = dialog_manager.dialog_data.get("months", 12)
+    rows = await requisites.meter_list(
+        data["uow"],
+        data["clock"],
+        await profile_of(dialog_manager),
+        dialog_manager.dialog_data["contract_id"],
+        months,
+    )
+    i18n = data["i18n"]
+    lines = [
+        i18n.get(
+            "requisites-meter-line",
+            supplier=row.supplier.name if row.supplier else "—",
+            service=row.service or i18n.get(f"meter-service-{row.meter.service}"),
+            number=row.meter.number,
+            read=row.read_on or "—",
+            digits=f"{row.meter.digits_before}.{row.meter.digits_after}",
+            until=row.meter.verified_until,
+        )
+        for row in rows
+    ]
+    return {"lines": "\n".join(lines), "months": months, "none": "yes" if not lines else "no"}
+
+
+async def on_period(_callback: CallbackQuery, button: Button, manager: DialogManager) -> None:
+    manager.dialog_data["months"] = int(button.widget_id.removeprefix("m"))
+
+
+async def on_start(start_data: Any, manager: DialogManager) -> None:
+    manager.dialog_data["account_id"] = start_data["account_id"]
+
+
+def dialog() -> Dialog:
+    return Dialog(
+        Window(
+            Notice(),
+            Tr("requisites-info"),
+            Column(
+                Select(
+                    Format("{item[1]}"),
+                    id="contract",
+                    item_id_getter=lambda i: i[0],
+                    items="contracts",
+                    on_click=on_contract,
+                )
+            ),
+            Cancel(Tr("back")),
+            state=RequisitesSG.info,
+            getter=get_info,
+        ),
+        Window(
+            Tr("requisites-contract"),
+            Row(
+                SwitchTo(Tr("requisites-tariff-history"), id="tariffs", state=RequisitesSG.tariffs),
+                SwitchTo(Tr("requisites-meter-list"), id="meters", state=RequisitesSG.meters),
+            ),
+            SwitchTo(Tr("back"), id="to_info", state=RequisitesSG.info),
+            state=RequisitesSG.contract,
+            getter=get_contract,
+        ),
+        Window(
+            Tr("requisites-tariffs"),
+            SwitchTo(Tr("back"), id="to_contract", state=RequisitesSG.contract),
+            state=RequisitesSG.tariffs,
+            getter=get_tariffs,
+        ),
+        Window(
+            Tr("requisites-meters"),
+            Row(
+                *(Button(Tr(f"period-months-{m}"), id=f"m{m}", on_click=on_period) for m in PERIODS)
+            ),
+            SwitchTo(Tr("back"), id="to_contract", state=RequisitesSG.contract),
+            state=RequisitesSG.meters,
+            getter=get_meter_list,
+        ),
+        on_start=on_start,
+    )

@@ -1,0 +1,179 @@
+"""Linking accounts with the control question, the accounts' cards, unlinking (guide sections
+5 and 6), on the demo data."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from bot.transports.local import LocalChat
+from storage.demo import seed_demo
+from storage.tables import account_links, link_failures, telegram_users
+from tests.data import bind_resident
+
+NBSP = "\u00a0"
+
+
+@pytest.fixture
+async def demo(bot_database, clock):
+    return {a.number: a for a in await seed_demo(bot_database, clock.today())}
+
+
+@pytest.fixture
+async def resident(chat: LocalChat, bot_database, demo) -> int:
+    return await bind_resident(bot_database, chat.user.id)
+
+
+async def links(database) -> list[tuple[int, int, str]]:
+    async with database.engine.connect() as connection:
+        rows = await connection.execute(select(account_links))
+        return [(r.profile_id, r.account_id, r.relation) for r in rows]
+
+
+async def start_linking(chat: LocalChat, number: str) -> None:
+    await chat.send("/accounts")
+    await chat.press("➕ Подключить лицевой счёт")
+    await chat.send(number)
+
+
+async def test_an_account_is_linked_with_the_code_from_the_bill(chat, resident, bot_database, demo):
+    await chat.send("/accounts")
+    assert "Лицевые счета пока не подключены." in chat.last.text
+    await chat.press("➕ Подключить лицевой счёт")
+    await chat.send("7001 0010 3492")
+    assert chat.last.text.startswith("Лицевой счёт № 700100103492 найден.")
+    await chat.press("Собственник")
+    await chat.press("Код для добавления договора из квитанции")
+    await chat.send("466305")
+
+    texts = [m.text for m in chat.bot_messages()]
+    assert any(
+        t.startswith("✅ Лицевой счёт № 700100103492 подключён: 634583, Томская обл.")
+        for t in texts
+    )
+    card = chat.last.text
+    assert card.startswith("<b>Лицевой счёт № 700100103492</b> · ЕПД")
+    total = f"{demo['700100103492'].latest_total:,.2f}".replace(",", NBSP).replace(".", ",")
+    assert f"к оплате {total}{NBSP}₽" in card
+    assert "Ноябрь 2026" in card
+    assert await links(bot_database) == [(resident, 1, "owner")]
+    async with bot_database.engine.connect() as connection:
+        last = (await connection.execute(select(telegram_users.c.last_account_id))).scalar_one()
+    assert last == 1
+
+
+@pytest.mark.parametrize("typed", ["571.81", "571,81", "3470.30", "3 470,30"])
+async def test_any_total_of_the_latest_bill_is_right(chat, resident, bot_database, typed):
+    """The electricity + ТомскРТС bill has a total per supplier and a grand total."""
+    await start_linking(chat, "830300527718")
+    await chat.press("Наниматель / арендатор")
+    await chat.press("Сумма «ИТОГО / ВСЕГО К ОПЛАТЕ»")
+    assert "с точностью до копеек" in chat.last.text
+    await chat.send(typed)
+    assert chat.last.text.startswith("<b>Лицевой счёт № 830300527718</b>")
+    assert [relation for _, _, relation in await links(bot_database)] == ["tenant"]
+
+
+async def test_a_wrong_or_missing_number_gets_the_guides_error_and_a_retry(chat, resident):
+    for number in ("12ab", "999999999", "1"):
+        await start_linking(chat, number)
+        assert chat.last.text.startswith("Лицевой счёт не найден. Проверьте")
+    await chat.send("800200415527")
+    assert chat.last.text.startswith("Лицевой счёт № 800200415527 найден.")
+
+
+async def test_five_wrong_answers_lock_the_account_for_a_day(chat, resident, bot_database, clock):
+    await start_linking(chat, "800200415527")
+    await chat.press("Собственник")
+    await chat.press("Сумма «ИТОГО / ВСЕГО К ОПЛАТЕ»")
+    for left in ("4 попытки", "3 попытки", "2 попытки", "1 попытка"):
+        await chat.send("1.00")
+        assert chat.last.text.startswith(
+            f"Ответ неверный. Осталось {left}".replace("Осталось 1", "Осталась 1")
+        )
+    await chat.send("abc")
+    assert chat.last.text.startswith(
+        "Слишком много неверных ответов на контрольный вопрос. "
+        "Подключить этот счёт можно будет после 25.11.2026 10:00."
+    )
+    await chat.send("518274")  # even the right code waits
+    assert chat.last.text.startswith("Слишком много неверных ответов")
+    assert await links(bot_database) == []
+
+    await chat.send("/cancel")
+    await start_linking(chat, "800200415527")
+    assert chat.last.text.startswith("Слишком много неверных ответов")
+
+    clock.advance(hours=24, seconds=1)
+    await start_linking(chat, "800200415527")
+    await chat.press("Собственник")
+    await chat.press("Код для добавления договора из квитанции")
+    await chat.send("518274")
+    assert len(await links(bot_database)) == 1
+    async with bot_database.engine.connect() as connection:
+        assert (await connection.execute(select(link_failures))).all() == []
+
+
+async def test_an_account_already_linked_says_so(chat, bot_database, demo):
+    await bind_resident(bot_database, chat.user.id, link=("800200415527",))
+    await start_linking(chat, "800200415527")
+    assert chat.last.text.startswith("Этот лицевой счёт уже подключён к вашему кабинету.")
+
+
+async def test_an_unconfirmed_email_links_nothing(chat, bot_database, demo):
+    await bind_resident(bot_database, chat.user.id, email_confirmed=False)
+    await start_linking(chat, "800200415527")
+    assert "сначала подтвердите e-mail" in [m.text for m in chat.bot_messages()][-2]
+
+
+async def test_accounts_are_listed_and_unlinked_after_a_confirmation(chat, bot_database, demo):
+    profile = await bind_resident(bot_database, chat.user.id, link=("700100103492", "800200415527"))
+    await chat.send("/accounts")
+    titles = [b.text for _, b in chat.inline_buttons()]
+    assert titles[0].startswith("ЕПД · Томская обл., Томский р-н, Октябрьское с., Ласточкина")
+    assert "Электроэнергия · г. Томск, Советская ул., д.16, кв.1" in titles
+
+    await chat.press("Электроэнергия · г. Томск, Советская ул., д.16, кв.1")
+    await chat.press("🔗 Отключить лицевой счёт")
+    assert chat.last.text.startswith("Отключить лицевой счёт № 800200415527")
+    await chat.press("Нет")
+    assert len(await links(bot_database)) == 2
+    await chat.press("🔗 Отключить лицевой счёт")
+    await chat.press("Да, отключить")
+    assert chat.last.text.startswith("Лицевой счёт отключён.")
+    assert [(p, a) for p, a, _ in await links(bot_database)] == [(profile, 1)]
+
+
+async def test_the_last_account_used_is_remembered(chat, bot_database, demo):
+    await bind_resident(bot_database, chat.user.id, link=("700100103492", "800200415527"))
+    await chat.send("/accounts")
+    await chat.press("Электроэнергия · г. Томск, Советская ул., д.16, кв.1")
+    await chat.send("/start")
+    await chat.press("📟 Передать показания")
+    assert "634050, г. Томск, Советская ул., д.16, кв.1" in chat.last.text
+    await chat.send("/accounts")
+    assert "⭐ Электроэнергия · г. Томск, Советская ул., д.16, кв.1" in [
+        b.text for _, b in chat.inline_buttons()
+    ]
+
+
+async def test_forged_account_buttons_show_nothing(chat, new_chat, bot_database, demo):
+    await bind_resident(bot_database, chat.user.id, link=("700100103492",))
+    other = new_chat(800008)
+    await bind_resident(bot_database, other.user.id, link=("800200415527",))
+    await other.send("/accounts")
+    theirs, their_button = other.inline_buttons()[0]
+    forged = their_button.callback_data.rsplit(":", 1)[0] + ":1"  # account 1 is not theirs
+    await other.press_data(theirs, forged)
+
+    assert other.last.text.startswith("Этот лицевой счёт не подключён к вашему кабинету.")
+    assert "700100103492" not in other.last.text and "Ласточкина" not in other.last.text
+    async with bot_database.engine.connect() as connection:
+        remembered = (
+            await connection.execute(
+                select(telegram_users.c.last_account_id).where(
+                    telegram_users.c.telegram_id == other.user.id
+                )
+            )
+        ).scalar_one()
+    assert remembered is None
