@@ -113,6 +113,8 @@ def build_dispatcher(
     dp["clock"] = clock or SystemClock(settings.zone)
     dp["hasher"] = Argon2Hasher()
     dp.update.outer_middleware(UnitOfWorkMiddleware(database))
+    # An error handler runs after the update's unit of work has closed: it gets its own.
+    dp.errors.outer_middleware(UnitOfWorkMiddleware(database))
     dp.update.outer_middleware(ResidentMiddleware())
     i18n = I18nMiddleware(
         core=TextCore(settings.default_locale),

@@ -9,6 +9,7 @@ from aiogram_dialog import Dialog, DialogManager, Window
 from aiogram_dialog.widgets.kbd import Button, Cancel, Column, Row, Select, SwitchTo
 from aiogram_dialog.widgets.text import Format
 
+from bot.i18n import format_day
 from dialogs.accounts import account_id, profile_of, short
 from dialogs.states import RequisitesSG
 from dialogs.widgets import Notice, Tr, notify, trimmed
@@ -101,7 +102,7 @@ async def get_meter_list(dialog_manager: DialogManager, **_: Any) -> dict[str, A
             supplier=row.supplier.name if row.supplier else "—",
             service=row.service or i18n.get(f"meter-service-{row.meter.service}"),
             number=row.meter.number,
-            read=row.read_on or "—",
+            read=format_day(row.read_on, i18n.locale) if row.read_on else "—",
             digits=f"{row.meter.digits_before}.{row.meter.digits_after}",
             until=row.meter.verified_until,
         )

@@ -40,7 +40,7 @@ class SqlContractRepository:
         self._connection = connection
 
     def _select(self):
-        return select(contracts, *(c.label(f"supplier_{c.name}") for c in suppliers.c)).join(
+        return select(contracts, *(c.label(f"s_{c.name}") for c in suppliers.c)).join(
             suppliers, suppliers.c.id == contracts.c.supplier_id
         )
 
@@ -48,7 +48,7 @@ class SqlContractRepository:
     def _pair(row: Row) -> tuple[Contract, Supplier]:
         values = row._mapping
         contract = Contract(**{c.name: values[c.name] for c in contracts.c})
-        supplier = Supplier(**{c.name: values[f"supplier_{c.name}"] for c in suppliers.c})
+        supplier = Supplier(**{c.name: values[f"s_{c.name}"] for c in suppliers.c})
         return contract, supplier
 
     async def of_account(self, account_id: int) -> Sequence[tuple[Contract, Supplier]]:

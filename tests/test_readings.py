@@ -1,0 +1,207 @@
+"""Meter readings (guide section 8) and the account's requisites (section 10), on the demo
+data."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import select
+
+from bot.i18n import format_value
+from bot.transports.local import LocalChat
+from storage.demo import seed_demo
+from storage.tables import meters, readings
+from tests.data import bind_resident
+
+EPD = "700100103492"  # Ласточкина ул.: water meters, one with its verification expired
+DAY_NIGHT = "800200415527"  # Советская ул.: a day/night electricity meter
+
+
+@pytest.fixture
+async def demo(bot_database, clock):
+    await seed_demo(bot_database, clock.today())
+
+
+async def open_readings(chat: LocalChat, database, number: str) -> None:
+    await bind_resident(database, chat.user.id, link=(number,))
+    await chat.send("/accounts")
+    await chat.press(chat.inline_buttons()[0][1].text)
+    await chat.press("📟 Передать показания")
+
+
+async def submitted(database, number: str) -> list[tuple[str, Decimal]]:
+    async with database.engine.connect() as connection:
+        rows = await connection.execute(
+            select(readings.c.zone, readings.c.value)
+            .join(meters, meters.c.id == readings.c.meter_id)
+            .where(meters.c.number == number, readings.c.source == "resident")
+            .order_by(readings.c.id)
+        )
+        return [(zone, value) for zone, value in rows]
+
+
+async def last_value(database, number: str, zone: str = "single") -> Decimal:
+    async with database.engine.connect() as connection:
+        return (
+            await connection.execute(
+                select(readings.c.value)
+                .join(meters, meters.c.id == readings.c.meter_id)
+                .where(meters.c.number == number, readings.c.zone == zone)
+                .order_by(readings.c.taken_at.desc())
+                .limit(1)
+            )
+        ).scalar_one()
+
+
+async def test_the_meters_show_number_service_verification_and_last_reading(
+    chat, bot_database, demo
+):
+    await open_readings(chat, bot_database, EPD)
+    text = chat.last.text
+    assert "Счётчик № 517480 — Горячая вода / МПИ истекает 01.01.2099" in text
+    assert "Счётчик № 927213 — Холодная вода / МПИ истекла 05.07.2023 ⛔" in text
+    last = await last_value(bot_database, "517480")
+    shown = format_value(last.quantize(Decimal("0.001")), "ru")  # e.g. "96,519"
+    assert f"Последние показания 20.11.2026: {shown} м3" in text
+
+
+async def test_a_reading_is_checked_confirmed_and_saved_once(chat, bot_database, demo):
+    await open_readings(chat, bot_database, EPD)
+    last = await last_value(bot_database, "517480")
+    await chat.press("№ 517480 · Горячая вода")
+    assert "Введите текущие показания, м3 (значность 6.3)" in chat.last.text
+
+    await chat.send("семьдесят")
+    assert chat.last.text.startswith("Введите показания числом")
+    await chat.send("1234567")
+    assert chat.last.text.startswith(
+        "Столько цифр счётчик не показывает: до 6 цифр до запятой и до 3 после."
+    )
+    await chat.send("1,2345")
+    assert chat.last.text.startswith("Столько цифр")
+    await chat.send(str(last - 1))
+    assert "меньше последних" in chat.last.text and "через ноль" in chat.last.text
+    await chat.press("Нет, исправить")
+
+    value = last + Decimal("2.5")
+    await chat.send(f"{value}".replace(".", ","))
+    saved = [m.text for m in chat.bot_messages()][-2]
+    assert saved.startswith("✅ Показания по счётчику № 517480 ")
+    assert "Декабрь 2026" in saved or "Ноябрь 2026" in saved
+    assert await submitted(bot_database, "517480") == [
+        ("single", value.quantize(Decimal("0.000001")))
+    ]
+
+    await chat.press("№ 517480 · Горячая вода")
+    await chat.send(str(value))  # the same value again: kept once
+    assert len(await submitted(bot_database, "517480")) == 1
+
+
+async def test_a_roll_over_is_taken_once_confirmed(chat, bot_database, demo):
+    await open_readings(chat, bot_database, EPD)
+    await chat.press("№ 521362 · Горячая вода")
+    await chat.send("0,5")
+    await chat.press("Да, передать")
+    assert [v for _, v in await submitted(bot_database, "521362")] == [Decimal("0.5")]
+
+
+async def test_a_far_higher_consumption_asks_first(chat, bot_database, demo):
+    await open_readings(chat, bot_database, EPD)
+    last = await last_value(bot_database, "927210")
+    await chat.press("№ 927210 · Холодная вода")
+    await chat.send(str(last + 100))
+    assert "намного больше обычного" in chat.last.text
+    await chat.press("Да, передать")
+    assert [v for _, v in await submitted(bot_database, "927210")] == [last + 100]
+
+
+async def test_an_expired_meter_takes_no_reading_and_says_why(chat, bot_database, demo):
+    await open_readings(chat, bot_database, EPD)
+    await chat.press("№ 927213 · Холодная вода")
+    assert chat.last.text.startswith("Срок поверки счётчика № 927213 истёк 05.07.2023")
+    assert "замените" in chat.last.text
+    assert await submitted(bot_database, "927213") == []
+
+
+async def test_a_day_night_meter_takes_a_value_per_zone(chat, bot_database, demo):
+    await open_readings(chat, bot_database, DAY_NIGHT)
+    day = await last_value(bot_database, "201704012803", "day")
+    night = await last_value(bot_database, "201704012803", "night")
+    await chat.press("№ 201704012803 · Электроэнергия")
+    assert "дневная зона" in chat.last.text
+    await chat.send(str(day + 100))
+    assert "ночная зона" in chat.last.text
+    await chat.send(str(night + 60))
+    assert await submitted(bot_database, "201704012803") == [
+        ("day", day + 100),
+        ("night", night + 60),
+    ]
+
+
+async def test_outside_the_window_the_bot_says_which_month(chat, bot_database, demo, clock):
+    clock.advance(days=4)  # the 28th of November, after the 15-25 window
+    await open_readings(chat, bot_database, EPD)
+    last = await last_value(bot_database, "517480")
+    await chat.press("№ 517480 · Горячая вода")
+    await chat.send(str(last + 1))
+    assert [m.text for m in chat.bot_messages()][-2] == (
+        "✅ Показания по счётчику № 517480 переданы вне периода приёма показаний и будут "
+        "учтены в счёте за Декабрь 2026."
+    )
+
+
+async def test_a_forged_meter_is_refused_and_nothing_written(chat, new_chat, bot_database, demo):
+    await open_readings(chat, bot_database, EPD)
+    other = new_chat(900009)
+    await open_readings(other, bot_database, DAY_NIGHT)
+    message, button = other.inline_buttons()[0]
+    async with bot_database.engine.connect() as connection:
+        foreign = (
+            await connection.execute(select(meters.c.id).where(meters.c.number == "517480"))
+        ).scalar_one()
+    await other.press_data(message, button.callback_data.rsplit(":", 1)[0] + f":{foreign}")
+
+    assert other.last.text.startswith("Этот счётчик не относится к вашим лицевым счетам.")
+    assert "517480" not in other.last.text
+    await other.send("100")
+    assert await submitted(bot_database, "517480") == []
+
+
+async def test_requisites_contracts_tariff_history_and_meters(chat, bot_database, demo):
+    await bind_resident(bot_database, chat.user.id, link=(EPD,))
+    await chat.send("/accounts")
+    await chat.press(chat.inline_buttons()[0][1].text)
+    await chat.press("📋 Реквизиты ЛС")
+    text = chat.last.text.replace("\u00a0", " ")
+    assert "ФИО собственника: Малашта Светлана Михайловна" in text
+    assert "Общая/жилая площадь: 60,60/60,60 м²" in text
+    assert "Кол-во зарегистрированных: 1" in text
+
+    await chat.press('ООО "ЗТК" – Отопление (Клов) № 87')
+    text = chat.last.text.replace("\u00a0", " ")
+    assert "Наименование тарифа: Октябрьское с., Отопление (Клов), 0,028 Гкал. на м2" in text
+    assert "Величина тарифа: 1 947,69 Гкал. на м2" in text
+
+    await chat.press("История тарифов")
+    lines = chat.last.text.replace("\u00a0", " ").splitlines()
+    assert "01.07.2026 · 1 947,69 · Один месяц" in lines
+    await chat.press("◀️ Назад")
+    await chat.press("Список счётчиков")
+    assert "за год" in chat.last.text
+    assert (
+        "Горячая вода · № 517480 · снят 20.11.2026 · значность 6.3 · МПИ до 01.01.2099"
+        in chat.last.text
+    )
+    await chat.press("3 месяца")
+    assert "за последние три месяца" in chat.last.text
+
+
+async def test_a_forged_contract_is_refused(chat, new_chat, bot_database, demo):
+    await bind_resident(bot_database, chat.user.id, link=(DAY_NIGHT,))
+    await chat.send("/accounts")
+    await chat.press(chat.inline_buttons()[0][1].text)
+    await chat.press("📋 Реквизиты ЛС")
+    message, button = chat.inline_buttons()[0]
+    await chat.press_data(message, button.callback_data.rsplit(":", 1)[0] + ":1")
+    assert chat.last.text.startswith("Этот договор не относится к вашим лицевым счетам.")
