@@ -16,15 +16,13 @@ from aiogram_dialog.widgets.kbd import (
     Column,
     Row,
     ScrollingGroup,
-    Select,
     Start,
     SwitchTo,
 )
-from aiogram_dialog.widgets.text import Format
 
 from dialogs.inputs import question, say
 from dialogs.states import AccountsSG, LinkSG, ReadingsSG, RequisitesSG
-from dialogs.widgets import Notice, Tr, notify
+from dialogs.widgets import Notice, Tr, choices, notify
 from domain import accounts
 from domain.accounts import ControlQuestion
 from domain.identity import InvalidInput
@@ -84,11 +82,6 @@ async def on_account_chosen(
     await manager.switch_to(AccountsSG.card)
 
 
-async def on_accounts_start(start_data: Any, manager: DialogManager) -> None:
-    if isinstance(start_data, dict) and "account_id" in start_data:
-        manager.dialog_data["account_id"] = start_data["account_id"]
-
-
 async def get_card(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
     data = dialog_manager.middleware_data
     account = await accounts.linked_account(
@@ -126,13 +119,7 @@ list_window = Window(
     Notice(),
     Tr("accounts-list"),
     ScrollingGroup(
-        Select(
-            Format("{item[1]}"),
-            id="account",
-            item_id_getter=lambda item: item[0],
-            items="accounts",
-            on_click=on_account_chosen,
-        ),
+        choices("account", "accounts", on_account_chosen),
         id="accounts",
         width=1,
         height=8,
@@ -177,7 +164,7 @@ unlink_window = Window(
 
 
 def accounts_dialog() -> Dialog:
-    return Dialog(list_window, card_window, unlink_window, on_start=on_accounts_start)
+    return Dialog(list_window, card_window, unlink_window)
 
 
 # --- Linking ----------------------------------------------------------------------------------
@@ -285,17 +272,7 @@ def link_dialog() -> Dialog:
         question(
             LinkSG.relation,
             Tr("accounts-ask-relation"),
-            keyboard=(
-                Column(
-                    Select(
-                        Format("{item[1]}"),
-                        id="relation",
-                        item_id_getter=lambda item: item[0],
-                        items="relations",
-                        on_click=on_relation,
-                    )
-                ),
-            ),
+            keyboard=(Column(choices("relation", "relations", on_relation)),),
             getter=get_relations,
         ),
         question(

@@ -7,13 +7,12 @@ from typing import Any
 
 from aiogram.types import CallbackQuery
 from aiogram_dialog import Dialog, DialogManager, Window
-from aiogram_dialog.widgets.kbd import Back, Cancel, ScrollingGroup, Select
-from aiogram_dialog.widgets.text import Format
+from aiogram_dialog.widgets.kbd import Back, Cancel, ScrollingGroup
 from aiogram_i18n import I18nContext
 
 from bot.config import Settings
 from dialogs.states import FaqSG
-from dialogs.widgets import Notice, Tr, notify
+from dialogs.widgets import Notice, Tr, choices, notify
 from domain import faq
 from domain.ports import UnitOfWork
 
@@ -62,13 +61,7 @@ questions_window = Window(
     Tr("faq-empty", when="empty"),
     Tr("faq-contact"),
     ScrollingGroup(
-        Select(
-            Format("{item[1]}"),
-            id="question",
-            item_id_getter=lambda item: item[0],
-            items="questions",
-            on_click=on_question_chosen,
-        ),
+        choices("question", "questions", on_question_chosen),
         id="questions",
         width=1,
         height=10,

@@ -8,13 +8,12 @@ from typing import Any
 
 from aiogram.types import CallbackQuery, Message
 from aiogram_dialog import Dialog, DialogManager, ShowMode, Window
-from aiogram_dialog.widgets.kbd import Button, Cancel, Column, Row, Select, SwitchTo
-from aiogram_dialog.widgets.text import Format
+from aiogram_dialog.widgets.kbd import Button, Cancel, Column, Row, SwitchTo
 
 from dialogs.accounts import account_id, profile_of, short
 from dialogs.inputs import question, say
 from dialogs.states import ReadingsSG
-from dialogs.widgets import Notice, Tr, notify
+from dialogs.widgets import Notice, Tr, choices, notify
 from domain import readings
 from domain.accounts import linked_account
 from domain.model import Meter, Zone
@@ -202,24 +201,12 @@ async def on_retype(_callback: CallbackQuery, _button: Button, manager: DialogMa
     await manager.switch_to(ReadingsSG.value)
 
 
-async def on_start(start_data: Any, manager: DialogManager) -> None:
-    manager.dialog_data["account_id"] = start_data["account_id"]
-
-
 def dialog() -> Dialog:
     return Dialog(
         Window(
             Notice(),
             Tr("readings-meters"),
-            Column(
-                Select(
-                    Format("{item[1]}"),
-                    id="meter",
-                    item_id_getter=lambda i: i[0],
-                    items="meters",
-                    on_click=on_meter,
-                )
-            ),
+            Column(choices("meter", "meters", on_meter)),
             Cancel(Tr("back")),
             state=ReadingsSG.meters,
             getter=get_meters,
@@ -242,5 +229,4 @@ def dialog() -> Dialog:
             state=ReadingsSG.confirm,
             getter=get_value,
         ),
-        on_start=on_start,
     )

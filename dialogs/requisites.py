@@ -6,13 +6,12 @@ from typing import Any
 
 from aiogram.types import CallbackQuery
 from aiogram_dialog import Dialog, DialogManager, Window
-from aiogram_dialog.widgets.kbd import Button, Cancel, Column, Row, Select, SwitchTo
-from aiogram_dialog.widgets.text import Format
+from aiogram_dialog.widgets.kbd import Button, Cancel, Column, Row, SwitchTo
 
 from bot.i18n import format_day
 from dialogs.accounts import account_id, profile_of, short
 from dialogs.states import RequisitesSG
-from dialogs.widgets import Notice, Tr, notify, trimmed
+from dialogs.widgets import Notice, Tr, choices, notify, trimmed
 from domain import requisites
 from domain.accounts import AccountNotFound
 
@@ -115,24 +114,12 @@ async def on_period(_callback: CallbackQuery, button: Button, manager: DialogMan
     manager.dialog_data["months"] = int(button.widget_id.removeprefix("m"))
 
 
-async def on_start(start_data: Any, manager: DialogManager) -> None:
-    manager.dialog_data["account_id"] = start_data["account_id"]
-
-
 def dialog() -> Dialog:
     return Dialog(
         Window(
             Notice(),
             Tr("requisites-info"),
-            Column(
-                Select(
-                    Format("{item[1]}"),
-                    id="contract",
-                    item_id_getter=lambda i: i[0],
-                    items="contracts",
-                    on_click=on_contract,
-                )
-            ),
+            Column(choices("contract", "contracts", on_contract)),
             Cancel(Tr("back")),
             state=RequisitesSG.info,
             getter=get_info,
@@ -162,5 +149,4 @@ def dialog() -> Dialog:
             state=RequisitesSG.meters,
             getter=get_meter_list,
         ),
-        on_start=on_start,
     )

@@ -7,7 +7,8 @@ from typing import Any
 
 from aiogram_dialog import DialogManager
 from aiogram_dialog.widgets.common import WhenCondition
-from aiogram_dialog.widgets.text import Text
+from aiogram_dialog.widgets.kbd import Select
+from aiogram_dialog.widgets.text import Format, Text
 
 
 class Tr(Text):
@@ -52,3 +53,15 @@ def trimmed(value: Decimal, places: int = 2) -> Decimal:
     exponent = normal.as_tuple().exponent
     assert isinstance(exponent, int)
     return normal if exponent < -places else value.quantize(Decimal(1).scaleb(-places))
+
+
+def choices(widget_id: str, items: str, on_click: Any) -> Select:
+    """One button per ``(id, title)`` pair of the getter's ``items``; the id the button
+    carries is checked again by whoever receives it."""
+    return Select(
+        Format("{item[1]}"),
+        id=widget_id,
+        item_id_getter=lambda item: item[0],
+        items=items,
+        on_click=on_click,
+    )
