@@ -28,6 +28,7 @@ from dialogs import (
     accounts,
     confirm,
     faq,
+    history,
     language,
     login,
     menu,
@@ -139,6 +140,7 @@ def build_dispatcher(
         accounts.link_dialog(),
         readings.dialog(),
         requisites.dialog(),
+        history.dialog(),
     )
     setup_dialogs(dp)
     return dp

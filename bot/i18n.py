@@ -4,7 +4,7 @@ the Russian way in Russian ("62 918,45 ₽", "06.11.2018", "Декабрь 2018"
 from __future__ import annotations
 
 import html
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -58,6 +58,16 @@ def _functions(locale: str) -> dict[str, Callable[..., str]]:
     }
 
 
+class Html(str):
+    """Text that is already HTML (a rendered text, or texts joined): put into another text
+    as it is, not escaped again."""
+
+
+def joined(texts: Iterable[str], separator: str = "\n") -> Html:
+    """Rendered texts as one value for another text."""
+    return Html(separator.join(texts))
+
+
 class TextCore(FluentRuntimeCore):
     """Loads every ``locales/<locale>/*.ftl`` with functions bound to the bundle's locale, and
     escapes the values put into texts: the bot speaks HTML, and names and addresses come
@@ -79,10 +89,12 @@ class TextCore(FluentRuntimeCore):
 
     def get(self, message_id: str, locale: str | None = None, /, **kwargs: Any) -> str:
         escaped = {
-            key: html.escape(value, quote=False) if isinstance(value, str) else value
+            key: value
+            if isinstance(value, Html) or not isinstance(value, str)
+            else html.escape(value, quote=False)
             for key, value in kwargs.items()
         }
-        return super().get(message_id, locale, **escaped)
+        return Html(super().get(message_id, locale, **escaped))
 
 
 class ResidentLocaleManager(BaseManager):

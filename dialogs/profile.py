@@ -22,7 +22,7 @@ from aiogram_dialog.widgets.kbd import (
 from aiogram_dialog.widgets.text import Format
 from aiogram_i18n import I18nContext
 
-from bot.i18n import format_day
+from bot.i18n import format_day, joined
 from dialogs.inputs import EXPLAINABLE, answer, explain, gender_buttons, question, say
 from dialogs.phone import PHONE, phone_window
 from dialogs.registration import birth_date, check_repeat, hash_password
@@ -147,7 +147,10 @@ async def get_mailings(dialog_manager: DialogManager, **_: Any) -> dict[str, Any
         by_email.setdefault(item.email, []).append(i18n.get(f"profile-company-{item.company}"))
     return {
         "addresses": [(email,) for email in by_email],
-        "lines": "\n".join(f"• {email}: {', '.join(names)}" for email, names in by_email.items()),
+        "lines": joined(
+            i18n.get("profile-mailing-line", email=email, companies=joined(names, ", "))
+            for email, names in by_email.items()
+        ),
         "none": "no" if by_email else "yes",
     }
 

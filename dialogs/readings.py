@@ -10,6 +10,7 @@ from aiogram.types import CallbackQuery, Message
 from aiogram_dialog import Dialog, DialogManager, ShowMode, Window
 from aiogram_dialog.widgets.kbd import Button, Cancel, Column, Row, SwitchTo
 
+from bot.i18n import joined
 from dialogs.accounts import account_id, profile_of, short
 from dialogs.inputs import question, say
 from dialogs.states import ReadingsSG
@@ -54,7 +55,7 @@ async def get_meters(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
         buttons.append((meter.id, short(f"№ {meter.number} · {service}")))
     return {
         "address": account.address,
-        "lines": "\n".join(lines) or "-",
+        "lines": joined(lines),
         "meters": buttons,
         "none": "yes" if not buttons else "no",
     }

@@ -8,7 +8,7 @@ from aiogram.types import CallbackQuery
 from aiogram_dialog import Dialog, DialogManager, Window
 from aiogram_dialog.widgets.kbd import Button, Cancel, Column, Row, SwitchTo
 
-from bot.i18n import format_day
+from bot.i18n import format_day, joined
 from dialogs.accounts import account_id, profile_of, short
 from dialogs.states import RequisitesSG
 from dialogs.widgets import Notice, Tr, choices, notify, trimmed
@@ -81,7 +81,7 @@ async def get_tariffs(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]
         )
         for t in history
     ]
-    return {"lines": "\n".join(lines), "none": "yes" if not lines else "no"}
+    return {"lines": joined(lines), "none": "yes" if not lines else "no"}
 
 
 async def get_meter_list(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
@@ -107,7 +107,7 @@ async def get_meter_list(dialog_manager: DialogManager, **_: Any) -> dict[str, A
         )
         for row in rows
     ]
-    return {"lines": "\n".join(lines), "months": months, "none": "yes" if not lines else "no"}
+    return {"lines": joined(lines), "months": months, "none": "yes" if not lines else "no"}
 
 
 async def on_period(_callback: CallbackQuery, button: Button, manager: DialogManager) -> None:

@@ -93,3 +93,16 @@ class RequisitesSG(StatesGroup):
     contract = State()
     tariffs = State()
     meters = State()
+
+
+class HistorySG(StatesGroup):
+    period = State()
+    calendar_start = State()
+    calendar_end = State()
+    tabs = State()
+    bills = State()
+    bill = State()
+    bill_supplier = State()
+    readings = State()
+    meter = State()
+    payments = State()

@@ -115,6 +115,20 @@ class AccountRepository(Protocol):
 class BillRepository(Protocol):
     async def latest(self, account_id: int) -> Bill | None: ...
 
+    async def of_account(self, account_id: int) -> Sequence[Bill]:
+        """Newest first, with their supplier lines."""
+
+    async def get(self, bill_id: int) -> Bill | None: ...
+
+
+class SupplierRepository(Protocol):
+    async def get(self, supplier_id: int) -> Supplier | None: ...
+
+
+class PaymentRepository(Protocol):
+    async def items_of_account(self, account_id: int) -> Sequence[tuple[int, datetime, Decimal]]:
+        """``(contract id, paid at, amount)`` of every succeeded payment of the account."""
+
 
 @dataclass(frozen=True, slots=True)
 class SubmittedReading:
@@ -129,6 +143,9 @@ class ReadingRepository(Protocol):
     async def submitted_since(self, since: datetime) -> Sequence[SubmittedReading]: ...
 
     async def last(self, meter_id: int, zone: Zone) -> Reading | None: ...
+
+    async def of_meter(self, meter_id: int) -> Sequence[Reading]:
+        """Newest first."""
 
     async def last_date(self, meter_id: int, since: date) -> date | None:
         """The day of the meter's last reading taken on or after ``since``."""
@@ -175,6 +192,8 @@ class UnitOfWork(Protocol):
     meters: MeterRepository
     contracts: ContractRepository
     bills: BillRepository
+    suppliers: SupplierRepository
+    payments: PaymentRepository
     readings: ReadingRepository
     faq: FaqRepository
 

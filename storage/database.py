@@ -13,7 +13,11 @@ from storage.repositories.accounts import (
     SqlAccountRepository,
     SqlLinkFailureRepository,
 )
-from storage.repositories.bills import SqlBillRepository
+from storage.repositories.bills import (
+    SqlBillRepository,
+    SqlPaymentRepository,
+    SqlSupplierRepository,
+)
 from storage.repositories.codes import SqlEmailCodeRepository, SqlLoginFailureRepository
 from storage.repositories.faq import SqlFaqRepository
 from storage.repositories.meters import SqlContractRepository, SqlMeterRepository
@@ -56,6 +60,8 @@ class SqlUnitOfWork:
         self.meters = SqlMeterRepository(connection)
         self.contracts = SqlContractRepository(connection)
         self.bills = SqlBillRepository(connection)
+        self.suppliers = SqlSupplierRepository(connection)
+        self.payments = SqlPaymentRepository(connection)
         self.readings = SqlReadingRepository(connection)
         self.faq = SqlFaqRepository(connection)
         return self

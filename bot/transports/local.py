@@ -30,6 +30,7 @@ from aiogram.methods import (
     TelegramMethod,
 )
 from aiogram.types import (
+    BufferedInputFile,
     CallbackQuery,
     Chat,
     Contact,
@@ -132,6 +133,8 @@ class LocalSession(BaseSession):
     # the keyboard when that message is deleted.
     reply_keyboards: dict[int, tuple[int, ReplyKeyboardMarkup] | None] = field(default_factory=dict)
     answered_callbacks: dict[str, AnswerCallbackQuery] = field(default_factory=dict)
+    # The bytes of documents and photos sent, by message id.
+    files: dict[int, bytes] = field(default_factory=dict)
     fail: Callable[[TelegramMethod[Any]], Exception | None] = lambda _method: None
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
 
@@ -242,12 +245,22 @@ class LocalSession(BaseSession):
         self._check_text(bot, method, method.caption, MAX_CAPTION, required=False)
         name = getattr(method.document, "filename", None) or "document"
         document = Document(file_id=f"doc-{name}", file_unique_id=name, file_name=name)
-        return self._message(int(method.chat_id), method, document=document, caption=method.caption)
+        message = self._message(
+            int(method.chat_id), method, document=document, caption=method.caption
+        )
+        self._keep(message, method.document)
+        return message
 
     def _SendPhoto(self, bot: Bot, method: SendPhoto) -> Message:
         self._check_text(bot, method, method.caption, MAX_CAPTION, required=False)
         photo = [PhotoSize(file_id="photo", file_unique_id="photo", width=800, height=600)]
-        return self._message(int(method.chat_id), method, photo=photo, caption=method.caption)
+        message = self._message(int(method.chat_id), method, photo=photo, caption=method.caption)
+        self._keep(message, method.photo)
+        return message
+
+    def _keep(self, message: Message, file: Any) -> None:
+        if isinstance(file, BufferedInputFile):
+            self.files[message.message_id] = file.data
 
     def _EditMessageText(self, bot: Bot, method: EditMessageText) -> Message:
         message = self._existing(method)

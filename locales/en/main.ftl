@@ -390,3 +390,125 @@ requisites-meter-line = { $supplier } · { $service } · No. { $number } · read
 period-months-3 = 3 months
 period-months-6 = 6 months
 period-months-12 = A year
+
+## Account history
+accounts-history = 📜 History
+page-prev = ◀️ Earlier
+page-next = Later ▶️
+period-last-3 = The last three months
+period-last-6 = The last six months
+period-last-12 = A year
+period-calendar = 🗓 Pick a period on the calendar
+history-choose-period = <b>Account history</b>. For which period should documents, readings and payments be shown?
+history-pick-start = Pick the first day of the period on the calendar.
+history-pick-end = The period starts on { $start }. Pick its last day.
+history-period-end-before-start = The end of the period is before its start. Pick another day.
+history-period-future = That day has not come yet. Pick a day no later than today.
+history-tabs = <b>Account history</b> from { $start } to { $end }
+history-bills = 📄 Payment documents
+history-readings = 📟 Readings
+history-payments = 💳 Payments
+history-change-period = 🗓 Another period
+history-bills-list =
+    <b>Payment documents</b>
+
+    { $none ->
+        [yes] There are no documents for this period.
+       *[no] Choose a month.
+    }
+history-bill-not-found = This document is not among your account's documents.
+history-bill =
+    <b>{ $month }</b> · account No. { $number }
+    General information:
+
+    { $lines }
+
+    Total to pay: { MONEY($total) }
+
+    Choose a supplier for the details and the breakdown by service.
+history-bill-line = { $supplier }: { MONEY($total) }
+history-print = 🖨 Print the receipt
+history-receipt-caption = Receipt for { $month }, account No. { $number }
+history-bill-supplier =
+    <b>{ $supplier }</b>
+    Debt at the start: { MONEY($debt_start) }
+    Paid: { MONEY($paid) }
+    Charged: { MONEY($charged) }
+    Social support: { MONEY($support) }
+    Corrections: { MONEY($corrections) }
+    Total to pay: { MONEY($to_pay) }
+    Of which penalties: { MONEY($penalties) }
+
+    <b>Breakdown by service</b>{ $pages ->
+        [1] {""}
+       *[other] {" "}({ $page } of { $pages })
+    }
+
+    { $services }
+history-service =
+    <b>{ $service }</b>
+    Debt at the start: { MONEY($debt_start) }
+    Paid: { MONEY($paid) }
+    Unit: { $unit }
+    Quantity: { VALUE($quantity) }
+    Tariff: { VALUE($tariff) }
+    Price per unit: { MONEY($price) }
+    Charged: { MONEY($charged) }
+    Social support: { MONEY($support) }
+    Corrections: { MONEY($corrections) }
+    Debt at the end: { MONEY($debt_end) }
+history-meters =
+    <b>Readings</b>
+
+    { $none ->
+        [yes] The account has no meters.
+       *[no] Choose a meter.
+    }
+history-meter =
+    <b>{ $service } — meter No. { $number }</b>
+    { $supplier } — account No. { $account }
+
+    Date · counted in the bill for · reading{ $pages ->
+        [1] {""}
+       *[other] {" "}({ $page } of { $pages })
+    }
+    { $lines }
+history-reading = { DATE($date) } · { MONTH($month) } · { VALUE($value) } { $unit }{ $zone ->
+        [day] {" "}(day)
+        [night] {" "}(night)
+       *[single] {""}
+    }
+history-chart = 📈 Consumption chart
+history-chart-empty = A chart needs readings of at least two months of the period.
+history-chart-title = Consumption of meter No. { $number }
+history-payments-list =
+    <b>Payments</b>{ $pages ->
+        [1] {""}
+       *[other] {" "}({ $page } of { $pages })
+    }
+
+    { $lines }
+history-payment-account = <b>{ $supplier }</b> account No. { $account }
+history-payment =     { DATE($date) } — { MONEY($amount) }
+history-no-payments =     no payments
+profile-mailing-line = • { $email }: { $companies }
+
+## Receipt (PDF)
+receipt-title = Bill for { $month }
+receipt-author = Tomskenergosbyt
+receipt-account = Personal account: { $number }
+receipt-payer = Customer: { $owner }
+receipt-address = Address: { $address }
+receipt-supplier = <b>{ $name }</b><br/>INN { $inn }, BIC { $bic }, account { $account }, corr. account { $corr }<br/>{ $bank }<br/>Account at the supplier: { $personal }
+receipt-totals = Debt at the start: { $debt } · Paid: { $paid } · Charged: { $charged } · Of which penalties: { $penalties }<br/><b>Total to pay: { $total }</b>
+receipt-column-service = Service
+receipt-column-unit = Unit
+receipt-column-quantity = Quantity
+receipt-column-tariff = Tariff
+receipt-column-debt = Debt at start
+receipt-column-paid = Paid
+receipt-column-charged = Charged
+receipt-column-support = Social support
+receipt-column-corrections = Corrections
+receipt-column-end = Debt at end
+receipt-grand-total = TOTAL TO PAY: { $total }

@@ -394,3 +394,125 @@ requisites-meter-line = { $supplier } · { $service } · № { $number } · сн
 period-months-3 = 3 месяца
 period-months-6 = 6 месяцев
 period-months-12 = Год
+
+## История ЛС
+accounts-history = 📜 История
+page-prev = ◀️ Раньше
+page-next = Дальше ▶️
+period-last-3 = За последние три месяца
+period-last-6 = За последние шесть месяцев
+period-last-12 = За год
+period-calendar = 🗓 Выбрать период в календаре
+history-choose-period = <b>История ЛС</b>. За какой период показать документы, показания и оплаты?
+history-pick-start = Выберите в календаре первый день периода.
+history-pick-end = Начало периода: { $start }. Выберите последний день периода.
+history-period-end-before-start = Конец периода раньше его начала. Выберите другой день.
+history-period-future = Этот день ещё не наступил. Выберите день не позже сегодняшнего.
+history-tabs = <b>История ЛС</b> с { $start } по { $end }
+history-bills = 📄 Платёжные документы
+history-readings = 📟 Показания
+history-payments = 💳 Оплаты
+history-change-period = 🗓 Другой период
+history-bills-list =
+    <b>Платёжные документы</b>
+
+    { $none ->
+        [yes] За этот период документов нет.
+       *[no] Выберите месяц.
+    }
+history-bill-not-found = Этого документа нет среди документов вашего счёта.
+history-bill =
+    <b>{ $month }</b> · ЛС № { $number }
+    Общая информация:
+
+    { $lines }
+
+    Итого к оплате: { MONEY($total) }
+
+    Выберите поставщика, чтобы увидеть подробности и детализацию по услугам.
+history-bill-line = { $supplier }: { MONEY($total) }
+history-print = 🖨 Печать квитанции
+history-receipt-caption = Квитанция за { $month }, ЛС № { $number }
+history-bill-supplier =
+    <b>{ $supplier }</b>
+    Долг на начало периода: { MONEY($debt_start) }
+    Оплачено: { MONEY($paid) }
+    Начислено: { MONEY($charged) }
+    Меры социальной поддержки: { MONEY($support) }
+    Списано − / доначислено +: { MONEY($corrections) }
+    Итого к оплате: { MONEY($to_pay) }
+    В т.ч. пени: { MONEY($penalties) }
+
+    <b>Детализация по услугам</b>{ $pages ->
+        [1] {""}
+       *[other] {" "}({ $page } из { $pages })
+    }
+
+    { $services }
+history-service =
+    <b>{ $service }</b>
+    Долг на начало периода: { MONEY($debt_start) }
+    Оплачено: { MONEY($paid) }
+    Единица измерения: { $unit }
+    Количество: { VALUE($quantity) }
+    Тариф: { VALUE($tariff) }
+    Цена за единицу потребления: { MONEY($price) }
+    Начислено: { MONEY($charged) }
+    Меры социальной поддержки: { MONEY($support) }
+    Списано − / доначислено +: { MONEY($corrections) }
+    Долг на конец периода: { MONEY($debt_end) }
+history-meters =
+    <b>Показания</b>
+
+    { $none ->
+        [yes] На счёте нет приборов учёта.
+       *[no] Выберите прибор учёта.
+    }
+history-meter =
+    <b>{ $service } — № ПУ { $number }</b>
+    { $supplier } — № ЛС { $account }
+
+    Дата · учтены в счёте за · показание{ $pages ->
+        [1] {""}
+       *[other] {" "}({ $page } из { $pages })
+    }
+    { $lines }
+history-reading = { DATE($date) } · { MONTH($month) } · { VALUE($value) } { $unit }{ $zone ->
+        [day] {" "}(день)
+        [night] {" "}(ночь)
+       *[single] {""}
+    }
+history-chart = 📈 График потребления
+history-chart-empty = Для графика нужны показания хотя бы за два месяца периода.
+history-chart-title = Потребление по счётчику № { $number }
+history-payments-list =
+    <b>Оплаты</b>{ $pages ->
+        [1] {""}
+       *[other] {" "}({ $page } из { $pages })
+    }
+
+    { $lines }
+history-payment-account = <b>{ $supplier }</b> № ЛС { $account }
+history-payment =     { DATE($date) } — { MONEY($amount) }
+history-no-payments =     оплат нет
+profile-mailing-line = • { $email }: { $companies }
+
+## Квитанция (PDF)
+receipt-title = Счёт на оплату за { $month }
+receipt-author = АО «Томскэнергосбыт»
+receipt-account = Лицевой счёт: { $number }
+receipt-payer = Абонент: { $owner }
+receipt-address = Адрес: { $address }
+receipt-supplier = <b>{ $name }</b><br/>ИНН { $inn }, БИК { $bic }, р/с { $account }, к/с { $corr }<br/>{ $bank }<br/>Лицевой счёт у поставщика: { $personal }
+receipt-totals = Долг на начало: { $debt } · Оплачено: { $paid } · Начислено: { $charged } · В т.ч. пени: { $penalties }<br/><b>Итого к оплате: { $total }</b>
+receipt-column-service = Услуга
+receipt-column-unit = Ед. изм.
+receipt-column-quantity = Кол-во
+receipt-column-tariff = Тариф
+receipt-column-debt = Долг на начало
+receipt-column-paid = Оплачено
+receipt-column-charged = Начислено
+receipt-column-support = Меры соц. поддержки
+receipt-column-corrections = Списано/ доначислено
+receipt-column-end = Долг на конец
+receipt-grand-total = ВСЕГО К ОПЛАТЕ: { $total }

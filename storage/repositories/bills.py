@@ -1,15 +1,57 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import datetime
+from decimal import Decimal
+
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from domain.model import Bill, BillServiceLine, BillSupplierLine
-from storage.tables import bill_services, bill_suppliers, bills
+from domain.model import Bill, BillServiceLine, BillSupplierLine, PaymentStatus, Supplier
+from storage.tables import (
+    bill_services,
+    bill_suppliers,
+    bills,
+    payment_items,
+    payments,
+    suppliers,
+)
 
 
 class SqlBillRepository:
     def __init__(self, connection: AsyncConnection) -> None:
         self._connection = connection
+
+    async def of_account(self, account_id: int) -> Sequence[Bill]:
+        rows = (
+            await self._connection.execute(
+                select(bills)
+                .where(bills.c.account_id == account_id)
+                .order_by(bills.c.period.desc())
+            )
+        ).all()
+        return [
+            Bill(
+                id=row.id,
+                account_id=row.account_id,
+                period=row.period,
+                suppliers=await self._supplier_lines(row.id),
+            )
+            for row in rows
+        ]
+
+    async def get(self, bill_id: int) -> Bill | None:
+        row = (
+            await self._connection.execute(select(bills).where(bills.c.id == bill_id))
+        ).one_or_none()
+        if row is None:
+            return None
+        return Bill(
+            id=row.id,
+            account_id=row.account_id,
+            period=row.period,
+            suppliers=await self._supplier_lines(row.id),
+        )
 
     async def latest(self, account_id: int) -> Bill | None:
         row = (
@@ -61,3 +103,32 @@ class SqlBillRepository:
             ]
             lines.append(BillSupplierLine(**values, services=services))
         return lines
+
+
+class SqlSupplierRepository:
+    def __init__(self, connection: AsyncConnection) -> None:
+        self._connection = connection
+
+    async def get(self, supplier_id: int) -> Supplier | None:
+        row = (
+            await self._connection.execute(select(suppliers).where(suppliers.c.id == supplier_id))
+        ).one_or_none()
+        return Supplier(**row._mapping) if row else None
+
+
+class SqlPaymentRepository:
+    def __init__(self, connection: AsyncConnection) -> None:
+        self._connection = connection
+
+    async def items_of_account(self, account_id: int) -> Sequence[tuple[int, datetime, Decimal]]:
+        rows = await self._connection.execute(
+            select(payment_items.c.contract_id, payments.c.paid_at, payment_items.c.amount)
+            .join(payments, payments.c.id == payment_items.c.payment_id)
+            .where(
+                payments.c.account_id == account_id,
+                payments.c.status == PaymentStatus.SUCCEEDED,
+                payments.c.paid_at.is_not(None),
+            )
+            .order_by(payments.c.paid_at.desc())
+        )
+        return [(row.contract_id, row.paid_at, row.amount) for row in rows]

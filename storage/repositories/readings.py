@@ -67,6 +67,14 @@ class SqlReadingRepository:
         ).one_or_none()
         return self._reading(row) if row else None
 
+    async def of_meter(self, meter_id: int) -> Sequence[Reading]:
+        rows = await self._connection.execute(
+            select(readings)
+            .where(readings.c.meter_id == meter_id)
+            .order_by(readings.c.taken_at.desc(), readings.c.id.desc())
+        )
+        return [self._reading(row) for row in rows]
+
     async def last_date(self, meter_id: int, since: date) -> date | None:
         taken = (
             await self._connection.execute(

@@ -1,0 +1,63 @@
+"""aiogram-dialog's calendar with month and weekday names in the resident's language (it
+shows English ones otherwise)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiogram_dialog import DialogManager
+from aiogram_dialog.widgets.kbd import Calendar
+from aiogram_dialog.widgets.kbd.calendar_kbd import (
+    CalendarDaysView,
+    CalendarMonthView,
+    CalendarScope,
+    CalendarScopeView,
+    CalendarUserConfig,
+    CalendarYearsView,
+)
+from aiogram_dialog.widgets.text import Format, Text
+from babel.dates import format_date
+
+
+class LocalDate(Text):
+    """``data["date"]`` in a Babel pattern and the resident's language."""
+
+    def __init__(self, pattern: str, template: str = "{}") -> None:
+        super().__init__()
+        self.pattern = pattern
+        self.template = template
+
+    async def _render_text(self, data: dict[str, Any], manager: DialogManager) -> str:
+        text = format_date(
+            data["date"], self.pattern, locale=manager.middleware_data["i18n"].locale
+        )
+        return self.template.format(text[:1].upper() + text[1:])
+
+
+class LocalCalendar(Calendar):
+    def _init_views(self) -> dict[CalendarScope, CalendarScopeView]:
+        callback = self._item_callback_data
+        return {
+            CalendarScope.DAYS: CalendarDaysView(
+                callback,
+                weekday_text=LocalDate("EEEEEE"),
+                header_text=LocalDate("LLLL yyyy", "🗓 {}"),
+                next_month_text=LocalDate("LLLL yyyy", "{} >>"),
+                prev_month_text=LocalDate("LLLL yyyy", "<< {}"),
+            ),
+            CalendarScope.MONTHS: CalendarMonthView(
+                callback,
+                month_text=LocalDate("LLLL"),
+                this_month_text=LocalDate("LLLL", "[ {} ]"),
+            ),
+            CalendarScope.YEARS: CalendarYearsView(callback, year_text=Format("{date:%Y}")),
+        }
+
+    async def _get_user_config(self, data: dict, manager: DialogManager) -> CalendarUserConfig:
+        # Weeks start on Monday in Russia; the bot's time zone decides what "today" is.
+        settings = manager.middleware_data["settings"]
+        return CalendarUserConfig(
+            firstweekday=0,
+            timezone=settings.zone,
+            max_date=manager.middleware_data["clock"].today(),
+        )

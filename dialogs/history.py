@@ -1,0 +1,490 @@
+"""The account's history (guide section 9): the period, then payment documents with a
+printable receipt, readings with a consumption chart, and payments. Long lists page."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from aiogram.types import BufferedInputFile, CallbackQuery
+from aiogram_dialog import Dialog, DialogManager, ShowMode, Window
+from aiogram_dialog.widgets.kbd import (
+    Button,
+    Cancel,
+    Column,
+    ManagedCalendar,
+    Row,
+    ScrollingGroup,
+    SwitchTo,
+)
+
+from bot.documents import ReceiptBlock, consumption_chart, receipt_pdf
+from bot.i18n import format_day, format_money, format_month, joined
+from dialogs.accounts import account_id, profile_of, short
+from dialogs.calendar import LocalCalendar
+from dialogs.states import HistorySG
+from dialogs.widgets import Notice, Tr, choices, notify, trimmed
+from domain import history
+from domain.accounts import AccountNotFound
+from domain.history import PRESET_MONTHS, Period
+
+PAGE = 12  # lines of a list on one screen
+
+
+def _period(manager: DialogManager) -> Period:
+    start, end = manager.dialog_data["period"]
+    return Period(date.fromisoformat(start), date.fromisoformat(end))
+
+
+def _set_period(manager: DialogManager, period: Period) -> None:
+    manager.dialog_data["period"] = [period.start.isoformat(), period.end.isoformat()]
+    manager.dialog_data["page"] = 0
+
+
+def _page(manager: DialogManager, lines: Sequence[str]) -> dict[str, Any]:
+    """One screen of a long list, and where it stands."""
+    pages = max(1, -(-len(lines) // PAGE))
+    page = min(manager.dialog_data.get("page", 0), pages - 1)
+    return {
+        "lines": joined(lines[page * PAGE : (page + 1) * PAGE]) or "—",
+        "page": page + 1,
+        "pages": pages,
+        "paged": pages > 1,
+    }
+
+
+async def on_page(_callback: CallbackQuery, button: Button, manager: DialogManager) -> None:
+    step = 1 if button.widget_id == "next" else -1
+    manager.dialog_data["page"] = max(0, manager.dialog_data.get("page", 0) + step)
+
+
+def pager() -> Row:
+    return Row(
+        Button(Tr("page-prev"), id="prev", on_click=on_page, when="paged"),
+        Button(Tr("page-next"), id="next", on_click=on_page, when="paged"),
+    )
+
+
+def _locale(manager: DialogManager) -> str:
+    return manager.middleware_data["i18n"].locale
+
+
+# --- Period -------------------------------------------------------------------------------------
+
+
+async def on_preset(_callback: CallbackQuery, button: Button, manager: DialogManager) -> None:
+    months = int(button.widget_id.removeprefix("m"))
+    _set_period(manager, history.last_months(manager.middleware_data["clock"].today(), months))
+    await manager.switch_to(HistorySG.tabs)
+
+
+async def on_pick(_callback: CallbackQuery, _button: Button, manager: DialogManager) -> None:
+    await manager.switch_to(HistorySG.calendar_start)
+    calendar: ManagedCalendar = manager.find("start")
+    calendar.set_offset(manager.middleware_data["clock"].today())
+
+
+async def on_start_date(_event: Any, _widget: Any, manager: DialogManager, day: date) -> None:
+    manager.dialog_data["start"] = day.isoformat()
+    await manager.switch_to(HistorySG.calendar_end)
+    calendar: ManagedCalendar = manager.find("end")
+    calendar.set_offset(day)
+
+
+async def on_end_date(_event: Any, _widget: Any, manager: DialogManager, day: date) -> None:
+    try:
+        period = history.chosen_period(
+            date.fromisoformat(manager.dialog_data["start"]),
+            day,
+            manager.middleware_data["clock"].today(),
+        )
+    except history.InvalidPeriod as error:
+        notify(manager, f"history-period-{error.reason}")
+        return
+    _set_period(manager, period)
+    await manager.switch_to(HistorySG.tabs)
+
+
+async def get_start(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
+    start = dialog_manager.dialog_data.get("start")
+    return {
+        "start": format_day(date.fromisoformat(start), _locale(dialog_manager)) if start else ""
+    }
+
+
+async def get_tabs(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
+    period = _period(dialog_manager)
+    locale = _locale(dialog_manager)
+    dialog_manager.dialog_data["page"] = 0
+    return {"start": format_day(period.start, locale), "end": format_day(period.end, locale)}
+
+
+# --- Payment documents ----------------------------------------------------------------------
+
+
+async def get_bills(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
+    data = dialog_manager.middleware_data
+    locale = _locale(dialog_manager)
+    found = await history.bills(
+        data["uow"],
+        await profile_of(dialog_manager),
+        account_id(dialog_manager),
+        _period(dialog_manager),
+    )
+    return {
+        "bills": [
+            (b.id, f"{format_month(b.period, locale)} · {format_money(b.total, locale)}")
+            for b in found
+        ],
+        "none": "yes" if not found else "no",
+    }
+
+
+async def on_bill(
+    _callback: CallbackQuery, _widget: Any, manager: DialogManager, item_id: str
+) -> None:
+    try:
+        await _bill(manager, int(item_id))
+    except (ValueError, history.BillNotFound, AccountNotFound):
+        notify(manager, "history-bill-not-found")
+        return
+    manager.dialog_data["bill_id"] = int(item_id)
+    await manager.switch_to(HistorySG.bill)
+
+
+async def _bill(manager: DialogManager, bill_id: int):
+    return await history.bill(
+        manager.middleware_data["uow"], await profile_of(manager), account_id(manager), bill_id
+    )
+
+
+async def get_bill(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
+    account, bill, suppliers, _numbers = await _bill(
+        dialog_manager, dialog_manager.dialog_data["bill_id"]
+    )
+    locale = _locale(dialog_manager)
+    i18n = dialog_manager.middleware_data["i18n"]
+    names = {line.supplier_id: suppliers[line.supplier_id].name for line in bill.suppliers}
+    return {
+        "month": format_month(bill.period, locale),
+        "number": account.number,
+        "lines": joined(
+            i18n.get("history-bill-line", supplier=names[line.supplier_id], total=line.to_pay)
+            for line in bill.suppliers
+        ),
+        "total": bill.total,
+        "suppliers": [
+            (line.supplier_id, short(names[line.supplier_id])) for line in bill.suppliers
+        ],
+    }
+
+
+async def on_supplier(
+    _callback: CallbackQuery, _widget: Any, manager: DialogManager, item_id: str
+) -> None:
+    _account, bill, _suppliers, _numbers = await _bill(manager, manager.dialog_data["bill_id"])
+    if not item_id.isdigit() or int(item_id) not in {line.supplier_id for line in bill.suppliers}:
+        notify(manager, "history-bill-not-found")
+        return
+    manager.dialog_data.update(supplier_id=int(item_id), page=0)
+    await manager.switch_to(HistorySG.bill_supplier)
+
+
+async def get_bill_supplier(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
+    _account, bill, suppliers, _numbers = await _bill(
+        dialog_manager, dialog_manager.dialog_data["bill_id"]
+    )
+    supplier_id = dialog_manager.dialog_data["supplier_id"]
+    line = next(line for line in bill.suppliers if line.supplier_id == supplier_id)
+    i18n = dialog_manager.middleware_data["i18n"]
+    services = [
+        i18n.get(
+            "history-service",
+            service=s.service,
+            debt_start=s.debt_start,
+            paid=s.paid,
+            unit=s.unit,
+            quantity=trimmed(s.quantity, 0),
+            tariff=trimmed(s.tariff),
+            price=s.price_per_unit,
+            charged=s.charged,
+            support=s.social_support,
+            corrections=s.corrections,
+            debt_end=s.debt_end,
+        )
+        for s in line.services
+    ]
+    # A service takes ten lines: three to a screen keeps any bill within Telegram's limit.
+    pages = max(1, -(-len(services) // 3))
+    page = min(dialog_manager.dialog_data.get("page", 0), pages - 1)
+    return {
+        "supplier": suppliers[supplier_id].name,
+        "debt_start": line.debt_start,
+        "paid": line.paid,
+        "charged": line.charged,
+        "support": line.social_support,
+        "corrections": line.corrections,
+        "to_pay": line.to_pay,
+        "penalties": line.penalties,
+        "services": joined(services[page * 3 : (page + 1) * 3], "\n\n") or "—",
+        "page": page + 1,
+        "pages": pages,
+        "paged": pages > 1,
+    }
+
+
+async def on_print(callback: CallbackQuery, _button: Button, manager: DialogManager) -> None:
+    data = manager.middleware_data
+    account, bill, suppliers, numbers = await _bill(manager, manager.dialog_data["bill_id"])
+    i18n = data["i18n"]
+    locale = i18n.locale
+    month = format_month(bill.period, locale)
+    blocks = [
+        ReceiptBlock(
+            suppliers[line.supplier_id],
+            numbers.get(line.supplier_id, account.number),
+            line,
+            history.payment_qr(
+                suppliers[line.supplier_id],
+                numbers.get(line.supplier_id),
+                line.to_pay,
+                account.number,
+                bill.period,
+            ),
+        )
+        for line in bill.suppliers
+    ]
+    pdf = await asyncio.to_thread(
+        receipt_pdf,
+        i18n.get,
+        lambda amount: format_money(amount, locale),
+        account,
+        bill,
+        month,
+        blocks,
+    )
+    await data["bot"].send_document(
+        data["event_chat"].id,
+        BufferedInputFile(pdf, filename=f"receipt-{account.number}-{bill.period:%Y-%m}.pdf"),
+        caption=i18n.get("history-receipt-caption", month=month, number=account.number),
+    )
+    manager.show_mode = ShowMode.SEND
+
+
+# --- Readings ---------------------------------------------------------------------------------
+
+
+async def _readings(manager: DialogManager) -> list[history.MeterHistory]:
+    data = manager.middleware_data
+    return await history.readings(
+        data["uow"],
+        await profile_of(manager),
+        account_id(manager),
+        _period(manager),
+        data["settings"].zone,
+    )
+
+
+async def get_meters(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
+    i18n = dialog_manager.middleware_data["i18n"]
+    items = [
+        (
+            h.meter.id,
+            short(f"{i18n.get(f'meter-service-{h.meter.service}')} - № ПУ {h.meter.number}"),
+        )
+        for h in await _readings(dialog_manager)
+    ]
+    return {"meters": items, "none": "yes" if not items else "no"}
+
+
+async def on_meter(
+    _callback: CallbackQuery, _widget: Any, manager: DialogManager, item_id: str
+) -> None:
+    if not item_id.isdigit() or int(item_id) not in {h.meter.id for h in await _readings(manager)}:
+        notify(manager, "readings-meter-not-found")
+        return
+    manager.dialog_data.update(meter_id=int(item_id), page=0)
+    await manager.switch_to(HistorySG.meter)
+
+
+async def _meter_history(manager: DialogManager) -> history.MeterHistory:
+    meter_id = manager.dialog_data["meter_id"]
+    return next(h for h in await _readings(manager) if h.meter.id == meter_id)
+
+
+async def get_meter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
+    found = await _meter_history(dialog_manager)
+    i18n = dialog_manager.middleware_data["i18n"]
+    locale = i18n.locale
+    places = Decimal(1).scaleb(-found.meter.digits_after)
+    lines = [
+        i18n.get(
+            "history-reading",
+            date=r.taken_at.astimezone(dialog_manager.middleware_data["settings"].zone).date(),
+            month=r.billing_month,
+            zone=r.zone.value,
+            value=r.value.quantize(places),
+            unit=found.meter.unit,
+        )
+        for r in found.readings
+    ]
+    return {
+        "service": i18n.get(f"meter-service-{found.meter.service}"),
+        "number": found.meter.number,
+        "supplier": found.supplier.name if found.supplier else "—",
+        "account": found.contract.supplier_account_number if found.contract else "—",
+        "has_readings": bool(found.readings),
+        "locale": locale,
+        **_page(dialog_manager, lines),
+    }
+
+
+async def on_chart(_callback: CallbackQuery, _button: Button, manager: DialogManager) -> None:
+    data = manager.middleware_data
+    found = await _meter_history(manager)
+    locale = _locale(manager)
+    months = history.monthly_consumption(found.readings)
+    if not months:
+        notify(manager, "history-chart-empty")
+        return
+    i18n = data["i18n"]
+    title = i18n.get("history-chart-title", number=found.meter.number)
+    png = await asyncio.to_thread(
+        consumption_chart,
+        title,
+        found.meter.unit,
+        [(format_month(month, locale), value) for month, value in months],
+    )
+    await data["bot"].send_photo(
+        data["event_chat"].id, BufferedInputFile(png, filename="consumption.png"), caption=title
+    )
+    manager.show_mode = ShowMode.SEND
+
+
+# --- Payments ---------------------------------------------------------------------------------
+
+
+async def get_payments(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
+    data = dialog_manager.middleware_data
+    i18n = data["i18n"]
+    lines = []
+    for item in await history.payments(
+        data["uow"],
+        await profile_of(dialog_manager),
+        account_id(dialog_manager),
+        _period(dialog_manager),
+        data["settings"].zone,
+    ):
+        lines.append(
+            i18n.get(
+                "history-payment-account",
+                supplier=item.supplier.name,
+                account=item.supplier_account,
+            )
+        )
+        lines += [
+            i18n.get("history-payment", date=day, amount=amount) for day, amount in item.payments
+        ] or [i18n.get("history-no-payments")]
+    return _page(dialog_manager, lines)
+
+
+def dialog() -> Dialog:
+    back_to_tabs = SwitchTo(Tr("back"), id="to_tabs", state=HistorySG.tabs)
+    return Dialog(
+        Window(
+            Tr("history-choose-period"),
+            Column(
+                *(
+                    Button(Tr(f"period-last-{m}"), id=f"m{m}", on_click=on_preset)
+                    for m in PRESET_MONTHS
+                ),
+                Button(Tr("period-calendar"), id="pick", on_click=on_pick),
+            ),
+            Cancel(Tr("back")),
+            state=HistorySG.period,
+        ),
+        Window(
+            Notice(),
+            Tr("history-pick-start"),
+            LocalCalendar(id="start", on_click=on_start_date),
+            SwitchTo(Tr("back"), id="to_period", state=HistorySG.period),
+            state=HistorySG.calendar_start,
+        ),
+        Window(
+            Notice(),
+            Tr("history-pick-end"),
+            LocalCalendar(id="end", on_click=on_end_date),
+            SwitchTo(Tr("back"), id="to_start", state=HistorySG.calendar_start),
+            state=HistorySG.calendar_end,
+            getter=get_start,
+        ),
+        Window(
+            Tr("history-tabs"),
+            Column(
+                SwitchTo(Tr("history-bills"), id="bills", state=HistorySG.bills),
+                SwitchTo(Tr("history-readings"), id="readings", state=HistorySG.readings),
+                SwitchTo(Tr("history-payments"), id="payments", state=HistorySG.payments),
+                SwitchTo(Tr("history-change-period"), id="period", state=HistorySG.period),
+            ),
+            Cancel(Tr("back")),
+            state=HistorySG.tabs,
+            getter=get_tabs,
+        ),
+        Window(
+            Notice(),
+            Tr("history-bills-list"),
+            ScrollingGroup(
+                choices("bill", "bills", on_bill),
+                id="bill_pages",
+                width=1,
+                height=8,
+                hide_on_single_page=True,
+            ),
+            back_to_tabs,
+            state=HistorySG.bills,
+            getter=get_bills,
+        ),
+        Window(
+            Notice(),
+            Tr("history-bill"),
+            Button(Tr("history-print"), id="print", on_click=on_print),
+            Column(choices("supplier", "suppliers", on_supplier)),
+            SwitchTo(Tr("back"), id="to_bills", state=HistorySG.bills),
+            state=HistorySG.bill,
+            getter=get_bill,
+        ),
+        Window(
+            Tr("history-bill-supplier"),
+            pager(),
+            SwitchTo(Tr("back"), id="to_bill", state=HistorySG.bill),
+            state=HistorySG.bill_supplier,
+            getter=get_bill_supplier,
+        ),
+        Window(
+            Notice(),
+            Tr("history-meters"),
+            Column(choices("meter", "meters", on_meter)),
+            back_to_tabs,
+            state=HistorySG.readings,
+            getter=get_meters,
+        ),
+        Window(
+            Notice(),
+            Tr("history-meter"),
+            Button(Tr("history-chart"), id="chart", on_click=on_chart),
+            pager(),
+            SwitchTo(Tr("back"), id="to_meters", state=HistorySG.readings),
+            state=HistorySG.meter,
+            getter=get_meter,
+        ),
+        Window(
+            Tr("history-payments-list"),
+            pager(),
+            back_to_tabs,
+            state=HistorySG.payments,
+            getter=get_payments,
+        ),
+    )

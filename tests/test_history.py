@@ -1,0 +1,279 @@
+"""The account's history (guide section 9): the period, payment documents with a printable
+receipt, readings with a chart, payments; and five years of it."""
+
+from __future__ import annotations
+
+import io
+from datetime import date, timedelta
+
+import pypdfium2
+import pytest
+import zxingcpp
+from pypdf import PdfReader
+
+from bot.transports.local import LocalChat
+from storage.billing import import_billing
+from storage.demo import SUPPLIERS, seed_demo
+from tests.data import account, billing_file, bind_resident
+
+EPD = "700100103492"
+NBSP = "\u00a0"
+
+
+@pytest.fixture
+async def demo(bot_database, clock):
+    await seed_demo(bot_database, clock.today())
+
+
+async def open_history(chat: LocalChat, database, number: str = EPD) -> None:
+    await bind_resident(database, chat.user.id, link=(number,))
+    await chat.send("/accounts")
+    await chat.press(chat.inline_buttons()[0][1].text)
+    await chat.press("📜 История")
+
+
+def text(chat: LocalChat) -> str:
+    return chat.last.text.replace(NBSP, " ").replace("\u202f", " ")
+
+
+async def test_the_last_three_months_of_payment_documents(chat, bot_database, demo):
+    await open_history(chat, bot_database)
+    assert chat.last.text.startswith("<b>История ЛС</b>. За какой период")
+    await chat.press("За последние три месяца")
+    assert text(chat) == "<b>История ЛС</b> с 01.09.2026 по 24.11.2026"
+    await chat.press("📄 Платёжные документы")
+    months = [b.text for _, b in chat.inline_buttons()][:-1]
+    assert [m.split(" · ")[0] for m in months] == ["Ноябрь 2026", "Октябрь 2026", "Сентябрь 2026"]
+    assert months[0].endswith(f"{NBSP}₽")
+
+    await chat.press(months[0])
+    assert "Общая информация:" in chat.last.text
+    assert 'МУП ЖКХ "Октябрьское": ' in chat.last.text
+    await chat.press('ООО "ЗТК"')
+    details = text(chat)
+    assert "Долг на начало периода:" in details and "В т.ч. пени:" in details
+    assert "<b>Отопление (Клов)</b>" in details
+    assert "Тариф: 1 947,69" in details and "Цена за единицу потребления: 1 947,69 ₽" in details
+
+
+async def test_the_receipt_is_a_pdf_with_a_payment_qr_per_supplier(chat, bot_database, demo):
+    await open_history(chat, bot_database)
+    await chat.press("За последние три месяца")
+    await chat.press("📄 Платёжные документы")
+    await chat.press(chat.inline_buttons()[0][1].text)
+    await chat.press("🖨 Печать квитанции")
+
+    document = next(m for m in reversed(chat.bot_messages()) if m.document)
+    assert document.document.file_name == "receipt-700100103492-2026-11.pdf"
+    assert document.caption == "Квитанция за Ноябрь 2026, ЛС № 700100103492"
+    assert chat.last.text.startswith("<b>Ноябрь 2026</b>")  # the bill stays below
+    pdf = chat.session.files[document.message_id]
+
+    content = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    assert "Счёт на оплату за Ноябрь 2026" in content
+    assert "Лицевой счёт: 700100103492" in content
+    assert "Ласточкина ул., д.13, кв.11" in content
+    assert 'ООО "ЗТК"' in content and "ИНН 7014059187" in content
+    assert "Отопление (Клов)" in content and "ВСЕГО К ОПЛАТЕ:" in content
+
+    page = pypdfium2.PdfDocument(pdf)[0].render(scale=4).to_pil()
+    payloads = sorted(code.text for code in zxingcpp.read_barcodes(page))
+    assert len(payloads) == 3  # one per supplier
+    ztk = next(p for p in payloads if 'Name=ООО "ЗТК"' in p)
+    fields = dict(part.split("=", 1) for part in ztk.split("|")[1:])
+    assert ztk.startswith("ST00012|")
+    assert fields["PersonalAcc"] == "40702810464000012875"
+    assert fields["BIC"] == "046902606" and fields["PayeeINN"] == "7014059187"
+    assert fields["CorrespAcc"] == "30101810800000000606"
+    assert fields["PersAcc"] == "870100103492"
+    assert fields["PaymPeriod"] == "112026"
+    assert int(fields["Sum"]) > 0 and fields["Sum"].isdigit()  # kopecks
+
+
+async def test_a_calendar_range_in_russian(chat, bot_database, demo):
+    await open_history(chat, bot_database)
+    await chat.press("🗓 Выбрать период в календаре")
+    labels = [b.text for _, b in chat.inline_buttons()]
+    assert "🗓 Ноябрь 2026" in labels
+    assert labels[1:8] == ["Пн", "Вт", "Ср", "Чт", "Пт", "Сб", "Вс"]
+    await chat.press("01")
+    assert chat.last.text.startswith("Начало периода: 01.11.2026.")
+    await chat.press("20")
+    assert text(chat) == "<b>История ЛС</b> с 01.11.2026 по 20.11.2026"
+    await chat.press("📄 Платёжные документы")
+    assert [b.text.split(" · ")[0] for _, b in chat.inline_buttons()][:-1] == ["Ноябрь 2026"]
+
+
+async def test_a_range_ending_before_it_starts_or_in_the_future_is_refused(
+    chat, bot_database, demo
+):
+    await open_history(chat, bot_database)
+    await chat.press("🗓 Выбрать период в календаре")
+    await chat.press("10")
+    await chat.press("05")
+    assert chat.last.text.startswith("Конец периода раньше его начала.")
+
+    message, button = next((m, b) for m, b in chat.inline_buttons() if b.text == "12")
+    future = int((date(2026, 12, 31) - date(1970, 1, 1)) / timedelta(seconds=1))
+    await chat.press_data(message, button.callback_data.rsplit(":", 1)[0] + f":{future}")
+    assert chat.last.text.startswith("Этот день ещё не наступил.")
+
+
+async def test_readings_history_and_the_consumption_chart(chat, bot_database, demo):
+    await open_history(chat, bot_database)
+    await chat.press("За год")
+    await chat.press("📟 Показания")
+    await chat.press("Горячая вода - № ПУ 517480")
+    lines = text(chat).splitlines()
+    assert lines[0] == "<b>Горячая вода — № ПУ 517480</b>"
+    assert lines[1] == 'МУП ЖКХ "Октябрьское" — № ЛС 880100103492'
+    assert any(
+        line.startswith("20.11.2026 · Ноябрь 2026 · ") and line.endswith(" м3") for line in lines
+    )
+    await chat.press("📈 График потребления")
+    photo = next(m for m in reversed(chat.bot_messages()) if m.photo)
+    assert photo.caption == "Потребление по счётчику № 517480"
+    assert chat.session.files[photo.message_id].startswith(b"\x89PNG")
+
+
+async def test_payments_per_supplier_account(chat, bot_database, demo):
+    await open_history(chat, bot_database, "800200415527")
+    await chat.press("За последние три месяца")
+    await chat.press("💳 Оплаты")
+    lines = text(chat).splitlines()
+    assert '<b>ПАО "Томскэнергосбыт"</b> № ЛС 830200415527' in lines
+    assert any(line.strip().startswith("08.11.2026 — ") for line in lines)
+
+
+async def test_a_forged_bill_is_refused(chat, new_chat, bot_database, demo):
+    await open_history(chat, bot_database, "800200415527")
+    await chat.press("За год")
+    await chat.press("📄 Платёжные документы")
+    message, button = chat.inline_buttons()[0]
+    await chat.press_data(message, button.callback_data.rsplit(":", 1)[0] + ":1")  # EPD's
+    assert chat.last.text.startswith("Этого документа нет среди документов вашего счёта.")
+
+
+def five_years(today: date) -> str:
+    """One account, three suppliers with eight services each, sixty months."""
+    suppliers = SUPPLIERS[:3]
+    services = [f"Услуга {n}" for n in range(1, 9)]
+    contracts = [
+        {
+            "account": "555000111222",
+            "supplier": s["code"],
+            "service": name,
+            "supplier_account_number": f"9{i}5000111222",
+            "tariff_name": name,
+            "tariff_value": "12.34",
+            "tariff_unit": "м2",
+        }
+        for i, s in enumerate(suppliers)
+        for name in services
+    ]
+    months, first = [], today.replace(day=1)
+    for _ in range(60):
+        months.append(first)
+        first = (first - timedelta(days=1)).replace(day=1)
+    bills, payments, readings = [], [], []
+    for n, month in enumerate(reversed(months)):
+        bills.append(
+            {
+                "account": "555000111222",
+                "period": f"{month:%Y-%m}",
+                "suppliers": [
+                    {
+                        "supplier": s["code"],
+                        "debt_start": "100.00",
+                        "paid": "100.00",
+                        "charged": "98.72",
+                        "to_pay": "98.72",
+                        "services": [
+                            {
+                                "service": name,
+                                "unit": "м2",
+                                "quantity": "1",
+                                "tariff": "12.34",
+                                "price_per_unit": "12.34",
+                                "debt_start": "12.50",
+                                "paid": "12.50",
+                                "charged": "12.34",
+                                "debt_end": "12.34",
+                            }
+                            for name in services
+                        ],
+                    }
+                    for s in suppliers
+                ],
+            }
+        )
+        for i, s in enumerate(suppliers):
+            payments.append(
+                {
+                    "id": f"five-{n}-{i}",
+                    "account": "555000111222",
+                    "paid_at": f"{month:%Y-%m}-05T12:00:00+07:00",
+                    "items": [{"supplier": s["code"], "service": "Услуга 1", "amount": "98.72"}],
+                }
+            )
+        readings.append(
+            {
+                "value": f"{100 + n * 3}.000",
+                "taken_at": f"{month:%Y-%m}-20T10:00:00+07:00",
+                "billing_month": f"{month:%Y-%m}",
+            }
+        )
+    meter = {
+        "account": "555000111222",
+        "number": "5Y-1",
+        "service": "cold_water",
+        "contract": {"supplier": suppliers[0]["code"], "service": "Услуга 1"},
+        "unit": "м3",
+        "digits": "6.3",
+        "verified_until": "2030-01-01",
+        "readings": readings,
+    }
+    return billing_file(
+        suppliers=suppliers,
+        accounts=[account("555000111222")],
+        contracts=contracts,
+        meters=[meter],
+        bills=bills,
+        payments=payments,
+    )
+
+
+async def test_five_years_of_history_page_within_telegrams_limits(chat, bot_database, clock):
+    await import_billing(bot_database.engine, five_years(clock.today()))
+    await open_history(chat, bot_database, "555000111222")
+    await chat.press("🗓 Выбрать период в календаре")
+    message, button = next((m, b) for m, b in chat.inline_buttons() if b.text == "01")
+    start = int((date(2021, 12, 1) - date(1970, 1, 1)) / timedelta(seconds=1))
+    await chat.press_data(message, button.callback_data.rsplit(":", 1)[0] + f":{start}")
+    message, button = next((m, b) for m, b in chat.inline_buttons() if b.text == "24")
+    end = int((date(2026, 11, 24) - date(1970, 1, 1)) / timedelta(seconds=1))
+    await chat.press_data(message, button.callback_data.rsplit(":", 1)[0] + f":{end}")
+    assert text(chat) == "<b>История ЛС</b> с 01.12.2021 по 24.11.2026"
+
+    await chat.press("📄 Платёжные документы")
+    months = [b.text for _, b in chat.inline_buttons() if " · " in b.text]
+    assert len(months) == 8  # a page of the sixty months; the group's pager turns it
+    await chat.press(chat.inline_buttons()[0][1].text)
+    await chat.press('ПАО "Томскэнергосбыт"')
+    assert "(1 из 3)" in chat.last.text
+    await chat.press("Дальше ▶️")
+    assert "(2 из 3)" in chat.last.text
+    await chat.press("◀️ Назад")
+    await chat.press("◀️ Назад")
+    await chat.press("◀️ Назад")
+
+    await chat.press("💳 Оплаты")
+    assert "(1 из " in chat.last.text
+    for _ in range(20):
+        if "Дальше ▶️" not in [b.text for _, b in chat.inline_buttons()]:
+            break
+        await chat.press("Дальше ▶️")
+    await chat.press("◀️ Назад")
+    await chat.press("📟 Показания")
+    await chat.press("Холодная вода - № ПУ 5Y-1")
+    assert "(1 из 5)" in chat.last.text
