@@ -85,12 +85,17 @@ async def _chat(settings: Settings, database) -> None:
 
 
 async def _poll(settings: Settings, database) -> None:
-    from bot.app import build_dispatcher, telegram_bot
+    from bot.app import build_dispatcher, scheduler, telegram_bot
     from bot.mail import build_mailer
 
     bot = telegram_bot(settings)
     dp = build_dispatcher(settings, database, build_mailer(settings))
-    await dp.start_polling(bot)
+    jobs = scheduler(bot, dp, database, settings)
+    jobs.start()
+    try:
+        await dp.start_polling(bot)
+    finally:
+        jobs.shutdown(wait=False)
 
 
 async def _main(args: argparse.Namespace, settings: Settings) -> int:

@@ -17,15 +17,18 @@ from aiogram.fsm.storage.redis import RedisStorage
 from aiogram.types import BotCommand, BotCommandScopeAllPrivateChats
 from aiogram_dialog import setup_dialogs
 from aiogram_i18n import I18nMiddleware
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.clock import SystemClock
 from bot.config import Settings
 from bot.i18n import ResidentLocaleManager, TextCore
 from bot.middlewares import ResidentMiddleware, UnitOfWorkMiddleware
 from bot.security import Argon2Hasher
+from bot.staff import StaffDesk, post_pending
 from bot.transports.local import LocalSession
 from dialogs import (
     accounts,
+    appeals,
     confirm,
     faq,
     history,
@@ -38,7 +41,7 @@ from dialogs import (
     requisites,
 )
 from domain.ports import Clock, Mailer
-from handlers import commands, errors
+from handlers import commands, errors, staff
 from storage.database import Database
 
 logger = logging.getLogger(__name__)
@@ -63,6 +66,24 @@ def telegram_bot(settings: Settings) -> Bot:
         base = str(settings.telegram_api_url).rstrip("/")
         session = AiohttpSession(api=TelegramAPIServer.from_base(base))
     return Bot(settings.bot_token.get_secret_value(), session=session, default=BOT_DEFAULTS)
+
+
+STAFF_RETRY_SECONDS = 60
+
+
+def scheduler(bot: Bot, dp: Dispatcher, database: Database, settings: Settings) -> AsyncIOScheduler:
+    """Background jobs: posting the appeals the staff group could not be sent."""
+    jobs = AsyncIOScheduler(timezone=settings.zone)
+    jobs.add_job(
+        post_pending,
+        "interval",
+        seconds=STAFF_RETRY_SECONDS,
+        id="post-appeals",
+        args=[bot, database, dp["staff_desk"]],
+        max_instances=1,
+        coalesce=True,
+    )
+    return jobs
 
 
 LOCAL_TOKEN = "1:local-demo"
@@ -117,13 +138,19 @@ def build_dispatcher(
     # An error handler runs after the update's unit of work has closed: it gets its own.
     dp.errors.outer_middleware(UnitOfWorkMiddleware(database))
     dp.update.outer_middleware(ResidentMiddleware())
+    core = TextCore(settings.default_locale)
+    dp["staff_desk"] = StaffDesk(
+        core, settings.staff_chat_id, settings.default_locale, settings.zone
+    )
     i18n = I18nMiddleware(
-        core=TextCore(settings.default_locale),
+        core=core,
         manager=ResidentLocaleManager(settings.default_locale),
         default_locale=settings.default_locale,
     )
     i18n.setup(dp)
     dp.startup.register(register_commands)
+    if settings.staff_chat_id is not None:
+        dp.include_router(staff.router(settings.staff_chat_id))
     dp.include_routers(
         commands.router(),
         errors.router(),
@@ -141,6 +168,7 @@ def build_dispatcher(
         readings.dialog(),
         requisites.dialog(),
         history.dialog(),
+        appeals.dialog(),
     )
     setup_dialogs(dp)
     return dp

@@ -21,7 +21,7 @@ from aiogram_dialog.widgets.kbd import (
 )
 
 from dialogs.inputs import question, say
-from dialogs.states import AccountsSG, HistorySG, LinkSG, ReadingsSG, RequisitesSG
+from dialogs.states import AccountsSG, AppealsSG, HistorySG, LinkSG, ReadingsSG, RequisitesSG
 from dialogs.widgets import Notice, Tr, choices, notify
 from domain import accounts
 from domain.accounts import ControlQuestion
@@ -148,7 +148,10 @@ card_window = Window(
         Button(Tr("accounts-readings"), id="readings", on_click=for_account(ReadingsSG.meters)),
         Button(Tr("accounts-requisites"), id="requisites", on_click=for_account(RequisitesSG.info)),
     ),
-    Button(Tr("accounts-history"), id="history", on_click=for_account(HistorySG.period)),
+    Row(
+        Button(Tr("accounts-history"), id="history", on_click=for_account(HistorySG.period)),
+        Button(Tr("accounts-appeals"), id="appeals", on_click=for_account(AppealsSG.list)),
+    ),
     SwitchTo(Tr("accounts-unlink"), id="unlink", state=AccountsSG.unlink),
     SwitchTo(Tr("back"), id="to_list", state=AccountsSG.list),
     state=AccountsSG.card,

@@ -7,13 +7,14 @@ from typing import Any
 
 from aiogram.types import CallbackQuery
 from aiogram_dialog import Dialog, DialogManager, Window
-from aiogram_dialog.widgets.kbd import Back, Cancel, ScrollingGroup
+from aiogram_dialog.widgets.kbd import Back, Button, Cancel, ScrollingGroup
 from aiogram_i18n import I18nContext
 
 from bot.config import Settings
-from dialogs.states import FaqSG
+from dialogs.states import AppealsSG, FaqSG
 from dialogs.widgets import Notice, Tr, choices, notify
 from domain import faq
+from domain.model import AppealKind
 from domain.ports import UnitOfWork
 
 QUESTION_BUTTON_LENGTH = 60
@@ -55,6 +56,14 @@ async def on_question_chosen(
     await manager.switch_to(FaqSG.answer)
 
 
+async def on_ask(_callback: CallbackQuery, _button: Any, manager: DialogManager) -> None:
+    """ "Ask a question": the appeal path, marked as a question (guide Fig. 35)."""
+    if manager.middleware_data["resident"].profile_id is None:
+        notify(manager, "identity-log-in-first")
+        return
+    await manager.start(AppealsSG.account, data={"kind": AppealKind.QUESTION.value})
+
+
 questions_window = Window(
     Notice(),
     Tr("faq-title"),
@@ -67,6 +76,7 @@ questions_window = Window(
         height=10,
         hide_on_single_page=True,
     ),
+    Button(Tr("faq-ask"), id="ask", on_click=on_ask),
     Cancel(Tr("back")),
     state=FaqSG.questions,
     getter=get_questions,

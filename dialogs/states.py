@@ -106,3 +106,11 @@ class HistorySG(StatesGroup):
     readings = State()
     meter = State()
     payments = State()
+
+
+class AppealsSG(StatesGroup):
+    list = State()
+    account = State()
+    supplier = State()
+    text = State()
+    attachments = State()

@@ -301,7 +301,8 @@ class Appeal:
     answered_by: str | None = None
     answered_at: datetime | None = None
     staff_chat_id: int | None = None
-    staff_message_id: int | None = None
+    staff_message_id: int | None = None  # the post in the staff group
+    staff_prompt_id: int | None = None  # the bot's "reply here with the answer" message
 
 
 @dataclass(slots=True, kw_only=True)

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Protocol
 from domain.model import (
     Account,
     AccountLink,
+    Appeal,
     Bill,
     Contract,
     FaqEntry,
@@ -33,6 +34,9 @@ if TYPE_CHECKING:
 
 class TelegramUserRepository(Protocol):
     async def get(self, telegram_id: int) -> TelegramUser | None: ...
+
+    async def bound_to(self, profile_id: int) -> Sequence[int]:
+        """The Telegram ids bound to the profile."""
 
     async def save(self, user: TelegramUser) -> None: ...
 
@@ -178,6 +182,26 @@ class FaqRepository(Protocol):
     async def entry(self, entry_id: int) -> FaqEntry | None: ...
 
 
+class AppealRepository(Protocol):
+    async def add(self, appeal: Appeal) -> None: ...
+
+    async def save(self, appeal: Appeal) -> None: ...
+
+    async def get(self, appeal_id: int) -> Appeal | None: ...
+
+    async def of_account(self, account_id: int) -> Sequence[Appeal]:
+        """Newest first."""
+
+    async def open(self) -> Sequence[Appeal]:
+        """Unanswered and not closed, oldest first."""
+
+    async def unposted(self) -> Sequence[Appeal]:
+        """Not yet in the staff group, oldest first."""
+
+    async def by_staff_message(self, chat_id: int, message_id: int) -> Appeal | None:
+        """The appeal whose post, or whose answer prompt, is that message."""
+
+
 class UnitOfWork(Protocol):
     """One transaction over the repositories. Nothing is kept until ``commit``."""
 
@@ -196,6 +220,7 @@ class UnitOfWork(Protocol):
     payments: PaymentRepository
     readings: ReadingRepository
     faq: FaqRepository
+    appeals: AppealRepository
 
     async def commit(self) -> None: ...
 

@@ -13,6 +13,7 @@ from storage.repositories.accounts import (
     SqlAccountRepository,
     SqlLinkFailureRepository,
 )
+from storage.repositories.appeals import SqlAppealRepository
 from storage.repositories.bills import (
     SqlBillRepository,
     SqlPaymentRepository,
@@ -64,6 +65,7 @@ class SqlUnitOfWork:
         self.payments = SqlPaymentRepository(connection)
         self.readings = SqlReadingRepository(connection)
         self.faq = SqlFaqRepository(connection)
+        self.appeals = SqlAppealRepository(connection)
         return self
 
     async def __aexit__(

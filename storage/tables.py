@@ -255,6 +255,7 @@ appeals = Table(
     Column("answered_at", UtcDateTime),
     Column("staff_chat_id", BigInteger),
     Column("staff_message_id", BigInteger),
+    Column("staff_prompt_id", BigInteger),
 )
 
 faq_entries = Table(

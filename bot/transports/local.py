@@ -331,7 +331,9 @@ class LocalChat:
         first_name: str = "Светлана",
         last_name: str | None = "Малашта",
         language_code: str | None = "ru",
+        group: Chat | None = None,
     ) -> None:
+        """A private chat with the bot, or the person's messages in ``group``."""
         self.dispatcher = dispatcher
         self.bot = bot
         self.session = session
@@ -342,7 +344,7 @@ class LocalChat:
             last_name=last_name,
             language_code=language_code,
         )
-        self.chat = Chat(id=user_id, type="private", first_name=first_name)
+        self.chat = group or Chat(id=user_id, type="private", first_name=first_name)
 
     async def feed(self, **event: Any) -> None:
         update = Update(update_id=next(self._update_ids), **event)
@@ -359,9 +361,12 @@ class LocalChat:
         self.session.remember(message)
         return message
 
-    async def send(self, text: str) -> Message:
-        """Types a message (a command is a message that starts with a slash)."""
-        message = self._incoming(text=text, entities=_command_entities(text))
+    async def send(self, text: str, *, reply_to: Message | None = None) -> Message:
+        """Types a message (a command is a message that starts with a slash), as a reply to
+        ``reply_to`` if given."""
+        message = self._incoming(
+            text=text, entities=_command_entities(text), reply_to_message=reply_to
+        )
         await self.feed(message=message)
         return message
 

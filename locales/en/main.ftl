@@ -512,3 +512,96 @@ receipt-column-support = Social support
 receipt-column-corrections = Corrections
 receipt-column-end = Debt at end
 receipt-grand-total = TOTAL TO PAY: { $total }
+
+## Appeals
+accounts-appeals = ✉️ Appeals
+faq-ask = ✍️ Ask a question
+appeals-new = ✍️ New appeal
+appeals-list =
+    <b>Appeals</b> — { $months ->
+        [3] the last three months
+        [6] the last six months
+       *[12] a year
+    }{ $pages ->
+        [1] {""}
+       *[other] {" "}({ $page } of { $pages })
+    }
+
+    { $none ->
+        [yes] There are no appeals in this period.
+       *[no] { $items }
+    }
+appeals-item =
+    <b>{ DATE($date) }</b> · { $kind ->
+        [question] question
+       *[appeal] appeal
+    } No. { $number }
+    { $text }
+    { $status ->
+        [answered] 💬 Answer of { DATE($answered) }: { $answer }
+        [closed] Closed on { DATE($answered) } without an answer.
+       *[open] ⏳ Waiting for an answer.
+    }
+appeals-choose-account = { $none ->
+        [yes] To ask a question, link a personal account first.
+       *[no] Which personal account is the question about?
+    }
+appeals-choose-supplier = { $kind ->
+        [question] Whom to ask? Choose the supplier.
+       *[appeal] Which supplier is the appeal about?
+    }
+appeals-supplier-not-found = This supplier does not serve the chosen account.
+appeals-ask-text = { $kind ->
+        [question] Write your question in one message.
+       *[appeal] Describe your appeal in one message.
+    }
+appeals-text-invalid = The text must not be empty nor longer than { $limit } characters (it has { $length }). Please shorten it.
+appeals-ask-attachments = { $count ->
+        [0] You may attach photos or a document (up to 5). When ready, press "Send".
+       *[other] Attachments: { $count }. Add more or press "Send".
+    }
+appeals-attachment-added = 📎 Attachment added ({ $count }).
+appeals-attachments-full = No more than { $limit } attachments.
+appeals-attachments-expected = Send a photo or a document, or press "Send". The text is kept; to change it, press "Back".
+appeals-send = 📨 Send
+appeals-registered = ✅ { $kind ->
+        [question] Question
+       *[appeal] Appeal
+    } No. { $number } of { DATE($date) } is registered. The answer will come here, to this chat.
+appeals-answer-received =
+    💬 The answer to appeal No. { $number } of { DATE($date) }:
+
+    { $answer }
+appeals-closed = Appeal No. { $number } is closed without an answer. If the question remains, write a new appeal.
+
+## Staff group
+staff-post =
+    <b>{ $kind ->
+        [question] Question
+       *[appeal] Appeal
+    } No. { $number }</b> of { $date }
+    Resident: { $name }, phone { $phone }, { $email }
+    Account No. { $account }, { $address }
+    Supplier: { $supplier }
+    Attachments: { $files }
+
+    { $text }{ $status }
+staff-answered = {"\u000a"}{"\u000a"}✅ Answered { $at } by { $who }:{"\u000a"}{ $answer }
+staff-closed = {"\u000a"}{"\u000a"}☑️ Closed without an answer { $at } by { $who }
+staff-answer-button = ✍️ Answer
+staff-close-button = ☑️ Close without an answer
+staff-answer-prompt = ✍️ Answer to appeal No. { $number }: reply to this message with the answer.
+staff-answer-placeholder = The answer to the resident
+staff-answer-sent = ✅ The answer to appeal No. { $number } is sent to the resident.
+staff-answer-invalid = The answer must not be empty nor longer than { $limit } characters.
+staff-not-open = Appeal No. { $number } is already closed or answered.
+staff-closed-done = Appeal No. { $number } is closed.
+staff-open-none = There are no unanswered appeals.
+staff-open =
+    <b>Unanswered appeals: { $count }</b> (oldest first)
+
+    { $lines }
+staff-open-line = No. { $number } · { $date } · { $kind ->
+        [question] question
+       *[appeal] appeal
+    }: { $text }

@@ -516,3 +516,96 @@ receipt-column-support = Меры соц. поддержки
 receipt-column-corrections = Списано/ доначислено
 receipt-column-end = Долг на конец
 receipt-grand-total = ВСЕГО К ОПЛАТЕ: { $total }
+
+## Обращения
+accounts-appeals = ✉️ Обращения
+faq-ask = ✍️ Задать вопрос
+appeals-new = ✍️ Новое обращение
+appeals-list =
+    <b>Обращения</b> — { $months ->
+        [3] за последние три месяца
+        [6] за последние шесть месяцев
+       *[12] за год
+    }{ $pages ->
+        [1] {""}
+       *[other] {" "}({ $page } из { $pages })
+    }
+
+    { $none ->
+        [yes] Обращений за этот период нет.
+       *[no] { $items }
+    }
+appeals-item =
+    <b>{ DATE($date) }</b> · { $kind ->
+        [question] вопрос
+       *[appeal] обращение
+    } № { $number }
+    { $text }
+    { $status ->
+        [answered] 💬 Ответ от { DATE($answered) }: { $answer }
+        [closed] Закрыто { DATE($answered) } без ответа.
+       *[open] ⏳ Ждёт ответа.
+    }
+appeals-choose-account = { $none ->
+        [yes] Чтобы задать вопрос, сначала подключите лицевой счёт.
+       *[no] По какому лицевому счёту вопрос?
+    }
+appeals-choose-supplier = { $kind ->
+        [question] Кому задать вопрос? Выберите поставщика.
+       *[appeal] По какому поставщику обращение?
+    }
+appeals-supplier-not-found = Этот поставщик не обслуживает выбранный лицевой счёт.
+appeals-ask-text = { $kind ->
+        [question] Напишите ваш вопрос одним сообщением.
+       *[appeal] Опишите ваше обращение одним сообщением.
+    }
+appeals-text-invalid = Текст должен быть непустым и не длиннее { $limit } знаков (сейчас { $length }). Сократите его, пожалуйста.
+appeals-ask-attachments = { $count ->
+        [0] Можно приложить фото или документ (до 5). Когда всё готово, нажмите «Отправить».
+       *[other] Вложений: { $count }. Можно добавить ещё или нажать «Отправить».
+    }
+appeals-attachment-added = 📎 Вложение добавлено ({ $count }).
+appeals-attachments-full = Больше { $limit } вложений приложить нельзя.
+appeals-attachments-expected = Пришлите фото или документ, или нажмите «Отправить». Текст обращения уже записан; чтобы изменить его, нажмите «Назад».
+appeals-send = 📨 Отправить
+appeals-registered = ✅ { $kind ->
+        [question] Вопрос
+       *[appeal] Обращение
+    } № { $number } от { DATE($date) } зарегистрировано. Ответ придёт сюда, в чат.
+appeals-answer-received =
+    💬 Ответ на обращение № { $number } от { DATE($date) }:
+
+    { $answer }
+appeals-closed = Обращение № { $number } закрыто без ответа. Если вопрос остался, напишите новое обращение.
+
+## Группа сотрудников
+staff-post =
+    <b>{ $kind ->
+        [question] Вопрос
+       *[appeal] Обращение
+    } № { $number }</b> от { $date }
+    Житель: { $name }, тел. { $phone }, { $email }
+    ЛС № { $account }, { $address }
+    Поставщик: { $supplier }
+    Вложений: { $files }
+
+    { $text }{ $status }
+staff-answered = {"\u000a"}{"\u000a"}✅ Ответ дан { $at }, { $who }:{"\u000a"}{ $answer }
+staff-closed = {"\u000a"}{"\u000a"}☑️ Закрыто без ответа { $at }, { $who }
+staff-answer-button = ✍️ Ответить
+staff-close-button = ☑️ Закрыть без ответа
+staff-answer-prompt = ✍️ Ответ на обращение № { $number }: ответьте (Reply) на это сообщение текстом ответа.
+staff-answer-placeholder = Текст ответа жителю
+staff-answer-sent = ✅ Ответ на обращение № { $number } отправлен жителю.
+staff-answer-invalid = Ответ должен быть непустым и не длиннее { $limit } знаков.
+staff-not-open = Обращение № { $number } уже закрыто или на него уже ответили.
+staff-closed-done = Обращение № { $number } закрыто.
+staff-open-none = Неотвеченных обращений нет.
+staff-open =
+    <b>Неотвеченные обращения: { $count }</b> (сначала старые)
+
+    { $lines }
+staff-open-line = № { $number } · { $date } · { $kind ->
+        [question] вопрос
+       *[appeal] обращение
+    }: { $text }

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -18,6 +20,12 @@ class SqlTelegramUserRepository:
             )
         ).one_or_none()
         return TelegramUser(**row._mapping) if row else None
+
+    async def bound_to(self, profile_id: int) -> Sequence[int]:
+        rows = await self._connection.execute(
+            select(telegram_users.c.telegram_id).where(telegram_users.c.profile_id == profile_id)
+        )
+        return list(rows.scalars())
 
     async def save(self, user: TelegramUser) -> None:
         values = {

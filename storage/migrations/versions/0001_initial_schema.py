@@ -103,6 +103,7 @@ def upgrade() -> None:
     sa.Column('answered_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('staff_chat_id', sa.BigInteger(), nullable=True),
     sa.Column('staff_message_id', sa.BigInteger(), nullable=True),
+    sa.Column('staff_prompt_id', sa.BigInteger(), nullable=True),
     sa.ForeignKeyConstraint(['account_id'], ['accounts.id'], name=op.f('fk_appeals_account_id_accounts'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['profile_id'], ['profiles.id'], name=op.f('fk_appeals_profile_id_profiles'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['supplier_id'], ['suppliers.id'], name=op.f('fk_appeals_supplier_id_suppliers')),

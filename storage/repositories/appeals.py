@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict
+
+from sqlalchemy import insert, or_, select, update
+from sqlalchemy.engine import Row
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from domain.model import Appeal, AppealKind, AppealStatus
+from storage.tables import appeals
+
+
+def _appeal(row: Row) -> Appeal:
+    values = dict(row._mapping)
+    values["kind"] = AppealKind(values["kind"])
+    values["status"] = AppealStatus(values["status"])
+    return Appeal(**values)
+
+
+class SqlAppealRepository:
+    def __init__(self, connection: AsyncConnection) -> None:
+        self._connection = connection
+
+    async def _many(self, *conditions, newest_first: bool = False) -> Sequence[Appeal]:
+        order = appeals.c.id.desc() if newest_first else appeals.c.id
+        rows = await self._connection.execute(select(appeals).where(*conditions).order_by(order))
+        return [_appeal(row) for row in rows]
+
+    async def add(self, appeal: Appeal) -> None:
+        values = asdict(appeal)
+        del values["id"]
+        appeal.id = (
+            await self._connection.execute(insert(appeals).values(**values).returning(appeals.c.id))
+        ).scalar_one()
+
+    async def save(self, appeal: Appeal) -> None:
+        values = asdict(appeal)
+        del values["id"]
+        await self._connection.execute(
+            update(appeals).where(appeals.c.id == appeal.id).values(**values)
+        )
+
+    async def get(self, appeal_id: int) -> Appeal | None:
+        found = await self._many(appeals.c.id == appeal_id)
+        return found[0] if found else None
+
+    async def of_account(self, account_id: int) -> Sequence[Appeal]:
+        return await self._many(appeals.c.account_id == account_id, newest_first=True)
+
+    async def open(self) -> Sequence[Appeal]:
+        return await self._many(appeals.c.status == AppealStatus.OPEN)
+
+    async def unposted(self) -> Sequence[Appeal]:
+        return await self._many(appeals.c.staff_message_id.is_(None))
+
+    async def by_staff_message(self, chat_id: int, message_id: int) -> Appeal | None:
+        found = await self._many(
+            appeals.c.staff_chat_id == chat_id,
+            or_(appeals.c.staff_message_id == message_id, appeals.c.staff_prompt_id == message_id),
+        )
+        return found[0] if found else None

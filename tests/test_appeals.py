@@ -1,0 +1,220 @@
+"""Appeals and questions, answered by staff in the Telegram group (guide sections 11, 12)."""
+
+from __future__ import annotations
+
+import pytest
+from aiogram.exceptions import TelegramForbiddenError
+from aiogram.methods import SendMessage
+from aiogram.types import Chat
+from sqlalchemy import select
+
+from bot.staff import post_pending
+from bot.transports.local import LocalChat
+from storage.demo import seed_demo
+from storage.tables import appeals
+from tests.data import bind_resident
+
+STAFF = -1001000000001
+EPD = "700100103492"
+
+
+@pytest.fixture
+def settings(settings):
+    return settings.model_copy(update={"staff_chat_id": STAFF})
+
+
+@pytest.fixture
+async def demo(bot_database, clock):
+    await seed_demo(bot_database, clock.today())
+
+
+@pytest.fixture
+def staff(running) -> LocalChat:
+    dp, bot, session = running
+    group = Chat(id=STAFF, type="supergroup", title="Обращения ЛКК")
+    return LocalChat(
+        dp, bot, session, user_id=424242, first_name="Ольга", last_name="Операторова", group=group
+    )
+
+
+async def rows(database):
+    async with database.engine.connect() as connection:
+        return (await connection.execute(select(appeals).order_by(appeals.c.id))).all()
+
+
+async def write_appeal(
+    chat: LocalChat,
+    database,
+    text: str = "Прошу проверить начисление за отопление в ноябре.",
+    photo: bool = True,
+) -> None:
+    await bind_resident(database, chat.user.id, link=(EPD,))
+    await chat.send("/accounts")
+    await chat.press(chat.inline_buttons()[0][1].text)
+    await chat.press("✉️ Обращения")
+    await chat.press("✍️ Новое обращение")
+    await chat.press('ООО "ЗТК"')
+    await chat.send(text)
+    if photo:
+        await chat.send_photo()
+    await chat.press("📨 Отправить")
+
+
+def post(staff: LocalChat):
+    return next(m for m in staff.bot_messages() if m.text and "№ 1</b>" in m.text)
+
+
+async def test_an_appeal_is_stored_then_posted_to_staff(chat, staff, bot_database, demo):
+    await write_appeal(chat, bot_database)
+
+    [row] = await rows(bot_database)
+    assert row.kind == "appeal" and row.status == "open"
+    assert row.text == "Прошу проверить начисление за отопление в ноябре."
+    assert row.attachments == ["photo:resident-photo"]
+    registered = [m.text for m in chat.bot_messages()]
+    assert (
+        "✅ Обращение № 1 от 24.11.2026 зарегистрировано. Ответ придёт сюда, в чат." in registered
+    )
+
+    posted = post(staff)
+    assert "Житель: Малашта Светлана" in posted.text
+    assert "ЛС № 700100103492, 634583, Томская обл." in posted.text
+    assert 'Поставщик: ООО "ЗТК"' in posted.text
+    assert [b.text for row_ in posted.reply_markup.inline_keyboard for b in row_] == [
+        "✍️ Ответить",
+        "☑️ Закрыть без ответа",
+    ]
+    assert any(m.photo for m in staff.bot_messages())
+    assert row.staff_message_id == posted.message_id
+
+
+async def test_a_staff_reply_reaches_the_resident_and_the_list(chat, staff, bot_database, demo):
+    await write_appeal(chat, bot_database, photo=False)
+    await staff.send("Перерасчёт сделан, сумма уменьшена на 312,40 ₽.", reply_to=post(staff))
+
+    assert chat.bot_messages()[-1].text == (
+        "💬 Ответ на обращение № 1 от 24.11.2026:\n\n"
+        "Перерасчёт сделан, сумма уменьшена на 312,40 ₽."
+    )
+    [row] = await rows(bot_database)
+    assert row.status == "answered" and row.answered_by == "Ольга Операторова"
+    assert post(staff).text.endswith("Перерасчёт сделан, сумма уменьшена на 312,40 ₽.")
+    assert post(staff).reply_markup is None
+    assert staff.last.text == "✅ Ответ на обращение № 1 отправлен жителю."
+
+    await chat.send("/accounts")
+    await chat.press(chat.inline_buttons()[0][1].text)
+    await chat.press("✉️ Обращения")
+    assert "💬 Ответ от 24.11.2026: Перерасчёт сделан" in chat.last.text
+
+
+async def test_answering_through_the_button(chat, staff, bot_database, demo):
+    await write_appeal(chat, bot_database, photo=False)
+    await staff.press("✍️ Ответить")
+    prompt = staff.last
+    assert prompt.text.startswith("✍️ Ответ на обращение № 1: ответьте (Reply)")
+    await staff.send("Проверили, всё верно.", reply_to=prompt)
+    assert chat.bot_messages()[-1].text.endswith("Проверили, всё верно.")
+    assert (await rows(bot_database))[0].answer == "Проверили, всё верно."
+
+
+async def test_closing_without_an_answer_is_recorded(chat, staff, bot_database, demo):
+    await write_appeal(chat, bot_database, photo=False)
+    await staff.press("☑️ Закрыть без ответа")
+    [row] = await rows(bot_database)
+    assert row.status == "closed" and row.answer is None
+    assert row.answered_by == "Ольга Операторова" and row.answered_at is not None
+    assert chat.bot_messages()[-1].text.startswith("Обращение № 1 закрыто без ответа.")
+    assert "☑️ Закрыто без ответа" in post(staff).text
+
+
+async def test_a_stranger_elsewhere_changes_nothing(
+    chat, staff, new_chat, running, bot_database, demo
+):
+    await write_appeal(chat, bot_database, photo=False)
+    dp, bot, session = running
+    other_group = Chat(id=-1009999, type="supergroup", title="Чужая группа")
+    stranger = LocalChat(dp, bot, session, user_id=777, first_name="Некто", group=other_group)
+    forged = post(staff).model_copy(update={"chat": other_group})
+    await stranger.send("Ответ от постороннего", reply_to=forged)
+    await stranger.send("/open")
+    await stranger.press_data(forged, post(staff).reply_markup.inline_keyboard[0][1].callback_data)
+
+    [row] = await rows(bot_database)
+    assert row.status == "open" and row.answer is None
+    assert not [m for m in stranger.bot_messages()]
+
+
+async def test_open_lists_unanswered_appeals_oldest_first(chat, staff, bot_database, demo, clock):
+    await write_appeal(chat, bot_database, text="Первое обращение", photo=False)
+    clock.advance(minutes=5)
+    await chat.press("✍️ Новое обращение")
+    await chat.press('ООО "ЗТК"')
+    await chat.send("Второе обращение")
+    await chat.press("📨 Отправить")
+
+    await staff.send("/open")
+    lines = staff.last.text.splitlines()
+    assert lines[0] == "<b>Неотвеченные обращения: 2</b> (сначала старые)"
+    assert lines[2].startswith("№ 1 ") and lines[2].endswith("Первое обращение")
+    assert lines[3].startswith("№ 2 ") and lines[3].endswith("Второе обращение")
+
+
+async def test_an_unreachable_group_keeps_the_appeal_and_posts_it_once_later(
+    chat, staff, bot_database, demo, running, session
+):
+    def removed_from_group(method):
+        if isinstance(method, SendMessage) and method.chat_id == STAFF:
+            return TelegramForbiddenError(method=method, message="bot was kicked")
+        return None
+
+    session.fail = removed_from_group
+    await write_appeal(chat, bot_database, photo=False)
+    [row] = await rows(bot_database)
+    assert row.staff_message_id is None
+    assert any(m.text.startswith("✅ Обращение № 1") for m in chat.bot_messages())
+
+    dp, bot, _ = running
+    assert await post_pending(bot, bot_database, dp["staff_desk"]) == 0  # still unreachable
+    session.fail = lambda _method: None
+    assert await post_pending(bot, bot_database, dp["staff_desk"]) == 1
+    assert await post_pending(bot, bot_database, dp["staff_desk"]) == 0
+    assert len([m for m in staff.bot_messages() if m.text and "№ 1</b>" in m.text]) == 1
+
+
+async def test_a_question_from_the_faq_screen(chat, staff, bot_database, demo):
+    await bind_resident(bot_database, chat.user.id, link=(EPD,))
+    await chat.send("/faq")
+    await chat.press("✍️ Задать вопрос")
+    assert chat.last.text.startswith("Кому задать вопрос?")
+    await chat.press('МУП ЖКХ "Октябрьское"')
+    await chat.send("Когда будет перерасчёт за горячую воду?")
+    await chat.press("📨 Отправить")
+    [row] = await rows(bot_database)
+    assert row.kind == "question"
+    assert post(staff).text.startswith("<b>Вопрос № 1</b>")
+
+
+async def test_a_too_long_text_is_refused_and_asked_again(chat, bot_database, demo):
+    await bind_resident(bot_database, chat.user.id, link=(EPD,))
+    await chat.send("/accounts")
+    await chat.press(chat.inline_buttons()[0][1].text)
+    await chat.press("✉️ Обращения")
+    await chat.press("✍️ Новое обращение")
+    await chat.press('ООО "ЗТК"')
+    await chat.send("а" * 2500)
+    assert chat.last.text.replace("\u00a0", " ").startswith(
+        "Текст должен быть непустым и не длиннее 2 000 знаков (сейчас 2 500)."
+    )
+    await chat.send("Короткий текст")
+    assert chat.last.text.startswith("Можно приложить фото")
+    assert await rows(bot_database) == []
+
+
+async def test_the_retry_job_is_scheduled_every_minute(running, bot_database, settings):
+    from bot.app import scheduler
+
+    dp, bot, _session = running
+    job = scheduler(bot, dp, bot_database, settings).get_job("post-appeals")
+    assert job.trigger.interval.total_seconds() == 60
+    assert job.func is post_pending
