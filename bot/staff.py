@@ -14,9 +14,8 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from bot.i18n import Html, TextCore
 from domain import appeals
 from domain.model import Appeal, AppealStatus, TelegramUser
-from domain.ports import UnitOfWork
+from domain.ports import Store, UnitOfWork
 from domain.residents import locale_for
-from storage.database import Database
 
 logger = logging.getLogger(__name__)
 
@@ -166,7 +165,7 @@ class StaffDesk:
                 )
 
 
-async def post_pending(bot: Bot, database: Database, desk: StaffDesk) -> int:
+async def post_pending(bot: Bot, database: Store, desk: StaffDesk) -> int:
     """The retry job: posts the appeals the group did not get; returns how many went."""
     posted = 0
     async with database.unit_of_work() as uow:

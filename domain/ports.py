@@ -4,6 +4,7 @@ these protocols; the domain and its tests see nothing else."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -225,6 +226,12 @@ class UnitOfWork(Protocol):
     async def commit(self) -> None: ...
 
     async def rollback(self) -> None: ...
+
+
+class Store(Protocol):
+    """Where units of work come from, for work done outside an update (scheduled jobs)."""
+
+    def unit_of_work(self) -> AbstractAsyncContextManager[UnitOfWork]: ...
 
 
 @dataclass(frozen=True, slots=True)
