@@ -293,7 +293,8 @@ async def get_meters(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
     items = [
         (
             h.meter.id,
-            short(f"{i18n.get(f'meter-service-{h.meter.service}')} - № ПУ {h.meter.number}"),
+            short(i18n.get("history-meter-button", number=h.meter.number,
+                           service=i18n.get(f"meter-service-{h.meter.service}"))),
         )
         for h in await _readings(dialog_manager)
     ]

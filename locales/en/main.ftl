@@ -478,6 +478,7 @@ history-reading = { DATE($date) } · { MONTH($month) } · { VALUE($value) } { $u
         [night] {" "}(night)
        *[single] {""}
     }
+history-meter-button = { $service } - meter No. { $number }
 history-chart = 📈 Consumption chart
 history-chart-empty = A chart needs readings of at least two months of the period.
 history-chart-title = Consumption of meter No. { $number }

@@ -482,6 +482,7 @@ history-reading = { DATE($date) } · { MONTH($month) } · { VALUE($value) } { $u
         [night] {" "}(ночь)
        *[single] {""}
     }
+history-meter-button = { $service } - № ПУ { $number }
 history-chart = 📈 График потребления
 history-chart-empty = Для графика нужны показания хотя бы за два месяца периода.
 history-chart-title = Потребление по счётчику № { $number }
