@@ -11,11 +11,10 @@ from aiogram_dialog import Dialog, DialogManager, ShowMode, Window
 from aiogram_dialog.widgets.input import MessageInput
 from aiogram_dialog.widgets.kbd import Button, Cancel, Column, Row, SwitchTo
 
-from bot.i18n import joined
 from dialogs.accounts import profile_of, short
 from dialogs.inputs import question, say
 from dialogs.states import AppealsSG
-from dialogs.widgets import Notice, Tr, choices, notify
+from dialogs.widgets import Notice, Tr, choices, notify, one_page, pager
 from domain import appeals, history
 from domain.accounts import AccountNotFound
 from domain.history import PRESET_MONTHS
@@ -56,25 +55,15 @@ async def get_list(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
         )
         for a in found
     ]
-    pages = max(1, -(-len(items) // PAGE))
-    page = min(dialog_manager.dialog_data.get("page", 0), pages - 1)
     return {
         "months": months,
-        "items": joined(items[page * PAGE : (page + 1) * PAGE], "\n\n"),
         "none": "yes" if not items else "no",
-        "page": page + 1,
-        "pages": pages,
-        "paged": pages > 1,
+        **one_page(dialog_manager, items, PAGE, "\n\n"),
     }
 
 
 async def on_months(_callback: CallbackQuery, button: Button, manager: DialogManager) -> None:
     manager.dialog_data.update(months=int(button.widget_id.removeprefix("m")), page=0)
-
-
-async def on_page(_callback: CallbackQuery, button: Button, manager: DialogManager) -> None:
-    step = 1 if button.widget_id == "next" else -1
-    manager.dialog_data["page"] = max(0, manager.dialog_data.get("page", 0) + step)
 
 
 async def on_new(_callback: CallbackQuery, _button: Button, manager: DialogManager) -> None:
@@ -213,10 +202,7 @@ def dialog() -> Dialog:
                     for m in PRESET_MONTHS
                 )
             ),
-            Row(
-                Button(Tr("page-prev"), id="prev", on_click=on_page, when="paged"),
-                Button(Tr("page-next"), id="next", on_click=on_page, when="paged"),
-            ),
+            pager(),
             Cancel(Tr("back")),
             state=AppealsSG.list,
             getter=get_list,

@@ -4,7 +4,6 @@ printable receipt, readings with a consumption chart, and payments. Long lists p
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -16,7 +15,6 @@ from aiogram_dialog.widgets.kbd import (
     Cancel,
     Column,
     ManagedCalendar,
-    Row,
     ScrollingGroup,
     SwitchTo,
 )
@@ -26,7 +24,7 @@ from bot.i18n import format_day, format_money, format_month, joined
 from dialogs.accounts import account_id, profile_of, short
 from dialogs.calendar import LocalCalendar
 from dialogs.states import HistorySG
-from dialogs.widgets import Notice, Tr, choices, notify, trimmed
+from dialogs.widgets import Notice, Tr, choices, notify, one_page, pager, trimmed
 from domain import history
 from domain.accounts import AccountNotFound
 from domain.history import PRESET_MONTHS, Period
@@ -42,30 +40,6 @@ def _period(manager: DialogManager) -> Period:
 def _set_period(manager: DialogManager, period: Period) -> None:
     manager.dialog_data["period"] = [period.start.isoformat(), period.end.isoformat()]
     manager.dialog_data["page"] = 0
-
-
-def _page(manager: DialogManager, lines: Sequence[str]) -> dict[str, Any]:
-    """One screen of a long list, and where it stands."""
-    pages = max(1, -(-len(lines) // PAGE))
-    page = min(manager.dialog_data.get("page", 0), pages - 1)
-    return {
-        "lines": joined(lines[page * PAGE : (page + 1) * PAGE]) or "—",
-        "page": page + 1,
-        "pages": pages,
-        "paged": pages > 1,
-    }
-
-
-async def on_page(_callback: CallbackQuery, button: Button, manager: DialogManager) -> None:
-    step = 1 if button.widget_id == "next" else -1
-    manager.dialog_data["page"] = max(0, manager.dialog_data.get("page", 0) + step)
-
-
-def pager() -> Row:
-    return Row(
-        Button(Tr("page-prev"), id="prev", on_click=on_page, when="paged"),
-        Button(Tr("page-next"), id="next", on_click=on_page, when="paged"),
-    )
 
 
 def _locale(manager: DialogManager) -> str:
@@ -217,9 +191,6 @@ async def get_bill_supplier(dialog_manager: DialogManager, **_: Any) -> dict[str
         )
         for s in line.services
     ]
-    # A service takes ten lines: three to a screen keeps any bill within Telegram's limit.
-    pages = max(1, -(-len(services) // 3))
-    page = min(dialog_manager.dialog_data.get("page", 0), pages - 1)
     return {
         "supplier": suppliers[supplier_id].name,
         "debt_start": line.debt_start,
@@ -229,10 +200,8 @@ async def get_bill_supplier(dialog_manager: DialogManager, **_: Any) -> dict[str
         "corrections": line.corrections,
         "to_pay": line.to_pay,
         "penalties": line.penalties,
-        "services": joined(services[page * 3 : (page + 1) * 3], "\n\n") or "—",
-        "page": page + 1,
-        "pages": pages,
-        "paged": pages > 1,
+        # A service takes ten lines: three to a screen keeps any bill within the limit.
+        **one_page(dialog_manager, services, 3, "\n\n"),
     }
 
 
@@ -293,8 +262,13 @@ async def get_meters(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
     items = [
         (
             h.meter.id,
-            short(i18n.get("history-meter-button", number=h.meter.number,
-                           service=i18n.get(f"meter-service-{h.meter.service}"))),
+            short(
+                i18n.get(
+                    "history-meter-button",
+                    number=h.meter.number,
+                    service=i18n.get(f"meter-service-{h.meter.service}"),
+                )
+            ),
         )
         for h in await _readings(dialog_manager)
     ]
@@ -339,7 +313,7 @@ async def get_meter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
         "account": found.contract.supplier_account_number if found.contract else "—",
         "has_readings": bool(found.readings),
         "locale": locale,
-        **_page(dialog_manager, lines),
+        **one_page(dialog_manager, lines, PAGE),
     }
 
 
@@ -389,7 +363,7 @@ async def get_payments(dialog_manager: DialogManager, **_: Any) -> dict[str, Any
         lines += [
             i18n.get("history-payment", date=day, amount=amount) for day, amount in item.payments
         ] or [i18n.get("history-no-payments")]
-    return _page(dialog_manager, lines)
+    return one_page(dialog_manager, lines, PAGE)
 
 
 def dialog() -> Dialog:

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
+from aiogram.types import CallbackQuery
 from aiogram_dialog import DialogManager
 from aiogram_dialog.widgets.common import WhenCondition
-from aiogram_dialog.widgets.kbd import Select
+from aiogram_dialog.widgets.kbd import Button, Row, Select
 from aiogram_dialog.widgets.text import Format, Text
+
+from bot.i18n import joined
 
 
 class Tr(Text):
@@ -64,4 +68,34 @@ def choices(widget_id: str, items: str, on_click: Any) -> Select:
         item_id_getter=lambda item: item[0],
         items=items,
         on_click=on_click,
+    )
+
+
+PAGE = "page"
+
+
+def one_page(
+    manager: DialogManager, items: Sequence[str], size: int, separator: str = "\n"
+) -> dict[str, Any]:
+    """One screen of a long list (``lines``), and where it stands, for ``pager()``."""
+    pages = max(1, -(-len(items) // size))
+    page = min(manager.dialog_data.get(PAGE, 0), pages - 1)
+    return {
+        "lines": joined(items[page * size : (page + 1) * size], separator) or "—",
+        "page": page + 1,
+        "pages": pages,
+        "paged": pages > 1,
+    }
+
+
+async def on_turn(_callback: CallbackQuery, button: Button, manager: DialogManager) -> None:
+    step = 1 if button.widget_id == "next" else -1
+    manager.dialog_data[PAGE] = max(0, manager.dialog_data.get(PAGE, 0) + step)
+
+
+def pager() -> Row:
+    """Earlier / later, shown when the list has more than one screen."""
+    return Row(
+        Button(Tr("page-prev"), id="prev", on_click=on_turn, when="paged"),
+        Button(Tr("page-next"), id="next", on_click=on_turn, when="paged"),
     )

@@ -444,7 +444,7 @@ history-bill-supplier =
        *[other] {" "}({ $page } of { $pages })
     }
 
-    { $services }
+    { $lines }
 history-service =
     <b>{ $service }</b>
     Debt at the start: { MONEY($debt_start) }
@@ -530,7 +530,7 @@ appeals-list =
 
     { $none ->
         [yes] There are no appeals in this period.
-       *[no] { $items }
+       *[no] { $lines }
     }
 appeals-item =
     <b>{ DATE($date) }</b> · { $kind ->

@@ -448,7 +448,7 @@ history-bill-supplier =
        *[other] {" "}({ $page } из { $pages })
     }
 
-    { $services }
+    { $lines }
 history-service =
     <b>{ $service }</b>
     Долг на начало периода: { MONEY($debt_start) }
@@ -534,7 +534,7 @@ appeals-list =
 
     { $none ->
         [yes] Обращений за этот период нет.
-       *[no] { $items }
+       *[no] { $lines }
     }
 appeals-item =
     <b>{ DATE($date) }</b> · { $kind ->
