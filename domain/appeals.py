@@ -99,28 +99,35 @@ async def _open(uow: UnitOfWork, appeal_id: int) -> Appeal:
     return appeal
 
 
-async def answer(
-    uow: UnitOfWork, clock: Clock, appeal_id: int, text: str, staff_member: str
+async def _settle(
+    uow: UnitOfWork,
+    clock: Clock,
+    appeal_id: int,
+    staff_member: str,
+    status: AppealStatus,
+    text: str | None,
 ) -> Appeal:
     appeal = await _open(uow, appeal_id)
-    appeal.answer = check_text(text)
+    appeal.answer = text
     appeal.answered_by = staff_member
     appeal.answered_at = clock.now()
-    appeal.status = AppealStatus.ANSWERED
+    appeal.status = status
     await uow.appeals.save(appeal)
     await uow.commit()
     return appeal
+
+
+async def answer(
+    uow: UnitOfWork, clock: Clock, appeal_id: int, text: str, staff_member: str
+) -> Appeal:
+    return await _settle(
+        uow, clock, appeal_id, staff_member, AppealStatus.ANSWERED, check_text(text)
+    )
 
 
 async def close(uow: UnitOfWork, clock: Clock, appeal_id: int, staff_member: str) -> Appeal:
     """Closed without an answer; who and when are recorded."""
-    appeal = await _open(uow, appeal_id)
-    appeal.answered_by = staff_member
-    appeal.answered_at = clock.now()
-    appeal.status = AppealStatus.CLOSED
-    await uow.appeals.save(appeal)
-    await uow.commit()
-    return appeal
+    return await _settle(uow, clock, appeal_id, staff_member, AppealStatus.CLOSED, None)
 
 
 async def mark_posted(uow: UnitOfWork, appeal: Appeal, chat_id: int, message_id: int) -> None:
