@@ -73,6 +73,8 @@ async def _chat(settings: Settings, database) -> None:
     from bot.mail import OutboxMailer, build_mailer
     from bot.transports.local import LocalChat
 
+    # Each update's log line would break up the conversation on the screen.
+    logging.getLogger("aiogram.event").setLevel(logging.WARNING)
     mailer = build_mailer(settings)
     dp, bot, session = await start_local(settings, database, mailer)
     console = Console(LocalChat(dp, bot, session))
