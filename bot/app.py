@@ -35,6 +35,7 @@ from dialogs import (
     language,
     login,
     menu,
+    period,
     profile,
     readings,
     registration,
@@ -168,6 +169,7 @@ def build_dispatcher(
         readings.dialog(),
         requisites.dialog(),
         history.dialog(),
+        period.dialog(),
         appeals.dialog(),
     )
     setup_dialogs(dp)

@@ -149,7 +149,7 @@ card_window = Window(
         Button(Tr("accounts-requisites"), id="requisites", on_click=for_account(RequisitesSG.info)),
     ),
     Row(
-        Button(Tr("accounts-history"), id="history", on_click=for_account(HistorySG.period)),
+        Button(Tr("accounts-history"), id="history", on_click=for_account(HistorySG.tabs)),
         Button(Tr("accounts-appeals"), id="appeals", on_click=for_account(AppealsSG.list)),
     ),
     SwitchTo(Tr("accounts-unlink"), id="unlink", state=AccountsSG.unlink),

@@ -11,17 +11,17 @@ from aiogram_dialog import Dialog, DialogManager, ShowMode, Window
 from aiogram_dialog.widgets.input import MessageInput
 from aiogram_dialog.widgets.kbd import Button, Cancel, Column, Row, SwitchTo
 
+from dialogs import period
 from dialogs.accounts import profile_of, short
 from dialogs.inputs import question, say
 from dialogs.states import AppealsSG
 from dialogs.widgets import Notice, Tr, choices, notify, one_page, pager
-from domain import appeals, history
+from domain import appeals
 from domain.accounts import AccountNotFound
-from domain.history import PRESET_MONTHS
 from domain.model import AppealKind
 from domain.residents import linked_accounts
 
-PAGE = 5  # appeals on one screen: each may carry a long text and an answer
+APPEALS_PER_PAGE = 5  # appeals on one screen: each may carry a long text and an answer
 
 
 def _start(manager: DialogManager, key: str, default: Any = None) -> Any:
@@ -31,13 +31,11 @@ def _start(manager: DialogManager, key: str, default: Any = None) -> Any:
 
 async def get_list(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
     data = dialog_manager.middleware_data
-    months = dialog_manager.dialog_data.get("months", 3)
-    period = history.last_months(data["clock"].today(), months)
     found = await appeals.appeals_of(
         data["uow"],
         await profile_of(dialog_manager),
         _start(dialog_manager, "account_id"),
-        period,
+        period.chosen(dialog_manager),
         data["settings"].zone,
     )
     zone = data["settings"].zone
@@ -56,14 +54,10 @@ async def get_list(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
         for a in found
     ]
     return {
-        "months": months,
         "none": "yes" if not items else "no",
-        **one_page(dialog_manager, items, PAGE, "\n\n"),
+        **period.shown(dialog_manager),
+        **one_page(dialog_manager, items, APPEALS_PER_PAGE, "\n\n"),
     }
-
-
-async def on_months(_callback: CallbackQuery, button: Button, manager: DialogManager) -> None:
-    manager.dialog_data.update(months=int(button.widget_id.removeprefix("m")), page=0)
 
 
 async def on_new(_callback: CallbackQuery, _button: Button, manager: DialogManager) -> None:
@@ -196,12 +190,7 @@ def dialog() -> Dialog:
             Notice(),
             Tr("appeals-list"),
             Button(Tr("appeals-new"), id="new", on_click=on_new),
-            Row(
-                *(
-                    Button(Tr(f"period-months-{m}"), id=f"m{m}", on_click=on_months)
-                    for m in PRESET_MONTHS
-                )
-            ),
+            period.change_button(),
             pager(),
             Cancel(Tr("back")),
             state=AppealsSG.list,
@@ -242,4 +231,5 @@ def dialog() -> Dialog:
             getter=get_attachments,
         ),
         on_start=on_start,
+        on_process_result=period.on_result,
     )

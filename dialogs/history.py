@@ -4,7 +4,6 @@ printable receipt, readings with a consumption chart, and payments. Long lists p
 from __future__ import annotations
 
 import asyncio
-from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -14,86 +13,29 @@ from aiogram_dialog.widgets.kbd import (
     Button,
     Cancel,
     Column,
-    ManagedCalendar,
     ScrollingGroup,
     SwitchTo,
 )
 
 from bot.documents import ReceiptBlock, consumption_chart, receipt_pdf
-from bot.i18n import format_day, format_money, format_month, joined
+from bot.i18n import format_money, format_month, joined
+from dialogs import period
 from dialogs.accounts import account_id, profile_of, short
-from dialogs.calendar import LocalCalendar
 from dialogs.states import HistorySG
-from dialogs.widgets import Notice, Tr, choices, notify, one_page, pager, trimmed
+from dialogs.widgets import PAGE_KEY, Notice, Tr, choices, notify, one_page, pager, trimmed
 from domain import history
 from domain.accounts import AccountNotFound
-from domain.history import PRESET_MONTHS, Period
 
-PAGE = 12  # lines of a list on one screen
-
-
-def _period(manager: DialogManager) -> Period:
-    start, end = manager.dialog_data["period"]
-    return Period(date.fromisoformat(start), date.fromisoformat(end))
-
-
-def _set_period(manager: DialogManager, period: Period) -> None:
-    manager.dialog_data["period"] = [period.start.isoformat(), period.end.isoformat()]
-    manager.dialog_data["page"] = 0
+LINES_PER_PAGE = 12  # lines of a list on one screen
 
 
 def _locale(manager: DialogManager) -> str:
     return manager.middleware_data["i18n"].locale
 
 
-# --- Period -------------------------------------------------------------------------------------
-
-
-async def on_preset(_callback: CallbackQuery, button: Button, manager: DialogManager) -> None:
-    months = int(button.widget_id.removeprefix("m"))
-    _set_period(manager, history.last_months(manager.middleware_data["clock"].today(), months))
-    await manager.switch_to(HistorySG.tabs)
-
-
-async def on_pick(_callback: CallbackQuery, _button: Button, manager: DialogManager) -> None:
-    await manager.switch_to(HistorySG.calendar_start)
-    calendar: ManagedCalendar = manager.find("start")
-    calendar.set_offset(manager.middleware_data["clock"].today())
-
-
-async def on_start_date(_event: Any, _widget: Any, manager: DialogManager, day: date) -> None:
-    manager.dialog_data["start"] = day.isoformat()
-    await manager.switch_to(HistorySG.calendar_end)
-    calendar: ManagedCalendar = manager.find("end")
-    calendar.set_offset(day)
-
-
-async def on_end_date(_event: Any, _widget: Any, manager: DialogManager, day: date) -> None:
-    try:
-        period = history.chosen_period(
-            date.fromisoformat(manager.dialog_data["start"]),
-            day,
-            manager.middleware_data["clock"].today(),
-        )
-    except history.InvalidPeriod as error:
-        notify(manager, f"history-period-{error.reason}")
-        return
-    _set_period(manager, period)
-    await manager.switch_to(HistorySG.tabs)
-
-
-async def get_start(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
-    start = dialog_manager.dialog_data.get("start")
-    return {
-        "start": format_day(date.fromisoformat(start), _locale(dialog_manager)) if start else ""
-    }
-
-
 async def get_tabs(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
-    period = _period(dialog_manager)
-    locale = _locale(dialog_manager)
-    dialog_manager.dialog_data["page"] = 0
-    return {"start": format_day(period.start, locale), "end": format_day(period.end, locale)}
+    dialog_manager.dialog_data[PAGE_KEY] = 0  # every list opened from here starts at its top
+    return period.shown(dialog_manager)
 
 
 # --- Payment documents ----------------------------------------------------------------------
@@ -106,7 +48,7 @@ async def get_bills(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
         data["uow"],
         await profile_of(dialog_manager),
         account_id(dialog_manager),
-        _period(dialog_manager),
+        period.chosen(dialog_manager),
     )
     return {
         "bills": [
@@ -252,7 +194,7 @@ async def _readings(manager: DialogManager) -> list[history.MeterHistory]:
         data["uow"],
         await profile_of(manager),
         account_id(manager),
-        _period(manager),
+        period.chosen(manager),
         data["settings"].zone,
     )
 
@@ -313,7 +255,7 @@ async def get_meter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
         "account": found.contract.supplier_account_number if found.contract else "—",
         "has_readings": bool(found.readings),
         "locale": locale,
-        **one_page(dialog_manager, lines, PAGE),
+        **one_page(dialog_manager, lines, LINES_PER_PAGE),
     }
 
 
@@ -350,7 +292,7 @@ async def get_payments(dialog_manager: DialogManager, **_: Any) -> dict[str, Any
         data["uow"],
         await profile_of(dialog_manager),
         account_id(dialog_manager),
-        _period(dialog_manager),
+        period.chosen(dialog_manager),
         data["settings"].zone,
     ):
         lines.append(
@@ -363,46 +305,19 @@ async def get_payments(dialog_manager: DialogManager, **_: Any) -> dict[str, Any
         lines += [
             i18n.get("history-payment", date=day, amount=amount) for day, amount in item.payments
         ] or [i18n.get("history-no-payments")]
-    return one_page(dialog_manager, lines, PAGE)
+    return one_page(dialog_manager, lines, LINES_PER_PAGE)
 
 
 def dialog() -> Dialog:
     back_to_tabs = SwitchTo(Tr("back"), id="to_tabs", state=HistorySG.tabs)
     return Dialog(
         Window(
-            Tr("history-choose-period"),
-            Column(
-                *(
-                    Button(Tr(f"period-last-{m}"), id=f"m{m}", on_click=on_preset)
-                    for m in PRESET_MONTHS
-                ),
-                Button(Tr("period-calendar"), id="pick", on_click=on_pick),
-            ),
-            Cancel(Tr("back")),
-            state=HistorySG.period,
-        ),
-        Window(
-            Notice(),
-            Tr("history-pick-start"),
-            LocalCalendar(id="start", on_click=on_start_date),
-            SwitchTo(Tr("back"), id="to_period", state=HistorySG.period),
-            state=HistorySG.calendar_start,
-        ),
-        Window(
-            Notice(),
-            Tr("history-pick-end"),
-            LocalCalendar(id="end", on_click=on_end_date),
-            SwitchTo(Tr("back"), id="to_start", state=HistorySG.calendar_start),
-            state=HistorySG.calendar_end,
-            getter=get_start,
-        ),
-        Window(
             Tr("history-tabs"),
             Column(
                 SwitchTo(Tr("history-bills"), id="bills", state=HistorySG.bills),
                 SwitchTo(Tr("history-readings"), id="readings", state=HistorySG.readings),
                 SwitchTo(Tr("history-payments"), id="payments", state=HistorySG.payments),
-                SwitchTo(Tr("history-change-period"), id="period", state=HistorySG.period),
+                period.change_button(),
             ),
             Cancel(Tr("back")),
             state=HistorySG.tabs,
@@ -462,4 +377,5 @@ def dialog() -> Dialog:
             state=HistorySG.payments,
             getter=get_payments,
         ),
+        on_process_result=period.on_result,
     )

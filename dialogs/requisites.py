@@ -6,16 +6,15 @@ from typing import Any
 
 from aiogram.types import CallbackQuery
 from aiogram_dialog import Dialog, DialogManager, Window
-from aiogram_dialog.widgets.kbd import Button, Cancel, Column, Row, SwitchTo
+from aiogram_dialog.widgets.kbd import Cancel, Column, Row, SwitchTo
 
 from bot.i18n import format_day, joined
+from dialogs import period
 from dialogs.accounts import account_id, profile_of, short
 from dialogs.states import RequisitesSG
 from dialogs.widgets import Notice, Tr, choices, notify, trimmed
 from domain import requisites
 from domain.accounts import AccountNotFound
-
-PERIODS = (3, 6, 12)  # the guide's "three months, six months, a year"
 
 
 async def get_info(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
@@ -86,13 +85,11 @@ async def get_tariffs(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]
 
 async def get_meter_list(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
     data = dialog_manager.middleware_data
-    months = dialog_manager.dialog_data.get("months", 12)
     rows = await requisites.meter_list(
         data["uow"],
-        data["clock"],
         await profile_of(dialog_manager),
         dialog_manager.dialog_data["contract_id"],
-        months,
+        period.chosen(dialog_manager),
     )
     i18n = data["i18n"]
     lines = [
@@ -107,11 +104,11 @@ async def get_meter_list(dialog_manager: DialogManager, **_: Any) -> dict[str, A
         )
         for row in rows
     ]
-    return {"lines": joined(lines), "months": months, "none": "yes" if not lines else "no"}
-
-
-async def on_period(_callback: CallbackQuery, button: Button, manager: DialogManager) -> None:
-    manager.dialog_data["months"] = int(button.widget_id.removeprefix("m"))
+    return {
+        "lines": joined(lines),
+        "none": "yes" if not lines else "no",
+        **period.shown(dialog_manager),
+    }
 
 
 def dialog() -> Dialog:
@@ -142,11 +139,10 @@ def dialog() -> Dialog:
         ),
         Window(
             Tr("requisites-meters"),
-            Row(
-                *(Button(Tr(f"period-months-{m}"), id=f"m{m}", on_click=on_period) for m in PERIODS)
-            ),
+            period.change_button(),
             SwitchTo(Tr("back"), id="to_contract", state=RequisitesSG.contract),
             state=RequisitesSG.meters,
             getter=get_meter_list,
         ),
+        on_process_result=period.on_result,
     )

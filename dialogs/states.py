@@ -96,9 +96,6 @@ class RequisitesSG(StatesGroup):
 
 
 class HistorySG(StatesGroup):
-    period = State()
-    calendar_start = State()
-    calendar_end = State()
     tabs = State()
     bills = State()
     bill = State()
@@ -114,3 +111,9 @@ class AppealsSG(StatesGroup):
     supplier = State()
     text = State()
     attachments = State()
+
+
+class PeriodSG(StatesGroup):
+    choose = State()
+    start = State()
+    end = State()

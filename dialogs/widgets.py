@@ -71,7 +71,7 @@ def choices(widget_id: str, items: str, on_click: Any) -> Select:
     )
 
 
-PAGE = "page"
+PAGE_KEY = "page"
 
 
 def one_page(
@@ -79,7 +79,7 @@ def one_page(
 ) -> dict[str, Any]:
     """One screen of a long list (``lines``), and where it stands, for ``pager()``."""
     pages = max(1, -(-len(items) // size))
-    page = min(manager.dialog_data.get(PAGE, 0), pages - 1)
+    page = min(manager.dialog_data.get(PAGE_KEY, 0), pages - 1)
     return {
         "lines": joined(items[page * size : (page + 1) * size], separator) or "—",
         "page": page + 1,
@@ -90,7 +90,7 @@ def one_page(
 
 async def on_turn(_callback: CallbackQuery, button: Button, manager: DialogManager) -> None:
     step = 1 if button.widget_id == "next" else -1
-    manager.dialog_data[PAGE] = max(0, manager.dialog_data.get(PAGE, 0) + step)
+    manager.dialog_data[PAGE_KEY] = max(0, manager.dialog_data.get(PAGE_KEY, 0) + step)
 
 
 def pager() -> Row:

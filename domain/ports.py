@@ -152,8 +152,8 @@ class ReadingRepository(Protocol):
     async def of_meter(self, meter_id: int) -> Sequence[Reading]:
         """Newest first."""
 
-    async def last_date(self, meter_id: int, since: date) -> date | None:
-        """The day of the meter's last reading taken on or after ``since``."""
+    async def last_date(self, meter_id: int, since: date, until: date) -> date | None:
+        """The day of the meter's last reading taken between the two days."""
 
     async def history(self, meter_id: int, zone: Zone, since: datetime) -> Sequence[Reading]: ...
 

@@ -4,11 +4,12 @@ tariff and its history, and the meters on the object."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from domain.accounts import AccountNotFound, linked_account
+from domain.history import Period
 from domain.model import Account, Contract, Meter, Profile, Supplier, Tariff
-from domain.ports import Clock, UnitOfWork
+from domain.ports import UnitOfWork
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,17 +51,15 @@ async def tariff_history(uow: UnitOfWork, profile: Profile, contract_id: int) ->
 
 
 async def meter_list(
-    uow: UnitOfWork, clock: Clock, profile: Profile, contract_id: int, months: int
+    uow: UnitOfWork, profile: Profile, contract_id: int, period: Period
 ) -> list[MeterLine]:
-    """The meters on the contract's object, with their reading dates in the last
-    ``months`` months."""
+    """The meters on the contract's object, with their last reading date in the period."""
     line = await contract(uow, profile, contract_id)
-    since = clock.today().replace(day=1) - timedelta(days=31 * (months - 1))
     rows = []
     for meter in await uow.meters.of_account(line.contract.account_id):
         assert meter.id is not None
         billed = await uow.contracts.get(meter.contract_id) if meter.contract_id else None
-        read_on = await uow.readings.last_date(meter.id, since.replace(day=1))
+        read_on = await uow.readings.last_date(meter.id, period.start, period.end)
         rows.append(
             MeterLine(
                 meter, billed[1] if billed else None, billed[0].service if billed else None, read_on

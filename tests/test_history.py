@@ -37,9 +37,7 @@ def text(chat: LocalChat) -> str:
 
 
 async def test_the_last_three_months_of_payment_documents(chat, bot_database, demo):
-    await open_history(chat, bot_database)
-    assert chat.last.text.startswith("<b>История ЛС</b>. За какой период")
-    await chat.press("За последние три месяца")
+    await open_history(chat, bot_database)  # the last three months unless chosen otherwise
     assert text(chat) == "<b>История ЛС</b> с 01.09.2026 по 24.11.2026"
     await chat.press("📄 Платёжные документы")
     months = [b.text for _, b in chat.inline_buttons()][:-1]
@@ -58,7 +56,6 @@ async def test_the_last_three_months_of_payment_documents(chat, bot_database, de
 
 async def test_the_receipt_is_a_pdf_with_a_payment_qr_per_supplier(chat, bot_database, demo):
     await open_history(chat, bot_database)
-    await chat.press("За последние три месяца")
     await chat.press("📄 Платёжные документы")
     await chat.press(chat.inline_buttons()[0][1].text)
     await chat.press("🖨 Печать квитанции")
@@ -92,6 +89,8 @@ async def test_the_receipt_is_a_pdf_with_a_payment_qr_per_supplier(chat, bot_dat
 
 async def test_a_calendar_range_in_russian(chat, bot_database, demo):
     await open_history(chat, bot_database)
+    await chat.press("🗓 Другой период")
+    assert chat.last.text == "За какой период показать?"
     await chat.press("🗓 Выбрать период в календаре")
     labels = [b.text for _, b in chat.inline_buttons()]
     assert "🗓 Ноябрь 2026" in labels
@@ -108,6 +107,7 @@ async def test_a_range_ending_before_it_starts_or_in_the_future_is_refused(
     chat, bot_database, demo
 ):
     await open_history(chat, bot_database)
+    await chat.press("🗓 Другой период")
     await chat.press("🗓 Выбрать период в календаре")
     await chat.press("10")
     await chat.press("05")
@@ -121,6 +121,7 @@ async def test_a_range_ending_before_it_starts_or_in_the_future_is_refused(
 
 async def test_readings_history_and_the_consumption_chart(chat, bot_database, demo):
     await open_history(chat, bot_database)
+    await chat.press("🗓 Другой период")
     await chat.press("За год")
     await chat.press("📟 Показания")
     await chat.press("Горячая вода - № ПУ 517480")
@@ -138,7 +139,6 @@ async def test_readings_history_and_the_consumption_chart(chat, bot_database, de
 
 async def test_payments_per_supplier_account(chat, bot_database, demo):
     await open_history(chat, bot_database, "800200415527")
-    await chat.press("За последние три месяца")
     await chat.press("💳 Оплаты")
     lines = text(chat).splitlines()
     assert '<b>ПАО "Томскэнергосбыт"</b> № ЛС 830200415527' in lines
@@ -147,7 +147,6 @@ async def test_payments_per_supplier_account(chat, bot_database, demo):
 
 async def test_a_forged_bill_is_refused(chat, new_chat, bot_database, demo):
     await open_history(chat, bot_database, "800200415527")
-    await chat.press("За год")
     await chat.press("📄 Платёжные документы")
     message, button = chat.inline_buttons()[0]
     await chat.press_data(message, button.callback_data.rsplit(":", 1)[0] + ":1")  # EPD's
@@ -246,6 +245,7 @@ def five_years(today: date) -> str:
 async def test_five_years_of_history_page_within_telegrams_limits(chat, bot_database, clock):
     await import_billing(bot_database.engine, five_years(clock.today()))
     await open_history(chat, bot_database, "555000111222")
+    await chat.press("🗓 Другой период")
     await chat.press("🗓 Выбрать период в календаре")
     message, button = next((m, b) for m, b in chat.inline_buttons() if b.text == "01")
     start = int((date(2021, 12, 1) - date(1970, 1, 1)) / timedelta(seconds=1))

@@ -188,13 +188,15 @@ async def test_requisites_contracts_tariff_history_and_meters(chat, bot_database
     assert "01.07.2026 · 1 947,69 · Один месяц" in lines
     await chat.press("◀️ Назад")
     await chat.press("Список счётчиков")
-    assert "за год" in chat.last.text
+    assert "с 01.09.2026 по 24.11.2026" in chat.last.text
     assert (
         "Горячая вода · № 517480 · снят 20.11.2026 · значность 6.3 · МПИ до 01.01.2099"
         in chat.last.text
     )
-    await chat.press("3 месяца")
-    assert "за последние три месяца" in chat.last.text
+    await chat.press("🗓 Другой период")
+    await chat.press("За последние шесть месяцев")
+    assert "<b>Список счётчиков</b> с 01.06.2026 по 24.11.2026" in chat.last.text
+    assert "№ 517480" in chat.last.text
 
 
 async def test_a_forged_contract_is_refused(chat, new_chat, bot_database, demo):

@@ -375,22 +375,7 @@ requisites-tariffs =
        *[no] { $lines }
     }
 requisites-tariff-line = { DATE($starts) } · { VALUE($value) } · { $period }
-requisites-meters =
-    <b>Meter list</b> — { $months ->
-        [3] for the last three months
-        [6] for the last six months
-       *[12] for a year
-    }
-
-    { $none ->
-        [yes] There are no meters.
-       *[no] { $lines }
-    }
 requisites-meter-line = { $supplier } · { $service } · No. { $number } · read { $read } · digits { $digits } · verification until { DATE($until) }
-period-months-3 = 3 months
-period-months-6 = 6 months
-period-months-12 = A year
-
 ## Account history
 accounts-history = 📜 History
 page-prev = ◀️ Earlier
@@ -399,16 +384,14 @@ period-last-3 = The last three months
 period-last-6 = The last six months
 period-last-12 = A year
 period-calendar = 🗓 Pick a period on the calendar
-history-choose-period = <b>Account history</b>. For which period should documents, readings and payments be shown?
-history-pick-start = Pick the first day of the period on the calendar.
-history-pick-end = The period starts on { $start }. Pick its last day.
-history-period-end-before-start = The end of the period is before its start. Pick another day.
-history-period-future = That day has not come yet. Pick a day no later than today.
+period-pick-start = Pick the first day of the period on the calendar.
+period-pick-end = The period starts on { $start }. Pick its last day.
+period-end-before-start = The end of the period is before its start. Pick another day.
+period-future = That day has not come yet. Pick a day no later than today.
 history-tabs = <b>Account history</b> from { $start } to { $end }
 history-bills = 📄 Payment documents
 history-readings = 📟 Readings
 history-payments = 💳 Payments
-history-change-period = 🗓 Another period
 history-bills-list =
     <b>Payment documents</b>
 
@@ -518,20 +501,6 @@ receipt-grand-total = TOTAL TO PAY: { $total }
 accounts-appeals = ✉️ Appeals
 faq-ask = ✍️ Ask a question
 appeals-new = ✍️ New appeal
-appeals-list =
-    <b>Appeals</b> — { $months ->
-        [3] the last three months
-        [6] the last six months
-       *[12] a year
-    }{ $pages ->
-        [1] {""}
-       *[other] {" "}({ $page } of { $pages })
-    }
-
-    { $none ->
-        [yes] There are no appeals in this period.
-       *[no] { $lines }
-    }
 appeals-item =
     <b>{ DATE($date) }</b> · { $kind ->
         [question] question
@@ -606,3 +575,24 @@ staff-open-line = No. { $number } · { $date } · { $kind ->
         [question] question
        *[appeal] appeal
     }: { $text }
+
+## Period
+period-choose = For which period?
+period-change = 🗓 Another period
+appeals-list =
+    <b>Appeals</b> from { $start } to { $end }{ $pages ->
+        [1] {""}
+       *[other] {" "}({ $page } of { $pages })
+    }
+
+    { $none ->
+        [yes] There are no appeals in this period.
+       *[no] { $lines }
+    }
+requisites-meters =
+    <b>Meter list</b> from { $start } to { $end }
+
+    { $none ->
+        [yes] There are no meters.
+       *[no] { $lines }
+    }

@@ -379,22 +379,7 @@ requisites-tariffs =
        *[no] { $lines }
     }
 requisites-tariff-line = { DATE($starts) } · { VALUE($value) } · { $period }
-requisites-meters =
-    <b>Список счётчиков</b> — { $months ->
-        [3] за последние три месяца
-        [6] за последние шесть месяцев
-       *[12] за год
-    }
-
-    { $none ->
-        [yes] Счётчиков нет.
-       *[no] { $lines }
-    }
 requisites-meter-line = { $supplier } · { $service } · № { $number } · снят { $read } · значность { $digits } · МПИ до { DATE($until) }
-period-months-3 = 3 месяца
-period-months-6 = 6 месяцев
-period-months-12 = Год
-
 ## История ЛС
 accounts-history = 📜 История
 page-prev = ◀️ Раньше
@@ -403,16 +388,14 @@ period-last-3 = За последние три месяца
 period-last-6 = За последние шесть месяцев
 period-last-12 = За год
 period-calendar = 🗓 Выбрать период в календаре
-history-choose-period = <b>История ЛС</b>. За какой период показать документы, показания и оплаты?
-history-pick-start = Выберите в календаре первый день периода.
-history-pick-end = Начало периода: { $start }. Выберите последний день периода.
-history-period-end-before-start = Конец периода раньше его начала. Выберите другой день.
-history-period-future = Этот день ещё не наступил. Выберите день не позже сегодняшнего.
+period-pick-start = Выберите в календаре первый день периода.
+period-pick-end = Начало периода: { $start }. Выберите последний день периода.
+period-end-before-start = Конец периода раньше его начала. Выберите другой день.
+period-future = Этот день ещё не наступил. Выберите день не позже сегодняшнего.
 history-tabs = <b>История ЛС</b> с { $start } по { $end }
 history-bills = 📄 Платёжные документы
 history-readings = 📟 Показания
 history-payments = 💳 Оплаты
-history-change-period = 🗓 Другой период
 history-bills-list =
     <b>Платёжные документы</b>
 
@@ -522,20 +505,6 @@ receipt-grand-total = ВСЕГО К ОПЛАТЕ: { $total }
 accounts-appeals = ✉️ Обращения
 faq-ask = ✍️ Задать вопрос
 appeals-new = ✍️ Новое обращение
-appeals-list =
-    <b>Обращения</b> — { $months ->
-        [3] за последние три месяца
-        [6] за последние шесть месяцев
-       *[12] за год
-    }{ $pages ->
-        [1] {""}
-       *[other] {" "}({ $page } из { $pages })
-    }
-
-    { $none ->
-        [yes] Обращений за этот период нет.
-       *[no] { $lines }
-    }
 appeals-item =
     <b>{ DATE($date) }</b> · { $kind ->
         [question] вопрос
@@ -610,3 +579,24 @@ staff-open-line = № { $number } · { $date } · { $kind ->
         [question] вопрос
        *[appeal] обращение
     }: { $text }
+
+## Период
+period-choose = За какой период показать?
+period-change = 🗓 Другой период
+appeals-list =
+    <b>Обращения</b> с { $start } по { $end }{ $pages ->
+        [1] {""}
+       *[other] {" "}({ $page } из { $pages })
+    }
+
+    { $none ->
+        [yes] Обращений за этот период нет.
+       *[no] { $lines }
+    }
+requisites-meters =
+    <b>Список счётчиков</b> с { $start } по { $end }
+
+    { $none ->
+        [yes] Счётчиков нет.
+       *[no] { $lines }
+    }

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import asdict
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
 from sqlalchemy import func, insert, select
@@ -75,12 +75,14 @@ class SqlReadingRepository:
         )
         return [self._reading(row) for row in rows]
 
-    async def last_date(self, meter_id: int, since: date) -> date | None:
+    async def last_date(self, meter_id: int, since: date, until: date) -> date | None:
         taken = (
             await self._connection.execute(
                 select(func.max(readings.c.taken_at)).where(
                     readings.c.meter_id == meter_id,
                     readings.c.taken_at >= datetime.combine(since, time(), tzinfo=UTC),
+                    readings.c.taken_at
+                    < datetime.combine(until + timedelta(days=1), time(), tzinfo=UTC),
                 )
             )
         ).scalar_one_or_none()
