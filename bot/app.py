@@ -23,6 +23,7 @@ from bot.clock import SystemClock
 from bot.config import Settings
 from bot.i18n import ResidentLocaleManager, TextCore
 from bot.middlewares import ResidentMiddleware, UnitOfWorkMiddleware
+from bot.reminders import send_reminders
 from bot.security import Argon2Hasher
 from bot.staff import StaffDesk, post_pending
 from bot.transports.local import LocalSession
@@ -70,11 +71,29 @@ def telegram_bot(settings: Settings) -> Bot:
 
 
 STAFF_RETRY_SECONDS = 60
+REMINDER_HOUR = 10  # local time: a reminder should not wake anyone
 
 
 def scheduler(bot: Bot, dp: Dispatcher, database: Database, settings: Settings) -> AsyncIOScheduler:
-    """Background jobs: posting the appeals the staff group could not be sent."""
+    """Background jobs: posting the appeals the staff group could not be sent, and the
+    reading-deadline reminder each morning."""
     jobs = AsyncIOScheduler(timezone=settings.zone)
+    jobs.add_job(
+        send_reminders,
+        "cron",
+        hour=REMINDER_HOUR,
+        id="remind-readings",
+        args=[
+            bot,
+            database,
+            dp["clock"],
+            dp["i18n_middleware"].core,
+            settings.reading_days,
+            settings.default_locale,
+        ],
+        max_instances=1,
+        coalesce=True,
+    )
     jobs.add_job(
         post_pending,
         "interval",

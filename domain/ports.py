@@ -39,6 +39,9 @@ class TelegramUserRepository(Protocol):
     async def bound_to(self, profile_id: int) -> Sequence[int]:
         """The Telegram ids bound to the profile."""
 
+    async def bound(self) -> Sequence[TelegramUser]:
+        """Every Telegram user bound to a profile."""
+
     async def save(self, user: TelegramUser) -> None: ...
 
 
@@ -159,6 +162,9 @@ class ReadingRepository(Protocol):
 
     async def submitted(self, meter_id: int, zone: Zone, month: date, value: Decimal) -> bool:
         """Whether the resident already sent this value for the month."""
+
+    async def submitted_for(self, meter_id: int, month: date) -> bool:
+        """Whether a resident sent any reading of the meter for the month."""
 
     async def add(self, reading: Reading) -> None: ...
 

@@ -596,3 +596,10 @@ requisites-meters =
         [yes] There are no meters.
        *[no] { $lines }
     }
+
+## Reminders
+reminder-readings =
+    📟 A reminder: readings are taken until { DATE($deadline) }. For personal account No. { $number } ({ $address }) { $meters ->
+        [one] { $meters } meter has
+       *[other] { $meters } meters have
+    } no readings this month yet. To submit them: /accounts

@@ -600,3 +600,11 @@ requisites-meters =
         [yes] Счётчиков нет.
        *[no] { $lines }
     }
+
+## Напоминания
+reminder-readings =
+    📟 Напоминаем: показания принимаются до { DATE($deadline) }. По лицевому счёту № { $number } ({ $address }) { $meters ->
+        [one] { $meters } счётчик ещё без показаний
+        [few] { $meters } счётчика ещё без показаний
+       *[many] { $meters } счётчиков ещё без показаний
+    } за этот месяц. Передать показания: /accounts

@@ -112,6 +112,18 @@ class SqlReadingRepository:
         )
         return found.first() is not None
 
+    async def submitted_for(self, meter_id: int, month: date) -> bool:
+        found = await self._connection.execute(
+            select(readings.c.id)
+            .where(
+                readings.c.meter_id == meter_id,
+                readings.c.billing_month == month,
+                readings.c.source == ReadingSource.RESIDENT,
+            )
+            .limit(1)
+        )
+        return found.first() is not None
+
     async def add(self, reading: Reading) -> None:
         values = asdict(reading)
         del values["id"]

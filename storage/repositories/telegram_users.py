@@ -27,6 +27,14 @@ class SqlTelegramUserRepository:
         )
         return list(rows.scalars())
 
+    async def bound(self) -> Sequence[TelegramUser]:
+        rows = await self._connection.execute(
+            select(telegram_users)
+            .where(telegram_users.c.profile_id.is_not(None))
+            .order_by(telegram_users.c.telegram_id)
+        )
+        return [TelegramUser(**row._mapping) for row in rows]
+
     async def save(self, user: TelegramUser) -> None:
         values = {
             "profile_id": user.profile_id,
