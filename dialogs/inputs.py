@@ -3,11 +3,13 @@ checks it with a domain rule and either moves on or says what is wrong and asks 
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiogram import F
 from aiogram.enums import ContentType
+from aiogram.exceptions import TelegramAPIError
 from aiogram.fsm.state import State
 from aiogram.types import Message
 from aiogram_dialog import DialogManager, ShowMode, Window
@@ -20,6 +22,8 @@ from domain import identity
 from domain.identity import CodePurpose, IssuedCode, LetterWriter
 from domain.model import Gender
 from domain.ports import Letter, MailNotSent
+
+logger = logging.getLogger(__name__)
 
 Parse = Callable[[str, DialogManager], Any | Awaitable[Any]]
 Done = Callable[[DialogManager], Awaitable[None]]
@@ -58,6 +62,15 @@ EXPLAINABLE = (
 )
 
 
+async def delete_secret(message: Message) -> None:
+    """Deletes a message that holds a password. Should Telegram refuse (a message older than
+    48 hours), the conversation goes on; the password itself is never logged."""
+    try:
+        await message.delete()
+    except TelegramAPIError as error:
+        logger.warning("could not delete a password message: %s", type(error).__name__)
+
+
 def answer(
     parse: Parse, key: str, *, secret: bool = False, then: Done | None = None
 ) -> Callable[..., Awaitable[None]]:
@@ -67,7 +80,7 @@ def answer(
 
     async def on_answer(message: Message, _widget: Any, manager: DialogManager) -> None:
         if secret:
-            await message.delete()
+            await delete_secret(message)
         try:
             value = parse(message.text or "", manager)
             if isinstance(value, Awaitable):

@@ -9,7 +9,15 @@ from aiogram.types import CallbackQuery, Message
 from aiogram_dialog import Dialog, DialogManager, StartMode
 from aiogram_dialog.widgets.kbd import Button, Start
 
-from dialogs.inputs import EXPLAINABLE, answer, explain, letter_writer, question, say
+from dialogs.inputs import (
+    EXPLAINABLE,
+    answer,
+    delete_secret,
+    explain,
+    letter_writer,
+    question,
+    say,
+)
 from dialogs.phone import PHONE, phone_window
 from dialogs.registration import check_repeat, hash_password
 from dialogs.states import CompleteProfileSG, LoginSG, MenuSG, RecoverySG
@@ -25,7 +33,7 @@ def email(text: str, _manager: DialogManager) -> str:
 
 
 async def on_password(message: Message, _widget: Any, manager: DialogManager) -> None:
-    await message.delete()
+    await delete_secret(message)
     data = manager.middleware_data
     try:
         profile = await identity.log_in(

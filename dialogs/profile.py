@@ -23,7 +23,15 @@ from aiogram_dialog.widgets.text import Format
 from aiogram_i18n import I18nContext
 
 from bot.i18n import format_day, joined
-from dialogs.inputs import EXPLAINABLE, answer, explain, gender_buttons, question, say
+from dialogs.inputs import (
+    EXPLAINABLE,
+    answer,
+    delete_secret,
+    explain,
+    gender_buttons,
+    question,
+    say,
+)
 from dialogs.phone import PHONE, phone_window
 from dialogs.registration import birth_date, check_repeat, hash_password
 from dialogs.states import ConfirmSG, ProfileSG, WelcomeSG
@@ -115,7 +123,7 @@ async def request_email_change(manager: DialogManager) -> None:
 
 
 async def check_current(message: Message, _widget: Any, manager: DialogManager) -> None:
-    await message.delete()
+    await delete_secret(message)
     profile = await _profile(manager)
     try:
         identity.check_current_password(

@@ -376,3 +376,24 @@ async def test_logout_unbinds(chat, bot_database, smtp):
     assert bound is None
     await chat.send("/profile")
     assert chat.bot_messages()[-2].text.startswith("Сначала войдите в личный кабинет")
+
+
+async def test_a_password_message_telegram_will_not_delete_does_not_stop_registration(
+    chat, session, caplog
+):
+    from aiogram.exceptions import TelegramBadRequest
+
+    def too_old(method):
+        if isinstance(method, DeleteMessage):
+            return TelegramBadRequest(method=method, message="message can't be deleted")
+        return None
+
+    await chat.send("/start")
+    await chat.press("📝 Регистрация")
+    await chat.send("+79138250075")
+    await chat.send(EMAIL)
+    session.fail = too_old
+    await chat.send(PASSWORD)
+    assert chat.last.text == "Повторите пароль."
+    assert "could not delete a password message" in caplog.text
+    assert PASSWORD not in caplog.text

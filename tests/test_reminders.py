@@ -19,8 +19,14 @@ async def demo(bot_database, clock):
 
 async def remind(running, bot_database, clock, settings) -> int:
     dp, bot, _session = running
-    return await send_reminders(bot, bot_database, clock, dp["i18n_middleware"].core,
-                                settings.reading_days, settings.default_locale)
+    return await send_reminders(
+        bot,
+        bot_database,
+        clock,
+        dp["i18n_middleware"].core,
+        settings.reading_days,
+        settings.default_locale,
+    )
 
 
 async def test_two_days_before_the_window_closes_residents_are_reminded(
@@ -34,11 +40,13 @@ async def test_two_days_before_the_window_closes_residents_are_reminded(
     assert chat.last.text.replace("\u00a0", " ").startswith(
         "📟 Напоминаем: показания принимаются до 25.11.2026. По лицевому счёту "
         "№ 700100103492 (634583, Томская обл., Томский р-н, Октябрьское с., "
-        "Ласточкина ул., д.13, кв.11) 3 счётчика ещё без показаний за этот месяц.")
+        "Ласточкина ул., д.13, кв.11) 3 счётчика ещё без показаний за этот месяц."
+    )
 
 
-async def test_a_resident_who_sent_everything_hears_nothing(chat, running, bot_database, demo,
-                                                           clock, settings):
+async def test_a_resident_who_sent_everything_hears_nothing(
+    chat, running, bot_database, demo, clock, settings
+):
     await bind_resident(bot_database, chat.user.id, link=("801400622390",))  # one meter
     clock.advance(days=-1)
     await chat.send("/accounts")
