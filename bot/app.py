@@ -43,7 +43,7 @@ from dialogs import (
     requisites,
 )
 from domain.ports import Clock, Mailer
-from handlers import commands, errors, staff
+from handlers import commands, errors, fallback, staff
 from storage.database import Database
 
 logger = logging.getLogger(__name__)
@@ -192,4 +192,5 @@ def build_dispatcher(
         appeals.dialog(),
     )
     setup_dialogs(dp)
+    dp.include_router(fallback.router())  # last: it takes only what everything else left
     return dp

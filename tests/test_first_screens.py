@@ -177,3 +177,10 @@ async def test_a_failing_handler_apologises_and_logs_the_update(chat, monkeypatc
     assert "database went away" in message
     assert message.startswith("update ") and message.split()[1].isdigit()
     assert ours[0].levelno == logging.ERROR
+
+
+async def test_a_message_outside_any_dialog_gets_a_hint(chat: LocalChat):
+    await chat.send("привет")
+    assert chat.last.text == "Не понял сообщение. Главное меню — /start, список команд — /help."
+    await chat.send_photo()
+    assert chat.last.text.startswith("Не понял сообщение.")

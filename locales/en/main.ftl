@@ -603,3 +603,4 @@ reminder-readings =
         [one] { $meters } meter has
        *[other] { $meters } meters have
     } no readings this month yet. To submit them: /accounts
+fallback-not-understood = I did not understand that. The main menu is /start, the commands are in /help.

@@ -608,3 +608,4 @@ reminder-readings =
         [few] { $meters } счётчика ещё без показаний
        *[many] { $meters } счётчиков ещё без показаний
     } за этот месяц. Передать показания: /accounts
+fallback-not-understood = Не понял сообщение. Главное меню — /start, список команд — /help.
