@@ -95,7 +95,12 @@ async def _poll(settings: Settings, database) -> None:
     jobs = scheduler(bot, dp, database, settings)
     jobs.start()
     try:
-        await dp.start_polling(bot)
+        if settings.webhook_url:
+            from bot.webhook import serve_webhook
+
+            await serve_webhook(dp, bot, settings)
+        else:
+            await dp.start_polling(bot)
     finally:
         jobs.shutdown(wait=False)
 

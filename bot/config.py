@@ -16,6 +16,10 @@ class Settings(BaseSettings):
 
     bot_token: SecretStr | None = None
     telegram_api_url: AnyHttpUrl | None = None
+    webhook_url: AnyHttpUrl | None = None
+    webhook_secret: SecretStr | None = None
+    webhook_host: str = "127.0.0.1"
+    webhook_port: int = Field(default=8080, ge=1, le=65535)
     database_url: str = "sqlite+aiosqlite:///data/bot.sqlite3"
     redis_url: RedisDsn | None = None
 
@@ -80,6 +84,7 @@ class Settings(BaseSettings):
         """The values no log line may show."""
         values = [
             self.bot_token,
+            self.webhook_secret,
             self.smtp_password,
             self.yookassa_secret_key,
             self.payments_provider_token,

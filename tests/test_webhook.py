@@ -1,0 +1,68 @@
+"""Updates by webhook: Telegram posts them with the secret; anything else is refused."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from aiogram import Bot
+from aiohttp.test_utils import TestClient, TestServer
+from pydantic import AnyHttpUrl, SecretStr
+
+from bot.app import BOT_DEFAULTS, LOCAL_TOKEN, build_dispatcher
+from bot.transports.local import LocalSession
+from bot.webhook import webhook_app
+
+SECRET = "s3cret-token-for-telegram"
+
+
+def update(update_id: int, text: str) -> dict:
+    return {
+        "update_id": update_id,
+        "message": {
+            "message_id": 10 + update_id,
+            "date": 1_790_000_000,
+            "text": text,
+            "chat": {"id": 123, "type": "private", "first_name": "Ирина"},
+            "from": {"id": 123, "is_bot": False, "first_name": "Ирина", "language_code": "ru"},
+            "entities": [{"type": "bot_command", "offset": 0, "length": len(text)}],
+        },
+    }
+
+
+@pytest.fixture
+async def client(settings, bot_database, mailer):
+    settings = settings.model_copy(
+        update={
+            "webhook_url": AnyHttpUrl("https://bot.example.org/telegram"),
+            "webhook_secret": SecretStr(SECRET),
+        }
+    )
+    session = LocalSession()
+    bot = Bot(LOCAL_TOKEN, session=session, default=BOT_DEFAULTS)
+    dp = build_dispatcher(settings, bot_database, mailer)
+    async with TestClient(TestServer(webhook_app(dp, bot, settings))) as client:
+        yield client, session
+
+
+async def test_an_update_with_the_secret_is_handled(client):
+    http, session = client
+    response = await http.post(
+        "/telegram", json=update(1, "/help"), headers={"X-Telegram-Bot-Api-Secret-Token": SECRET}
+    )
+    assert response.status == 200
+    for _ in range(100):  # the update is handled in the background, as Telegram wants
+        if session.messages.get(123):
+            break
+        await asyncio.sleep(0.02)
+    [reply] = session.messages[123].values()
+    assert "/faq — вопросы и ответы" in reply.text
+
+
+async def test_a_request_without_the_secret_is_refused(client):
+    http, session = client
+    response = await http.post(
+        "/telegram", json=update(2, "/help"), headers={"X-Telegram-Bot-Api-Secret-Token": "guess"}
+    )
+    assert response.status == 401
+    assert session.messages == {}
