@@ -30,9 +30,21 @@ async def test_the_console_numbers_buttons_and_presses_them(chat, bot_database):
 async def test_the_console_shows_reply_keyboards_and_shares_the_demo_contact(chat):
     lines: list[str] = []
     console = Console(chat, lines.append)
+    await console.handle("/start")
+    await console.handle("1")  # Регистрация
+    assert "  keyboard: 📱 Поделиться номером | Пропустить ⏭ | ✖️ Отмена" in lines
+
     await console.handle("/contact")
     contacts = [m for m in chat.session.messages[chat.chat.id].values() if m.contact]
     assert contacts and contacts[0].contact.user_id == chat.user.id
+    assert any(line.startswith("🤖 Введите e-mail") for line in lines)
+
+    lines.clear()
+    await console.handle("/cancel")
+    await console.handle("/start")
+    await console.handle("1")
+    await console.handle("Пропустить ⏭")  # a reply button's label presses it
+    assert any(line.startswith("🤖 Введите e-mail") for line in lines)
 
 
 def test_the_console_shows_letters():
