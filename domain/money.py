@@ -1,4 +1,5 @@
-"""Money is exact: ``Decimal`` roubles with kopecks here, integer kopecks in storage."""
+"""Money is exact: ``Decimal`` roubles with kopecks here, integer kopecks in storage and
+in payment QR codes."""
 
 from __future__ import annotations
 
@@ -22,10 +23,6 @@ def money(value: Decimal | int | str) -> Decimal:
 
 def to_kopecks(amount: Decimal) -> int:
     return int(money(amount) * 100)
-
-
-def from_kopecks(kopecks: int) -> Decimal:
-    return money(Decimal(kopecks) / 100)
 
 
 def parse_amount(text: str) -> Decimal:
