@@ -138,17 +138,26 @@ class StaffDesk:
         except TelegramAPIError as error:
             logger.warning("post of appeal %s not updated: %s", appeal.id, error)
 
-    async def tell_resident(
-        self, bot: Bot, uow: UnitOfWork, appeal: Appeal, key: str, default_locale: str
-    ) -> None:
-        """Sends the resident (every Telegram user bound to the profile) the news."""
+    async def settled(self, bot: Bot, uow: UnitOfWork, appeal: Appeal) -> None:
+        """An appeal was answered or closed: the resident hears of it, the post shows it."""
+        key = (
+            "appeals-answer-received"
+            if appeal.status is AppealStatus.ANSWERED
+            else "appeals-closed"
+        )
+        await self._tell_resident(bot, uow, appeal, key)
+        await self.refresh(bot, uow, appeal)
+
+    async def _tell_resident(self, bot: Bot, uow: UnitOfWork, appeal: Appeal, key: str) -> None:
+        """Sends the news to every Telegram user bound to the appeal's profile, each in
+        their language."""
         if appeal.profile_id is None:
             return
         for telegram_id in await uow.telegram_users.bound_to(appeal.profile_id):
             user = await uow.telegram_users.get(telegram_id) or TelegramUser(
                 telegram_id=telegram_id
             )
-            locale = locale_for(user, None, default_locale)
+            locale = locale_for(user, None, self.locale)
             text = self.core.get(
                 key,
                 locale,

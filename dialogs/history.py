@@ -4,7 +4,6 @@ printable receipt, readings with a consumption chart, and payments. Long lists p
 from __future__ import annotations
 
 import asyncio
-from decimal import Decimal
 from typing import Any
 
 from aiogram.types import BufferedInputFile, CallbackQuery
@@ -236,14 +235,13 @@ async def get_meter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
     found = await _meter_history(dialog_manager)
     i18n = dialog_manager.middleware_data["i18n"]
     locale = i18n.locale
-    places = Decimal(1).scaleb(-found.meter.digits_after)
     lines = [
         i18n.get(
             "history-reading",
             date=r.taken_at.astimezone(dialog_manager.middleware_data["settings"].zone).date(),
             month=r.billing_month,
             zone=r.zone.value,
-            value=r.value.quantize(places),
+            value=found.meter.on_dial(r.value),
             unit=found.meter.unit,
         )
         for r in found.readings

@@ -48,7 +48,7 @@ async def get_meters(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
                     "readings-last",
                     zone=zone.value,
                     date=last.taken_at.date(),
-                    value=_shown(last.value, meter),
+                    value=meter.on_dial(last.value),
                     unit=meter.unit,
                 )
             )
@@ -59,10 +59,6 @@ async def get_meters(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
         "meters": buttons,
         "none": "yes" if not buttons else "no",
     }
-
-
-def _shown(value: Decimal, meter: Meter) -> Decimal:
-    return value.quantize(Decimal(1).scaleb(-meter.digits_after))
 
 
 async def _meter(manager: DialogManager, meter_id: int) -> Meter:
@@ -104,7 +100,7 @@ async def get_value(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
         "unit": meter.unit,
         "digits": f"{meter.digits_before}.{meter.digits_after}",
         "has_last": "yes" if last else "no",
-        "last": _shown(last.value, meter) if last else 0,
+        "last": meter.on_dial(last.value) if last else 0,
         "date": last.taken_at.date() if last else "",
         "value": Decimal(pending["value"]) if pending else 0,
         "reason": pending["reason"] if pending else "",

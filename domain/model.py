@@ -127,6 +127,16 @@ class Tariff:
     period: str
 
 
+def zones_of(zone_count: int) -> tuple[Zone, ...]:
+    """The tariff zones of a meter: day and night for a two-rate one, else a single one."""
+    return (Zone.DAY, Zone.NIGHT) if zone_count == 2 else (Zone.SINGLE,)
+
+
+def on_dial(value: Decimal, digits_after: int) -> Decimal:
+    """A value as the meter shows it: with exactly its digits after the point (74.000)."""
+    return value.quantize(Decimal(1).scaleb(-digits_after))
+
+
 @dataclass(slots=True, kw_only=True)
 class Meter:
     """A meter (прибор учёта). Digits 6.3 mean six before the point and three after."""
@@ -144,7 +154,10 @@ class Meter:
 
     @property
     def zones(self) -> tuple[Zone, ...]:
-        return (Zone.DAY, Zone.NIGHT) if self.zone_count == 2 else (Zone.SINGLE,)
+        return zones_of(self.zone_count)
+
+    def on_dial(self, value: Decimal) -> Decimal:
+        return on_dial(value, self.digits_after)
 
     def verification_expired(self, today: date) -> bool:
         return self.verified_until < today

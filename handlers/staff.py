@@ -7,7 +7,6 @@ from aiogram import Bot, F, Router
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, ForceReply, Message, ReplyParameters
 
-from bot.config import Settings
 from bot.i18n import joined
 from bot.staff import AppealAction, StaffDesk
 from domain import appeals
@@ -25,7 +24,6 @@ async def on_reply(
     uow: UnitOfWork,
     clock: Clock,
     staff_desk: StaffDesk,
-    settings: Settings,
 ) -> None:
     """A reply to an appeal's post, or to the bot's prompt for it, is the answer."""
     assert message.reply_to_message is not None and message.from_user is not None
@@ -44,10 +42,7 @@ async def on_reply(
     except appeals.AppealTextInvalid as error:
         await message.reply(staff_desk.text("staff-answer-invalid", limit=error.limit))
         return
-    await staff_desk.tell_resident(
-        bot, uow, answered, "appeals-answer-received", settings.default_locale
-    )
-    await staff_desk.refresh(bot, uow, answered)
+    await staff_desk.settled(bot, uow, answered)
     await message.reply(staff_desk.text("staff-answer-sent", number=answered.id))
 
 
@@ -81,7 +76,6 @@ async def on_close_button(
     uow: UnitOfWork,
     clock: Clock,
     staff_desk: StaffDesk,
-    settings: Settings,
 ) -> None:
     try:
         closed = await appeals.close(
@@ -90,8 +84,7 @@ async def on_close_button(
     except (appeals.AppealNotFound, appeals.AppealNotOpen):
         await callback.answer(staff_desk.text("staff-not-open", number=callback_data.appeal_id))
         return
-    await staff_desk.tell_resident(bot, uow, closed, "appeals-closed", settings.default_locale)
-    await staff_desk.refresh(bot, uow, closed)
+    await staff_desk.settled(bot, uow, closed)
     await callback.answer(staff_desk.text("staff-closed-done", number=closed.id))
 
 

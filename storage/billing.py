@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from sqlalchemy import and_, delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from domain.model import AccountKind, MeterService, ReadingSource, Zone
+from domain.model import AccountKind, MeterService, ReadingSource, Zone, zones_of
 from domain.ports import SubmittedReading
 from domain.readings import fits_digits
 from storage import tables as t
@@ -316,8 +316,7 @@ def _check(file: BillingFile, suppliers: set[str], accounts: set[str]) -> None:
                     f"{where}.readings[{j}].value: {r.value} does not fit the meter's "
                     f"digits {m.digits}"
                 )
-            expected = (Zone.DAY, Zone.NIGHT) if m.zones == 2 else (Zone.SINGLE,)
-            if r.zone not in expected:
+            if r.zone not in zones_of(m.zones):
                 refs.problems.append(
                     f"{where}.readings[{j}].zone: {r.zone} is not a zone of this meter"
                 )

@@ -9,7 +9,7 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from domain.model import Reading, ReadingSource, Zone
+from domain.model import Reading, ReadingSource, Zone, on_dial
 from domain.ports import SubmittedReading
 from storage.tables import accounts, meters, readings
 
@@ -40,7 +40,7 @@ class SqlReadingRepository:
                     meter_id=row.meter_id,
                     zone=Zone(row.zone),
                     # shown with the meter's own digits: 74.000 on a 6.3 meter
-                    value=row.value.quantize(Decimal(1).scaleb(-row.digits_after)),
+                    value=on_dial(row.value, row.digits_after),
                     taken_at=row.taken_at,
                     billing_month=row.billing_month,
                     source=ReadingSource(row.source),
