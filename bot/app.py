@@ -21,11 +21,10 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.clock import SystemClock
 from bot.config import Settings
-from bot.i18n import ResidentLocaleManager, TextCore
-from bot.middlewares import ResidentMiddleware, UnitOfWorkMiddleware
+from bot.locale import ResidentLocaleManager
+from bot.middlewares import ResidentMiddleware, SignedInOnly, UnitOfWorkMiddleware
 from bot.reminders import send_reminders
 from bot.security import Argon2Hasher
-from bot.staff import StaffDesk, post_pending
 from bot.transports.local import LocalSession
 from dialogs import (
     accounts,
@@ -42,8 +41,11 @@ from dialogs import (
     registration,
     requisites,
 )
+from domain.appeals import post_unposted
 from domain.ports import Clock, Mailer
 from handlers import commands, errors, fallback, staff
+from handlers.staff import StaffDesk
+from rendering.texts import TextCore
 from storage.database import Database
 
 logger = logging.getLogger(__name__)
@@ -95,11 +97,11 @@ def scheduler(bot: Bot, dp: Dispatcher, database: Database, settings: Settings) 
         coalesce=True,
     )
     jobs.add_job(
-        post_pending,
+        post_unposted,
         "interval",
         seconds=STAFF_RETRY_SECONDS,
         id="post-appeals",
-        args=[bot, database, dp["staff_desk"]],
+        args=[database, dp["staff_desk"]],
         max_instances=1,
         coalesce=True,
     )
@@ -151,17 +153,19 @@ def build_dispatcher(
 ) -> Dispatcher:
     dp = Dispatcher(storage=storage or fsm_storage(settings.redis_url and str(settings.redis_url)))
     dp["settings"] = settings
+    dp["utility"] = settings.utility()
     dp["mailer"] = mailer
-    dp["clock"] = clock or SystemClock(settings.zone)
+    dp["clock"] = clock = clock or SystemClock(settings.zone)
     dp["hasher"] = Argon2Hasher()
     dp.update.outer_middleware(UnitOfWorkMiddleware(database))
     # An error handler runs after the update's unit of work has closed: it gets its own.
     dp.errors.outer_middleware(UnitOfWorkMiddleware(database))
     dp.update.outer_middleware(ResidentMiddleware())
     core = TextCore(settings.default_locale)
-    dp["staff_desk"] = StaffDesk(
-        core, settings.staff_chat_id, settings.default_locale, settings.zone
+    dp["staff_desk"] = desk = StaffDesk(
+        core, settings.staff_chat_id, settings.default_locale, clock
     )
+    dp.startup.register(desk.attach)
     i18n = I18nMiddleware(
         core=core,
         manager=ResidentLocaleManager(settings.default_locale),
@@ -171,17 +175,19 @@ def build_dispatcher(
     dp.startup.register(register_commands)
     if settings.staff_chat_id is not None:
         dp.include_router(staff.router(settings.staff_chat_id))
-    dp.include_routers(
-        commands.router(),
-        errors.router(),
-        *menu.dialogs(),
+    # Conversations anyone may have, and those of a logged-in resident only.
+    open_to_all = [
+        menu.welcome_dialog(),
         faq.dialog(),
         language.dialog(),
         registration.dialog(),
-        confirm.dialog(),
         login.login_dialog(),
-        login.complete_profile_dialog(),
         login.recovery_dialog(),
+    ]
+    residents_only = [
+        menu.main_dialog(),
+        confirm.dialog(),
+        login.complete_profile_dialog(),
         profile.dialog(),
         accounts.accounts_dialog(),
         accounts.link_dialog(),
@@ -190,7 +196,11 @@ def build_dispatcher(
         history.dialog(),
         period.dialog(),
         appeals.dialog(),
-    )
+    ]
+    for dialog in residents_only:
+        dialog.message.middleware(SignedInOnly())
+        dialog.callback_query.middleware(SignedInOnly())
+    dp.include_routers(commands.router(), errors.router(), *open_to_all, *residents_only)
     setup_dialogs(dp)
     dp.include_router(fallback.router())  # last: it takes only what everything else left
     return dp

@@ -13,3 +13,6 @@ class SystemClock:
 
     def today(self) -> date:
         return datetime.now(self.zone).date()
+
+    def local(self, moment: datetime) -> datetime:
+        return moment.astimezone(self.zone)

@@ -10,6 +10,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import AnyHttpUrl, Field, RedisDsn, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from domain.model import Utility
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
@@ -79,6 +81,14 @@ class Settings(BaseSettings):
     def reading_days(self) -> tuple[int, int]:
         first, last = self.readings_window.split("-")
         return int(first), int(last)
+
+    def utility(self) -> Utility:
+        return Utility(
+            reading_window=self.reading_days,
+            contact_phone=self.contact_phone,
+            user_agreement_url=str(self.user_agreement_url),
+            default_locale=self.default_locale,
+        )
 
     def secrets(self) -> list[str]:
         """The values no log line may show."""

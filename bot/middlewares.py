@@ -8,7 +8,8 @@ from typing import Any
 from aiogram import BaseMiddleware
 from aiogram.types import TelegramObject, User
 
-from domain.residents import resident
+from domain.errors import NotSignedIn
+from domain.residents import bound_profile, resident
 from storage.database import Database
 
 
@@ -28,7 +29,8 @@ class UnitOfWorkMiddleware(BaseMiddleware):
 
 
 class ResidentMiddleware(BaseMiddleware):
-    """Puts the Telegram user as the bot knows them (``resident``) into the handler's data."""
+    """Puts the Telegram user as the bot knows them (``resident``) and the profile they are
+    logged in to (``profile``, or None) into the handler's data, once per update."""
 
     async def __call__(
         self,
@@ -39,4 +41,21 @@ class ResidentMiddleware(BaseMiddleware):
         user: User | None = data.get("event_from_user")
         if user is not None:
             data["resident"] = await resident(data["uow"], user.id)
+            data["profile"] = await bound_profile(data["uow"], data["resident"])
+        return await handler(event, data)
+
+
+class SignedInOnly(BaseMiddleware):
+    """Guards the conversations of a logged-in resident: an update that reaches one without a
+    profile (a button left from before a logout) raises NotSignedIn, which the error handler
+    answers with the welcome. Their getters and callbacks may take the profile as given."""
+
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        if data.get("profile") is None:
+            raise NotSignedIn
         return await handler(event, data)

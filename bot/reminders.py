@@ -7,10 +7,10 @@ import logging
 from aiogram import Bot
 from aiogram.exceptions import TelegramAPIError
 
-from bot.i18n import TextCore
 from domain.ports import Clock, Store
 from domain.reminders import due_reminders
 from domain.residents import locale_for
+from rendering.texts import TextCore
 
 logger = logging.getLogger(__name__)
 

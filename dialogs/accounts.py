@@ -19,76 +19,69 @@ from aiogram_dialog.widgets.kbd import (
     Start,
     SwitchTo,
 )
+from aiogram_i18n import I18nContext
 
+from dialogs.context import chosen_account, ctx
 from dialogs.inputs import question, say
 from dialogs.states import AccountsSG, AppealsSG, HistorySG, LinkSG, ReadingsSG, RequisitesSG
-from dialogs.widgets import Notice, Tr, choices, notify
+from dialogs.widgets import Notice, Tr, choices, label, notify
 from domain import accounts
 from domain.accounts import ControlQuestion
-from domain.identity import InvalidInput
-from domain.model import Profile, Relation
-from domain.residents import bound_profile, linked_accounts
-
-BUTTON_LENGTH = 64
-
-
-def short(text: str) -> str:
-    return text if len(text) <= BUTTON_LENGTH else text[: BUTTON_LENGTH - 1].rstrip() + "…"
-
-
-async def profile_of(manager: DialogManager) -> Profile:
-    data = manager.middleware_data
-    profile = await bound_profile(data["uow"], data["resident"])
-    assert profile is not None, "accounts are only opened by a bound resident"
-    return profile
-
-
-def account_id(manager: DialogManager) -> int:
-    """The account this dialog works on: from its start data or the resident's choice."""
-    chosen = manager.dialog_data.get("account_id")
-    if chosen is None and isinstance(manager.start_data, dict):
-        chosen = manager.start_data.get("account_id")
-    return int(chosen)
-
+from domain.errors import (
+    AccountNotFound,
+    AlreadyLinked,
+    EmailNotConfirmed,
+    InvalidInput,
+    LinkLocked,
+    WrongAnswer,
+)
+from domain.model import Profile, Relation, TelegramUser
+from domain.ports import UnitOfWork
+from domain.residents import linked_accounts
 
 # --- Your accounts ----------------------------------------------------------------------------
 
 
-async def get_accounts(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
-    data = dialog_manager.middleware_data
-    last = data["resident"].last_account_id
-    items = []
-    for account in await linked_accounts(data["uow"], await profile_of(dialog_manager)):
-        mark = "⭐ " if account.id == last else ""
-        kind = data["i18n"].get(f"accounts-kind-{account.kind}")
-        # The postcode is on every address and says nothing on a button.
-        address = re.sub(r"^\d{6},\s*", "", account.address)
-        items.append((account.id, short(f"{mark}{kind} · {address}")))
+async def get_accounts(
+    uow: UnitOfWork, resident: TelegramUser, profile: Profile, i18n: I18nContext, **_: Any
+) -> dict[str, Any]:
+    items = [
+        (
+            account.id,
+            label(
+                i18n,
+                "accounts-button",
+                last="yes" if account.id == resident.last_account_id else "no",
+                kind=account.kind.value,
+                # The postcode is on every address and says nothing on a button.
+                address=re.sub(r"^\d{6},\s*", "", account.address),
+            ),
+        )
+        for account in await linked_accounts(uow, profile)
+    ]
     return {"accounts": items, "none": "yes" if not items else "no"}
 
 
 async def on_account_chosen(
     _callback: CallbackQuery, _widget: Any, manager: DialogManager, item_id: str
 ) -> None:
-    data = manager.middleware_data
+    context = ctx(manager)
     try:
         account = await accounts.open_account(
-            data["uow"], data["resident"], await profile_of(manager), int(item_id)
+            context.uow, context.resident, context.profile, int(item_id)
         )
-    except (ValueError, accounts.AccountNotFound):
+    except (ValueError, AccountNotFound):
         notify(manager, "accounts-not-found")
         return
     manager.dialog_data["account_id"] = account.id
     await manager.switch_to(AccountsSG.card)
 
 
-async def get_card(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
-    data = dialog_manager.middleware_data
-    account = await accounts.linked_account(
-        data["uow"], await profile_of(dialog_manager), account_id(dialog_manager)
-    )
-    assert account.id is not None
-    bill = await data["uow"].bills.latest(account.id)
+async def get_card(
+    dialog_manager: DialogManager, uow: UnitOfWork, profile: Profile, **_: Any
+) -> dict[str, Any]:
+    card = await accounts.account_card(uow, profile, chosen_account(dialog_manager))
+    account, bill = card.account, card.latest_bill
     return {
         "number": account.number,
         "kind": account.kind.value,
@@ -101,12 +94,12 @@ async def get_card(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
 
 
 async def on_unlink(_callback: CallbackQuery, _button: Button, manager: DialogManager) -> None:
-    data = manager.middleware_data
+    context = ctx(manager)
     try:
         await accounts.unlink(
-            data["uow"], data["resident"], await profile_of(manager), account_id(manager)
+            context.uow, context.resident, context.profile, chosen_account(manager)
         )
-    except accounts.AccountNotFound:
+    except AccountNotFound:
         notify(manager, "accounts-not-found")
         await manager.switch_to(AccountsSG.list)
         return
@@ -136,7 +129,7 @@ def for_account(state: State) -> Callable[..., Awaitable[None]]:
     """A button's action that opens another dialog about the account on the card."""
 
     async def on_click(_callback: CallbackQuery, _button: Button, manager: DialogManager) -> None:
-        await manager.start(state, data={"account_id": account_id(manager)})
+        await manager.start(state, data={"account_id": chosen_account(manager)})
 
     return on_click
 
@@ -175,21 +168,16 @@ def accounts_dialog() -> Dialog:
 
 
 async def on_number(message: Message, _widget: Any, manager: DialogManager) -> None:
-    data = manager.middleware_data
+    context = ctx(manager)
     try:
         account = await accounts.find_account(
-            data["uow"], data["clock"], await profile_of(manager), message.text or ""
+            context.uow, context.clock, context.profile, message.text or ""
         )
-    except accounts.EmailNotConfirmed:
+    except EmailNotConfirmed:
         await say(manager, "accounts-confirm-email-first")
         await manager.done()
         return
-    except (
-        accounts.AccountNotFound,
-        accounts.AlreadyLinked,
-        accounts.LinkLocked,
-        InvalidInput,
-    ) as error:
+    except (AccountNotFound, AlreadyLinked, LinkLocked, InvalidInput) as error:
         explain_link(manager, error)
         return
     manager.dialog_data["number"] = account.number
@@ -197,23 +185,19 @@ async def on_number(message: Message, _widget: Any, manager: DialogManager) -> N
 
 
 def explain_link(manager: DialogManager, error: Exception) -> None:
-    if isinstance(error, accounts.AccountNotFound | InvalidInput):
+    if isinstance(error, AccountNotFound | InvalidInput):
         notify(manager, "accounts-number-not-found")
-    elif isinstance(error, accounts.AlreadyLinked):
+    elif isinstance(error, AlreadyLinked):
         notify(manager, "accounts-already-linked")
-    elif isinstance(error, accounts.LinkLocked):
-        zone = manager.middleware_data["settings"].zone
-        notify(
-            manager,
-            "accounts-link-locked",
-            until=error.until.astimezone(zone).strftime("%d.%m.%Y %H:%M"),
-        )
-    elif isinstance(error, accounts.WrongAnswer):
+    elif isinstance(error, LinkLocked):
+        notify(manager, "accounts-link-locked", until=ctx(manager).clock.local(error.until))
+    elif isinstance(error, WrongAnswer):
         notify(manager, "accounts-wrong-answer", left=error.attempts_left)
 
 
-async def get_relations(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
-    i18n = dialog_manager.middleware_data["i18n"]
+async def get_relations(
+    dialog_manager: DialogManager, i18n: I18nContext, **_: Any
+) -> dict[str, Any]:
     return {
         "relations": [(r.value, i18n.get(f"accounts-relation-{r.value}")) for r in Relation],
         "number": dialog_manager.dialog_data.get("number", ""),
@@ -243,25 +227,20 @@ async def get_question(dialog_manager: DialogManager, **_: Any) -> dict[str, Any
 
 
 async def on_answer(message: Message, _widget: Any, manager: DialogManager) -> None:
-    data = manager.middleware_data
+    context = ctx(manager)
     chosen = manager.dialog_data
     try:
         account = await accounts.answer_control_question(
-            data["uow"],
-            data["clock"],
-            data["resident"],
-            await profile_of(manager),
+            context.uow,
+            context.clock,
+            context.resident,
+            context.profile,
             chosen["number"],
             Relation(chosen["relation"]),
             ControlQuestion(chosen["question"]),
             message.text or "",
         )
-    except (
-        accounts.AccountNotFound,
-        accounts.AlreadyLinked,
-        accounts.LinkLocked,
-        accounts.WrongAnswer,
-    ) as error:
+    except (AccountNotFound, AlreadyLinked, LinkLocked, WrongAnswer) as error:
         explain_link(manager, error)
         return
     await say(manager, "accounts-linked", number=account.number, address=account.address)

@@ -10,46 +10,47 @@ from aiogram.types import CallbackQuery, Message
 from aiogram_dialog import Dialog, DialogManager, ShowMode, Window
 from aiogram_dialog.widgets.input import MessageInput
 from aiogram_dialog.widgets.kbd import Button, Cancel, Column, Row, SwitchTo
+from aiogram_i18n import I18nContext
 
 from dialogs import period
-from dialogs.accounts import profile_of, short
+from dialogs.context import chosen_account, ctx, started_with
 from dialogs.inputs import question, say
 from dialogs.states import AppealsSG
-from dialogs.widgets import Notice, Tr, choices, notify, one_page, pager
+from dialogs.widgets import Notice, Tr, choices, label, notify, one_page, pager
 from domain import appeals
-from domain.accounts import AccountNotFound
-from domain.model import AppealKind
+from domain.errors import AccountNotFound, AppealTextInvalid, AttachmentsFull, SupplierNotFound
+from domain.model import AppealKind, Attachment, AttachmentKind, Profile
+from domain.ports import Clock, UnitOfWork
 from domain.residents import linked_accounts
 
 APPEALS_PER_PAGE = 5  # appeals on one screen: each may carry a long text and an answer
 
 
-def _start(manager: DialogManager, key: str, default: Any = None) -> Any:
-    data = manager.start_data if isinstance(manager.start_data, dict) else {}
-    return manager.dialog_data.get(key, data.get(key, default))
+def _kind(manager: DialogManager) -> AppealKind:
+    return AppealKind(started_with(manager, "kind", AppealKind.APPEAL.value))
 
 
-async def get_list(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
-    data = dialog_manager.middleware_data
+async def get_list(
+    dialog_manager: DialogManager,
+    uow: UnitOfWork,
+    clock: Clock,
+    profile: Profile,
+    i18n: I18nContext,
+    **_: Any,
+) -> dict[str, Any]:
     found = await appeals.appeals_of(
-        data["uow"],
-        await profile_of(dialog_manager),
-        _start(dialog_manager, "account_id"),
-        period.chosen(dialog_manager),
-        data["settings"].zone,
+        uow, profile, chosen_account(dialog_manager), period.chosen(dialog_manager), clock
     )
-    zone = data["settings"].zone
-    i18n = data["i18n"]
     items = [
         i18n.get(
             "appeals-item",
             number=a.id,
             kind=a.kind.value,
-            date=a.created_at.astimezone(zone).date(),
+            date=clock.local(a.created_at).date(),
             text=a.text,
             status=a.status.value,
             answer=a.answer or "",
-            answered=a.answered_at.astimezone(zone).date() if a.answered_at else "",
+            answered=clock.local(a.answered_at).date() if a.answered_at else "",
         )
         for a in found
     ]
@@ -69,18 +70,21 @@ async def on_start(start_data: Any, manager: DialogManager) -> None:
     """Started on an account's list, or (a question from the FAQ) straight to writing."""
     manager.dialog_data.setdefault("attachments", [])
     if manager.current_context().state == AppealsSG.account:
-        accounts = await linked_accounts(manager.middleware_data["uow"], await profile_of(manager))
+        context = ctx(manager)
+        accounts = await linked_accounts(context.uow, context.profile)
         if len(accounts) == 1:
             manager.dialog_data["account_id"] = accounts[0].id
             await manager.switch_to(AppealsSG.supplier)
 
 
-async def get_accounts(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
-    found = await linked_accounts(
-        dialog_manager.middleware_data["uow"], await profile_of(dialog_manager)
-    )
+async def get_accounts(
+    uow: UnitOfWork, profile: Profile, i18n: I18nContext, **_: Any
+) -> dict[str, Any]:
+    found = await linked_accounts(uow, profile)
     return {
-        "accounts": [(a.id, short(a.address)) for a in found],
+        "accounts": [
+            (a.id, label(i18n, "appeals-account-button", address=a.address)) for a in found
+        ],
         "none": "yes" if not found else "no",
     }
 
@@ -88,10 +92,9 @@ async def get_accounts(dialog_manager: DialogManager, **_: Any) -> dict[str, Any
 async def on_account(
     _callback: CallbackQuery, _widget: Any, manager: DialogManager, item_id: str
 ) -> None:
+    context = ctx(manager)
     try:
-        await appeals.suppliers_of(
-            manager.middleware_data["uow"], await profile_of(manager), int(item_id)
-        )
+        await appeals.suppliers_of(context.uow, context.profile, int(item_id))
     except (ValueError, AccountNotFound):
         notify(manager, "accounts-not-found")
         return
@@ -99,82 +102,88 @@ async def on_account(
     await manager.switch_to(AppealsSG.supplier)
 
 
-async def get_suppliers(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
-    found = await appeals.suppliers_of(
-        dialog_manager.middleware_data["uow"],
-        await profile_of(dialog_manager),
-        _start(dialog_manager, "account_id"),
-    )
+async def get_suppliers(
+    dialog_manager: DialogManager, uow: UnitOfWork, profile: Profile, i18n: I18nContext, **_: Any
+) -> dict[str, Any]:
+    found = await appeals.suppliers_of(uow, profile, chosen_account(dialog_manager))
     return {
-        "suppliers": [(s.id, short(s.name)) for s in found],
-        "kind": _start(dialog_manager, "kind", AppealKind.APPEAL.value),
+        "suppliers": [(s.id, label(i18n, "appeals-supplier-button", name=s.name)) for s in found],
+        "kind": _kind(dialog_manager).value,
     }
 
 
 async def on_supplier(
     _callback: CallbackQuery, _widget: Any, manager: DialogManager, item_id: str
 ) -> None:
-    found = await appeals.suppliers_of(
-        manager.middleware_data["uow"], await profile_of(manager), _start(manager, "account_id")
-    )
-    if not item_id.isdigit() or int(item_id) not in {s.id for s in found}:
+    context = ctx(manager)
+    try:
+        supplier = await appeals.supplier_of(
+            context.uow, context.profile, chosen_account(manager), int(item_id)
+        )
+    except (ValueError, SupplierNotFound):
         notify(manager, "appeals-supplier-not-found")
         return
-    manager.dialog_data["supplier_id"] = int(item_id)
+    manager.dialog_data["supplier_id"] = supplier.id
     await manager.switch_to(AppealsSG.text)
 
 
 async def on_text(message: Message, _widget: Any, manager: DialogManager) -> None:
     try:
         manager.dialog_data["text"] = appeals.check_text(message.text or "")
-    except appeals.AppealTextInvalid as error:
+    except AppealTextInvalid as error:
         notify(manager, "appeals-text-invalid", limit=error.limit, length=len(message.text or ""))
         return
     await manager.switch_to(AppealsSG.attachments)
 
 
 async def on_attachment(message: Message, _widget: Any, manager: DialogManager) -> None:
-    files = manager.dialog_data.setdefault("attachments", [])
-    if len(files) >= appeals.ATTACHMENT_LIMIT:
-        notify(manager, "appeals-attachments-full", limit=appeals.ATTACHMENT_LIMIT)
-        return
     if message.photo:
-        files.append(f"photo:{message.photo[-1].file_id}")
-    elif message.document:
-        files.append(f"document:{message.document.file_id}")
+        new = Attachment(AttachmentKind.PHOTO, message.photo[-1].file_id)
+    else:
+        assert message.document is not None
+        new = Attachment(AttachmentKind.DOCUMENT, message.document.file_id)
+    try:
+        files = appeals.attach(_attachments(manager), new)
+    except AttachmentsFull as error:
+        notify(manager, "appeals-attachments-full", limit=error.limit)
+        return
+    manager.dialog_data["attachments"] = [file.ref for file in files]
     notify(manager, "appeals-attachment-added", count=len(files))
+
+
+def _attachments(manager: DialogManager) -> list[Attachment]:
+    return [Attachment.from_ref(ref) for ref in manager.dialog_data.get("attachments", [])]
 
 
 async def get_attachments(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
     return {
         "count": len(dialog_manager.dialog_data.get("attachments", [])),
-        "kind": _start(dialog_manager, "kind", AppealKind.APPEAL.value),
+        "kind": _kind(dialog_manager).value,
     }
 
 
 async def on_send(_callback: CallbackQuery, _button: Button, manager: DialogManager) -> None:
-    data = manager.middleware_data
-    chosen = manager.dialog_data
+    context = ctx(manager)
     appeal = await appeals.submit(
-        data["uow"],
-        data["clock"],
-        await profile_of(manager),
-        _start(manager, "account_id"),
-        chosen["supplier_id"],
-        AppealKind(_start(manager, "kind", AppealKind.APPEAL.value)),
-        chosen["text"],
-        chosen.get("attachments", []),
+        context.uow,
+        context.clock,
+        context.appeal_notifier,
+        context.profile,
+        chosen_account(manager),
+        manager.dialog_data["supplier_id"],
+        _kind(manager),
+        manager.dialog_data["text"],
+        _attachments(manager),
     )
     await say(
         manager,
         "appeals-registered",
         number=appeal.id,
         kind=appeal.kind.value,
-        date=appeal.created_at.astimezone(data["settings"].zone).date(),
+        date=context.clock.local(appeal.created_at).date(),
     )
-    await data["staff_desk"].post(data["bot"], data["uow"], appeal)
     manager.dialog_data.update(text=None, attachments=[], page=0)
-    if _start(manager, "kind") == AppealKind.QUESTION:
+    if appeal.kind is AppealKind.QUESTION:
         await manager.done(show_mode=ShowMode.SEND)  # back to the questions and answers
     else:
         await manager.switch_to(AppealsSG.list, show_mode=ShowMode.SEND)

@@ -18,6 +18,8 @@ from aiogram_dialog.widgets.kbd.calendar_kbd import (
 from aiogram_dialog.widgets.text import Format, Text
 from babel.dates import format_date
 
+from dialogs.context import ctx
+
 
 class LocalDate(Text):
     """``data["date"]`` in a Babel pattern and the resident's language."""
@@ -28,9 +30,7 @@ class LocalDate(Text):
         self.template = template
 
     async def _render_text(self, data: dict[str, Any], manager: DialogManager) -> str:
-        text = format_date(
-            data["date"], self.pattern, locale=manager.middleware_data["i18n"].locale
-        )
+        text = format_date(data["date"], self.pattern, locale=ctx(manager).i18n.locale)
         return self.template.format(text[:1].upper() + text[1:])
 
 
@@ -55,9 +55,7 @@ class LocalCalendar(Calendar):
 
     async def _get_user_config(self, data: dict, manager: DialogManager) -> CalendarUserConfig:
         # Weeks start on Monday in Russia; the bot's time zone decides what "today" is.
-        settings = manager.middleware_data["settings"]
+        clock = ctx(manager).clock
         return CalendarUserConfig(
-            firstweekday=0,
-            timezone=settings.zone,
-            max_date=manager.middleware_data["clock"].today(),
+            firstweekday=0, timezone=clock.local(clock.now()).tzinfo, max_date=clock.today()
         )

@@ -9,21 +9,17 @@ from aiogram.types import CallbackQuery, Message
 from aiogram_dialog import Dialog, DialogManager, StartMode
 from aiogram_dialog.widgets.kbd import Button, Row
 
+from dialogs.context import ctx
 from dialogs.inputs import EXPLAINABLE, explain, question, say, send_code
 from dialogs.states import ConfirmSG, MenuSG, ProfileSG
 from dialogs.widgets import Tr
-from domain import identity
-from domain.identity import CodePurpose
-from domain.residents import bound_profile
+from domain import codes
+from domain.model import CodePurpose
 
 
 async def _resend(manager: DialogManager) -> None:
     start = manager.start_data
-    profile = await bound_profile(
-        manager.middleware_data["uow"], manager.middleware_data["resident"]
-    )
-    assert profile is not None
-    await send_code(manager, CodePurpose(start["purpose"]), start["email"], profile.id)
+    await send_code(manager, CodePurpose(start["purpose"]), start["email"], ctx(manager).profile.id)
 
 
 async def on_start(_data: Any, manager: DialogManager) -> None:
@@ -36,15 +32,13 @@ async def on_send_again(_callback: CallbackQuery, _button: Button, manager: Dial
 
 
 async def on_code(message: Message, _widget: Any, manager: DialogManager) -> None:
-    data = manager.middleware_data
+    context = ctx(manager)
     purpose = CodePurpose(manager.start_data["purpose"])
-    profile = await bound_profile(data["uow"], data["resident"])
-    assert profile is not None
     try:
-        await identity.confirm_email(
-            data["uow"],
-            data["clock"],
-            profile,
+        confirmed = await codes.confirm_email(
+            context.uow,
+            context.clock,
+            context.profile,
             message.text or "",
             purpose,
             manager.start_data["email"],
@@ -52,6 +46,7 @@ async def on_code(message: Message, _widget: Any, manager: DialogManager) -> Non
     except EXPLAINABLE as error:
         explain(manager, error)
         return
+    context.signed_in(confirmed)
     await say(manager, "identity-email-confirmed", email=manager.start_data["email"])
     await _leave(manager)
 

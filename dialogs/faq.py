@@ -10,46 +10,42 @@ from aiogram_dialog import Dialog, DialogManager, Window
 from aiogram_dialog.widgets.kbd import Back, Button, Cancel, ScrollingGroup
 from aiogram_i18n import I18nContext
 
-from bot.config import Settings
+from dialogs.context import ctx
 from dialogs.states import AppealsSG, FaqSG
-from dialogs.widgets import Notice, Tr, choices, notify
+from dialogs.widgets import Notice, Tr, choices, label, notify
 from domain import faq
-from domain.model import AppealKind
+from domain.errors import FaqEntryNotFound
+from domain.model import AppealKind, Utility
 from domain.ports import UnitOfWork
-
-QUESTION_BUTTON_LENGTH = 60
-
-
-def _button_text(question: str) -> str:
-    if len(question) <= QUESTION_BUTTON_LENGTH:
-        return question
-    return question[: QUESTION_BUTTON_LENGTH - 1].rstrip() + "…"
 
 
 async def get_questions(
-    uow: UnitOfWork, i18n: I18nContext, settings: Settings, **_: Any
+    uow: UnitOfWork, i18n: I18nContext, utility: Utility, **_: Any
 ) -> dict[str, Any]:
-    entries = await faq.questions(uow, i18n.locale, settings.default_locale)
+    entries = await faq.questions(uow, i18n.locale, utility.default_locale)
     return {
-        "questions": [(entry.id, _button_text(entry.question)) for entry in entries],
+        "questions": [
+            (entry.id, label(i18n, "faq-question-button", question=entry.question))
+            for entry in entries
+        ],
         "empty": not entries,
-        "phone": settings.contact_phone,
+        "phone": utility.contact_phone,
     }
 
 
 async def get_answer(
-    dialog_manager: DialogManager, uow: UnitOfWork, settings: Settings, **_: Any
+    dialog_manager: DialogManager, uow: UnitOfWork, utility: Utility, **_: Any
 ) -> dict[str, Any]:
     entry = await faq.answer(uow, dialog_manager.dialog_data["entry_id"])
-    return {"question": entry.question, "answer": entry.answer, "phone": settings.contact_phone}
+    return {"question": entry.question, "answer": entry.answer, "phone": utility.contact_phone}
 
 
 async def on_question_chosen(
     _callback: CallbackQuery, _widget: Any, manager: DialogManager, item_id: str
 ) -> None:
     try:
-        entry = await faq.answer(manager.middleware_data["uow"], int(item_id))
-    except (ValueError, faq.FaqEntryNotFound):
+        entry = await faq.answer(ctx(manager).uow, int(item_id))
+    except (ValueError, FaqEntryNotFound):
         notify(manager, "faq-gone")
         return
     manager.dialog_data["entry_id"] = entry.id
@@ -58,7 +54,7 @@ async def on_question_chosen(
 
 async def on_ask(_callback: CallbackQuery, _button: Any, manager: DialogManager) -> None:
     """ "Ask a question": the appeal path, marked as a question (guide Fig. 35)."""
-    if manager.middleware_data["resident"].profile_id is None:
+    if ctx(manager).resident.profile_id is None:
         notify(manager, "identity-log-in-first")
         return
     await manager.start(AppealsSG.account, data={"kind": AppealKind.QUESTION.value})

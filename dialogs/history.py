@@ -15,21 +15,19 @@ from aiogram_dialog.widgets.kbd import (
     ScrollingGroup,
     SwitchTo,
 )
+from aiogram_i18n import I18nContext
 
-from bot.documents import ReceiptBlock, consumption_chart, receipt_pdf
-from bot.i18n import format_money, format_month, joined
 from dialogs import period
-from dialogs.accounts import account_id, profile_of, short
+from dialogs.context import chosen_account, ctx
 from dialogs.states import HistorySG
-from dialogs.widgets import PAGE_KEY, Notice, Tr, choices, notify, one_page, pager, trimmed
+from dialogs.widgets import PAGE_KEY, Notice, Tr, choices, label, notify, one_page, pager, trimmed
 from domain import history
-from domain.accounts import AccountNotFound
+from domain.errors import AccountNotFound, BillNotFound
+from domain.model import Profile
+from domain.ports import Clock, UnitOfWork
+from rendering.texts import format_money, format_month, joined
 
 LINES_PER_PAGE = 12  # lines of a list on one screen
-
-
-def _locale(manager: DialogManager) -> str:
-    return manager.middleware_data["i18n"].locale
 
 
 async def get_tabs(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
@@ -40,19 +38,15 @@ async def get_tabs(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
 # --- Payment documents ----------------------------------------------------------------------
 
 
-async def get_bills(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
-    data = dialog_manager.middleware_data
-    locale = _locale(dialog_manager)
+async def get_bills(
+    dialog_manager: DialogManager, uow: UnitOfWork, profile: Profile, i18n: I18nContext, **_: Any
+) -> dict[str, Any]:
     found = await history.bills(
-        data["uow"],
-        await profile_of(dialog_manager),
-        account_id(dialog_manager),
-        period.chosen(dialog_manager),
+        uow, profile, chosen_account(dialog_manager), period.chosen(dialog_manager)
     )
     return {
         "bills": [
-            (b.id, f"{format_month(b.period, locale)} · {format_money(b.total, locale)}")
-            for b in found
+            (b.id, label(i18n, "history-bill-button", month=b.period, total=b.total)) for b in found
         ],
         "none": "yes" if not found else "no",
     }
@@ -63,36 +57,31 @@ async def on_bill(
 ) -> None:
     try:
         await _bill(manager, int(item_id))
-    except (ValueError, history.BillNotFound, AccountNotFound):
+    except (ValueError, BillNotFound, AccountNotFound):
         notify(manager, "history-bill-not-found")
         return
     manager.dialog_data["bill_id"] = int(item_id)
     await manager.switch_to(HistorySG.bill)
 
 
-async def _bill(manager: DialogManager, bill_id: int):
-    return await history.bill(
-        manager.middleware_data["uow"], await profile_of(manager), account_id(manager), bill_id
-    )
+async def _bill(manager: DialogManager, bill_id: int) -> history.BillDetail:
+    context = ctx(manager)
+    return await history.bill(context.uow, context.profile, chosen_account(manager), bill_id)
 
 
-async def get_bill(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
-    account, bill, suppliers, _numbers = await _bill(
-        dialog_manager, dialog_manager.dialog_data["bill_id"]
-    )
-    locale = _locale(dialog_manager)
-    i18n = dialog_manager.middleware_data["i18n"]
-    names = {line.supplier_id: suppliers[line.supplier_id].name for line in bill.suppliers}
+async def get_bill(dialog_manager: DialogManager, i18n: I18nContext, **_: Any) -> dict[str, Any]:
+    detail = await _bill(dialog_manager, dialog_manager.dialog_data["bill_id"])
     return {
-        "month": format_month(bill.period, locale),
-        "number": account.number,
+        "month": format_month(detail.bill.period, i18n.locale),
+        "number": detail.account.number,
         "lines": joined(
-            i18n.get("history-bill-line", supplier=names[line.supplier_id], total=line.to_pay)
-            for line in bill.suppliers
+            i18n.get("history-bill-line", supplier=b.supplier.name, total=b.line.to_pay)
+            for b in detail.blocks
         ),
-        "total": bill.total,
+        "total": detail.bill.total,
         "suppliers": [
-            (line.supplier_id, short(names[line.supplier_id])) for line in bill.suppliers
+            (b.supplier.id, label(i18n, "history-supplier-button", name=b.supplier.name))
+            for b in detail.blocks
         ],
     }
 
@@ -100,21 +89,22 @@ async def get_bill(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
 async def on_supplier(
     _callback: CallbackQuery, _widget: Any, manager: DialogManager, item_id: str
 ) -> None:
-    _account, bill, _suppliers, _numbers = await _bill(manager, manager.dialog_data["bill_id"])
-    if not item_id.isdigit() or int(item_id) not in {line.supplier_id for line in bill.suppliers}:
+    detail = await _bill(manager, manager.dialog_data["bill_id"])
+    try:
+        block = detail.block(int(item_id))
+    except (ValueError, BillNotFound):
         notify(manager, "history-bill-not-found")
         return
-    manager.dialog_data.update(supplier_id=int(item_id), page=0)
+    manager.dialog_data.update(supplier_id=block.supplier.id, page=0)
     await manager.switch_to(HistorySG.bill_supplier)
 
 
-async def get_bill_supplier(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
-    _account, bill, suppliers, _numbers = await _bill(
-        dialog_manager, dialog_manager.dialog_data["bill_id"]
-    )
-    supplier_id = dialog_manager.dialog_data["supplier_id"]
-    line = next(line for line in bill.suppliers if line.supplier_id == supplier_id)
-    i18n = dialog_manager.middleware_data["i18n"]
+async def get_bill_supplier(
+    dialog_manager: DialogManager, i18n: I18nContext, **_: Any
+) -> dict[str, Any]:
+    detail = await _bill(dialog_manager, dialog_manager.dialog_data["bill_id"])
+    block = detail.block(dialog_manager.dialog_data["supplier_id"])
+    line = block.line
     services = [
         i18n.get(
             "history-service",
@@ -133,7 +123,7 @@ async def get_bill_supplier(dialog_manager: DialogManager, **_: Any) -> dict[str
         for s in line.services
     ]
     return {
-        "supplier": suppliers[supplier_id].name,
+        "supplier": block.supplier.name,
         "debt_start": line.debt_start,
         "paid": line.paid,
         "charged": line.charged,
@@ -147,37 +137,24 @@ async def get_bill_supplier(dialog_manager: DialogManager, **_: Any) -> dict[str
 
 
 async def on_print(callback: CallbackQuery, _button: Button, manager: DialogManager) -> None:
-    data = manager.middleware_data
-    account, bill, suppliers, numbers = await _bill(manager, manager.dialog_data["bill_id"])
-    i18n = data["i18n"]
-    locale = i18n.locale
-    month = format_month(bill.period, locale)
-    blocks = [
-        ReceiptBlock(
-            suppliers[line.supplier_id],
-            numbers.get(line.supplier_id, account.number),
-            line,
-            history.payment_qr(
-                suppliers[line.supplier_id],
-                numbers.get(line.supplier_id),
-                line.to_pay,
-                account.number,
-                bill.period,
-            ),
-        )
-        for line in bill.suppliers
-    ]
+    from rendering.documents import receipt_pdf  # reportlab is loaded when first needed
+
+    context = ctx(manager)
+    detail = await _bill(manager, manager.dialog_data["bill_id"])
+    account, bill = detail.account, detail.bill
+    i18n = context.i18n
+    month = format_month(bill.period, i18n.locale)
     pdf = await asyncio.to_thread(
         receipt_pdf,
         i18n.get,
-        lambda amount: format_money(amount, locale),
+        lambda amount: format_money(amount, i18n.locale),
         account,
         bill,
         month,
-        blocks,
+        detail.blocks,
     )
-    await data["bot"].send_document(
-        data["event_chat"].id,
+    await context.bot.send_document(
+        context.chat_id,
         BufferedInputFile(pdf, filename=f"receipt-{account.number}-{bill.period:%Y-%m}.pdf"),
         caption=i18n.get("history-receipt-caption", month=month, number=account.number),
     )
@@ -188,27 +165,25 @@ async def on_print(callback: CallbackQuery, _button: Button, manager: DialogMana
 
 
 async def _readings(manager: DialogManager) -> list[history.MeterHistory]:
-    data = manager.middleware_data
+    context = ctx(manager)
     return await history.readings(
-        data["uow"],
-        await profile_of(manager),
-        account_id(manager),
+        context.uow,
+        context.profile,
+        chosen_account(manager),
         period.chosen(manager),
-        data["settings"].zone,
+        context.clock,
     )
 
 
-async def get_meters(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
-    i18n = dialog_manager.middleware_data["i18n"]
+async def get_meters(dialog_manager: DialogManager, i18n: I18nContext, **_: Any) -> dict[str, Any]:
     items = [
         (
             h.meter.id,
-            short(
-                i18n.get(
-                    "history-meter-button",
-                    number=h.meter.number,
-                    service=i18n.get(f"meter-service-{h.meter.service}"),
-                )
+            label(
+                i18n,
+                "history-meter-button",
+                number=h.meter.number,
+                service=i18n.get(f"meter-service-{h.meter.service}"),
             ),
         )
         for h in await _readings(dialog_manager)
@@ -231,14 +206,14 @@ async def _meter_history(manager: DialogManager) -> history.MeterHistory:
     return next(h for h in await _readings(manager) if h.meter.id == meter_id)
 
 
-async def get_meter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
+async def get_meter(
+    dialog_manager: DialogManager, clock: Clock, i18n: I18nContext, **_: Any
+) -> dict[str, Any]:
     found = await _meter_history(dialog_manager)
-    i18n = dialog_manager.middleware_data["i18n"]
-    locale = i18n.locale
     lines = [
         i18n.get(
             "history-reading",
-            date=r.taken_at.astimezone(dialog_manager.middleware_data["settings"].zone).date(),
+            date=clock.local(r.taken_at).date(),
             month=r.billing_month,
             zone=r.zone.value,
             value=found.meter.on_dial(r.value),
@@ -252,29 +227,29 @@ async def get_meter(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
         "supplier": found.supplier.name if found.supplier else "—",
         "account": found.contract.supplier_account_number if found.contract else "—",
         "has_readings": bool(found.readings),
-        "locale": locale,
         **one_page(dialog_manager, lines, LINES_PER_PAGE),
     }
 
 
 async def on_chart(_callback: CallbackQuery, _button: Button, manager: DialogManager) -> None:
-    data = manager.middleware_data
+    from rendering.documents import consumption_chart  # matplotlib is loaded when first needed
+
+    context = ctx(manager)
     found = await _meter_history(manager)
-    locale = _locale(manager)
     months = history.monthly_consumption(found.readings)
     if not months:
         notify(manager, "history-chart-empty")
         return
-    i18n = data["i18n"]
+    i18n = context.i18n
     title = i18n.get("history-chart-title", number=found.meter.number)
     png = await asyncio.to_thread(
         consumption_chart,
         title,
         found.meter.unit,
-        [(format_month(month, locale), value) for month, value in months],
+        [(format_month(month, i18n.locale), value) for month, value in months],
     )
-    await data["bot"].send_photo(
-        data["event_chat"].id, BufferedInputFile(png, filename="consumption.png"), caption=title
+    await context.bot.send_photo(
+        context.chat_id, BufferedInputFile(png, filename="consumption.png"), caption=title
     )
     manager.show_mode = ShowMode.SEND
 
@@ -282,16 +257,17 @@ async def on_chart(_callback: CallbackQuery, _button: Button, manager: DialogMan
 # --- Payments ---------------------------------------------------------------------------------
 
 
-async def get_payments(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
-    data = dialog_manager.middleware_data
-    i18n = data["i18n"]
+async def get_payments(
+    dialog_manager: DialogManager,
+    uow: UnitOfWork,
+    clock: Clock,
+    profile: Profile,
+    i18n: I18nContext,
+    **_: Any,
+) -> dict[str, Any]:
     lines = []
     for item in await history.payments(
-        data["uow"],
-        await profile_of(dialog_manager),
-        account_id(dialog_manager),
-        period.chosen(dialog_manager),
-        data["settings"].zone,
+        uow, profile, chosen_account(dialog_manager), period.chosen(dialog_manager), clock
     ):
         lines.append(
             i18n.get(

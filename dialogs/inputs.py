@@ -17,10 +17,11 @@ from aiogram_dialog.widgets.input import MessageInput
 from aiogram_dialog.widgets.kbd import Back, Button, Cancel, Keyboard, Row
 from aiogram_dialog.widgets.text import Text
 
+from dialogs.context import ctx
 from dialogs.widgets import Notice, Tr, notify
-from domain import identity
-from domain.identity import CodePurpose, IssuedCode, LetterWriter
-from domain.model import Gender
+from domain import codes, errors, passwords, registration, validation
+from domain.codes import IssuedCode, LetterWriter
+from domain.model import CodePurpose, Gender
 from domain.ports import Letter, MailNotSent
 
 logger = logging.getLogger(__name__)
@@ -30,36 +31,69 @@ Done = Callable[[DialogManager], Awaitable[None]]
 
 # Domain errors and the texts that explain them; InvalidInput is told by its reason.
 EXPLAINED: dict[type[Exception], str] = {
-    identity.EmailTaken: "identity-email-taken",
-    identity.PasswordsDiffer: "identity-passwords-differ",
-    identity.WrongPassword: "identity-wrong-password",
-    identity.CodeExpired: "identity-code-expired",
-    identity.CodeVoided: "identity-code-voided",
-    identity.CodeNotFound: "identity-code-not-found",
+    errors.EmailTaken: "identity-email-taken",
+    errors.PasswordsDiffer: "identity-passwords-differ",
+    errors.WrongPassword: "identity-wrong-password",
+    errors.CodeExpired: "identity-code-expired",
+    errors.CodeVoided: "identity-code-voided",
+    errors.CodeNotFound: "identity-code-not-found",
 }
 
 
 def explain(manager: DialogManager, error: Exception) -> None:
-    if isinstance(error, identity.InvalidInput):
+    if isinstance(error, errors.InvalidInput):
         notify(manager, f"identity-invalid-{error.reason}")
-    elif isinstance(error, identity.WrongCode):
+    elif isinstance(error, errors.WrongCode):
         notify(manager, "identity-code-wrong", left=error.attempts_left)
-    elif isinstance(error, identity.ResendTooSoon):
+    elif isinstance(error, errors.ResendTooSoon):
         notify(manager, "identity-resend-too-soon", seconds=error.seconds)
-    elif isinstance(error, identity.LoginLocked):
-        zone = manager.middleware_data["settings"].zone
-        notify(manager, "login-locked", until=error.until.astimezone(zone).strftime("%H:%M"))
+    elif isinstance(error, errors.LoginLocked):
+        notify(manager, "login-locked", until=ctx(manager).clock.local(error.until))
     else:
         notify(manager, EXPLAINED[type(error)])
 
 
 EXPLAINABLE = (
-    identity.InvalidInput,
-    identity.WrongCode,
-    identity.ResendTooSoon,
-    identity.LoginLocked,
+    errors.InvalidInput,
+    errors.WrongCode,
+    errors.ResendTooSoon,
+    errors.LoginLocked,
     *EXPLAINED,
 )
+
+
+# --- Parsers for answer(): what was typed to what the dialog keeps -------------------------
+
+
+def parse_email(text: str, _manager: DialogManager) -> str:
+    return validation.parse_email(text)
+
+
+async def parse_free_email(text: str, manager: DialogManager) -> str:
+    """An address nobody registered yet."""
+    return await registration.ensure_email_free(ctx(manager).uow, validation.parse_email(text))
+
+
+def parse_phone(text: str, _manager: DialogManager) -> str:
+    return validation.parse_phone(text)
+
+
+def parse_name(text: str, _manager: DialogManager) -> str:
+    return validation.parse_name(text)
+
+
+def parse_birth_date(text: str, manager: DialogManager) -> str:
+    return validation.parse_birth_date(text, ctx(manager).clock.today()).isoformat()
+
+
+def hash_password(text: str, manager: DialogManager) -> str:
+    """A new password, kept only as its hash while the conversation waits for the repeat."""
+    return passwords.hash_new_password(ctx(manager).hasher, text)
+
+
+def check_password_repeat(text: str, manager: DialogManager) -> bool:
+    passwords.check_repeat(ctx(manager).hasher, manager.dialog_data["password_hash"], text)
+    return True
 
 
 async def delete_secret(message: Message) -> None:
@@ -157,8 +191,8 @@ async def next_step(manager: DialogManager) -> None:
 
 async def letter_writer(manager: DialogManager, purpose: CodePurpose, email: str) -> LetterWriter:
     """Writes the letter with the code and the deep link, in the resident's language."""
-    i18n = manager.middleware_data["i18n"]
-    me = await manager.middleware_data["bot"].me()
+    i18n = ctx(manager).i18n
+    me = await ctx(manager).bot.me()
 
     def write(issued: IssuedCode) -> Letter:
         link = f"https://t.me/{me.username}?start={issued.token}"
@@ -175,8 +209,8 @@ async def letter_writer(manager: DialogManager, purpose: CodePurpose, email: str
 
 async def say(manager: DialogManager, key: str, **args: Any) -> None:
     """A message of its own, above the next window: a result worth keeping in the chat."""
-    data = manager.middleware_data
-    await data["bot"].send_message(data["event_chat"].id, data["i18n"].get(key, **args))
+    context = ctx(manager)
+    await context.bot.send_message(context.chat_id, context.i18n.get(key, **args))
     manager.show_mode = ShowMode.SEND  # the window goes below the message, not above it
 
 
@@ -185,18 +219,18 @@ async def send_code(
 ) -> bool:
     """Sends a letter with a code and a deep link, and says what happened. True when the
     letter went."""
-    data = manager.middleware_data
+    context = ctx(manager)
     try:
-        await identity.send_code(
-            data["uow"],
-            data["mailer"],
-            data["clock"],
+        await codes.send_code(
+            context.uow,
+            context.mailer,
+            context.clock,
             purpose=purpose,
             email=email,
             profile_id=profile_id,
             write=await letter_writer(manager, purpose, email),
         )
-    except identity.ResendTooSoon as error:
+    except errors.ResendTooSoon as error:
         explain(manager, error)
         return False
     except MailNotSent:

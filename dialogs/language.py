@@ -8,12 +8,13 @@ from aiogram.types import CallbackQuery
 from aiogram_dialog import Dialog, DialogManager, Window
 from aiogram_dialog.widgets.kbd import Button, Cancel, Row
 
+from dialogs.context import ctx
 from dialogs.states import LanguageSG
 from dialogs.widgets import Tr
 
 
 async def on_language_chosen(callback: CallbackQuery, button: Button, manager: DialogManager):
-    await manager.middleware_data["i18n"].set_locale(button.widget_id)
+    await ctx(manager).i18n.set_locale(button.widget_id)
     await manager.done()
 
 

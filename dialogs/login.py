@@ -9,66 +9,65 @@ from aiogram.types import CallbackQuery, Message
 from aiogram_dialog import Dialog, DialogManager, StartMode
 from aiogram_dialog.widgets.kbd import Button, Start
 
+from dialogs.context import ctx
 from dialogs.inputs import (
     EXPLAINABLE,
     answer,
+    check_password_repeat,
     delete_secret,
     explain,
+    hash_password,
     letter_writer,
+    parse_email,
     question,
     say,
 )
 from dialogs.phone import PHONE, phone_window
-from dialogs.registration import check_repeat, hash_password
 from dialogs.states import CompleteProfileSG, LoginSG, MenuSG, RecoverySG
 from dialogs.widgets import Tr, notify
-from domain import identity
-from domain.identity import CodePurpose
+from domain import login, profile, validation
+from domain.errors import InvalidInput, LoginLocked, ResendTooSoon, WrongCredentials
+from domain.model import CodePurpose
 from domain.ports import MailNotSent
-from domain.residents import bound_profile
-
-
-def email(text: str, _manager: DialogManager) -> str:
-    return identity.normalize_email(text)
 
 
 async def on_password(message: Message, _widget: Any, manager: DialogManager) -> None:
     await delete_secret(message)
-    data = manager.middleware_data
+    context = ctx(manager)
     try:
-        profile = await identity.log_in(
-            data["uow"],
-            data["hasher"],
-            data["clock"],
-            data["resident"],
+        found = await login.log_in(
+            context.uow,
+            context.hasher,
+            context.clock,
+            context.resident,
             manager.dialog_data["email"],
             message.text or "",
         )
-    except identity.WrongCredentials:
+    except WrongCredentials:
         notify(manager, "login-wrong")
         return
-    except identity.LoginLocked as error:
+    except LoginLocked as error:
         explain(manager, error)
         return
-    await say(manager, "login-welcome", name=profile.name)
-    if identity.missing_required(profile):
+    context.signed_in(found)
+    await say(manager, "login-welcome", name=found.name)
+    if profile.missing_required(found):
         await manager.start(CompleteProfileSG.phone, mode=StartMode.RESET_STACK)
     else:
         await manager.start(MenuSG.main, mode=StartMode.RESET_STACK)
 
 
 async def save_phone(manager: DialogManager) -> None:
-    data = manager.middleware_data
-    profile = await bound_profile(data["uow"], data["resident"])
-    assert profile is not None
-    profile.phone = manager.dialog_data[PHONE]
-    await identity.save_profile(data["uow"], profile)
+    context = ctx(manager)
+    await profile.set_phone(context.uow, context.profile, manager.dialog_data[PHONE])
     await manager.start(MenuSG.main, mode=StartMode.RESET_STACK)
 
 
 def login_dialog() -> Dialog:
     return Dialog(
-        question(LoginSG.email, Tr("login-ask-email"), on_text=answer(email, "email"), back=False),
+        question(
+            LoginSG.email, Tr("login-ask-email"), on_text=answer(parse_email, "email"), back=False
+        ),
         question(
             LoginSG.password,
             Tr("login-ask-password"),
@@ -86,12 +85,12 @@ def complete_profile_dialog() -> Dialog:
 
 
 async def _request(manager: DialogManager) -> None:
-    data = manager.middleware_data
+    context = ctx(manager)
     address = manager.dialog_data["email"]
     write = await letter_writer(manager, CodePurpose.RECOVER_PASSWORD, address)
     try:
-        await identity.request_recovery(data["uow"], data["mailer"], data["clock"], address, write)
-    except identity.ResendTooSoon as error:
+        await login.request_recovery(context.uow, context.mailer, context.clock, address, write)
+    except ResendTooSoon as error:
         explain(manager, error)
         return
     except MailNotSent:
@@ -101,8 +100,8 @@ async def _request(manager: DialogManager) -> None:
 
 async def on_recovery_email(message: Message, widget: Any, manager: DialogManager) -> None:
     try:
-        manager.dialog_data["email"] = identity.normalize_email(message.text or "")
-    except identity.InvalidInput as error:
+        manager.dialog_data["email"] = validation.parse_email(message.text or "")
+    except InvalidInput as error:
         explain(manager, error)
         return
     await _request(manager)
@@ -114,11 +113,9 @@ async def on_send_again(_callback: CallbackQuery, _button: Button, manager: Dial
 
 
 async def check_code(text: str, manager: DialogManager) -> int:
-    return await identity.check_recovery_code(
-        manager.middleware_data["uow"],
-        manager.middleware_data["clock"],
-        manager.dialog_data["email"],
-        text,
+    context = ctx(manager)
+    return await login.check_recovery_code(
+        context.uow, context.clock, manager.dialog_data["email"], text
     )
 
 
@@ -128,12 +125,12 @@ async def on_recovery_start(start_data: Any, manager: DialogManager) -> None:
 
 
 async def reset(manager: DialogManager) -> None:
-    data = manager.middleware_data
+    context = ctx(manager)
     try:
-        profile = await identity.reset_password(
-            data["uow"],
-            data["clock"],
-            data["resident"],
+        found = await login.reset_password(
+            context.uow,
+            context.clock,
+            context.resident,
             manager.dialog_data["code_id"],
             manager.dialog_data["password_hash"],
         )
@@ -141,7 +138,8 @@ async def reset(manager: DialogManager) -> None:
         explain(manager, error)
         await manager.switch_to(RecoverySG.email)
         return
-    await say(manager, "recovery-done", name=profile.name)
+    context.signed_in(found)
+    await say(manager, "recovery-done", name=found.name)
     await manager.start(MenuSG.main, mode=StartMode.RESET_STACK)
 
 
@@ -163,7 +161,7 @@ def recovery_dialog() -> Dialog:
         question(
             RecoverySG.password_repeat,
             Tr("identity-ask-password-repeat"),
-            on_text=answer(check_repeat, "password_repeated", secret=True, then=reset),
+            on_text=answer(check_password_repeat, "password_repeated", secret=True, then=reset),
         ),
         on_start=on_recovery_start,
     )

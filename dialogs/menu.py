@@ -8,6 +8,7 @@ from aiogram.types import CallbackQuery
 from aiogram_dialog import Dialog, DialogManager, StartMode, Window
 from aiogram_dialog.widgets.kbd import Button, Row, Start
 
+from dialogs.context import ctx
 from dialogs.inputs import say
 from dialogs.language import start_language
 from dialogs.states import (
@@ -23,15 +24,13 @@ from dialogs.states import (
     WelcomeSG,
 )
 from dialogs.widgets import Tr
-from domain.identity import CodePurpose, log_out
-from domain.model import TelegramUser
+from domain.login import log_out
+from domain.model import CodePurpose, Profile
 from domain.ports import UnitOfWork
-from domain.residents import bound_profile, linked_accounts
+from domain.residents import linked_accounts
 
 
-async def get_menu(uow: UnitOfWork, resident: TelegramUser, **_: Any) -> dict[str, Any]:
-    profile = await bound_profile(uow, resident)
-    assert profile is not None, "the main menu is only started for a bound resident"
+async def get_menu(uow: UnitOfWork, profile: Profile, **_: Any) -> dict[str, Any]:
     return {
         "name": profile.name,
         "accounts": len(await linked_accounts(uow, profile)),
@@ -41,18 +40,15 @@ async def get_menu(uow: UnitOfWork, resident: TelegramUser, **_: Any) -> dict[st
 
 
 async def on_confirm_email(_callback: CallbackQuery, _button: Button, manager: DialogManager):
-    data = manager.middleware_data
-    profile = await bound_profile(data["uow"], data["resident"])
-    assert profile is not None
+    email = ctx(manager).profile.email
     await manager.start(
-        ConfirmSG.code,
-        data={"purpose": CodePurpose.CONFIRM_EMAIL, "email": profile.email, "send": False},
+        ConfirmSG.code, data={"purpose": CodePurpose.CONFIRM_EMAIL, "email": email, "send": False}
     )
 
 
 async def on_readings(_callback: CallbackQuery, _button: Button, manager: DialogManager):
     """Readings of the account used last; with none remembered, the choice of accounts."""
-    last = manager.middleware_data["resident"].last_account_id
+    last = ctx(manager).resident.last_account_id
     if last is None:
         await manager.start(AccountsSG.list)
     else:
@@ -60,7 +56,9 @@ async def on_readings(_callback: CallbackQuery, _button: Button, manager: Dialog
 
 
 async def on_logout(_callback: CallbackQuery, _button: Button, manager: DialogManager) -> None:
-    await log_out(manager.middleware_data["uow"], manager.middleware_data["resident"])
+    context = ctx(manager)
+    await log_out(context.uow, context.resident)
+    context.signed_in(None)
     await say(manager, "logout-done")
     await manager.start(WelcomeSG.welcome, mode=StartMode.RESET_STACK)
 
@@ -98,5 +96,9 @@ main_window = Window(
 )
 
 
-def dialogs() -> list[Dialog]:
-    return [Dialog(welcome_window), Dialog(main_window)]
+def welcome_dialog() -> Dialog:
+    return Dialog(welcome_window)
+
+
+def main_dialog() -> Dialog:
+    return Dialog(main_window)

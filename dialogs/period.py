@@ -11,12 +11,14 @@ from aiogram.types import CallbackQuery
 from aiogram_dialog import Dialog, DialogManager, Window
 from aiogram_dialog.widgets.kbd import Button, Cancel, Column, ManagedCalendar, Start, SwitchTo
 
-from bot.i18n import format_day
 from dialogs.calendar import LocalCalendar
+from dialogs.context import ctx
 from dialogs.states import PeriodSG
 from dialogs.widgets import PAGE_KEY, Notice, Tr, notify
 from domain import history
+from domain.errors import InvalidPeriod
 from domain.history import PRESET_MONTHS, Period
+from rendering.texts import format_day
 
 DEFAULT_MONTHS = 3  # what a list shows before a period is chosen, as the web cabinet does
 
@@ -25,14 +27,14 @@ def chosen(manager: DialogManager) -> Period:
     """The period the resident chose in this dialog, or the default one."""
     stored = manager.dialog_data.get("period")
     if stored is None:
-        return history.last_months(manager.middleware_data["clock"].today(), DEFAULT_MONTHS)
+        return history.last_months(ctx(manager).clock.today(), DEFAULT_MONTHS)
     return Period(date.fromisoformat(stored[0]), date.fromisoformat(stored[1]))
 
 
 def shown(manager: DialogManager) -> dict[str, str]:
     """The chosen period for a text: ``start`` and ``end``."""
     period = chosen(manager)
-    locale = manager.middleware_data["i18n"].locale
+    locale = ctx(manager).i18n.locale
     return {"start": format_day(period.start, locale), "end": format_day(period.end, locale)}
 
 
@@ -53,13 +55,13 @@ async def _done(manager: DialogManager, period: Period) -> None:
 
 async def on_preset(_callback: CallbackQuery, button: Button, manager: DialogManager) -> None:
     months = int(button.widget_id.removeprefix("m"))
-    await _done(manager, history.last_months(manager.middleware_data["clock"].today(), months))
+    await _done(manager, history.last_months(ctx(manager).clock.today(), months))
 
 
 async def on_pick(_callback: CallbackQuery, _button: Button, manager: DialogManager) -> None:
     await manager.switch_to(PeriodSG.start)
     calendar: ManagedCalendar = manager.find("start")
-    calendar.set_offset(manager.middleware_data["clock"].today())
+    calendar.set_offset(ctx(manager).clock.today())
 
 
 async def on_start_date(_event: Any, _widget: Any, manager: DialogManager, day: date) -> None:
@@ -74,9 +76,9 @@ async def on_end_date(_event: Any, _widget: Any, manager: DialogManager, day: da
         period = history.chosen_period(
             date.fromisoformat(manager.dialog_data["start"]),
             day,
-            manager.middleware_data["clock"].today(),
+            ctx(manager).clock.today(),
         )
-    except history.InvalidPeriod as error:
+    except InvalidPeriod as error:
         notify(manager, f"period-{error.reason}")
         return
     await _done(manager, period)
@@ -84,7 +86,7 @@ async def on_end_date(_event: Any, _widget: Any, manager: DialogManager, day: da
 
 async def get_start(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
     start = dialog_manager.dialog_data.get("start")
-    locale = dialog_manager.middleware_data["i18n"].locale
+    locale = ctx(dialog_manager).i18n.locale
     return {"start": format_day(date.fromisoformat(start), locale) if start else ""}
 
 

@@ -13,9 +13,10 @@ from aiogram_dialog.widgets.input import MessageInput
 from aiogram_dialog.widgets.kbd import Back, Button, Cancel, RequestContact, Row
 from aiogram_dialog.widgets.markup.reply_keyboard import ReplyKeyboardFactory
 
-from dialogs.inputs import NOT_COMMAND, answer, explain, on_not_text
+from dialogs.inputs import NOT_COMMAND, answer, explain, on_not_text, parse_phone
 from dialogs.widgets import Notice, Tr, notify
-from domain.identity import InvalidInput, normalize_phone
+from domain import validation
+from domain.errors import InvalidInput
 
 PHONE = "phone"
 Done = Callable[[DialogManager], Awaitable[None]]
@@ -31,7 +32,7 @@ def phone_window(
             notify(manager, "identity-contact-not-yours")
             return
         try:
-            manager.dialog_data[PHONE] = normalize_phone(contact.phone_number)
+            manager.dialog_data[PHONE] = validation.parse_phone(contact.phone_number)
         except InvalidInput as error:
             explain(manager, error)
             return
@@ -53,7 +54,7 @@ def phone_window(
         Row(*buttons),
         MessageInput(on_contact, content_types=[ContentType.CONTACT]),
         MessageInput(
-            answer(lambda text, _m: normalize_phone(text), PHONE, then=then),
+            answer(parse_phone, PHONE, then=then),
             content_types=[ContentType.TEXT],
             filter=NOT_COMMAND,
         ),

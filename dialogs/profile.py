@@ -3,7 +3,7 @@ for the companies' mailings, and deleting the profile."""
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiogram.fsm.state import State
@@ -22,42 +22,33 @@ from aiogram_dialog.widgets.kbd import (
 from aiogram_dialog.widgets.text import Format
 from aiogram_i18n import I18nContext
 
-from bot.i18n import format_day, joined
+from dialogs.context import Context, ctx
 from dialogs.inputs import (
     EXPLAINABLE,
     answer,
+    check_password_repeat,
     delete_secret,
     explain,
     gender_buttons,
+    hash_password,
+    parse_email,
     question,
     say,
 )
 from dialogs.phone import PHONE, phone_window
-from dialogs.registration import birth_date, check_repeat, hash_password
 from dialogs.states import ConfirmSG, ProfileSG, WelcomeSG
 from dialogs.widgets import Notice, Tr, notify
-from domain import identity
-from domain.identity import CodePurpose
-from domain.model import Gender, MailingCompany, Profile
-from domain.residents import bound_profile
+from domain import passwords
+from domain import profile as profile_
+from domain.model import CodePurpose, Gender, MailingCompany, Profile
+from domain.ports import UnitOfWork
+from rendering.texts import format_day, joined
 
 
-async def _profile(manager: DialogManager) -> Profile:
-    data = manager.middleware_data
-    profile = await bound_profile(data["uow"], data["resident"])
-    assert profile is not None, "the profile is only opened by a bound resident"
-    return profile
-
-
-async def _saved(manager: DialogManager, profile: Profile) -> None:
-    await identity.save_profile(manager.middleware_data["uow"], profile)
-    await manager.switch_to(ProfileSG.view)
-    notify(manager, "profile-saved")
-
-
-async def get_profile(dialog_manager: DialogManager, i18n: I18nContext, **_: Any) -> dict[str, Any]:
-    profile = await _profile(dialog_manager)
-    mailings = await identity.marketing_emails(dialog_manager.middleware_data["uow"], profile)
+async def get_profile(
+    uow: UnitOfWork, profile: Profile, i18n: I18nContext, **_: Any
+) -> dict[str, Any]:
+    mailings = await profile_.marketing_emails(uow, profile)
     return {
         "full_name": profile.full_name,
         "email": profile.email,
@@ -72,42 +63,50 @@ async def get_profile(dialog_manager: DialogManager, i18n: I18nContext, **_: Any
 # --- Fields -----------------------------------------------------------------------------------
 
 
-def full_name(text: str, _manager: DialogManager) -> list[str | None]:
-    parts = text.split()
-    if not 2 <= len(parts) <= 3:
-        raise identity.InvalidInput("full-name")
-    checked = [identity.check_name(part) for part in parts]
-    return [*checked, None][:3]
+async def rename(context: Context, text: str) -> Profile:
+    return await profile_.rename(context.uow, context.profile, text)
 
 
-async def save_name(manager: DialogManager) -> None:
-    profile = await _profile(manager)
-    profile.surname, profile.name, profile.patronymic = manager.dialog_data["full_name"]
-    await _saved(manager, profile)
+async def set_birth_date(context: Context, text: str) -> Profile:
+    return await profile_.set_birth_date(context.uow, context.clock, context.profile, text)
 
 
-async def save_birth_date(manager: DialogManager) -> None:
-    profile = await _profile(manager)
-    profile.birth_date = date.fromisoformat(manager.dialog_data["birth_date"])
-    await _saved(manager, profile)
+async def _saved(manager: DialogManager) -> None:
+    await manager.switch_to(ProfileSG.view)
+    notify(manager, "profile-saved")
+
+
+def edits(change: Callable[..., Awaitable[Profile]]) -> Callable[..., Awaitable[None]]:
+    """A typed answer that one domain edit takes as it is; its refusal is explained and the
+    question asked again."""
+
+    async def on_text(message: Message, _widget: Any, manager: DialogManager) -> None:
+        context = ctx(manager)
+        try:
+            await change(context, message.text or "")
+        except EXPLAINABLE as error:
+            explain(manager, error)
+            return
+        await _saved(manager)
+
+    return on_text
 
 
 async def save_phone(manager: DialogManager) -> None:
-    profile = await _profile(manager)
-    profile.phone = manager.dialog_data[PHONE]
-    await _saved(manager, profile)
+    context = ctx(manager)
+    await profile_.set_phone(context.uow, context.profile, manager.dialog_data[PHONE])
+    await _saved(manager)
 
 
 async def on_gender(_callback: CallbackQuery, button: Button, manager: DialogManager) -> None:
-    profile = await _profile(manager)
-    profile.gender = Gender(button.widget_id)
-    await _saved(manager, profile)
+    context = ctx(manager)
+    await profile_.set_gender(context.uow, context.profile, Gender(button.widget_id))
+    await _saved(manager)
 
 
 async def new_email(text: str, manager: DialogManager) -> str:
-    email = identity.normalize_email(text)
-    await identity.ensure_email_free(manager.middleware_data["uow"], email)
-    return email
+    context = ctx(manager)
+    return await profile_.new_email(context.uow, context.profile, text)
 
 
 async def request_email_change(manager: DialogManager) -> None:
@@ -124,11 +123,9 @@ async def request_email_change(manager: DialogManager) -> None:
 
 async def check_current(message: Message, _widget: Any, manager: DialogManager) -> None:
     await delete_secret(message)
-    profile = await _profile(manager)
+    context = ctx(manager)
     try:
-        identity.check_current_password(
-            manager.middleware_data["hasher"], profile, message.text or ""
-        )
+        passwords.check_current_password(context.hasher, context.profile, message.text or "")
     except EXPLAINABLE as error:
         explain(manager, error)
         return
@@ -136,9 +133,9 @@ async def check_current(message: Message, _widget: Any, manager: DialogManager) 
 
 
 async def save_password(manager: DialogManager) -> None:
-    profile = await _profile(manager)
-    await identity.change_password(
-        manager.middleware_data["uow"], profile, manager.dialog_data.pop("password_hash")
+    context = ctx(manager)
+    await profile_.change_password(
+        context.uow, context.profile, manager.dialog_data.pop("password_hash")
     )
     await manager.switch_to(ProfileSG.view)
     notify(manager, "profile-password-changed")
@@ -147,11 +144,11 @@ async def save_password(manager: DialogManager) -> None:
 # --- Mailings -------------------------------------------------------------------------------
 
 
-async def get_mailings(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
-    profile = await _profile(dialog_manager)
-    i18n = dialog_manager.middleware_data["i18n"]
+async def get_mailings(
+    uow: UnitOfWork, profile: Profile, i18n: I18nContext, **_: Any
+) -> dict[str, Any]:
     by_email: dict[str, list[str]] = {}
-    for item in await identity.marketing_emails(dialog_manager.middleware_data["uow"], profile):
+    for item in await profile_.marketing_emails(uow, profile):
         by_email.setdefault(item.email, []).append(i18n.get(f"profile-company-{item.company}"))
     return {
         "addresses": [(email,) for email in by_email],
@@ -163,24 +160,21 @@ async def get_mailings(dialog_manager: DialogManager, **_: Any) -> dict[str, Any
     }
 
 
-async def get_companies(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
-    i18n = dialog_manager.middleware_data["i18n"]
+async def get_companies(
+    dialog_manager: DialogManager, i18n: I18nContext, **_: Any
+) -> dict[str, Any]:
     return {
         "companies": [(c.value, i18n.get(f"profile-company-{c.value}")) for c in MailingCompany],
         "email": dialog_manager.dialog_data.get("mailing_email", ""),
     }
 
 
-def mailing_email(text: str, _manager: DialogManager) -> str:
-    return identity.normalize_email(text)
-
-
 async def on_address_chosen(
     _callback: CallbackQuery, _widget: Any, manager: DialogManager, email: str
 ) -> None:
     """Editing an address starts from the companies it already receives."""
-    profile = await _profile(manager)
-    current = await identity.marketing_emails(manager.middleware_data["uow"], profile)
+    context = ctx(manager)
+    current = await profile_.marketing_emails(context.uow, context.profile)
     chosen = {m.company.value for m in current if m.email == email}
     if not chosen:
         notify(manager, "profile-mailing-gone")
@@ -204,11 +198,11 @@ async def on_new_address(manager: DialogManager) -> None:
 async def on_save_mailing(
     _callback: CallbackQuery, _button: Button, manager: DialogManager
 ) -> None:
-    profile = await _profile(manager)
+    context = ctx(manager)
     companies: Multiselect = manager.find("companies")
     chosen = {MailingCompany(c) for c in companies.get_checked()}
-    await identity.subscribe(
-        manager.middleware_data["uow"], profile, manager.dialog_data["mailing_email"], chosen
+    await profile_.subscribe(
+        context.uow, context.profile, manager.dialog_data["mailing_email"], chosen
     )
     await manager.switch_to(ProfileSG.mailings)
     notify(manager, "profile-mailing-saved" if chosen else "profile-mailing-removed")
@@ -218,8 +212,9 @@ async def on_save_mailing(
 
 
 async def on_delete(_callback: CallbackQuery, _button: Button, manager: DialogManager) -> None:
-    profile = await _profile(manager)
-    await identity.delete_profile(manager.middleware_data["uow"], profile)
+    context = ctx(manager)
+    await profile_.delete_profile(context.uow, context.profile)
+    context.signed_in(None)
     await say(manager, "profile-deleted")
     await manager.start(WelcomeSG.welcome, mode=StartMode.RESET_STACK)
 
@@ -316,14 +311,12 @@ def edit(
 def dialog() -> Dialog:
     return Dialog(
         view_window,
-        edit(
-            ProfileSG.name, "profile-ask-full-name", answer(full_name, "full_name", then=save_name)
-        ),
+        edit(ProfileSG.name, "profile-ask-full-name", edits(rename)),
         edit(ProfileSG.gender, "identity-ask-gender", keyboard=(gender_buttons(on_gender),)),
         edit(
             ProfileSG.birth_date,
             "identity-ask-birth-date",
-            answer(birth_date, "birth_date", then=save_birth_date),
+            edits(set_birth_date),
         ),
         phone_window(ProfileSG.phone, then=save_phone),
         edit(
@@ -341,14 +334,14 @@ def dialog() -> Dialog:
         edit(
             ProfileSG.password_repeat,
             "identity-ask-password-repeat",
-            answer(check_repeat, "password_repeated", secret=True, then=save_password),
+            answer(check_password_repeat, "password_repeated", secret=True, then=save_password),
             back=True,
         ),
         mailings_window,
         question(
             ProfileSG.mailing_email,
             Tr("profile-ask-mailing-email"),
-            on_text=answer(mailing_email, "mailing_email", then=on_new_address),
+            on_text=answer(parse_email, "mailing_email", then=on_new_address),
             back=False,
             cancel=False,
             keyboard=(SwitchTo(Tr("back"), id="to_list", state=ProfileSG.mailings),),

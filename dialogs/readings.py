@@ -1,5 +1,5 @@
 """Submitting meter readings (guide section 8): the account's meters, then a value per meter
-and per tariff zone, checked as it is typed."""
+and per tariff zone, checked as it is typed and submitted in one domain call."""
 
 from __future__ import annotations
 
@@ -9,50 +9,81 @@ from typing import Any
 from aiogram.types import CallbackQuery, Message
 from aiogram_dialog import Dialog, DialogManager, ShowMode, Window
 from aiogram_dialog.widgets.kbd import Button, Cancel, Column, Row, SwitchTo
+from aiogram_i18n import I18nContext
 
-from bot.i18n import joined
-from dialogs.accounts import account_id, profile_of, short
+from dialogs.context import chosen_account, ctx
 from dialogs.inputs import question, say
 from dialogs.states import ReadingsSG
-from dialogs.widgets import Notice, Tr, choices, notify
+from dialogs.widgets import Notice, Tr, choices, label, notify
 from domain import readings
 from domain.accounts import linked_account
-from domain.model import Meter, Zone
+from domain.errors import (
+    BelowLast,
+    HighConsumption,
+    MeterExpired,
+    MeterNotFound,
+    ReadingRejected,
+    TooManyDigits,
+)
+from domain.model import Profile, Zone
+from domain.ports import Clock, UnitOfWork
+from rendering.texts import joined
 
 
-async def get_meters(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
-    data = dialog_manager.middleware_data
-    account = await linked_account(
-        data["uow"], await profile_of(dialog_manager), account_id(dialog_manager)
-    )
+def explain(manager: DialogManager, error: ReadingRejected | MeterNotFound) -> None:
+    if isinstance(error, MeterNotFound):
+        notify(manager, "readings-meter-not-found")
+    elif isinstance(error, TooManyDigits):
+        notify(manager, "readings-too-many-digits", before=error.before, after=error.after)
+    elif isinstance(error, MeterExpired):
+        notify(manager, "readings-meter-expired", number=error.number, until=error.verified_until)
+    else:
+        notify(manager, "readings-not-a-number")
+
+
+async def get_meters(
+    dialog_manager: DialogManager,
+    uow: UnitOfWork,
+    clock: Clock,
+    profile: Profile,
+    i18n: I18nContext,
+    **_: Any,
+) -> dict[str, Any]:
+    account = await linked_account(uow, profile, chosen_account(dialog_manager))
     assert account.id is not None
-    i18n = data["i18n"]
-    today = data["clock"].today()
     lines, buttons = [], []
-    for state in await readings.meters_of(data["uow"], account.id):
+    for state in await readings.meters_of(uow, account.id):
         meter = state.meter
-        service = i18n.get(f"meter-service-{meter.service}")
-        expired = "yes" if meter.verification_expired(today) else "no"
         lines.append(
             i18n.get(
                 "readings-meter",
                 number=meter.number,
-                service=service,
+                service=i18n.get(f"meter-service-{meter.service}"),
                 until=meter.verified_until,
-                expired=expired,
+                expired="yes" if meter.verification_expired(clock.today()) else "no",
             )
         )
-        for zone, last in state.last.items():
-            lines.append(
-                i18n.get(
-                    "readings-last",
-                    zone=zone.value,
-                    date=last.taken_at.date(),
-                    value=meter.on_dial(last.value),
-                    unit=meter.unit,
-                )
+        lines += [
+            i18n.get(
+                "readings-last",
+                zone=zone.value,
+                date=last.taken_at.date(),
+                value=meter.on_dial(last.value),
+                unit=meter.unit,
             )
-        buttons.append((meter.id, short(f"№ {meter.number} · {service}")))
+            for zone, last in state.last.items()
+        ]
+        buttons.append(
+            (
+                meter.id,
+                label(
+                    i18n,
+                    "readings-meter-button",
+                    number=meter.number,
+                    service=i18n.get(f"meter-service-{meter.service}"),
+                ),
+            )
+        )
     return {
         "address": account.address,
         "lines": joined(lines),
@@ -61,38 +92,30 @@ async def get_meters(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
     }
 
 
-async def _meter(manager: DialogManager, meter_id: int) -> Meter:
-    return await readings.owned_meter(
-        manager.middleware_data["uow"], await profile_of(manager), meter_id
-    )
-
-
 async def on_meter(
     _callback: CallbackQuery, _widget: Any, manager: DialogManager, item_id: str
 ) -> None:
+    context = ctx(manager)
     try:
-        meter = await _meter(manager, int(item_id))
-    except (ValueError, readings.MeterNotFound):
+        meter = await readings.meter_to_read(
+            context.uow, context.clock, context.profile, int(item_id)
+        )
+    except ValueError:
         notify(manager, "readings-meter-not-found")
         return
-    today = manager.middleware_data["clock"].today()
-    if meter.verification_expired(today):
-        notify(
-            manager,
-            "readings-meter-expired",
-            number=meter.number,
-            until=meter.verified_until.strftime("%d.%m.%Y"),
-        )
+    except (MeterNotFound, MeterExpired) as error:
+        explain(manager, error)
         return
-    manager.dialog_data.update(meter_id=meter.id, zone_index=0, values={}, pending=None)
+    manager.dialog_data.update(meter_id=meter.id, values={}, confirmed=[], pending=None)
     await manager.switch_to(ReadingsSG.value)
 
 
-async def get_value(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
-    meter = await _meter(dialog_manager, dialog_manager.dialog_data["meter_id"])
-    zone = meter.zones[dialog_manager.dialog_data["zone_index"]]
-    assert meter.id is not None
-    last = await dialog_manager.middleware_data["uow"].readings.last(meter.id, zone)
+async def get_value(
+    dialog_manager: DialogManager, uow: UnitOfWork, profile: Profile, **_: Any
+) -> dict[str, Any]:
+    meter = await readings.owned_meter(uow, profile, dialog_manager.dialog_data["meter_id"])
+    zone = _zone(dialog_manager, meter.zones)
+    last = await readings.last_reading(uow, meter, zone)
     pending = dialog_manager.dialog_data.get("pending")
     return {
         "number": meter.number,
@@ -108,89 +131,84 @@ async def get_value(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
     }
 
 
-async def _accept(manager: DialogManager, meter: Meter, value: Decimal) -> None:
+def _zone(manager: DialogManager, zones: tuple[Zone, ...]) -> Zone:
+    """The first zone of the meter that has no value yet."""
+    values = manager.dialog_data["values"]
+    return next(zone for zone in zones if zone.value not in values)
+
+
+async def _accept(manager: DialogManager, zone: Zone, value: Decimal) -> None:
     """Keeps the zone's value and asks for the next zone, or submits them all."""
     data = manager.dialog_data
-    zone = meter.zones[data["zone_index"]]
     data["values"][zone.value] = str(value)
     data["pending"] = None
-    if data["zone_index"] + 1 < len(meter.zones):
-        data["zone_index"] += 1
+    context = ctx(manager)
+    meter = await readings.owned_meter(context.uow, context.profile, data["meter_id"])
+    if len(data["values"]) < len(meter.zones):
         await manager.switch_to(ReadingsSG.value)
         return
-    middleware = manager.middleware_data
-    submitted = await readings.submit_reading(
-        middleware["uow"],
-        middleware["clock"],
-        middleware["settings"].reading_days,
-        meter,
-        {Zone(z): Decimal(v) for z, v in data["values"].items()},
-    )
+    try:
+        submitted = await readings.submit_reading(
+            context.uow,
+            context.clock,
+            context.utility.reading_window,
+            context.profile,
+            meter.id,
+            {Zone(z): Decimal(v) for z, v in data["values"].items()},
+            confirmed=frozenset(Zone(z) for z in data["confirmed"]),
+        )
+    except (ReadingRejected, MeterNotFound) as error:
+        # Something changed since the values were typed (a newer reading, the meter's
+        # verification): the resident types them again.
+        data.update(values={}, confirmed=[])
+        explain(manager, error)
+        await manager.switch_to(ReadingsSG.value)
+        return
     await say(
         manager,
         "readings-saved" if submitted.in_window else "readings-saved-outside",
-        number=meter.number,
+        number=submitted.meter.number,
         month=submitted.month,
     )
     await manager.switch_to(ReadingsSG.meters, show_mode=ShowMode.SEND)
 
 
 async def on_value(message: Message, _widget: Any, manager: DialogManager) -> None:
+    context = ctx(manager)
+    data = manager.dialog_data
     try:
-        meter = await _meter(manager, manager.dialog_data["meter_id"])
-    except readings.MeterNotFound:
-        notify(manager, "readings-meter-not-found")
+        meter = await readings.owned_meter(context.uow, context.profile, data["meter_id"])
+        zone = _zone(manager, meter.zones)
+        value = await readings.check_reading(
+            context.uow, context.clock, context.profile, data["meter_id"], zone, message.text or ""
+        )
+    except MeterNotFound as error:
+        explain(manager, error)
         await manager.switch_to(ReadingsSG.meters)
-        return
-    zone = meter.zones[manager.dialog_data["zone_index"]]
-    try:
-        value = readings.parse_reading(message.text or "")
-        await readings.check_reading(
-            manager.middleware_data["uow"], manager.middleware_data["clock"], meter, zone, value
-        )
-    except readings.NotANumber:
-        notify(manager, "readings-not-a-number")
-    except readings.TooManyDigits as error:
-        notify(manager, "readings-too-many-digits", before=error.before, after=error.after)
-    except readings.MeterExpired as error:
-        notify(
-            manager,
-            "readings-meter-expired",
-            number=meter.number,
-            until=error.verified_until.strftime("%d.%m.%Y"),
-        )
-    except readings.BelowLast:
-        manager.dialog_data["pending"] = {"value": str(value), "reason": "below"}
+    except BelowLast as error:
+        data["pending"] = {"value": str(error.value), "reason": "below"}
         await manager.switch_to(ReadingsSG.confirm)
-    except readings.HighConsumption as error:
-        manager.dialog_data["pending"] = {
-            "value": str(value),
+    except HighConsumption as error:
+        data["pending"] = {
+            "value": str(error.value),
             "reason": "high",
             "average": str(error.average),
         }
         await manager.switch_to(ReadingsSG.confirm)
+    except ReadingRejected as error:
+        explain(manager, error)
     else:
-        await _accept(manager, meter, value)
+        await _accept(manager, zone, value)
 
 
 async def on_confirm(_callback: CallbackQuery, _button: Button, manager: DialogManager):
-    meter = await _meter(manager, manager.dialog_data["meter_id"])
-    zone = meter.zones[manager.dialog_data["zone_index"]]
-    value = Decimal(manager.dialog_data["pending"]["value"])
-    try:
-        await readings.check_reading(
-            manager.middleware_data["uow"],
-            manager.middleware_data["clock"],
-            meter,
-            zone,
-            value,
-            confirmed=True,
-        )
-    except readings.ReadingRejected:
-        notify(manager, "readings-not-a-number")
-        await manager.switch_to(ReadingsSG.value)
-        return
-    await _accept(manager, meter, value)
+    """The resident insists on an unusual value: the submission will not question it again."""
+    context = ctx(manager)
+    data = manager.dialog_data
+    meter = await readings.owned_meter(context.uow, context.profile, data["meter_id"])
+    zone = _zone(manager, meter.zones)
+    data["confirmed"].append(zone.value)
+    await _accept(manager, zone, Decimal(data["pending"]["value"]))
 
 
 async def on_retype(_callback: CallbackQuery, _button: Button, manager: DialogManager):
@@ -198,32 +216,35 @@ async def on_retype(_callback: CallbackQuery, _button: Button, manager: DialogMa
     await manager.switch_to(ReadingsSG.value)
 
 
+meters_window = Window(
+    Notice(),
+    Tr("readings-meters"),
+    Column(choices("meter", "meters", on_meter)),
+    Cancel(Tr("back")),
+    state=ReadingsSG.meters,
+    getter=get_meters,
+)
+
+value_window = question(
+    ReadingsSG.value,
+    Tr("readings-ask-value"),
+    on_text=on_value,
+    back=False,
+    cancel=False,
+    keyboard=(SwitchTo(Tr("back"), id="to_meters", state=ReadingsSG.meters),),
+    getter=get_value,
+)
+
+confirm_window = Window(
+    Tr("readings-confirm"),
+    Row(
+        Button(Tr("readings-confirm-yes"), id="yes", on_click=on_confirm),
+        Button(Tr("readings-confirm-no"), id="no", on_click=on_retype),
+    ),
+    state=ReadingsSG.confirm,
+    getter=get_value,
+)
+
+
 def dialog() -> Dialog:
-    return Dialog(
-        Window(
-            Notice(),
-            Tr("readings-meters"),
-            Column(choices("meter", "meters", on_meter)),
-            Cancel(Tr("back")),
-            state=ReadingsSG.meters,
-            getter=get_meters,
-        ),
-        question(
-            ReadingsSG.value,
-            Tr("readings-ask-value"),
-            on_text=on_value,
-            back=False,
-            cancel=False,
-            keyboard=(SwitchTo(Tr("back"), id="to_meters", state=ReadingsSG.meters),),
-            getter=get_value,
-        ),
-        Window(
-            Tr("readings-confirm"),
-            Row(
-                Button(Tr("readings-confirm-yes"), id="yes", on_click=on_confirm),
-                Button(Tr("readings-confirm-no"), id="no", on_click=on_retype),
-            ),
-            state=ReadingsSG.confirm,
-            getter=get_value,
-        ),
-    )
+    return Dialog(meters_window, value_window, confirm_window)

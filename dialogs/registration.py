@@ -11,38 +11,26 @@ from aiogram_dialog import Dialog, DialogManager, StartMode, Window
 from aiogram_dialog.widgets.kbd import Back, Button, Cancel, Row, Url
 from aiogram_dialog.widgets.text import Format
 
-from dialogs.inputs import answer, explain, gender_buttons, next_step, question
+from dialogs.context import ctx
+from dialogs.inputs import (
+    answer,
+    check_password_repeat,
+    explain,
+    gender_buttons,
+    hash_password,
+    next_step,
+    parse_birth_date,
+    parse_free_email,
+    parse_name,
+    question,
+)
 from dialogs.phone import phone_window
 from dialogs.states import ConfirmSG, RegistrationSG
 from dialogs.widgets import Notice, Tr
-from domain import identity
-from domain.identity import CodePurpose, EmailTaken, NewProfile
-from domain.model import Gender
-
-
-async def check_free_email(text: str, manager: DialogManager) -> str:
-    email = identity.normalize_email(text)
-    await identity.ensure_email_free(manager.middleware_data["uow"], email)
-    return email
-
-
-def hash_password(text: str, manager: DialogManager) -> str:
-    return identity.new_password_hash(manager.middleware_data["hasher"], text)
-
-
-def check_repeat(text: str, manager: DialogManager) -> bool:
-    identity.check_repeat(
-        manager.middleware_data["hasher"], manager.dialog_data["password_hash"], text
-    )
-    return True
-
-
-def name(text: str, _manager: DialogManager) -> str:
-    return identity.check_name(text)
-
-
-def birth_date(text: str, manager: DialogManager) -> str:
-    return identity.parse_birth_date(text, manager.middleware_data["clock"].today()).isoformat()
+from domain import registration
+from domain.errors import EmailTaken
+from domain.model import CodePurpose, Gender, Utility
+from domain.registration import NewProfile
 
 
 async def skip(manager: DialogManager) -> None:
@@ -58,7 +46,6 @@ async def on_gender(_callback: CallbackQuery, button: Button, manager: DialogMan
 
 async def on_consent(_callback: CallbackQuery, _button: Button, manager: DialogManager) -> None:
     data = manager.dialog_data
-    middleware = manager.middleware_data
     new = NewProfile(
         phone=data.get("phone"),
         email=data["email"],
@@ -69,14 +56,14 @@ async def on_consent(_callback: CallbackQuery, _button: Button, manager: DialogM
         birth_date=date.fromisoformat(data["birth_date"]) if data.get("birth_date") else None,
         gender=Gender(data["gender"]) if data.get("gender") else None,
     )
+    context = ctx(manager)
     try:
-        profile = await identity.register(
-            middleware["uow"], middleware["clock"], middleware["resident"], new
-        )
+        profile = await registration.register(context.uow, context.clock, context.resident, new)
     except EmailTaken as error:
         explain(manager, error)
         await manager.switch_to(RegistrationSG.email)
         return
+    context.signed_in(profile)
     await manager.start(
         ConfirmSG.code,
         mode=StartMode.RESET_STACK,
@@ -84,8 +71,8 @@ async def on_consent(_callback: CallbackQuery, _button: Button, manager: DialogM
     )
 
 
-async def get_consent(settings: Any, **_: Any) -> dict[str, Any]:
-    return {"agreement_url": settings.user_agreement_url}
+async def get_consent(utility: Utility, **_: Any) -> dict[str, Any]:
+    return {"agreement_url": utility.user_agreement_url}
 
 
 def dialog() -> Dialog:
@@ -94,7 +81,7 @@ def dialog() -> Dialog:
         question(
             RegistrationSG.email,
             Tr("identity-ask-email"),
-            on_text=answer(check_free_email, "email"),
+            on_text=answer(parse_free_email, "email"),
         ),
         question(
             RegistrationSG.password,
@@ -104,22 +91,24 @@ def dialog() -> Dialog:
         question(
             RegistrationSG.password_repeat,
             Tr("identity-ask-password-repeat"),
-            on_text=answer(check_repeat, "password_repeated", secret=True),
+            on_text=answer(check_password_repeat, "password_repeated", secret=True),
         ),
         question(
-            RegistrationSG.surname, Tr("identity-ask-surname"), on_text=answer(name, "surname")
+            RegistrationSG.surname,
+            Tr("identity-ask-surname"),
+            on_text=answer(parse_name, "surname"),
         ),
-        question(RegistrationSG.name, Tr("identity-ask-name"), on_text=answer(name, "name")),
+        question(RegistrationSG.name, Tr("identity-ask-name"), on_text=answer(parse_name, "name")),
         question(
             RegistrationSG.patronymic,
             Tr("identity-ask-patronymic"),
-            on_text=answer(name, "patronymic"),
+            on_text=answer(parse_name, "patronymic"),
             skip=skip,
         ),
         question(
             RegistrationSG.birth_date,
             Tr("identity-ask-birth-date"),
-            on_text=answer(birth_date, "birth_date"),
+            on_text=answer(parse_birth_date, "birth_date"),
             skip=skip,
         ),
         question(

@@ -7,43 +7,50 @@ from typing import Any
 from aiogram.types import CallbackQuery
 from aiogram_dialog import Dialog, DialogManager, Window
 from aiogram_dialog.widgets.kbd import Cancel, Column, Row, SwitchTo
+from aiogram_i18n import I18nContext
 
-from bot.i18n import format_day, joined
 from dialogs import period
-from dialogs.accounts import account_id, profile_of, short
+from dialogs.context import chosen_account, ctx
 from dialogs.states import RequisitesSG
-from dialogs.widgets import Notice, Tr, choices, notify, trimmed
+from dialogs.widgets import Notice, Tr, choices, label, notify, trimmed
 from domain import requisites
-from domain.accounts import AccountNotFound
+from domain.errors import AccountNotFound
+from domain.model import Profile
+from domain.ports import UnitOfWork
+from rendering.texts import format_day, joined
 
 
-async def get_info(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
-    data = dialog_manager.middleware_data
-    account, contracts = await requisites.requisites(
-        data["uow"], await profile_of(dialog_manager), account_id(dialog_manager)
-    )
+async def get_info(
+    dialog_manager: DialogManager, uow: UnitOfWork, profile: Profile, i18n: I18nContext, **_: Any
+) -> dict[str, Any]:
+    account, contracts = await requisites.requisites(uow, profile, chosen_account(dialog_manager))
     return {
         "owner": account.owner_name,
         "address": account.address,
         "total_area": account.total_area,
         "living_area": account.living_area,
         "persons": account.registered_persons,
-        "contracts": [(line.contract.id, short(_contract_title(line))) for line in contracts],
+        "contracts": [
+            (
+                line.contract.id,
+                label(
+                    i18n,
+                    "requisites-contract-button",
+                    supplier=line.supplier.name,
+                    service=line.contract.service,
+                    number=line.contract.supplier_account_number,
+                ),
+            )
+            for line in contracts
+        ],
     }
-
-
-def _contract_title(line: requisites.ContractLine) -> str:
-    contract = line.contract
-    return f"{line.supplier.name} – {contract.service} № {contract.supplier_account_number}"
 
 
 async def on_contract(
     _callback: CallbackQuery, _widget: Any, manager: DialogManager, item_id: str
 ) -> None:
     try:
-        line = await requisites.contract(
-            manager.middleware_data["uow"], await profile_of(manager), int(item_id)
-        )
+        line = await requisites.contract(ctx(manager).uow, ctx(manager).profile, int(item_id))
     except (ValueError, AccountNotFound):
         notify(manager, "requisites-not-found")
         return
@@ -51,12 +58,10 @@ async def on_contract(
     await manager.switch_to(RequisitesSG.contract)
 
 
-async def get_contract(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
-    line = await requisites.contract(
-        dialog_manager.middleware_data["uow"],
-        await profile_of(dialog_manager),
-        dialog_manager.dialog_data["contract_id"],
-    )
+async def get_contract(
+    dialog_manager: DialogManager, uow: UnitOfWork, profile: Profile, **_: Any
+) -> dict[str, Any]:
+    line = await requisites.contract(uow, profile, dialog_manager.dialog_data["contract_id"])
     contract = line.contract
     return {
         "supplier": line.supplier.name,
@@ -68,12 +73,12 @@ async def get_contract(dialog_manager: DialogManager, **_: Any) -> dict[str, Any
     }
 
 
-async def get_tariffs(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
-    data = dialog_manager.middleware_data
+async def get_tariffs(
+    dialog_manager: DialogManager, uow: UnitOfWork, profile: Profile, i18n: I18nContext, **_: Any
+) -> dict[str, Any]:
     history = await requisites.tariff_history(
-        data["uow"], await profile_of(dialog_manager), dialog_manager.dialog_data["contract_id"]
+        uow, profile, dialog_manager.dialog_data["contract_id"]
     )
-    i18n = data["i18n"]
     lines = [
         i18n.get(
             "requisites-tariff-line", starts=t.starts_on, value=trimmed(t.value), period=t.period
@@ -83,15 +88,12 @@ async def get_tariffs(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]
     return {"lines": joined(lines), "none": "yes" if not lines else "no"}
 
 
-async def get_meter_list(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
-    data = dialog_manager.middleware_data
+async def get_meter_list(
+    dialog_manager: DialogManager, uow: UnitOfWork, profile: Profile, i18n: I18nContext, **_: Any
+) -> dict[str, Any]:
     rows = await requisites.meter_list(
-        data["uow"],
-        await profile_of(dialog_manager),
-        dialog_manager.dialog_data["contract_id"],
-        period.chosen(dialog_manager),
+        uow, profile, dialog_manager.dialog_data["contract_id"], period.chosen(dialog_manager)
     )
-    i18n = data["i18n"]
     lines = [
         i18n.get(
             "requisites-meter-line",

@@ -11,8 +11,10 @@ from aiogram_dialog import DialogManager
 from aiogram_dialog.widgets.common import WhenCondition
 from aiogram_dialog.widgets.kbd import Button, Row, Select
 from aiogram_dialog.widgets.text import Format, Text
+from aiogram_i18n import I18nContext
 
-from bot.i18n import joined
+from dialogs.context import ctx
+from rendering.texts import joined, shorten
 
 
 class Tr(Text):
@@ -23,31 +25,36 @@ class Tr(Text):
         self.key = key
 
     async def _render_text(self, data: dict[str, Any], manager: DialogManager) -> str:
-        return manager.middleware_data["i18n"].get(self.key, **data)
+        return ctx(manager).i18n.get(self.key, **data)
+
+
+BUTTON_LENGTH = 64  # characters a button shows before Telegram cuts it on a phone
+
+
+def label(i18n: I18nContext, key: str, **args: Any) -> str:
+    """A button's label from the locales, cut to what a button shows."""
+    return shorten(i18n.get(key, **args), BUTTON_LENGTH)
 
 
 NOTICE = "notice"
 
 
-def _update_id(manager: DialogManager) -> int:
-    return manager.middleware_data["event_update"].update_id
-
-
-def notify(manager: DialogManager, key: str, **args: str | int) -> None:
-    """Shows the text ``key`` above the window while it answers the current update (a
-    window may be rendered more than once for it). Telegram's own callback alerts would
-    clash with aiogram-dialog answering every callback itself."""
-    manager.dialog_data[NOTICE] = [key, args, _update_id(manager)]
+def notify(manager: DialogManager, key: str, **args: Any) -> None:
+    """Shows the text ``key`` above the dialog's window while it answers the current update
+    (a window may be rendered more than once for it). Kept with the update, not the dialog's
+    stored data: it needs no storage, and its values (dates, amounts) need no JSON. Telegram's
+    own callback alerts would clash with aiogram-dialog answering every callback itself."""
+    manager.middleware_data[NOTICE] = (manager.current_context().id, key, args)
 
 
 class Notice(Text):
     async def _render_text(self, data: dict[str, Any], manager: DialogManager) -> str:
-        notice = manager.dialog_data.get(NOTICE)
-        if not notice or notice[2] != _update_id(manager):
+        notice = manager.middleware_data.get(NOTICE)
+        if not notice or notice[0] != manager.current_context().id:
             return ""
-        key, args, _ = notice
+        _, key, args = notice
         # A blank line sets the notice apart from the question it precedes.
-        return manager.middleware_data["i18n"].get(key, **{**data, **args}) + "\n"
+        return ctx(manager).i18n.get(key, **{**data, **args}) + "\n"
 
 
 def trimmed(value: Decimal, places: int = 2) -> Decimal:

@@ -9,9 +9,17 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from domain.attempts import locked_until
-from domain.identity import InvalidInput
-from domain.model import Account, AccountLink, Profile, Relation, TelegramUser
-from domain.money import InvalidAmount, parse_amount
+from domain.errors import (
+    AccountNotFound,
+    AlreadyLinked,
+    EmailNotConfirmed,
+    InvalidAmount,
+    InvalidInput,
+    LinkLocked,
+    WrongAnswer,
+)
+from domain.model import Account, AccountLink, Bill, LinkFailure, Profile, Relation, TelegramUser
+from domain.money import parse_amount
 from domain.ports import Clock, UnitOfWork
 
 LINK_ATTEMPTS = 5
@@ -21,37 +29,6 @@ LINK_LOCK = timedelta(hours=24)
 class ControlQuestion(StrEnum):
     LINK_CODE = "code"  # the code printed on the bill for linking the account
     TOTAL = "total"  # "ИТОГО/ВСЕГО К ОПЛАТЕ" of the latest bill, to the kopeck
-
-
-class EmailNotConfirmed(Exception):
-    """Accounts are linked only to a profile whose e-mail is confirmed."""
-
-
-class AccountNotFound(Exception):
-    """No such account, or (for a linked-account action) not one of this profile's."""
-
-
-class AlreadyLinked(Exception):
-    pass
-
-
-class LinkLocked(Exception):
-    def __init__(self, until: datetime) -> None:
-        super().__init__(until)
-        self.until = until
-
-
-class WrongAnswer(Exception):
-    def __init__(self, attempts_left: int) -> None:
-        super().__init__(attempts_left)
-        self.attempts_left = attempts_left
-
-
-@dataclass(slots=True, kw_only=True)
-class LinkFailure:
-    profile_id: int
-    account_id: int
-    at: datetime
 
 
 def normalize_account_number(text: str) -> str:
@@ -143,6 +120,19 @@ async def linked_account(uow: UnitOfWork, profile: Profile, account_id: int) -> 
     if account is None or not await uow.links.is_linked(profile.id, account_id):
         raise AccountNotFound
     return account
+
+
+@dataclass(frozen=True, slots=True)
+class AccountCard:
+    """An account as its card shows it: with the latest bill, if there is one."""
+
+    account: Account
+    latest_bill: Bill | None
+
+
+async def account_card(uow: UnitOfWork, profile: Profile, account_id: int) -> AccountCard:
+    account = await linked_account(uow, profile, account_id)
+    return AccountCard(account, await uow.bills.latest(account_id))
 
 
 async def open_account(

@@ -1,39 +1,25 @@
-"""Appeals and questions (guide sections 11 and 12), and the staff's answers to them."""
+"""Appeals and questions (guide sections 11 and 12), and the staff's answers to them. Each use
+case is one call that checks, records (committed) and then tells whoever must hear of it
+through the AppealNotifier port."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import tzinfo
 
 from domain.accounts import linked_account
+from domain.errors import (
+    AppealNotFound,
+    AppealNotOpen,
+    AppealTextInvalid,
+    AttachmentsFull,
+    SupplierNotFound,
+)
 from domain.history import Period
-from domain.model import Appeal, AppealKind, AppealStatus, Profile, Supplier
-from domain.ports import Clock, UnitOfWork
+from domain.model import Appeal, AppealKind, AppealStatus, Attachment, Profile, Supplier
+from domain.ports import AppealNotifier, Clock, Store, UnitOfWork
 
 TEXT_LIMIT = 2000  # characters: a page of text, well within one Telegram message
 ATTACHMENT_LIMIT = 5
-
-
-class AppealTextInvalid(ValueError):
-    def __init__(self, limit: int) -> None:
-        super().__init__(limit)
-        self.limit = limit
-
-
-class SupplierNotFound(LookupError):
-    """Not a supplier of the account (a forged or outdated button)."""
-
-
-class AppealNotFound(LookupError):
-    pass
-
-
-class AppealNotOpen(Exception):
-    """Already answered or closed."""
-
-    def __init__(self, appeal: Appeal) -> None:
-        super().__init__(appeal.id)
-        self.appeal = appeal
 
 
 def check_text(text: str) -> str:
@@ -41,6 +27,13 @@ def check_text(text: str) -> str:
     if not cleaned or len(cleaned) > TEXT_LIMIT:
         raise AppealTextInvalid(TEXT_LIMIT)
     return cleaned
+
+
+def attach(attachments: Sequence[Attachment], new: Attachment) -> list[Attachment]:
+    """The attachments with one more; raises AttachmentsFull past the limit."""
+    if len(attachments) >= ATTACHMENT_LIMIT:
+        raise AttachmentsFull(ATTACHMENT_LIMIT)
+    return [*attachments, new]
 
 
 async def suppliers_of(uow: UnitOfWork, profile: Profile, account_id: int) -> list[Supplier]:
@@ -52,42 +45,61 @@ async def suppliers_of(uow: UnitOfWork, profile: Profile, account_id: int) -> li
     return list(seen.values())
 
 
+async def supplier_of(
+    uow: UnitOfWork, profile: Profile, account_id: int, supplier_id: int
+) -> Supplier:
+    """One supplier of the profile's account: whatever id a button carries is checked here."""
+    for supplier in await suppliers_of(uow, profile, account_id):
+        if supplier.id == supplier_id:
+            return supplier
+    raise SupplierNotFound(supplier_id)
+
+
 async def submit(
     uow: UnitOfWork,
     clock: Clock,
+    notifier: AppealNotifier,
     profile: Profile,
     account_id: int,
     supplier_id: int,
     kind: AppealKind,
     text: str,
-    attachments: Sequence[str],
+    attachments: Sequence[Attachment],
 ) -> Appeal:
-    """Stores the appeal (committed) before anyone is told about it."""
-    if supplier_id not in {s.id for s in await suppliers_of(uow, profile, account_id)}:
-        raise SupplierNotFound(supplier_id)
+    """Stores the appeal (committed) before anyone is told about it; then staff are told. Not
+    reaching them is not the resident's concern: the appeal waits for the retry job."""
+    await supplier_of(uow, profile, account_id, supplier_id)
+    if len(attachments) > ATTACHMENT_LIMIT:
+        raise AttachmentsFull(ATTACHMENT_LIMIT)
     appeal = Appeal(
         kind=kind,
         profile_id=profile.id,
         account_id=account_id,
         supplier_id=supplier_id,
         text=check_text(text),
-        attachments=list(attachments)[:ATTACHMENT_LIMIT],
+        attachments=list(attachments),
         created_at=clock.now(),
     )
     await uow.appeals.add(appeal)
     await uow.commit()
+    await notifier.filed(uow, appeal)
     return appeal
 
 
 async def appeals_of(
-    uow: UnitOfWork, profile: Profile, account_id: int, period: Period, zone: tzinfo
+    uow: UnitOfWork, profile: Profile, account_id: int, period: Period, clock: Clock
 ) -> list[Appeal]:
     await linked_account(uow, profile, account_id)
     return [
         a
         for a in await uow.appeals.of_account(account_id)
-        if a.created_at.astimezone(zone).date() in period
+        if clock.local(a.created_at).date() in period
     ]
+
+
+async def waiting(uow: UnitOfWork) -> Sequence[Appeal]:
+    """The appeals nobody answered or closed, oldest first."""
+    return await uow.appeals.open()
 
 
 async def _open(uow: UnitOfWork, appeal_id: int) -> Appeal:
@@ -102,32 +114,59 @@ async def _open(uow: UnitOfWork, appeal_id: int) -> Appeal:
 async def _settle(
     uow: UnitOfWork,
     clock: Clock,
-    appeal_id: int,
+    notifier: AppealNotifier,
+    appeal: Appeal,
     staff_member: str,
     status: AppealStatus,
     text: str | None,
 ) -> Appeal:
-    appeal = await _open(uow, appeal_id)
     appeal.answer = text
     appeal.answered_by = staff_member
     appeal.answered_at = clock.now()
     appeal.status = status
     await uow.appeals.save(appeal)
     await uow.commit()
+    await notifier.settled(uow, appeal)
     return appeal
 
 
-async def answer(
-    uow: UnitOfWork, clock: Clock, appeal_id: int, text: str, staff_member: str
+async def answer_post(
+    uow: UnitOfWork,
+    clock: Clock,
+    notifier: AppealNotifier,
+    chat_id: int,
+    message_id: int,
+    text: str,
+    staff_member: str,
 ) -> Appeal:
-    return await _settle(
-        uow, clock, appeal_id, staff_member, AppealStatus.ANSWERED, check_text(text)
-    )
+    """A staff reply to an appeal's post (or to the prompt for its answer) answers it. Raises
+    AppealNotFound for a reply to anything else."""
+    appeal = await uow.appeals.by_staff_message(chat_id, message_id)
+    if appeal is None or appeal.id is None:
+        raise AppealNotFound(message_id)
+    appeal = await _open(uow, appeal.id)
+    answer = check_text(text)
+    return await _settle(uow, clock, notifier, appeal, staff_member, AppealStatus.ANSWERED, answer)
 
 
-async def close(uow: UnitOfWork, clock: Clock, appeal_id: int, staff_member: str) -> Appeal:
+async def close(
+    uow: UnitOfWork, clock: Clock, notifier: AppealNotifier, appeal_id: int, staff_member: str
+) -> Appeal:
     """Closed without an answer; who and when are recorded."""
-    return await _settle(uow, clock, appeal_id, staff_member, AppealStatus.CLOSED, None)
+    appeal = await _open(uow, appeal_id)
+    return await _settle(uow, clock, notifier, appeal, staff_member, AppealStatus.CLOSED, None)
+
+
+async def prompt_answer(uow: UnitOfWork, notifier: AppealNotifier, appeal_id: int) -> Appeal:
+    """Staff pressed "answer": the bot asks for the reply, and a reply to that prompt counts
+    as the answer too."""
+    appeal = await _open(uow, appeal_id)
+    prompt_id = await notifier.prompt_answer(appeal)
+    if prompt_id is not None:
+        appeal.staff_prompt_id = prompt_id
+        await uow.appeals.save(appeal)
+        await uow.commit()
+    return appeal
 
 
 async def mark_posted(uow: UnitOfWork, appeal: Appeal, chat_id: int, message_id: int) -> None:
@@ -137,7 +176,12 @@ async def mark_posted(uow: UnitOfWork, appeal: Appeal, chat_id: int, message_id:
     await uow.commit()
 
 
-async def mark_prompted(uow: UnitOfWork, appeal: Appeal, message_id: int) -> None:
-    appeal.staff_prompt_id = message_id
-    await uow.appeals.save(appeal)
-    await uow.commit()
+async def post_unposted(store: Store, notifier: AppealNotifier) -> int:
+    """The retry job: posts the appeals staff did not get; returns how many went."""
+    posted = 0
+    async with store.unit_of_work() as uow:
+        for appeal in await uow.appeals.unposted():
+            if not await notifier.filed(uow, appeal):
+                break  # the group is still unreachable: try again at the next run
+            posted += 1
+    return posted

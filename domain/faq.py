@@ -4,12 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from domain.errors import FaqEntryNotFound
 from domain.model import FaqEntry
 from domain.ports import UnitOfWork
-
-
-class FaqEntryNotFound(LookupError):
-    pass
 
 
 async def questions(uow: UnitOfWork, locale: str, fallback: str) -> Sequence[FaqEntry]:

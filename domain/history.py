@@ -5,26 +5,26 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, timedelta, tzinfo
+from datetime import date, timedelta
 from decimal import Decimal
 from itertools import pairwise
 
 from domain.accounts import linked_account
-from domain.model import Account, Bill, Contract, Meter, Profile, Reading, Supplier
+from domain.errors import BillNotFound, InvalidPeriod
+from domain.model import (
+    Account,
+    Bill,
+    BillSupplierLine,
+    Contract,
+    Meter,
+    Profile,
+    Reading,
+    Supplier,
+)
 from domain.money import to_kopecks
-from domain.ports import UnitOfWork
+from domain.ports import Clock, UnitOfWork
 
 PRESET_MONTHS = (3, 6, 12)  # "the last three months, six months, a year"
-
-
-class InvalidPeriod(ValueError):
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason  # "end-before-start" or "future"
-
-
-class BillNotFound(LookupError):
-    pass
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,33 +68,54 @@ async def bills(uow: UnitOfWork, profile: Profile, account_id: int, period: Peri
     ]
 
 
-async def bill(
-    uow: UnitOfWork, profile: Profile, account_id: int, bill_id: int
-) -> tuple[Account, Bill, dict[int, Supplier], dict[int, str]]:
-    """A bill of one of the profile's accounts, with its suppliers and the account number at
-    each of them."""
+@dataclass(frozen=True, slots=True)
+class SupplierBlock:
+    """One supplier's part of a bill, as the receipt prints it: the payer's account at that
+    supplier and the payment QR code for what is owed."""
+
+    supplier: Supplier
+    supplier_account: str
+    line: BillSupplierLine
+    qr_payload: str
+
+
+@dataclass(frozen=True, slots=True)
+class BillDetail:
+    account: Account
+    bill: Bill
+    blocks: list[SupplierBlock]
+
+    def block(self, supplier_id: int) -> SupplierBlock:
+        """One supplier's block: whatever id a button carries is checked here."""
+        for block in self.blocks:
+            if block.supplier.id == supplier_id:
+                return block
+        raise BillNotFound(self.bill.id)
+
+
+async def bill(uow: UnitOfWork, profile: Profile, account_id: int, bill_id: int) -> BillDetail:
+    """A bill of one of the profile's accounts, block by supplier."""
     account = await linked_account(uow, profile, account_id)
     found = await uow.bills.get(bill_id)
     if found is None or found.account_id != account.id:
         raise BillNotFound(bill_id)
     contracts = await uow.contracts.of_account(account_id)
     suppliers = {s.id: s for _, s in contracts if s.id is not None}
-    for line in found.suppliers:
-        if line.supplier_id not in suppliers:
-            supplier = await uow.suppliers.get(line.supplier_id)
-            if supplier is not None:
-                suppliers[line.supplier_id] = supplier
+    # Where the supplier keeps no account of its own for the payer, the account's number is
+    # the one to pay by.
     numbers = {c.supplier_id: c.supplier_account_number for c, _ in contracts}
-    return account, found, suppliers, numbers
+    blocks = []
+    for line in found.suppliers:
+        supplier = suppliers.get(line.supplier_id) or await uow.suppliers.get(line.supplier_id)
+        if supplier is None:
+            continue
+        number = numbers.get(line.supplier_id, account.number)
+        qr = payment_qr(supplier, number, line.to_pay, found.period)
+        blocks.append(SupplierBlock(supplier, number, line, qr))
+    return BillDetail(account, found, blocks)
 
 
-def payment_qr(
-    supplier: Supplier,
-    supplier_account: str | None,
-    amount: Decimal,
-    payer_account: str,
-    month: date,
-) -> str:
+def payment_qr(supplier: Supplier, payer_account: str, amount: Decimal, month: date) -> str:
     """The payment QR code of a Russian bill (GOST R 56042-2014, UTF-8 variant "ST00012"):
     the sum in kopecks, the payer's account at the supplier."""
     fields = {
@@ -105,7 +126,7 @@ def payment_qr(
         "CorrespAcc": supplier.correspondent_account,
         "PayeeINN": supplier.inn,
         "Sum": str(to_kopecks(max(amount, Decimal(0)))),
-        "PersAcc": supplier_account or payer_account,
+        "PersAcc": payer_account,
         "PaymPeriod": month.strftime("%m%Y"),
     }
     # "|" separates fields: a value must not carry one.
@@ -121,7 +142,7 @@ class MeterHistory:
 
 
 async def readings(
-    uow: UnitOfWork, profile: Profile, account_id: int, period: Period, zone: tzinfo
+    uow: UnitOfWork, profile: Profile, account_id: int, period: Period, clock: Clock
 ) -> list[MeterHistory]:
     account = await linked_account(uow, profile, account_id)
     assert account.id is not None
@@ -132,7 +153,7 @@ async def readings(
         taken = [
             r
             for r in await uow.readings.of_meter(meter.id)
-            if r.taken_at.astimezone(zone).date() in period
+            if clock.local(r.taken_at).date() in period
         ]
         histories.append(
             MeterHistory(meter, billed[1] if billed else None, billed[0] if billed else None, taken)
@@ -164,14 +185,14 @@ class PaymentHistory:
 
 
 async def payments(
-    uow: UnitOfWork, profile: Profile, account_id: int, period: Period, zone: tzinfo
+    uow: UnitOfWork, profile: Profile, account_id: int, period: Period, clock: Clock
 ) -> list[PaymentHistory]:
     account = await linked_account(uow, profile, account_id)
     assert account.id is not None
     rows = await uow.payments.items_of_account(account.id)
     by_contract: dict[int, list[tuple[date, Decimal]]] = defaultdict(list)
     for contract_id, paid_at, amount in rows:
-        paid_on = paid_at.astimezone(zone).date()
+        paid_on = clock.local(paid_at).date()
         if paid_on in period:
             by_contract[contract_id].append((paid_on, amount))
     histories = []

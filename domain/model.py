@@ -64,6 +64,12 @@ class PaymentStatus(StrEnum):
     CANCELED = "canceled"
 
 
+class CodePurpose(StrEnum):
+    CONFIRM_EMAIL = "confirm_email"
+    CHANGE_EMAIL = "change_email"
+    RECOVER_PASSWORD = "recover_password"
+
+
 class AppealKind(StrEnum):
     APPEAL = "appeal"
     QUESTION = "question"
@@ -230,27 +236,6 @@ class Bill:
 
 
 @dataclass(slots=True, kw_only=True)
-class PaymentItem:
-    contract_id: int
-    amount: Decimal
-
-
-@dataclass(slots=True, kw_only=True)
-class Payment:
-    id: int | None = None
-    account_id: int
-    profile_id: int | None = None
-    status: PaymentStatus
-    amount: Decimal
-    receipt_contact: str | None = None
-    provider_payment_id: str | None = None
-    external_id: str | None = None
-    created_at: datetime
-    paid_at: datetime | None = None
-    items: list[PaymentItem] = field(default_factory=list)
-
-
-@dataclass(slots=True, kw_only=True)
 class Profile:
     id: int | None = None
     email: str
@@ -299,6 +284,29 @@ class TelegramUser:
     last_account_id: int | None = None
 
 
+class AttachmentKind(StrEnum):
+    PHOTO = "photo"
+    DOCUMENT = "document"
+
+
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    """A photo or a document sent with an appeal, kept as Telegram's file id."""
+
+    kind: AttachmentKind
+    file_id: str
+
+    @property
+    def ref(self) -> str:
+        """How it is stored: ``photo:<file id>``."""
+        return f"{self.kind}:{self.file_id}"
+
+    @classmethod
+    def from_ref(cls, ref: str) -> Attachment:
+        kind, _, file_id = ref.partition(":")
+        return cls(AttachmentKind(kind), file_id)
+
+
 @dataclass(slots=True, kw_only=True)
 class Appeal:
     id: int | None = None
@@ -307,7 +315,7 @@ class Appeal:
     account_id: int
     supplier_id: int
     text: str
-    attachments: list[str] = field(default_factory=list)
+    attachments: list[Attachment] = field(default_factory=list)
     created_at: datetime
     status: AppealStatus = AppealStatus.OPEN
     answer: str | None = None
@@ -325,3 +333,48 @@ class FaqEntry:
     position: int
     question: str
     answer: str
+
+
+@dataclass(slots=True, kw_only=True)
+class EmailCode:
+    """A code sent by e-mail, kept as keyed digests of the code and of its link's token."""
+
+    id: int | None = None
+    purpose: CodePurpose
+    email: str
+    profile_id: int | None
+    code_hash: str
+    token_hash: str
+    created_at: datetime
+    expires_at: datetime
+    sent_at: datetime | None = None
+    attempts: int = 0
+    used_at: datetime | None = None
+    voided: bool = False
+
+    def usable(self, now: datetime) -> bool:
+        return self.used_at is None and not self.voided and now < self.expires_at
+
+
+@dataclass(slots=True, kw_only=True)
+class LoginFailure:
+    email: str
+    telegram_id: int
+    at: datetime
+
+
+@dataclass(slots=True, kw_only=True)
+class LinkFailure:
+    profile_id: int
+    account_id: int
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Utility:
+    """What the conversations and the rules need to know of the retailer, from settings."""
+
+    reading_window: tuple[int, int]  # the days of the month readings are taken
+    contact_phone: str
+    user_agreement_url: str
+    default_locale: str

@@ -6,14 +6,12 @@ from __future__ import annotations
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from domain.errors import InvalidAmount
+
 KOPECK = Decimal("0.01")
 
 # "1 628.12", "1628,12", "1 628.1" and "16" are amounts; "1.628,12" or "12.345" are not.
 _AMOUNT = re.compile(r"^-?\d{1,3}(?:[ \u00a0\u202f]?\d{3})*(?:[.,]\d{1,2})?$")
-
-
-class InvalidAmount(ValueError):
-    """The text is not an amount of roubles and kopecks."""
 
 
 def money(value: Decimal | int | str) -> Decimal:

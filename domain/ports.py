@@ -8,15 +8,19 @@ from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
 from domain.model import (
     Account,
     AccountLink,
     Appeal,
     Bill,
+    CodePurpose,
     Contract,
+    EmailCode,
     FaqEntry,
+    LinkFailure,
+    LoginFailure,
     MailingCompany,
     MarketingEmail,
     Meter,
@@ -27,10 +31,6 @@ from domain.model import (
     TelegramUser,
     Zone,
 )
-
-if TYPE_CHECKING:
-    from domain.accounts import LinkFailure
-    from domain.identity import CodePurpose, EmailCode, LoginFailure
 
 
 class TelegramUserRepository(Protocol):
@@ -209,6 +209,20 @@ class AppealRepository(Protocol):
         """The appeal whose post, or whose answer prompt, is that message."""
 
 
+class AppealNotifier(Protocol):
+    """Tells people of an appeal's life: the staff of a new one, the resident of its answer."""
+
+    async def filed(self, uow: UnitOfWork, appeal: Appeal) -> bool:
+        """Posts the appeal to staff and records the post; False when it could not be posted
+        now (it stays unposted for the retry job)."""
+
+    async def prompt_answer(self, appeal: Appeal) -> int | None:
+        """Asks staff for the answer as a reply; the id of the prompt, if it was sent."""
+
+    async def settled(self, uow: UnitOfWork, appeal: Appeal) -> None:
+        """The appeal was answered or closed: the resident hears of it, the post shows it."""
+
+
 class UnitOfWork(Protocol):
     """One transaction over the repositories. Nothing is kept until ``commit``."""
 
@@ -263,6 +277,9 @@ class Clock(Protocol):
 
     def today(self) -> date:
         """Today in the utility's time zone."""
+
+    def local(self, moment: datetime) -> datetime:
+        """A stored (UTC) moment in the utility's time zone, to show it."""
 
 
 class PasswordHasher(Protocol):

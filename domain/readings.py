@@ -9,53 +9,20 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
+from domain.errors import (
+    BelowLast,
+    HighConsumption,
+    MeterExpired,
+    MeterNotFound,
+    NotANumber,
+    TooManyDigits,
+    ZonesMissing,
+)
 from domain.model import Meter, Profile, Reading, ReadingSource, Zone
 from domain.ports import Clock, UnitOfWork
 
 HIGH_CONSUMPTION_FACTOR = 3
 HISTORY = timedelta(days=366)
-
-
-class ReadingRejected(Exception):
-    """A value the bot cannot take; the subclasses carry what the message needs."""
-
-
-class NotANumber(ReadingRejected):
-    pass
-
-
-class TooManyDigits(ReadingRejected):
-    def __init__(self, before: int, after: int) -> None:
-        super().__init__(before, after)
-        self.before, self.after = before, after
-
-
-class MeterExpired(ReadingRejected):
-    def __init__(self, verified_until: date) -> None:
-        super().__init__(verified_until)
-        self.verified_until = verified_until
-
-
-class MeterNotFound(Exception):
-    """No such meter among the profile's accounts (a forged or outdated button)."""
-
-
-class NeedsConfirmation(Exception):
-    """A value that may be right but looks wrong; taken once the resident confirms."""
-
-
-class BelowLast(NeedsConfirmation):
-    """Lower than the last reading: a mistake, or the meter rolled over to zero."""
-
-    def __init__(self, last: Decimal) -> None:
-        super().__init__(last)
-        self.last = last
-
-
-class HighConsumption(NeedsConfirmation):
-    def __init__(self, consumption: Decimal, average: Decimal) -> None:
-        super().__init__(consumption, average)
-        self.consumption, self.average = consumption, average
 
 
 def fits_digits(value: Decimal, before: int, after: int) -> bool:
@@ -110,15 +77,25 @@ class MeterState:
 
 @dataclass(frozen=True, slots=True)
 class Submitted:
+    meter: Meter
     month: date
     in_window: bool
 
 
 async def owned_meter(uow: UnitOfWork, profile: Profile, meter_id: int) -> Meter:
+    """A meter of one of the profile's accounts: whatever id a button carries is checked here."""
     assert profile.id is not None
     meter = await uow.meters.get(meter_id)
     if meter is None or not await uow.links.is_linked(profile.id, meter.account_id):
         raise MeterNotFound
+    return meter
+
+
+async def meter_to_read(uow: UnitOfWork, clock: Clock, profile: Profile, meter_id: int) -> Meter:
+    """The profile's meter, if it takes readings today: one past its verification does not."""
+    meter = await owned_meter(uow, profile, meter_id)
+    if meter.verification_expired(clock.today()):
+        raise MeterExpired(meter.number, meter.verified_until)
     return meter
 
 
@@ -136,14 +113,15 @@ async def meters_of(uow: UnitOfWork, account_id: int) -> list[MeterState]:
     return states
 
 
-async def check_reading(
-    uow: UnitOfWork, clock: Clock, meter: Meter, zone: Zone, value: Decimal, confirmed: bool = False
-) -> None:
-    """Raises what is wrong with ``value`` for the meter's ``zone``; ``confirmed`` waives
-    what only needed the resident's confirmation."""
+async def last_reading(uow: UnitOfWork, meter: Meter, zone: Zone) -> Reading | None:
     assert meter.id is not None
-    if meter.verification_expired(clock.today()):
-        raise MeterExpired(meter.verified_until)
+    return await uow.readings.last(meter.id, zone)
+
+
+async def _check(
+    uow: UnitOfWork, clock: Clock, meter: Meter, zone: Zone, value: Decimal, confirmed: bool
+) -> None:
+    assert meter.id is not None
     if not fits_digits(value, meter.digits_before, meter.digits_after):
         raise TooManyDigits(meter.digits_before, meter.digits_after)
     if confirmed:
@@ -152,24 +130,43 @@ async def check_reading(
     if last is None:
         return
     if value < last.value:
-        raise BelowLast(last.value)
+        raise BelowLast(value, last.value)
     history = await uow.readings.history(meter.id, zone, clock.now() - HISTORY)
     average = average_consumption(history)
     consumption = value - last.value
     if average is not None and consumption > HIGH_CONSUMPTION_FACTOR * average:
-        raise HighConsumption(consumption, average.quantize(Decimal("0.01")))
+        raise HighConsumption(value, consumption, average.quantize(Decimal("0.01")))
+
+
+async def check_reading(
+    uow: UnitOfWork, clock: Clock, profile: Profile, meter_id: int, zone: Zone, text: str
+) -> Decimal:
+    """The value typed for one zone of the meter, checked as soon as it is typed; raises
+    what is wrong with it (NeedsConfirmation where the resident may insist)."""
+    meter = await meter_to_read(uow, clock, profile, meter_id)
+    value = parse_reading(text)
+    await _check(uow, clock, meter, zone, value, confirmed=False)
+    return value
 
 
 async def submit_reading(
     uow: UnitOfWork,
     clock: Clock,
     window: tuple[int, int],
-    meter: Meter,
+    profile: Profile,
+    meter_id: int,
     values: dict[Zone, Decimal],
+    confirmed: frozenset[Zone] = frozenset(),
 ) -> Submitted:
-    """Records the (already checked) values of all the meter's zones, once: the same value
-    sent again for the same month is kept once. Committed before it returns."""
+    """Checks and records the values of all the meter's zones, once: the same value sent
+    again for the same month is kept once. ``confirmed`` names the zones whose unusual value
+    the resident insisted on. Committed before it returns."""
+    meter = await meter_to_read(uow, clock, profile, meter_id)
     assert meter.id is not None
+    if set(values) != set(meter.zones):
+        raise ZonesMissing(tuple(zone for zone in meter.zones if zone not in values))
+    for zone, value in values.items():
+        await _check(uow, clock, meter, zone, value, confirmed=zone in confirmed)
     month, in_window = billing_month(clock.today(), window)
     now = clock.now()
     for zone, value in values.items():
@@ -186,4 +183,4 @@ async def submit_reading(
             )
         )
     await uow.commit()
-    return Submitted(month, in_window)
+    return Submitted(meter, month, in_window)

@@ -6,7 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from domain.accounts import AccountNotFound, linked_account
+from domain.accounts import linked_account
+from domain.errors import AccountNotFound
 from domain.history import Period
 from domain.model import Account, Contract, Meter, Profile, Supplier, Tariff
 from domain.ports import UnitOfWork

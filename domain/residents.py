@@ -4,16 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from domain.errors import UnsupportedLocale
 from domain.model import Account, Profile, TelegramUser
 from domain.ports import UnitOfWork
 
 SUPPORTED_LOCALES = ("ru", "en")
-
-
-class UnsupportedLocale(ValueError):
-    def __init__(self, locale: str) -> None:
-        super().__init__(locale)
-        self.locale = locale
 
 
 async def resident(uow: UnitOfWork, telegram_id: int) -> TelegramUser:

@@ -11,11 +11,11 @@ from aiogram.types import Message
 from aiogram_dialog import DialogManager, StartMode
 from aiogram_i18n import I18nContext
 
-from bot.config import Settings
 from dialogs.states import AccountsSG, FaqSG, LanguageSG, MenuSG, ProfileSG, RecoverySG, WelcomeSG
-from domain import identity
-from domain.identity import CodePurpose
-from domain.model import TelegramUser
+from domain import codes
+from domain.errors import CodeExpired, CodeNotFound, EmailTaken
+from domain.login import log_out
+from domain.model import CodePurpose, TelegramUser, Utility
 from domain.ports import Clock, UnitOfWork
 
 
@@ -40,8 +40,8 @@ async def on_deep_link(
 ) -> None:
     """A link from a letter: it confirms the address, or opens the new-password step."""
     try:
-        code = await identity.open_link(uow, clock, command.args or "")
-    except (identity.CodeNotFound, identity.CodeExpired, identity.EmailTaken):
+        code = await codes.open_link(uow, clock, command.args or "")
+    except (CodeNotFound, CodeExpired, EmailTaken):
         await message.answer(i18n.get("identity-link-invalid"))
         await show_start(dialog_manager, resident)
         return
@@ -54,8 +54,8 @@ async def on_deep_link(
     await show_start(dialog_manager, resident)
 
 
-async def on_help(message: Message, i18n: I18nContext, settings: Settings) -> None:
-    await message.answer(i18n.get("help-text", phone=settings.contact_phone))
+async def on_help(message: Message, i18n: I18nContext, utility: Utility) -> None:
+    await message.answer(i18n.get("help-text", phone=utility.contact_phone))
 
 
 async def on_cancel(message: Message, dialog_manager: DialogManager, i18n: I18nContext) -> None:
@@ -95,7 +95,7 @@ async def on_logout(
     i18n: I18nContext,
 ) -> None:
     if resident.profile_id is not None:
-        await identity.log_out(uow, resident)
+        await log_out(uow, resident)
     await message.answer(i18n.get("logout-done"))
     await show_start(dialog_manager, resident)
 

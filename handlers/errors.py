@@ -9,10 +9,12 @@ from aiogram import Bot, F, Router
 from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import ExceptionTypeFilter
 from aiogram.types import ErrorEvent
-from aiogram_dialog import DialogManager
+from aiogram_dialog import DialogManager, StartMode
 from aiogram_dialog.api.exceptions import OutdatedIntent, UnknownIntent, UnknownState
 from aiogram_i18n import I18nContext
 
+from dialogs.states import WelcomeSG
+from domain.errors import NotSignedIn
 from domain.model import TelegramUser
 from handlers.commands import show_start
 
@@ -36,6 +38,16 @@ async def on_outdated_menu(
     await show_start(dialog_manager, resident)
 
 
+async def on_signed_out(
+    event: ErrorEvent, dialog_manager: DialogManager, i18n: I18nContext
+) -> None:
+    """A screen for a logged-in resident reached by someone who is not (a button left from
+    before a logout): they are asked to log in."""
+    if event.update.callback_query is not None:
+        await event.update.callback_query.answer(i18n.get("identity-log-in-first"))
+    await dialog_manager.start(WelcomeSG.welcome, mode=StartMode.RESET_STACK)
+
+
 async def on_error(event: ErrorEvent, bot: Bot, i18n: I18nContext | None = None) -> None:
     logger.error(
         "update %s failed: %r", event.update.update_id, event.exception, exc_info=event.exception
@@ -56,5 +68,6 @@ def router() -> Router:
         ExceptionTypeFilter(UnknownIntent, OutdatedIntent, UnknownState),
         F.update.callback_query,
     )
+    router.error.register(on_signed_out, ExceptionTypeFilter(NotSignedIn))
     router.error.register(on_error)
     return router

@@ -1,96 +1,250 @@
-"""The staff group: answering an appeal by replying to its post (or through its button),
-closing it, and /open. Nothing from any other chat counts."""
+"""The staff group, in one place: each appeal is posted there with buttons to answer and to
+close (``StaffDesk``, the domain's AppealNotifier); a reply to the post, or to the bot's
+prompt, answers it; /open lists what waits. Nothing from any other chat counts."""
 
 from __future__ import annotations
 
+import logging
+
 from aiogram import Bot, F, Router
+from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import Command
-from aiogram.types import CallbackQuery, ForceReply, Message, ReplyParameters
+from aiogram.filters.callback_data import CallbackData
+from aiogram.types import (
+    CallbackQuery,
+    ForceReply,
+    InlineKeyboardMarkup,
+    Message,
+    ReplyParameters,
+    User,
+)
+from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.i18n import joined
-from bot.staff import AppealAction, StaffDesk
 from domain import appeals
+from domain.errors import AppealNotFound, AppealNotOpen, AppealTextInvalid
+from domain.model import Appeal, AppealStatus, AttachmentKind, TelegramUser
 from domain.ports import Clock, UnitOfWork
+from domain.residents import locale_for
+from rendering.texts import Html, TextCore, joined, shorten
+
+logger = logging.getLogger(__name__)
+
+OPEN_LISTED = 30  # appeals /open shows; the count says how many wait in all
+OPEN_TEXT = 80  # characters of each appeal's text in that list
 
 
-def _member(user) -> str:
+class AppealAction(CallbackData, prefix="appeal"):
+    action: str  # "answer" or "close"
+    appeal_id: int
+
+
+class StaffDesk:
+    """What the bot says in the staff group, in the utility's language, and what it tells
+    residents of their appeals. The bot is attached at start-up."""
+
+    def __init__(self, core: TextCore, chat_id: int | None, locale: str, clock: Clock) -> None:
+        self.core = core
+        self.chat_id = chat_id
+        self.locale = locale
+        self.clock = clock
+        self.bot: Bot | None = None
+
+    async def attach(self, bot: Bot) -> None:
+        """For ``dp.startup``: the bot that posts."""
+        self.bot = bot
+
+    def text(self, key: str, **args) -> Html:
+        return self.core.get(key, self.locale, **args)
+
+    async def post_text(self, uow: UnitOfWork, appeal: Appeal) -> Html:
+        assert appeal.id is not None
+        profile = await uow.profiles.get(appeal.profile_id) if appeal.profile_id else None
+        account = await uow.accounts.get(appeal.account_id)
+        supplier = await uow.suppliers.get(appeal.supplier_id)
+        status = ""
+        if appeal.answered_at is not None:
+            status = self.text(
+                "staff-answered" if appeal.status is AppealStatus.ANSWERED else "staff-closed",
+                who=appeal.answered_by or "",
+                at=self.clock.local(appeal.answered_at),
+                answer=appeal.answer or "",
+            )
+        return self.text(
+            "staff-post",
+            number=appeal.id,
+            kind=appeal.kind.value,
+            date=self.clock.local(appeal.created_at),
+            name=profile.full_name if profile else "—",
+            phone=(profile.phone or "—") if profile else "—",
+            email=profile.email if profile else "—",
+            account=account.number if account else "—",
+            address=account.address if account else "—",
+            supplier=supplier.name if supplier else "—",
+            text=appeal.text,
+            files=len(appeal.attachments),
+            status=status,
+        )
+
+    def keyboard(self, appeal: Appeal) -> InlineKeyboardMarkup | None:
+        if appeal.status is not AppealStatus.OPEN:
+            return None
+        assert appeal.id is not None
+        builder = InlineKeyboardBuilder()
+        builder.button(
+            text=self.text("staff-answer-button"),
+            callback_data=AppealAction(action="answer", appeal_id=appeal.id),
+        )
+        builder.button(
+            text=self.text("staff-close-button"),
+            callback_data=AppealAction(action="close", appeal_id=appeal.id),
+        )
+        return builder.as_markup()
+
+    async def filed(self, uow: UnitOfWork, appeal: Appeal) -> bool:
+        """Posts the appeal with its attachments; False (and kept for a retry) when the group
+        cannot be reached."""
+        bot = self.bot
+        if bot is None or self.chat_id is None or appeal.staff_message_id is not None:
+            return False
+        try:
+            post = await bot.send_message(
+                self.chat_id, await self.post_text(uow, appeal), reply_markup=self.keyboard(appeal)
+            )
+        except TelegramAPIError as error:
+            logger.warning("appeal %s not posted to the staff group: %s", appeal.id, error)
+            return False
+        # Recorded before the attachments go: a failure after this point posts nothing twice.
+        await appeals.mark_posted(uow, appeal, self.chat_id, post.message_id)
+        below_post = ReplyParameters(message_id=post.message_id)
+        for attachment in appeal.attachments:
+            send = bot.send_photo if attachment.kind is AttachmentKind.PHOTO else bot.send_document
+            try:
+                await send(self.chat_id, attachment.file_id, reply_parameters=below_post)
+            except TelegramAPIError as error:
+                logger.warning("attachment of appeal %s not posted: %s", appeal.id, error)
+        return True
+
+    async def prompt_answer(self, appeal: Appeal) -> int | None:
+        if self.bot is None or self.chat_id is None or appeal.staff_message_id is None:
+            return None
+        prompt = await self.bot.send_message(
+            self.chat_id,
+            self.text("staff-answer-prompt", number=appeal.id),
+            reply_parameters=ReplyParameters(message_id=appeal.staff_message_id),
+            reply_markup=ForceReply(
+                selective=True, input_field_placeholder=self.text("staff-answer-placeholder")
+            ),
+        )
+        return prompt.message_id
+
+    async def settled(self, uow: UnitOfWork, appeal: Appeal) -> None:
+        key = (
+            "appeals-answer-received"
+            if appeal.status is AppealStatus.ANSWERED
+            else "appeals-closed"
+        )
+        await self._tell_resident(uow, appeal, key)
+        await self._refresh(uow, appeal)
+
+    async def _refresh(self, uow: UnitOfWork, appeal: Appeal) -> None:
+        """Shows in the post that the appeal was answered or closed."""
+        if self.bot is None or appeal.staff_chat_id is None or appeal.staff_message_id is None:
+            return
+        try:
+            await self.bot.edit_message_text(
+                await self.post_text(uow, appeal),
+                chat_id=appeal.staff_chat_id,
+                message_id=appeal.staff_message_id,
+                reply_markup=None,
+            )
+        except TelegramAPIError as error:
+            logger.warning("post of appeal %s not updated: %s", appeal.id, error)
+
+    async def _tell_resident(self, uow: UnitOfWork, appeal: Appeal, key: str) -> None:
+        """Sends the news to every Telegram user bound to the appeal's profile, each in
+        their language."""
+        if self.bot is None or appeal.profile_id is None:
+            return
+        for telegram_id in await uow.telegram_users.bound_to(appeal.profile_id):
+            user = await uow.telegram_users.get(telegram_id) or TelegramUser(
+                telegram_id=telegram_id
+            )
+            text = self.core.get(
+                key,
+                locale_for(user, None, self.locale),
+                number=appeal.id,
+                text=appeal.text,
+                answer=appeal.answer or "",
+                date=self.clock.local(appeal.answered_at).date() if appeal.answered_at else "",
+            )
+            try:
+                await self.bot.send_message(telegram_id, text)
+            except TelegramAPIError as error:
+                logger.warning(
+                    "resident %s not told of appeal %s: %s", telegram_id, appeal.id, error
+                )
+
+
+def _member(user: User) -> str:
     name = " ".join(part for part in (user.first_name, user.last_name) if part)
     return f"{name} (@{user.username})" if user.username else name
 
 
-async def on_reply(
-    message: Message,
-    bot: Bot,
-    uow: UnitOfWork,
-    clock: Clock,
-    staff_desk: StaffDesk,
-) -> None:
+async def on_reply(message: Message, uow: UnitOfWork, clock: Clock, staff_desk: StaffDesk) -> None:
     """A reply to an appeal's post, or to the bot's prompt for it, is the answer."""
     assert message.reply_to_message is not None and message.from_user is not None
-    appeal = await uow.appeals.by_staff_message(
-        message.chat.id, message.reply_to_message.message_id
-    )
-    if appeal is None or appeal.id is None:
-        return  # a conversation among staff, not an answer
     try:
-        answered = await appeals.answer(
-            uow, clock, appeal.id, message.text or "", _member(message.from_user)
+        answered = await appeals.answer_post(
+            uow,
+            clock,
+            staff_desk,
+            message.chat.id,
+            message.reply_to_message.message_id,
+            message.text or "",
+            _member(message.from_user),
         )
-    except appeals.AppealNotOpen:
-        await message.reply(staff_desk.text("staff-not-open", number=appeal.id))
+    except AppealNotFound:
+        return  # a conversation among staff, not an answer
+    except AppealNotOpen as error:
+        await message.reply(staff_desk.text("staff-not-open", number=error.appeal.id))
         return
-    except appeals.AppealTextInvalid as error:
+    except AppealTextInvalid as error:
         await message.reply(staff_desk.text("staff-answer-invalid", limit=error.limit))
         return
-    await staff_desk.settled(bot, uow, answered)
     await message.reply(staff_desk.text("staff-answer-sent", number=answered.id))
 
 
 async def on_answer_button(
-    callback: CallbackQuery,
-    callback_data: AppealAction,
-    bot: Bot,
-    uow: UnitOfWork,
-    staff_desk: StaffDesk,
+    callback: CallbackQuery, callback_data: AppealAction, uow: UnitOfWork, staff_desk: StaffDesk
 ) -> None:
-    appeal = await uow.appeals.get(callback_data.appeal_id)
-    if appeal is None or appeal.staff_message_id is None:
-        await callback.answer()
+    try:
+        await appeals.prompt_answer(uow, staff_desk, callback_data.appeal_id)
+    except (AppealNotFound, AppealNotOpen):
+        await callback.answer(staff_desk.text("staff-not-open", number=callback_data.appeal_id))
         return
-    prompt = await bot.send_message(
-        staff_desk.chat_id,
-        staff_desk.text("staff-answer-prompt", number=appeal.id),
-        reply_parameters=ReplyParameters(message_id=appeal.staff_message_id),
-        reply_markup=ForceReply(
-            selective=True, input_field_placeholder=staff_desk.text("staff-answer-placeholder")
-        ),
-    )
-    await appeals.mark_prompted(uow, appeal, prompt.message_id)
     await callback.answer()
 
 
 async def on_close_button(
     callback: CallbackQuery,
     callback_data: AppealAction,
-    bot: Bot,
     uow: UnitOfWork,
     clock: Clock,
     staff_desk: StaffDesk,
 ) -> None:
     try:
         closed = await appeals.close(
-            uow, clock, callback_data.appeal_id, _member(callback.from_user)
+            uow, clock, staff_desk, callback_data.appeal_id, _member(callback.from_user)
         )
-    except (appeals.AppealNotFound, appeals.AppealNotOpen):
+    except (AppealNotFound, AppealNotOpen):
         await callback.answer(staff_desk.text("staff-not-open", number=callback_data.appeal_id))
         return
-    await staff_desk.settled(bot, uow, closed)
     await callback.answer(staff_desk.text("staff-closed-done", number=closed.id))
 
 
-async def on_open(message: Message, uow: UnitOfWork, staff_desk: StaffDesk) -> None:
+async def on_open(message: Message, uow: UnitOfWork, clock: Clock, staff_desk: StaffDesk) -> None:
     """The unanswered appeals, oldest first."""
-    waiting = await uow.appeals.open()
+    waiting = await appeals.waiting(uow)
     if not waiting:
         await message.answer(staff_desk.text("staff-open-none"))
         return
@@ -99,10 +253,10 @@ async def on_open(message: Message, uow: UnitOfWork, staff_desk: StaffDesk) -> N
             "staff-open-line",
             number=a.id,
             kind=a.kind.value,
-            date=staff_desk.local_time(a.created_at),
-            text=a.text[:80] + ("…" if len(a.text) > 80 else ""),
+            date=clock.local(a.created_at),
+            text=shorten(a.text, OPEN_TEXT),
         )
-        for a in waiting[:30]
+        for a in waiting[:OPEN_LISTED]
     ]
     await message.answer(staff_desk.text("staff-open", count=len(waiting), lines=joined(lines)))
 

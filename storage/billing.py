@@ -26,8 +26,6 @@ from domain.ports import SubmittedReading
 from domain.readings import fits_digits
 from storage import tables as t
 
-FORMAT = "tes-billing/1"
-
 
 class ImportRefused(Exception):
     """The file cannot be imported; nothing of it was written."""

@@ -16,6 +16,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from domain.model import Zone, zones_of
 from domain.money import money
 from storage.billing import import_billing
 from storage.database import Database
@@ -423,13 +424,12 @@ def demo_billing(today: date) -> dict[str, Any]:
             step = Decimal("0.001") if meter.unit == "м3" else Decimal("0.1")
             for month in months:
                 day = month.replace(day=min(20, today.day) if month == months[-1] else 20)
-                zones = ("day", "night") if meter.zones == 2 else ("single",)
                 value += (meter.monthly * Decimal(rng.uniform(0.7, 1.3))).quantize(step)
-                for zone in zones:
-                    share = Decimal("0.6") if zone == "night" else Decimal(1)
+                for zone in zones_of(meter.zones):
+                    share = Decimal("0.6") if zone is Zone.NIGHT else Decimal(1)
                     readings.append(
                         {
-                            "zone": zone,
+                            "zone": zone.value,
                             "value": str((value * share).quantize(step)),
                             "taken_at": _at(day, 10),
                             "billing_month": month.strftime("%Y-%m"),

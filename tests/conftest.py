@@ -158,7 +158,10 @@ class FakeClock:
         return self.current
 
     def today(self) -> date:
-        return self.current.astimezone(ZoneInfo("Asia/Tomsk")).date()
+        return self.local(self.current).date()
+
+    def local(self, moment: datetime) -> datetime:
+        return moment.astimezone(ZoneInfo("Asia/Tomsk"))
 
     def advance(self, **delta: float) -> None:
         self.current += timedelta(**delta)

@@ -8,8 +8,8 @@ from aiogram.methods import SendMessage
 from aiogram.types import Chat
 from sqlalchemy import select
 
-from bot.staff import post_pending
 from bot.transports.local import LocalChat
+from domain.appeals import post_unposted
 from storage.demo import seed_demo
 from storage.tables import appeals
 from tests.data import bind_resident
@@ -174,11 +174,11 @@ async def test_an_unreachable_group_keeps_the_appeal_and_posts_it_once_later(
     assert row.staff_message_id is None
     assert any(m.text.startswith("✅ Обращение № 1") for m in chat.bot_messages())
 
-    dp, bot, _ = running
-    assert await post_pending(bot, bot_database, dp["staff_desk"]) == 0  # still unreachable
+    dp, _, _ = running
+    assert await post_unposted(bot_database, dp["staff_desk"]) == 0  # still unreachable
     session.fail = lambda _method: None
-    assert await post_pending(bot, bot_database, dp["staff_desk"]) == 1
-    assert await post_pending(bot, bot_database, dp["staff_desk"]) == 0
+    assert await post_unposted(bot_database, dp["staff_desk"]) == 1
+    assert await post_unposted(bot_database, dp["staff_desk"]) == 0
     assert len([m for m in staff.bot_messages() if m.text and "№ 1</b>" in m.text]) == 1
 
 
@@ -217,4 +217,4 @@ async def test_the_retry_job_is_scheduled_every_minute(running, bot_database, se
     dp, bot, _session = running
     job = scheduler(bot, dp, bot_database, settings).get_job("post-appeals")
     assert job.trigger.interval.total_seconds() == 60
-    assert job.func is post_pending
+    assert job.func is post_unposted

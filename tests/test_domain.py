@@ -6,8 +6,9 @@ from decimal import Decimal
 
 import pytest
 
+from domain.errors import InvalidAmount
 from domain.model import TelegramUser
-from domain.money import InvalidAmount, money, parse_amount, to_kopecks
+from domain.money import money, parse_amount, to_kopecks
 from domain.readings import fits_digits
 from domain.residents import locale_for
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import delete
 
 from bot.transports.local import LocalChat
+from dialogs.widgets import BUTTON_LENGTH
 from storage.tables import faq_entries
 from tests.data import import_faq
 
@@ -18,7 +19,7 @@ async def test_the_questions_open_their_answers_and_show_the_phone(chat, bot_dat
     questions = [b.text for _, b in chat.inline_buttons()][:-2]  # less "ask", "back"
     assert len(questions) == 9
     assert questions[3] == "Какова методика расчёта пени?"
-    assert all(len(q) <= 60 for q in questions)
+    assert all(len(q) <= BUTTON_LENGTH for q in questions)
 
     await chat.press("Какова методика расчёта пени?")
     assert chat.last.text.startswith("<b>Какова методика расчёта пени?</b>")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from aiogram.methods import DeleteMessage
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from bot.security import Argon2Hasher
 from bot.transports.local import LocalChat
@@ -149,3 +149,24 @@ async def test_deleting_the_profile_keeps_the_accounts(chat, resident, bot_datab
         assert len((await connection.execute(select(accounts))).all()) == 1
         bound = (await connection.execute(select(telegram_users.c.profile_id))).scalar_one()
     assert bound is None
+
+
+async def test_a_menu_left_open_elsewhere_leads_to_the_welcome_once_the_profile_is_gone(
+    chat, new_chat, resident, bot_database
+):
+    phone = new_chat(200002)
+    async with bot_database.engine.begin() as connection:
+        await connection.execute(
+            insert(telegram_users).values(telegram_id=phone.user.id, profile_id=resident)
+        )
+    await phone.send("/start")
+    menu, accounts_button = next((m, b) for m, b in phone.inline_buttons() if "счета" in b.text)
+
+    await chat.press("🗑 Удалить профиль")
+    await chat.press("Да, удалить профиль")
+    query = await phone.press_data(menu, accounts_button.callback_data or "")
+
+    answer = phone.callback_answer(query)
+    assert answer is not None
+    assert answer.text == "Сначала войдите в личный кабинет или зарегистрируйтесь."
+    assert phone.last.text.startswith("Здравствуйте!")

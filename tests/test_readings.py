@@ -8,8 +8,8 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from bot.i18n import format_value
 from bot.transports.local import LocalChat
+from rendering.texts import format_value
 from storage.demo import seed_demo
 from storage.tables import meters, readings
 from tests.data import bind_resident

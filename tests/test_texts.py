@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from fluent.syntax import FluentParser, ast
 
-from bot.i18n import LOCALES, TextCore, format_day, format_money, format_month
+from rendering.texts import LOCALES, TextCore, format_day, format_money, format_month
 
 NBSP = "\u00a0"
 

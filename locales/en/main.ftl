@@ -59,6 +59,7 @@ language-ru = 🇷🇺 Русский
 language-en = 🇬🇧 English
 
 ## Questions and answers
+faq-question-button = { $question }
 faq-title =
     <b>Questions and answers</b>
 
@@ -145,7 +146,7 @@ login-ask-email = Enter the e-mail you registered with.
 login-ask-password = Enter the password. The bot deletes the message with the password at once.
 login-forgot = Forgot the password?
 login-wrong = Wrong e-mail or password.
-login-locked = Too many failed login attempts. Try again after { $until }.
+login-locked = Too many failed login attempts. Try again after { TIME($until) }.
 login-welcome = { $name }, you are logged in.
 logout-done = You have logged out of the customer account. To log in again: /start
 recovery-ask-email = Enter the e-mail you registered with: we will send a letter with a code to change the password.
@@ -248,6 +249,13 @@ menu-readings = 📟 Submit readings
 command-accounts = Your personal accounts
 accounts-kind-epd = Single bill
 accounts-kind-electricity = Electricity
+accounts-button = { $last ->
+        [yes] ⭐{" "}
+       *[no] {""}
+    }{ $kind ->
+        [epd] { accounts-kind-epd }
+       *[electricity] { accounts-kind-electricity }
+    } · { $address }
 accounts-list =
     <b>Your accounts</b>
 
@@ -279,7 +287,7 @@ accounts-confirm-email-first = To link a personal account, confirm your e-mail f
 accounts-ask-number = Enter the personal account number. It is on the bill: on a single bill, in the "Personal account" field.
 accounts-number-not-found = The personal account was not found. Check the number and try again.
 accounts-already-linked = This personal account is already linked to your customer account.
-accounts-link-locked = Too many wrong answers to the control question. You can link this account after { $until }.
+accounts-link-locked = Too many wrong answers to the control question. You can link this account after { DATETIME($until) }.
 accounts-ask-relation = Personal account No. { $number } found. How do you stand to it?
 accounts-relation-owner = Owner
 accounts-relation-co_owner = Co-owner
@@ -325,8 +333,9 @@ readings-last =   Last readings{ $zone ->
         [night] {" "}(night)
        *[single] {""}
     } { DATE($date) }: { VALUE($value) } { $unit }
+readings-meter-button = No. { $number } · { $service }
 readings-meter-not-found = This meter does not belong to your personal accounts.
-readings-meter-expired = The verification of meter No. { $number } expired on { $until }: its readings are not accepted. Have the meter verified or replaced and tell the supplier; then submit readings as usual.
+readings-meter-expired = The verification of meter No. { $number } expired on { DATE($until) }: its readings are not accepted. Have the meter verified or replaced and tell the supplier; then submit readings as usual.
 readings-ask-value =
     Meter No. { $number }{ $zone ->
         [day] , day zone
@@ -348,6 +357,7 @@ readings-saved = ✅ The readings of meter No. { $number } are submitted and wil
 readings-saved-outside = ✅ The readings of meter No. { $number } were submitted outside the reading period and will count in the bill for { MONTH($month) }.
 
 ## Requisites
+requisites-contract-button = { $supplier } – { $service } No. { $number }
 requisites-info =
     <b>Account requisites</b>
 
@@ -399,6 +409,8 @@ history-bills-list =
         [yes] There are no documents for this period.
        *[no] Choose a month.
     }
+history-bill-button = { MONTH($month) } · { MONEY($total) }
+history-supplier-button = { $name }
 history-bill-not-found = This document is not among your account's documents.
 history-bill =
     <b>{ $month }</b> · account No. { $number }
@@ -520,6 +532,8 @@ appeals-choose-supplier = { $kind ->
         [question] Whom to ask? Choose the supplier.
        *[appeal] Which supplier is the appeal about?
     }
+appeals-account-button = { $address }
+appeals-supplier-button = { $name }
 appeals-supplier-not-found = This supplier does not serve the chosen account.
 appeals-ask-text = { $kind ->
         [question] Write your question in one message.
@@ -549,15 +563,15 @@ staff-post =
     <b>{ $kind ->
         [question] Question
        *[appeal] Appeal
-    } No. { $number }</b> of { $date }
+    } No. { $number }</b> of { DATETIME($date) }
     Resident: { $name }, phone { $phone }, { $email }
     Account No. { $account }, { $address }
     Supplier: { $supplier }
     Attachments: { $files }
 
     { $text }{ $status }
-staff-answered = {"\u000a"}{"\u000a"}✅ Answered { $at } by { $who }:{"\u000a"}{ $answer }
-staff-closed = {"\u000a"}{"\u000a"}☑️ Closed without an answer { $at } by { $who }
+staff-answered = {"\u000a"}{"\u000a"}✅ Answered { DATETIME($at) } by { $who }:{"\u000a"}{ $answer }
+staff-closed = {"\u000a"}{"\u000a"}☑️ Closed without an answer { DATETIME($at) } by { $who }
 staff-answer-button = ✍️ Answer
 staff-close-button = ☑️ Close without an answer
 staff-answer-prompt = ✍️ Answer to appeal No. { $number }: reply to this message with the answer.
@@ -571,7 +585,7 @@ staff-open =
     <b>Unanswered appeals: { $count }</b> (oldest first)
 
     { $lines }
-staff-open-line = No. { $number } · { $date } · { $kind ->
+staff-open-line = No. { $number } · { DATETIME($date) } · { $kind ->
         [question] question
        *[appeal] appeal
     }: { $text }

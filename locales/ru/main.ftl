@@ -60,6 +60,7 @@ language-ru = 🇷🇺 Русский
 language-en = 🇬🇧 English
 
 ## Вопросы и ответы
+faq-question-button = { $question }
 faq-title =
     <b>Вопросы и ответы</b>
 
@@ -147,7 +148,7 @@ login-ask-email = Введите e-mail, указанный при регист�
 login-ask-password = Введите пароль. Сообщение с паролем бот сразу удалит из чата.
 login-forgot = Забыли пароль?
 login-wrong = Неверный e-mail или пароль.
-login-locked = Слишком много неудачных попыток входа. Попробуйте снова после { $until }.
+login-locked = Слишком много неудачных попыток входа. Попробуйте снова после { TIME($until) }.
 login-welcome = { $name }, вы вошли в личный кабинет.
 logout-done = Вы вышли из личного кабинета. Чтобы войти снова: /start
 recovery-ask-email = Введите e-mail, указанный при регистрации: мы пришлём письмо с кодом для смены пароля.
@@ -251,6 +252,13 @@ menu-readings = 📟 Передать показания
 command-accounts = Ваши лицевые счета
 accounts-kind-epd = ЕПД
 accounts-kind-electricity = Электроэнергия
+accounts-button = { $last ->
+        [yes] ⭐{" "}
+       *[no] {""}
+    }{ $kind ->
+        [epd] { accounts-kind-epd }
+       *[electricity] { accounts-kind-electricity }
+    } · { $address }
 accounts-list =
     <b>Ваши счета</b>
 
@@ -282,7 +290,7 @@ accounts-confirm-email-first = Чтобы подключить лицевой с
 accounts-ask-number = Введите номер лицевого счёта. Он указан в квитанции: на объединённой квитанции — в поле «Лицевой счёт».
 accounts-number-not-found = Лицевой счёт не найден. Проверьте, что номер введён верно, и попробуйте ещё раз.
 accounts-already-linked = Этот лицевой счёт уже подключён к вашему кабинету.
-accounts-link-locked = Слишком много неверных ответов на контрольный вопрос. Подключить этот счёт можно будет после { $until }.
+accounts-link-locked = Слишком много неверных ответов на контрольный вопрос. Подключить этот счёт можно будет после { DATETIME($until) }.
 accounts-ask-relation = Лицевой счёт № { $number } найден. Кем вы приходитесь по отношению к нему?
 accounts-relation-owner = Собственник
 accounts-relation-co_owner = Совладелец
@@ -329,8 +337,9 @@ readings-last =   Последние показания{ $zone ->
         [night] {" "}(ночь)
        *[single] {""}
     } { DATE($date) }: { VALUE($value) } { $unit }
+readings-meter-button = № { $number } · { $service }
 readings-meter-not-found = Этот счётчик не относится к вашим лицевым счетам.
-readings-meter-expired = Срок поверки счётчика № { $number } истёк { $until }: показания по нему не принимаются. Поверьте или замените счётчик и сообщите об этом поставщику — после этого передавайте показания как обычно.
+readings-meter-expired = Срок поверки счётчика № { $number } истёк { DATE($until) }: показания по нему не принимаются. Поверьте или замените счётчик и сообщите об этом поставщику — после этого передавайте показания как обычно.
 readings-ask-value =
     Счётчик № { $number }{ $zone ->
         [day] , дневная зона
@@ -352,6 +361,7 @@ readings-saved = ✅ Показания по счётчику № { $number } у
 readings-saved-outside = ✅ Показания по счётчику № { $number } переданы вне периода приёма показаний и будут учтены в счёте за { MONTH($month) }.
 
 ## Реквизиты ЛС
+requisites-contract-button = { $supplier } – { $service } № { $number }
 requisites-info =
     <b>Реквизиты ЛС</b>
 
@@ -403,6 +413,8 @@ history-bills-list =
         [yes] За этот период документов нет.
        *[no] Выберите месяц.
     }
+history-bill-button = { MONTH($month) } · { MONEY($total) }
+history-supplier-button = { $name }
 history-bill-not-found = Этого документа нет среди документов вашего счёта.
 history-bill =
     <b>{ $month }</b> · ЛС № { $number }
@@ -524,6 +536,8 @@ appeals-choose-supplier = { $kind ->
         [question] Кому задать вопрос? Выберите поставщика.
        *[appeal] По какому поставщику обращение?
     }
+appeals-account-button = { $address }
+appeals-supplier-button = { $name }
 appeals-supplier-not-found = Этот поставщик не обслуживает выбранный лицевой счёт.
 appeals-ask-text = { $kind ->
         [question] Напишите ваш вопрос одним сообщением.
@@ -553,15 +567,15 @@ staff-post =
     <b>{ $kind ->
         [question] Вопрос
        *[appeal] Обращение
-    } № { $number }</b> от { $date }
+    } № { $number }</b> от { DATETIME($date) }
     Житель: { $name }, тел. { $phone }, { $email }
     ЛС № { $account }, { $address }
     Поставщик: { $supplier }
     Вложений: { $files }
 
     { $text }{ $status }
-staff-answered = {"\u000a"}{"\u000a"}✅ Ответ дан { $at }, { $who }:{"\u000a"}{ $answer }
-staff-closed = {"\u000a"}{"\u000a"}☑️ Закрыто без ответа { $at }, { $who }
+staff-answered = {"\u000a"}{"\u000a"}✅ Ответ дан { DATETIME($at) }, { $who }:{"\u000a"}{ $answer }
+staff-closed = {"\u000a"}{"\u000a"}☑️ Закрыто без ответа { DATETIME($at) }, { $who }
 staff-answer-button = ✍️ Ответить
 staff-close-button = ☑️ Закрыть без ответа
 staff-answer-prompt = ✍️ Ответ на обращение № { $number }: ответьте (Reply) на это сообщение текстом ответа.
@@ -575,7 +589,7 @@ staff-open =
     <b>Неотвеченные обращения: { $count }</b> (сначала старые)
 
     { $lines }
-staff-open-line = № { $number } · { $date } · { $kind ->
+staff-open-line = № { $number } · { DATETIME($date) } · { $kind ->
         [question] вопрос
        *[appeal] обращение
     }: { $text }

@@ -8,8 +8,7 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from domain.accounts import LinkFailure
-from domain.model import Account, AccountKind, AccountLink
+from domain.model import Account, AccountKind, AccountLink, LinkFailure
 from storage.tables import account_links, accounts, link_failures
 
 

@@ -7,7 +7,7 @@ from sqlalchemy import insert, or_, select, update
 from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from domain.model import Appeal, AppealKind, AppealStatus
+from domain.model import Appeal, AppealKind, AppealStatus, Attachment
 from storage.tables import appeals
 
 
@@ -15,7 +15,15 @@ def _appeal(row: Row) -> Appeal:
     values = dict(row._mapping)
     values["kind"] = AppealKind(values["kind"])
     values["status"] = AppealStatus(values["status"])
+    values["attachments"] = [Attachment.from_ref(ref) for ref in values["attachments"]]
     return Appeal(**values)
+
+
+def _values(appeal: Appeal) -> dict:
+    values = asdict(appeal)
+    del values["id"]
+    values["attachments"] = [attachment.ref for attachment in appeal.attachments]
+    return values
 
 
 class SqlAppealRepository:
@@ -28,15 +36,13 @@ class SqlAppealRepository:
         return [_appeal(row) for row in rows]
 
     async def add(self, appeal: Appeal) -> None:
-        values = asdict(appeal)
-        del values["id"]
+        values = _values(appeal)
         appeal.id = (
             await self._connection.execute(insert(appeals).values(**values).returning(appeals.c.id))
         ).scalar_one()
 
     async def save(self, appeal: Appeal) -> None:
-        values = asdict(appeal)
-        del values["id"]
+        values = _values(appeal)
         await self._connection.execute(
             update(appeals).where(appeals.c.id == appeal.id).values(**values)
         )

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import delete, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from domain.identity import CodePurpose, EmailCode, LoginFailure
+from domain.model import CodePurpose, EmailCode, LoginFailure
 from storage.tables import email_codes, login_failures
 
 

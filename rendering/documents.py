@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
@@ -20,7 +19,8 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from domain.model import Account, Bill, BillSupplierLine, Supplier
+from domain.history import SupplierBlock
+from domain.model import Account, Bill
 
 matplotlib.use("Agg")  # no screen: render to files only
 
@@ -59,14 +59,6 @@ class QrCode(Flowable):
                     )
 
 
-@dataclass(frozen=True, slots=True)
-class ReceiptBlock:
-    supplier: Supplier
-    supplier_account: str
-    line: BillSupplierLine
-    qr_payload: str
-
-
 def _styles() -> tuple[ParagraphStyle, ParagraphStyle, ParagraphStyle]:
     body = ParagraphStyle("body", fontName="DejaVuSans", fontSize=8.5, leading=11)
     title = ParagraphStyle(
@@ -84,7 +76,7 @@ def receipt_pdf(
     account: Account,
     bill: Bill,
     month: str,
-    blocks: Sequence[ReceiptBlock],
+    blocks: Sequence[SupplierBlock],
 ) -> bytes:
     """The month's bill as a printable receipt."""
     body, title, heading = _styles()

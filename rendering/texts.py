@@ -5,21 +5,15 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable, Iterable
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from aiogram.types import User
 from aiogram_i18n.cores import FluentRuntimeCore
-from aiogram_i18n.managers import BaseManager
-from babel.dates import format_date
+from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal
 from fluent.runtime import FluentBundle, FluentResource
-
-from domain.model import TelegramUser
-from domain.ports import UnitOfWork
-from domain.residents import choose_language, locale_for
 
 LOCALES = Path(__file__).resolve().parent.parent / "locales"
 
@@ -43,6 +37,15 @@ def format_day(day: date, locale: str) -> str:
     return format_date(day, _DATE_PATTERN.get(locale, "dd.MM.yyyy"), locale=locale)
 
 
+def format_time(moment: datetime, locale: str) -> str:
+    return format_datetime(moment, "HH:mm", locale=locale)
+
+
+def format_moment(moment: datetime, locale: str) -> str:
+    """A day and a time, as a post's or a lock's time is shown."""
+    return f"{format_day(moment, locale)} {format_time(moment, locale)}"
+
+
 def format_month(day: date, locale: str) -> str:
     # The standalone month name ("декабрь", not "декабря"), capitalised as a heading.
     text = format_date(day, "LLLL yyyy", locale=locale)
@@ -55,7 +58,15 @@ def _functions(locale: str) -> dict[str, Callable[..., str]]:
         "VALUE": lambda value: format_value(Decimal(value), locale),
         "DATE": lambda day: format_day(day, locale),
         "MONTH": lambda day: format_month(day, locale),
+        # Moments arrive already in the utility's time zone (Clock.local).
+        "TIME": lambda moment: format_time(moment, locale),
+        "DATETIME": lambda moment: format_moment(moment, locale),
     }
+
+
+def shorten(text: str, limit: int) -> str:
+    """A label cut to ``limit`` characters, the cut shown by an ellipsis."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 class Html(str):
@@ -95,19 +106,3 @@ class TextCore(FluentRuntimeCore):
             for key, value in kwargs.items()
         }
         return Html(super().get(message_id, locale, **escaped))
-
-
-class ResidentLocaleManager(BaseManager):
-    """The resident's chosen language, else Telegram's, else the default."""
-
-    async def get_locale(
-        self, event_from_user: User | None = None, resident: TelegramUser | None = None
-    ) -> str:
-        assert self.default_locale is not None
-        if resident is None:
-            return self.default_locale
-        language = event_from_user.language_code if event_from_user else None
-        return locale_for(resident, language, self.default_locale)
-
-    async def set_locale(self, locale: str, uow: UnitOfWork, resident: TelegramUser) -> None:
-        await choose_language(uow, resident, locale)

@@ -1,0 +1,75 @@
+"""The profile (guide section 4): each field's edit, the mailing addresses, and deletion.
+Every edit validates what was typed and is committed before it returns."""
+
+from __future__ import annotations
+
+from domain.errors import EmailTaken
+from domain.model import Gender, MailingCompany, MarketingEmail, Profile
+from domain.ports import Clock, UnitOfWork
+from domain.validation import parse_birth_date, parse_email, parse_full_name, parse_phone
+
+
+def missing_required(profile: Profile) -> bool:
+    """The fields the guide's Fig. 7 asks for on first login."""
+    return profile.phone is None
+
+
+async def _save(uow: UnitOfWork, profile: Profile) -> Profile:
+    await uow.profiles.save(profile)
+    await uow.commit()
+    return profile
+
+
+async def rename(uow: UnitOfWork, profile: Profile, text: str) -> Profile:
+    """ "Surname Name [Patronymic]" in one message."""
+    profile.surname, profile.name, profile.patronymic = parse_full_name(text)
+    return await _save(uow, profile)
+
+
+async def set_birth_date(uow: UnitOfWork, clock: Clock, profile: Profile, text: str) -> Profile:
+    profile.birth_date = parse_birth_date(text, clock.today())
+    return await _save(uow, profile)
+
+
+async def set_phone(uow: UnitOfWork, profile: Profile, phone: str) -> Profile:
+    profile.phone = parse_phone(phone)
+    return await _save(uow, profile)
+
+
+async def set_gender(uow: UnitOfWork, profile: Profile, gender: Gender) -> Profile:
+    profile.gender = gender
+    return await _save(uow, profile)
+
+
+async def new_email(uow: UnitOfWork, profile: Profile, text: str) -> str:
+    """The address a resident asks to move to: valid and nobody's. It becomes the login only
+    once the code sent to it is entered."""
+    email = parse_email(text)
+    if await uow.profiles.by_email(email) is not None:
+        raise EmailTaken
+    return email
+
+
+async def change_password(uow: UnitOfWork, profile: Profile, password_hash: str) -> Profile:
+    profile.password_hash = password_hash
+    return await _save(uow, profile)
+
+
+async def marketing_emails(uow: UnitOfWork, profile: Profile) -> list[MarketingEmail]:
+    assert profile.id is not None
+    return list(await uow.marketing.of(profile.id))
+
+
+async def subscribe(
+    uow: UnitOfWork, profile: Profile, email: str, companies: set[MailingCompany]
+) -> None:
+    assert profile.id is not None
+    await uow.marketing.replace(profile.id, email, companies)
+    await uow.commit()
+
+
+async def delete_profile(uow: UnitOfWork, profile: Profile) -> None:
+    """Personal data go; the accounts and their billing data stay."""
+    assert profile.id is not None
+    await uow.profiles.delete(profile.id)
+    await uow.commit()

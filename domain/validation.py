@@ -1,0 +1,84 @@
+"""What a valid answer is: an e-mail, a phone, a name, a birth date (guide sections 1 and 4).
+Each parser takes what a person types and gives the clean value, or raises InvalidInput
+naming what is wrong."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from domain.errors import InvalidInput
+
+MIN_AGE_YEARS = 14
+MAX_AGE_YEARS = 120
+NAME_LENGTH = 100
+
+_EMAIL = re.compile(
+    r"^[A-Za-z0-9._%+\-]+@[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?"
+    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?)+$"
+)
+_NAME = re.compile(r"^[A-Za-zА-Яа-яЁё][A-Za-zА-Яа-яЁё' \-]*$")
+
+
+def parse_email(text: str) -> str:
+    email = text.strip()
+    if len(email) > 254 or not _EMAIL.match(email):
+        raise InvalidInput("email")
+    return email.lower()
+
+
+def parse_phone(text: str) -> str:
+    """+7XXXXXXXXXX from what people type: +7 913 825-00-75, 8 (913) 825 00 75, 9138250075."""
+    digits = re.sub(r"[\s()\-]", "", text.strip())
+    if digits.startswith("+"):
+        digits = digits[1:]
+        if not digits.startswith("7"):
+            raise InvalidInput("phone")
+    if not digits.isdigit():
+        raise InvalidInput("phone")
+    if len(digits) == 11 and digits[0] in "78":
+        digits = digits[1:]
+    if len(digits) != 10 or digits[0] not in "3489":
+        raise InvalidInput("phone")
+    return "+7" + digits
+
+
+def parse_name(text: str) -> str:
+    """A surname, a first name or a patronymic: letters, spaces, hyphens and apostrophes."""
+    name = " ".join(text.split())
+    if not name or len(name) > NAME_LENGTH or not _NAME.match(name):
+        raise InvalidInput("name")
+    return name
+
+
+def parse_full_name(text: str) -> tuple[str, str, str | None]:
+    """ "Surname Name [Patronymic]" as the profile edits it."""
+    parts = text.split()
+    if not 2 <= len(parts) <= 3:
+        raise InvalidInput("full-name")
+    surname, name, *rest = (parse_name(part) for part in parts)
+    return surname, name, rest[0] if rest else None
+
+
+def _years_before(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # the 29th of February
+        return day.replace(year=day.year - years, day=28)
+
+
+def parse_birth_date(text: str, today: date) -> date:
+    """DD.MM.YYYY, a real date, of someone between 14 and 120 years old."""
+    match = re.fullmatch(r"(\d{1,2})\.(\d{1,2})\.(\d{4})", text.strip())
+    if not match:
+        raise InvalidInput("date-format")
+    day, month, year = (int(part) for part in match.groups())
+    try:
+        born = date(year, month, day)
+    except ValueError:
+        raise InvalidInput("date-impossible") from None
+    if born > _years_before(today, MIN_AGE_YEARS):
+        raise InvalidInput("date-too-late")
+    if born < _years_before(today, MAX_AGE_YEARS):
+        raise InvalidInput("date-too-early")
+    return born
