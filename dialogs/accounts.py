@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Awaitable, Callable
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from aiogram.fsm.state import State
@@ -108,6 +110,16 @@ async def on_unlink(_callback: CallbackQuery, _button: Button, manager: DialogMa
     notify(manager, "accounts-unlinked")
 
 
+CARD_PREVIEW = {
+    "number": "800100000001",
+    "kind": "epd",
+    "address": "634000, Томск, ул. Ленина, д. 1, кв. 1",
+    "owner": "Малашта Светлана",
+    "has_bill": "yes",
+    "period": date(2026, 10, 1),
+    "total": Decimal("1628.12"),
+}
+
 list_window = Window(
     Notice(),
     Tr("accounts-list"),
@@ -122,6 +134,7 @@ list_window = Window(
     Cancel(Tr("back")),
     state=AccountsSG.list,
     getter=get_accounts,
+    preview_data={"accounts": [(1, "⭐ ЕПД · Томск, ул. Ленина, д. 1, кв. 1")], "none": "no"},
 )
 
 
@@ -149,6 +162,7 @@ card_window = Window(
     SwitchTo(Tr("back"), id="to_list", state=AccountsSG.list),
     state=AccountsSG.card,
     getter=get_card,
+    preview_data=CARD_PREVIEW,
 )
 
 unlink_window = Window(
@@ -157,6 +171,7 @@ unlink_window = Window(
     SwitchTo(Tr("accounts-unlink-no"), id="no", state=AccountsSG.card),
     state=AccountsSG.unlink,
     getter=get_card,
+    preview_data=CARD_PREVIEW,
 )
 
 
@@ -249,32 +264,43 @@ async def on_answer(message: Message, _widget: Any, manager: DialogManager) -> N
     )
 
 
-def link_dialog() -> Dialog:
-    return Dialog(
-        question(LinkSG.number, Tr("accounts-ask-number"), on_text=on_number, back=False),
-        question(
-            LinkSG.relation,
-            Tr("accounts-ask-relation"),
-            keyboard=(Column(choices("relation", "relations", on_relation)),),
-            getter=get_relations,
-        ),
-        question(
-            LinkSG.question,
-            Tr("accounts-ask-question"),
-            keyboard=(
-                Column(
-                    Button(
-                        Tr("accounts-question-code"),
-                        id=ControlQuestion.LINK_CODE,
-                        on_click=on_question,
-                    ),
-                    Button(
-                        Tr("accounts-question-total"),
-                        id=ControlQuestion.TOTAL,
-                        on_click=on_question,
-                    ),
-                ),
+number_window = question(LinkSG.number, Tr("accounts-ask-number"), on_text=on_number, back=False)
+
+relation_window = question(
+    LinkSG.relation,
+    Tr("accounts-ask-relation"),
+    keyboard=(Column(choices("relation", "relations", on_relation)),),
+    getter=get_relations,
+    preview_data={"relations": [("owner", "Собственник")], "number": "800100000001"},
+)
+
+question_window = question(
+    LinkSG.question,
+    Tr("accounts-ask-question"),
+    keyboard=(
+        Column(
+            Button(
+                Tr("accounts-question-code"),
+                id=ControlQuestion.LINK_CODE,
+                on_click=on_question,
+            ),
+            Button(
+                Tr("accounts-question-total"),
+                id=ControlQuestion.TOTAL,
+                on_click=on_question,
             ),
         ),
-        question(LinkSG.answer, Tr("accounts-ask-answer"), on_text=on_answer, getter=get_question),
-    )
+    ),
+)
+
+answer_window = question(
+    LinkSG.answer,
+    Tr("accounts-ask-answer"),
+    on_text=on_answer,
+    getter=get_question,
+    preview_data={"question": ControlQuestion.LINK_CODE, "number": "800100000001"},
+)
+
+
+def link_dialog() -> Dialog:
+    return Dialog(number_window, relation_window, question_window, answer_window)

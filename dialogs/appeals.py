@@ -193,52 +193,82 @@ async def on_not_attachment(_message: Message, _widget: Any, manager: DialogMana
     notify(manager, "appeals-attachments-expected")
 
 
+SUPPLIERS_PREVIEW = {"suppliers": [(1, "АО «Томскэнергосбыт»")], "kind": "appeal"}
+
+list_window = Window(
+    Notice(),
+    Tr("appeals-list"),
+    Button(Tr("appeals-new"), id="new", on_click=on_new),
+    period.change_button(),
+    pager(),
+    Cancel(Tr("back")),
+    state=AppealsSG.list,
+    getter=get_list,
+    preview_data={
+        "none": "no",
+        "lines": "№ 1 · 24.11.2026",
+        "page": 1,
+        "pages": 1,
+        "paged": False,
+        "start": "01.09.2026",
+        "end": "24.11.2026",
+    },
+)
+
+
+account_window = Window(
+    Notice(),
+    Tr("appeals-choose-account"),
+    Column(choices("account", "accounts", on_account)),
+    Cancel(Tr("back")),
+    state=AppealsSG.account,
+    getter=get_accounts,
+    preview_data={"accounts": [(1, "Томск, ул. Ленина, д. 1, кв. 1")], "none": "no"},
+)
+
+
+supplier_window = Window(
+    Notice(),
+    Tr("appeals-choose-supplier"),
+    Column(choices("supplier", "suppliers", on_supplier)),
+    Cancel(Tr("cancel")),
+    state=AppealsSG.supplier,
+    getter=get_suppliers,
+    preview_data=SUPPLIERS_PREVIEW,
+)
+
+
+text_window = question(
+    AppealsSG.text,
+    Tr("appeals-ask-text"),
+    on_text=on_text,
+    back=False,
+    keyboard=(SwitchTo(Tr("back"), id="to_supplier", state=AppealsSG.supplier),),
+    getter=get_suppliers,
+    preview_data=SUPPLIERS_PREVIEW,
+)
+
+
+attachments_window = Window(
+    Notice(),
+    Tr("appeals-ask-attachments"),
+    MessageInput(on_attachment, content_types=[ContentType.PHOTO, ContentType.DOCUMENT]),
+    MessageInput(on_not_attachment),
+    Button(Tr("appeals-send"), id="send", on_click=on_send),
+    Row(SwitchTo(Tr("back"), id="to_text", state=AppealsSG.text), Cancel(Tr("cancel"))),
+    state=AppealsSG.attachments,
+    getter=get_attachments,
+    preview_data={"count": 1, "kind": "appeal"},
+)
+
+
 def dialog() -> Dialog:
     return Dialog(
-        Window(
-            Notice(),
-            Tr("appeals-list"),
-            Button(Tr("appeals-new"), id="new", on_click=on_new),
-            period.change_button(),
-            pager(),
-            Cancel(Tr("back")),
-            state=AppealsSG.list,
-            getter=get_list,
-        ),
-        Window(
-            Notice(),
-            Tr("appeals-choose-account"),
-            Column(choices("account", "accounts", on_account)),
-            Cancel(Tr("back")),
-            state=AppealsSG.account,
-            getter=get_accounts,
-        ),
-        Window(
-            Notice(),
-            Tr("appeals-choose-supplier"),
-            Column(choices("supplier", "suppliers", on_supplier)),
-            Cancel(Tr("cancel")),
-            state=AppealsSG.supplier,
-            getter=get_suppliers,
-        ),
-        question(
-            AppealsSG.text,
-            Tr("appeals-ask-text"),
-            on_text=on_text,
-            back=False,
-            keyboard=(SwitchTo(Tr("back"), id="to_supplier", state=AppealsSG.supplier),),
-            getter=get_suppliers,
-        ),
-        Window(
-            Notice(),
-            Tr("appeals-ask-attachments"),
-            MessageInput(on_attachment, content_types=[ContentType.PHOTO, ContentType.DOCUMENT]),
-            MessageInput(on_not_attachment),
-            Button(Tr("appeals-send"), id="send", on_click=on_send),
-            Row(SwitchTo(Tr("back"), id="to_text", state=AppealsSG.text), Cancel(Tr("cancel"))),
-            state=AppealsSG.attachments,
-            getter=get_attachments,
-        ),
+        list_window,
+        account_window,
+        supplier_window,
+        text_window,
+        attachments_window,
         on_start=on_start,
         on_process_result=period.on_result,
     )

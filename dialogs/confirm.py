@@ -65,21 +65,22 @@ async def get_email(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
     return {"email": dialog_manager.start_data["email"]}
 
 
-def dialog() -> Dialog:
-    return Dialog(
-        question(
-            ConfirmSG.code,
-            Tr("identity-ask-code"),
-            on_text=on_code,
-            keyboard=(
-                Row(
-                    Button(Tr("identity-send-again"), id="again", on_click=on_send_again),
-                    Button(Tr("identity-later"), id="later", on_click=on_later),
-                ),
-            ),
-            back=False,
-            cancel=False,
-            getter=get_email,
+code_window = question(
+    ConfirmSG.code,
+    Tr("identity-ask-code"),
+    on_text=on_code,
+    keyboard=(
+        Row(
+            Button(Tr("identity-send-again"), id="again", on_click=on_send_again),
+            Button(Tr("identity-later"), id="later", on_click=on_later),
         ),
-        on_start=on_start,
-    )
+    ),
+    back=False,
+    cancel=False,
+    getter=get_email,
+    preview_data={"email": "resident@example.org"},
+)
+
+
+def dialog() -> Dialog:
+    return Dialog(code_window, on_start=on_start)

@@ -76,6 +76,11 @@ questions_window = Window(
     Cancel(Tr("back")),
     state=FaqSG.questions,
     getter=get_questions,
+    preview_data={
+        "questions": [(1, "Как передать показания?")],
+        "empty": False,
+        "phone": "+7 (3822) 75-00-75",
+    },
 )
 
 answer_window = Window(
@@ -83,6 +88,11 @@ answer_window = Window(
     Back(Tr("back")),
     state=FaqSG.answer,
     getter=get_answer,
+    preview_data={
+        "question": "Как передать показания?",
+        "answer": "Откройте «Передать показания».",
+        "phone": "+7 (3822) 75-00-75",
+    },
 )
 
 

@@ -4,6 +4,7 @@ printable receipt, readings with a consumption chart, and payments. Long lists p
 from __future__ import annotations
 
 import asyncio
+from decimal import Decimal
 from typing import Any
 
 from aiogram.types import BufferedInputFile, CallbackQuery
@@ -282,74 +283,126 @@ async def get_payments(
     return one_page(dialog_manager, lines, LINES_PER_PAGE)
 
 
+# One screen of a list, as one_page() gives it.
+PAGE_PREVIEW = {"lines": "…", "page": 1, "pages": 2, "paged": True}
+
+back_to_tabs = SwitchTo(Tr("back"), id="to_tabs", state=HistorySG.tabs)
+
+tabs_window = Window(
+    Tr("history-tabs"),
+    Column(
+        SwitchTo(Tr("history-bills"), id="bills", state=HistorySG.bills),
+        SwitchTo(Tr("history-readings"), id="readings", state=HistorySG.readings),
+        SwitchTo(Tr("history-payments"), id="payments", state=HistorySG.payments),
+        period.change_button(),
+    ),
+    Cancel(Tr("back")),
+    state=HistorySG.tabs,
+    getter=get_tabs,
+    preview_data={"start": "01.09.2026", "end": "24.11.2026"},
+)
+
+
+bills_window = Window(
+    Notice(),
+    Tr("history-bills-list"),
+    ScrollingGroup(
+        choices("bill", "bills", on_bill),
+        id="bill_pages",
+        width=1,
+        height=8,
+        hide_on_single_page=True,
+    ),
+    back_to_tabs,
+    state=HistorySG.bills,
+    getter=get_bills,
+    preview_data={"bills": [(1, "Октябрь 2026 · 1 628,12 ₽")], "none": "no"},
+)
+
+
+bill_window = Window(
+    Notice(),
+    Tr("history-bill"),
+    Button(Tr("history-print"), id="print", on_click=on_print),
+    Column(choices("supplier", "suppliers", on_supplier)),
+    SwitchTo(Tr("back"), id="to_bills", state=HistorySG.bills),
+    state=HistorySG.bill,
+    getter=get_bill,
+    preview_data={
+        "month": "Октябрь 2026",
+        "number": "800100000001",
+        "lines": "АО «Томскэнергосбыт»: 1 628,12 ₽",
+        "total": Decimal("1628.12"),
+        "suppliers": [(1, "АО «Томскэнергосбыт»")],
+    },
+)
+
+
+bill_supplier_window = Window(
+    Tr("history-bill-supplier"),
+    pager(),
+    SwitchTo(Tr("back"), id="to_bill", state=HistorySG.bill),
+    state=HistorySG.bill_supplier,
+    getter=get_bill_supplier,
+    preview_data={
+        "supplier": "АО «Томскэнергосбыт»",
+        **dict.fromkeys(
+            ("debt_start", "paid", "charged", "support", "corrections", "to_pay", "penalties"),
+            Decimal("1628.12"),
+        ),
+        **PAGE_PREVIEW,
+    },
+)
+
+
+readings_window = Window(
+    Notice(),
+    Tr("history-meters"),
+    Column(choices("meter", "meters", on_meter)),
+    back_to_tabs,
+    state=HistorySG.readings,
+    getter=get_meters,
+    preview_data={"meters": [(1, "Электроэнергия - № ПУ 927210")], "none": "no"},
+)
+
+
+meter_window = Window(
+    Notice(),
+    Tr("history-meter"),
+    Button(Tr("history-chart"), id="chart", on_click=on_chart),
+    pager(),
+    SwitchTo(Tr("back"), id="to_meters", state=HistorySG.readings),
+    state=HistorySG.meter,
+    getter=get_meter,
+    preview_data={
+        "service": "Электроэнергия",
+        "number": "927210",
+        "supplier": "АО «Томскэнергосбыт»",
+        "account": "70010001",
+        "has_readings": True,
+        **PAGE_PREVIEW,
+    },
+)
+
+
+payments_window = Window(
+    Tr("history-payments-list"),
+    pager(),
+    back_to_tabs,
+    state=HistorySG.payments,
+    getter=get_payments,
+    preview_data=PAGE_PREVIEW,
+)
+
+
 def dialog() -> Dialog:
-    back_to_tabs = SwitchTo(Tr("back"), id="to_tabs", state=HistorySG.tabs)
     return Dialog(
-        Window(
-            Tr("history-tabs"),
-            Column(
-                SwitchTo(Tr("history-bills"), id="bills", state=HistorySG.bills),
-                SwitchTo(Tr("history-readings"), id="readings", state=HistorySG.readings),
-                SwitchTo(Tr("history-payments"), id="payments", state=HistorySG.payments),
-                period.change_button(),
-            ),
-            Cancel(Tr("back")),
-            state=HistorySG.tabs,
-            getter=get_tabs,
-        ),
-        Window(
-            Notice(),
-            Tr("history-bills-list"),
-            ScrollingGroup(
-                choices("bill", "bills", on_bill),
-                id="bill_pages",
-                width=1,
-                height=8,
-                hide_on_single_page=True,
-            ),
-            back_to_tabs,
-            state=HistorySG.bills,
-            getter=get_bills,
-        ),
-        Window(
-            Notice(),
-            Tr("history-bill"),
-            Button(Tr("history-print"), id="print", on_click=on_print),
-            Column(choices("supplier", "suppliers", on_supplier)),
-            SwitchTo(Tr("back"), id="to_bills", state=HistorySG.bills),
-            state=HistorySG.bill,
-            getter=get_bill,
-        ),
-        Window(
-            Tr("history-bill-supplier"),
-            pager(),
-            SwitchTo(Tr("back"), id="to_bill", state=HistorySG.bill),
-            state=HistorySG.bill_supplier,
-            getter=get_bill_supplier,
-        ),
-        Window(
-            Notice(),
-            Tr("history-meters"),
-            Column(choices("meter", "meters", on_meter)),
-            back_to_tabs,
-            state=HistorySG.readings,
-            getter=get_meters,
-        ),
-        Window(
-            Notice(),
-            Tr("history-meter"),
-            Button(Tr("history-chart"), id="chart", on_click=on_chart),
-            pager(),
-            SwitchTo(Tr("back"), id="to_meters", state=HistorySG.readings),
-            state=HistorySG.meter,
-            getter=get_meter,
-        ),
-        Window(
-            Tr("history-payments-list"),
-            pager(),
-            back_to_tabs,
-            state=HistorySG.payments,
-            getter=get_payments,
-        ),
+        tabs_window,
+        bills_window,
+        bill_window,
+        bill_supplier_window,
+        readings_window,
+        meter_window,
+        payments_window,
         on_process_result=period.on_result,
     )

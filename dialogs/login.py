@@ -63,22 +63,28 @@ async def save_phone(manager: DialogManager) -> None:
     await manager.start(MenuSG.main, mode=StartMode.RESET_STACK)
 
 
+email_window = question(
+    LoginSG.email, Tr("login-ask-email"), on_text=answer(parse_email, "email"), back=False
+)
+
+
+password_window = question(
+    LoginSG.password,
+    Tr("login-ask-password"),
+    on_text=on_password,
+    keyboard=(Start(Tr("login-forgot"), id="forgot", state=RecoverySG.email),),
+)
+
+
 def login_dialog() -> Dialog:
-    return Dialog(
-        question(
-            LoginSG.email, Tr("login-ask-email"), on_text=answer(parse_email, "email"), back=False
-        ),
-        question(
-            LoginSG.password,
-            Tr("login-ask-password"),
-            on_text=on_password,
-            keyboard=(Start(Tr("login-forgot"), id="forgot", state=RecoverySG.email),),
-        ),
-    )
+    return Dialog(email_window, password_window)
+
+
+complete_phone_window = phone_window(CompleteProfileSG.phone, then=save_phone, back=False)
 
 
 def complete_profile_dialog() -> Dialog:
-    return Dialog(phone_window(CompleteProfileSG.phone, then=save_phone, back=False))
+    return Dialog(complete_phone_window)
 
 
 # --- Recovery -----------------------------------------------------------------------------
@@ -143,25 +149,39 @@ async def reset(manager: DialogManager) -> None:
     await manager.start(MenuSG.main, mode=StartMode.RESET_STACK)
 
 
+recovery_email_window = question(
+    RecoverySG.email, Tr("recovery-ask-email"), on_text=on_recovery_email, back=False
+)
+
+
+recovery_code_window = question(
+    RecoverySG.code,
+    Tr("recovery-ask-code"),
+    on_text=answer(check_code, "code_id"),
+    keyboard=(Button(Tr("identity-send-again"), id="again", on_click=on_send_again),),
+)
+
+
+recovery_password_window = question(
+    RecoverySG.password,
+    Tr("identity-ask-new-password"),
+    on_text=answer(hash_password, "password_hash", secret=True),
+    back=False,
+)
+
+
+recovery_password_repeat_window = question(
+    RecoverySG.password_repeat,
+    Tr("identity-ask-password-repeat"),
+    on_text=answer(check_password_repeat, "password_repeated", secret=True, then=reset),
+)
+
+
 def recovery_dialog() -> Dialog:
     return Dialog(
-        question(RecoverySG.email, Tr("recovery-ask-email"), on_text=on_recovery_email, back=False),
-        question(
-            RecoverySG.code,
-            Tr("recovery-ask-code"),
-            on_text=answer(check_code, "code_id"),
-            keyboard=(Button(Tr("identity-send-again"), id="again", on_click=on_send_again),),
-        ),
-        question(
-            RecoverySG.password,
-            Tr("identity-ask-new-password"),
-            on_text=answer(hash_password, "password_hash", secret=True),
-            back=False,
-        ),
-        question(
-            RecoverySG.password_repeat,
-            Tr("identity-ask-password-repeat"),
-            on_text=answer(check_password_repeat, "password_repeated", secret=True, then=reset),
-        ),
+        recovery_email_window,
+        recovery_code_window,
+        recovery_password_window,
+        recovery_password_repeat_window,
         on_start=on_recovery_start,
     )

@@ -93,6 +93,12 @@ main_window = Window(
     ),
     state=MenuSG.main,
     getter=get_menu,
+    preview_data={
+        "name": "Светлана",
+        "accounts": 2,
+        "unconfirmed": True,
+        "email": "resident@example.org",
+    },
 )
 
 

@@ -90,33 +90,36 @@ async def get_start(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
     return {"start": format_day(date.fromisoformat(start), locale) if start else ""}
 
 
+choose_window = Window(
+    Tr("period-choose"),
+    Column(
+        *(Button(Tr(f"period-last-{m}"), id=f"m{m}", on_click=on_preset) for m in PRESET_MONTHS),
+        Button(Tr("period-calendar"), id="pick", on_click=on_pick),
+    ),
+    Cancel(Tr("back")),
+    state=PeriodSG.choose,
+)
+
+
+start_window = Window(
+    Notice(),
+    Tr("period-pick-start"),
+    LocalCalendar(id="start", on_click=on_start_date),
+    SwitchTo(Tr("back"), id="to_choose", state=PeriodSG.choose),
+    state=PeriodSG.start,
+)
+
+
+end_window = Window(
+    Notice(),
+    Tr("period-pick-end"),
+    LocalCalendar(id="end", on_click=on_end_date),
+    SwitchTo(Tr("back"), id="to_start", state=PeriodSG.start),
+    state=PeriodSG.end,
+    getter=get_start,
+    preview_data={"start": "01.09.2026"},
+)
+
+
 def dialog() -> Dialog:
-    return Dialog(
-        Window(
-            Tr("period-choose"),
-            Column(
-                *(
-                    Button(Tr(f"period-last-{m}"), id=f"m{m}", on_click=on_preset)
-                    for m in PRESET_MONTHS
-                ),
-                Button(Tr("period-calendar"), id="pick", on_click=on_pick),
-            ),
-            Cancel(Tr("back")),
-            state=PeriodSG.choose,
-        ),
-        Window(
-            Notice(),
-            Tr("period-pick-start"),
-            LocalCalendar(id="start", on_click=on_start_date),
-            SwitchTo(Tr("back"), id="to_choose", state=PeriodSG.choose),
-            state=PeriodSG.start,
-        ),
-        Window(
-            Notice(),
-            Tr("period-pick-end"),
-            LocalCalendar(id="end", on_click=on_end_date),
-            SwitchTo(Tr("back"), id="to_start", state=PeriodSG.start),
-            state=PeriodSG.end,
-            getter=get_start,
-        ),
-    )
+    return Dialog(choose_window, start_window, end_window)

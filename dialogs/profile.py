@@ -223,6 +223,25 @@ def _to(state, key: str, button_id: str) -> SwitchTo:
     return SwitchTo(Tr(key), id=button_id, state=state)
 
 
+def edit(
+    state: State,
+    key: str,
+    on_text: Any = None,
+    *,
+    back: bool = False,
+    keyboard: tuple[Keyboard, ...] = (),
+) -> Window:
+    """One field's question, with a way back to the profile instead of Cancel."""
+    return question(
+        state,
+        Tr(key),
+        on_text=on_text,
+        back=back,
+        cancel=False,
+        keyboard=(*keyboard, SwitchTo(Tr("back"), id="to_view", state=ProfileSG.view)),
+    )
+
+
 view_window = Window(
     Notice(),
     Tr("profile-view"),
@@ -243,6 +262,15 @@ view_window = Window(
     Cancel(Tr("back")),
     state=ProfileSG.view,
     getter=get_profile,
+    preview_data={
+        "full_name": "Малашта Светлана Ивановна",
+        "email": "resident@example.org",
+        "confirmed": "yes",
+        "phone": "+79138250075",
+        "birth_date": "01.02.1980",
+        "gender": "female",
+        "mailings": 1,
+    },
 )
 
 mailings_window = Window(
@@ -261,6 +289,11 @@ mailings_window = Window(
     SwitchTo(Tr("back"), id="to_view", state=ProfileSG.view),
     state=ProfileSG.mailings,
     getter=get_mailings,
+    preview_data={
+        "addresses": [("news@example.org",)],
+        "lines": "news@example.org: Томскэнергосбыт",
+        "none": "no",
+    },
 )
 
 companies_window = Window(
@@ -279,6 +312,10 @@ companies_window = Window(
     SwitchTo(Tr("back"), id="to_list", state=ProfileSG.mailings),
     state=ProfileSG.mailing_companies,
     getter=get_companies,
+    preview_data={
+        "companies": [("tomskenergosbyt", "Томскэнергосбыт")],
+        "email": "news@example.org",
+    },
 )
 
 delete_window = Window(
@@ -289,63 +326,53 @@ delete_window = Window(
 )
 
 
-def edit(
-    state: State,
-    key: str,
-    on_text: Any = None,
-    *,
-    back: bool = False,
-    keyboard: tuple[Keyboard, ...] = (),
-) -> Window:
-    """One field's question, with a way back to the profile instead of Cancel."""
-    return question(
-        state,
-        Tr(key),
-        on_text=on_text,
-        back=back,
-        cancel=False,
-        keyboard=(*keyboard, SwitchTo(Tr("back"), id="to_view", state=ProfileSG.view)),
-    )
+name_window = edit(ProfileSG.name, "profile-ask-full-name", edits(rename))
+gender_window = edit(ProfileSG.gender, "identity-ask-gender", keyboard=(gender_buttons(on_gender),))
+birth_date_window = edit(ProfileSG.birth_date, "identity-ask-birth-date", edits(set_birth_date))
+phone_edit_window = phone_window(ProfileSG.phone, then=save_phone)
+email_window = edit(
+    ProfileSG.email,
+    "profile-ask-email",
+    answer(new_email, "new_email", then=request_email_change),
+)
+current_password_window = edit(
+    ProfileSG.password_current, "profile-ask-current-password", check_current
+)
+new_password_window = edit(
+    ProfileSG.password_new,
+    "identity-ask-new-password",
+    answer(hash_password, "password_hash", secret=True),
+    back=True,
+)
+password_repeat_window = edit(
+    ProfileSG.password_repeat,
+    "identity-ask-password-repeat",
+    answer(check_password_repeat, "password_repeated", secret=True, then=save_password),
+    back=True,
+)
+mailing_email_window = question(
+    ProfileSG.mailing_email,
+    Tr("profile-ask-mailing-email"),
+    on_text=answer(parse_email, "mailing_email", then=on_new_address),
+    back=False,
+    cancel=False,
+    keyboard=(SwitchTo(Tr("back"), id="to_list", state=ProfileSG.mailings),),
+)
 
 
 def dialog() -> Dialog:
     return Dialog(
         view_window,
-        edit(ProfileSG.name, "profile-ask-full-name", edits(rename)),
-        edit(ProfileSG.gender, "identity-ask-gender", keyboard=(gender_buttons(on_gender),)),
-        edit(
-            ProfileSG.birth_date,
-            "identity-ask-birth-date",
-            edits(set_birth_date),
-        ),
-        phone_window(ProfileSG.phone, then=save_phone),
-        edit(
-            ProfileSG.email,
-            "profile-ask-email",
-            answer(new_email, "new_email", then=request_email_change),
-        ),
-        edit(ProfileSG.password_current, "profile-ask-current-password", check_current),
-        edit(
-            ProfileSG.password_new,
-            "identity-ask-new-password",
-            answer(hash_password, "password_hash", secret=True),
-            back=True,
-        ),
-        edit(
-            ProfileSG.password_repeat,
-            "identity-ask-password-repeat",
-            answer(check_password_repeat, "password_repeated", secret=True, then=save_password),
-            back=True,
-        ),
+        name_window,
+        gender_window,
+        birth_date_window,
+        phone_edit_window,
+        email_window,
+        current_password_window,
+        new_password_window,
+        password_repeat_window,
         mailings_window,
-        question(
-            ProfileSG.mailing_email,
-            Tr("profile-ask-mailing-email"),
-            on_text=answer(parse_email, "mailing_email", then=on_new_address),
-            back=False,
-            cancel=False,
-            keyboard=(SwitchTo(Tr("back"), id="to_list", state=ProfileSG.mailings),),
-        ),
+        mailing_email_window,
         companies_window,
         delete_window,
     )

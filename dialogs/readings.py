@@ -3,6 +3,7 @@ and per tariff zone, checked as it is typed and submitted in one domain call."""
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -216,6 +217,19 @@ async def on_retype(_callback: CallbackQuery, _button: Button, manager: DialogMa
     await manager.switch_to(ReadingsSG.value)
 
 
+VALUE_PREVIEW = {
+    "number": "927210",
+    "zone": "day",
+    "unit": "кВт·ч",
+    "digits": "6.1",
+    "has_last": "yes",
+    "last": Decimal("12230.1"),
+    "date": date(2026, 10, 20),
+    "value": Decimal("12000"),
+    "reason": "below",
+    "average": Decimal("180.5"),
+}
+
 meters_window = Window(
     Notice(),
     Tr("readings-meters"),
@@ -223,6 +237,12 @@ meters_window = Window(
     Cancel(Tr("back")),
     state=ReadingsSG.meters,
     getter=get_meters,
+    preview_data={
+        "address": "634000, Томск, ул. Ленина, д. 1, кв. 1",
+        "lines": "Счётчик № 927210 — Электроэнергия",
+        "meters": [(1, "№ 927210 · Электроэнергия")],
+        "none": "no",
+    },
 )
 
 value_window = question(
@@ -233,6 +253,7 @@ value_window = question(
     cancel=False,
     keyboard=(SwitchTo(Tr("back"), id="to_meters", state=ReadingsSG.meters),),
     getter=get_value,
+    preview_data=VALUE_PREVIEW,
 )
 
 confirm_window = Window(
@@ -243,6 +264,7 @@ confirm_window = Window(
     ),
     state=ReadingsSG.confirm,
     getter=get_value,
+    preview_data=VALUE_PREVIEW,
 )
 
 

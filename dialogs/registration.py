@@ -75,55 +75,87 @@ async def get_consent(utility: Utility, **_: Any) -> dict[str, Any]:
     return {"agreement_url": utility.user_agreement_url}
 
 
+phone_step_window = phone_window(RegistrationSG.phone, then=next_step, skip=next_step, back=False)
+
+
+email_window = question(
+    RegistrationSG.email,
+    Tr("identity-ask-email"),
+    on_text=answer(parse_free_email, "email"),
+)
+
+
+password_window = question(
+    RegistrationSG.password,
+    Tr("identity-ask-password"),
+    on_text=answer(hash_password, "password_hash", secret=True),
+)
+
+
+password_repeat_window = question(
+    RegistrationSG.password_repeat,
+    Tr("identity-ask-password-repeat"),
+    on_text=answer(check_password_repeat, "password_repeated", secret=True),
+)
+
+
+surname_window = question(
+    RegistrationSG.surname,
+    Tr("identity-ask-surname"),
+    on_text=answer(parse_name, "surname"),
+)
+
+
+name_window = question(
+    RegistrationSG.name, Tr("identity-ask-name"), on_text=answer(parse_name, "name")
+)
+
+
+patronymic_window = question(
+    RegistrationSG.patronymic,
+    Tr("identity-ask-patronymic"),
+    on_text=answer(parse_name, "patronymic"),
+    skip=skip,
+)
+
+
+birth_date_window = question(
+    RegistrationSG.birth_date,
+    Tr("identity-ask-birth-date"),
+    on_text=answer(parse_birth_date, "birth_date"),
+    skip=skip,
+)
+
+
+gender_window = question(
+    RegistrationSG.gender,
+    Tr("identity-ask-gender"),
+    keyboard=(gender_buttons(on_gender),),
+    skip=skip,
+)
+
+
+consent_window = Window(
+    Notice(),
+    Tr("registration-consent"),
+    Url(Tr("registration-agreement"), Format("{agreement_url}")),
+    Button(Tr("registration-accept"), id="accept", on_click=on_consent),
+    Row(Back(Tr("back")), Cancel(Tr("cancel"))),
+    state=RegistrationSG.consent,
+    getter=get_consent,
+)
+
+
 def dialog() -> Dialog:
     return Dialog(
-        phone_window(RegistrationSG.phone, then=next_step, skip=next_step, back=False),
-        question(
-            RegistrationSG.email,
-            Tr("identity-ask-email"),
-            on_text=answer(parse_free_email, "email"),
-        ),
-        question(
-            RegistrationSG.password,
-            Tr("identity-ask-password"),
-            on_text=answer(hash_password, "password_hash", secret=True),
-        ),
-        question(
-            RegistrationSG.password_repeat,
-            Tr("identity-ask-password-repeat"),
-            on_text=answer(check_password_repeat, "password_repeated", secret=True),
-        ),
-        question(
-            RegistrationSG.surname,
-            Tr("identity-ask-surname"),
-            on_text=answer(parse_name, "surname"),
-        ),
-        question(RegistrationSG.name, Tr("identity-ask-name"), on_text=answer(parse_name, "name")),
-        question(
-            RegistrationSG.patronymic,
-            Tr("identity-ask-patronymic"),
-            on_text=answer(parse_name, "patronymic"),
-            skip=skip,
-        ),
-        question(
-            RegistrationSG.birth_date,
-            Tr("identity-ask-birth-date"),
-            on_text=answer(parse_birth_date, "birth_date"),
-            skip=skip,
-        ),
-        question(
-            RegistrationSG.gender,
-            Tr("identity-ask-gender"),
-            keyboard=(gender_buttons(on_gender),),
-            skip=skip,
-        ),
-        Window(
-            Notice(),
-            Tr("registration-consent"),
-            Url(Tr("registration-agreement"), Format("{agreement_url}")),
-            Button(Tr("registration-accept"), id="accept", on_click=on_consent),
-            Row(Back(Tr("back")), Cancel(Tr("cancel"))),
-            state=RegistrationSG.consent,
-            getter=get_consent,
-        ),
+        phone_step_window,
+        email_window,
+        password_window,
+        password_repeat_window,
+        surname_window,
+        name_window,
+        patronymic_window,
+        birth_date_window,
+        gender_window,
+        consent_window,
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from aiogram.types import CallbackQuery
@@ -113,38 +114,68 @@ async def get_meter_list(
     }
 
 
+info_window = Window(
+    Notice(),
+    Tr("requisites-info"),
+    Column(choices("contract", "contracts", on_contract)),
+    Cancel(Tr("back")),
+    state=RequisitesSG.info,
+    getter=get_info,
+    preview_data={
+        "owner": "Малашта Светлана",
+        "address": "634000, Томск, ул. Ленина, д. 1, кв. 1",
+        "total_area": Decimal("54.3"),
+        "living_area": Decimal("38.1"),
+        "persons": 2,
+        "contracts": [(1, "АО «Томскэнергосбыт» – Электроэнергия № 70010001")],
+    },
+)
+
+
+contract_window = Window(
+    Tr("requisites-contract"),
+    Row(
+        SwitchTo(Tr("requisites-tariff-history"), id="tariffs", state=RequisitesSG.tariffs),
+        SwitchTo(Tr("requisites-meter-list"), id="meters", state=RequisitesSG.meters),
+    ),
+    SwitchTo(Tr("back"), id="to_info", state=RequisitesSG.info),
+    state=RequisitesSG.contract,
+    getter=get_contract,
+    preview_data={
+        "supplier": "АО «Томскэнергосбыт»",
+        "service": "Электроэнергия",
+        "supplier_account": "70010001",
+        "tariff_name": "Одноставочный",
+        "tariff_value": Decimal("3.87"),
+        "tariff_unit": "кВт·ч",
+    },
+)
+
+
+tariffs_window = Window(
+    Tr("requisites-tariffs"),
+    SwitchTo(Tr("back"), id="to_contract", state=RequisitesSG.contract),
+    state=RequisitesSG.tariffs,
+    getter=get_tariffs,
+    preview_data={"lines": "с 01.07.2026: 3,87", "none": "no"},
+)
+
+
+meters_window = Window(
+    Tr("requisites-meters"),
+    period.change_button(),
+    SwitchTo(Tr("back"), id="to_contract", state=RequisitesSG.contract),
+    state=RequisitesSG.meters,
+    getter=get_meter_list,
+    preview_data={"lines": "№ 927210", "none": "no", "start": "01.09.2026", "end": "24.11.2026"},
+)
+
+
 def dialog() -> Dialog:
     return Dialog(
-        Window(
-            Notice(),
-            Tr("requisites-info"),
-            Column(choices("contract", "contracts", on_contract)),
-            Cancel(Tr("back")),
-            state=RequisitesSG.info,
-            getter=get_info,
-        ),
-        Window(
-            Tr("requisites-contract"),
-            Row(
-                SwitchTo(Tr("requisites-tariff-history"), id="tariffs", state=RequisitesSG.tariffs),
-                SwitchTo(Tr("requisites-meter-list"), id="meters", state=RequisitesSG.meters),
-            ),
-            SwitchTo(Tr("back"), id="to_info", state=RequisitesSG.info),
-            state=RequisitesSG.contract,
-            getter=get_contract,
-        ),
-        Window(
-            Tr("requisites-tariffs"),
-            SwitchTo(Tr("back"), id="to_contract", state=RequisitesSG.contract),
-            state=RequisitesSG.tariffs,
-            getter=get_tariffs,
-        ),
-        Window(
-            Tr("requisites-meters"),
-            period.change_button(),
-            SwitchTo(Tr("back"), id="to_contract", state=RequisitesSG.contract),
-            state=RequisitesSG.meters,
-            getter=get_meter_list,
-        ),
+        info_window,
+        contract_window,
+        tariffs_window,
+        meters_window,
         on_process_result=period.on_result,
     )
