@@ -26,6 +26,7 @@ from bot.config import Settings
 from bot.mail import OutboxMailer
 from bot.transports.local import LocalChat, LocalSession
 from storage.database import Database
+from storage.demo import seed_demo
 from storage.migrate import upgrade
 from storage.tables import metadata
 
@@ -186,6 +187,12 @@ async def running(
     )
     yield dp, bot, session
     await dp.emit_shutdown(bot=bot, bots=[bot], dispatcher=dp, **dp.workflow_data)
+
+
+@pytest.fixture
+async def demo(bot_database: Database, clock: FakeClock) -> dict:
+    """The demo data, by account number."""
+    return {a.number: a for a in await seed_demo(bot_database, clock.today())}
 
 
 @pytest.fixture

@@ -7,16 +7,10 @@ import pytest
 from sqlalchemy import select
 
 from bot.transports.local import LocalChat
-from storage.demo import seed_demo
 from storage.tables import account_links, link_failures, telegram_users
 from tests.data import bind_resident
 
 NBSP = "\u00a0"
-
-
-@pytest.fixture
-async def demo(bot_database, clock):
-    return {a.number: a for a in await seed_demo(bot_database, clock.today())}
 
 
 @pytest.fixture

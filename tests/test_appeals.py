@@ -10,7 +10,6 @@ from sqlalchemy import select
 
 from bot.transports.local import LocalChat
 from domain.appeals import post_unposted
-from storage.demo import seed_demo
 from storage.tables import appeals
 from tests.data import bind_resident
 
@@ -21,11 +20,6 @@ EPD = "700100103492"
 @pytest.fixture
 def settings(settings):
     return settings.model_copy(update={"staff_chat_id": STAFF})
-
-
-@pytest.fixture
-async def demo(bot_database, clock):
-    await seed_demo(bot_database, clock.today())
 
 
 @pytest.fixture

@@ -14,11 +14,8 @@ from bot.app import start_local
 from bot.transports.local import LocalChat, LocalSession
 from domain import faq
 from storage.tables import telegram_users
+from tests.chat import buttons
 from tests.data import bind_resident, import_faq
-
-
-def buttons(chat: LocalChat) -> list[str]:
-    return [button.text for _, button in chat.inline_buttons()]
 
 
 async def test_a_stranger_is_greeted_and_offered_register_and_login(chat: LocalChat):

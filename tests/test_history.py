@@ -7,29 +7,21 @@ import io
 from datetime import date, timedelta
 
 import pypdfium2
-import pytest
 import zxingcpp
 from pypdf import PdfReader
 
 from bot.transports.local import LocalChat
 from storage.billing import import_billing
-from storage.demo import SUPPLIERS, seed_demo
-from tests.data import account, billing_file, bind_resident
+from storage.demo import SUPPLIERS
+from tests.chat import open_account
+from tests.data import account, billing_file
 
 EPD = "700100103492"
 NBSP = "\u00a0"
 
 
-@pytest.fixture
-async def demo(bot_database, clock):
-    await seed_demo(bot_database, clock.today())
-
-
 async def open_history(chat: LocalChat, database, number: str = EPD) -> None:
-    await bind_resident(database, chat.user.id, link=(number,))
-    await chat.send("/accounts")
-    await chat.press(chat.inline_buttons()[0][1].text)
-    await chat.press("📜 История")
+    await open_account(chat, database, number, "📜 История")
 
 
 def text(chat: LocalChat) -> str:

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from bot.transports.local import LocalChat
 from storage.tables import profiles, telegram_users
+from tests.chat import buttons
 from tests.smtp import SmtpServer
 
 PASSWORD = "Secret123"
@@ -20,10 +21,6 @@ EMAIL = "s.malashta@example.org"
 @pytest.fixture
 def mailer(smtp_mailer):
     return smtp_mailer
-
-
-def buttons(chat: LocalChat) -> list[str]:
-    return [button.text for _, button in chat.inline_buttons()]
 
 
 def deleted(chat: LocalChat) -> set[int]:

@@ -9,6 +9,7 @@ from sqlalchemy import insert, select
 from bot.security import Argon2Hasher
 from bot.transports.local import LocalChat
 from storage.tables import account_links, accounts, marketing_emails, profiles, telegram_users
+from tests.chat import buttons
 from tests.data import bind_resident
 
 PASSWORD = "Secret123"
@@ -33,10 +34,6 @@ async def stored(database, profile_id: int):
         return (
             await connection.execute(select(profiles).where(profiles.c.id == profile_id))
         ).one_or_none()
-
-
-def buttons(chat: LocalChat) -> list[str]:
-    return [button.text for _, button in chat.inline_buttons()]
 
 
 async def test_the_profile_shows_what_it_holds(chat, resident):

@@ -5,29 +5,20 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-import pytest
 from sqlalchemy import select
 
 from bot.transports.local import LocalChat
 from rendering.texts import format_value
-from storage.demo import seed_demo
 from storage.tables import meters, readings
+from tests.chat import open_account
 from tests.data import bind_resident
 
 EPD = "700100103492"  # Ласточкина ул.: water meters, one with its verification expired
 DAY_NIGHT = "800200415527"  # Советская ул.: a day/night electricity meter
 
 
-@pytest.fixture
-async def demo(bot_database, clock):
-    await seed_demo(bot_database, clock.today())
-
-
 async def open_readings(chat: LocalChat, database, number: str) -> None:
-    await bind_resident(database, chat.user.id, link=(number,))
-    await chat.send("/accounts")
-    await chat.press(chat.inline_buttons()[0][1].text)
-    await chat.press("📟 Передать показания")
+    await open_account(chat, database, number, "📟 Передать показания")
 
 
 async def submitted(database, number: str) -> list[tuple[str, Decimal]]:

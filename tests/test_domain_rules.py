@@ -1,0 +1,238 @@
+"""The business rules as plain calls, without Telegram: the domain's services over a real
+unit of work (SQLite, and PostgreSQL where it answers)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from domain import accounts, appeals, login, readings
+from domain.accounts import ControlQuestion
+from domain.errors import (
+    AppealNotFound,
+    AppealNotOpen,
+    AttachmentsFull,
+    BelowLast,
+    HighConsumption,
+    LinkLocked,
+    LoginLocked,
+    MeterExpired,
+    MeterNotFound,
+    TooManyDigits,
+    WrongAnswer,
+    WrongCredentials,
+    ZonesMissing,
+)
+from domain.model import (
+    Appeal,
+    AppealKind,
+    AppealStatus,
+    Attachment,
+    AttachmentKind,
+    Profile,
+    Relation,
+    TelegramUser,
+    Zone,
+)
+from storage.demo import seed_demo
+from tests.data import bind_resident
+
+EPD = "700100103492"  # water meters: 517480 in service, 927213 past its verification
+DAY_NIGHT = "800200415527"
+WINDOW = (15, 25)
+STAFF_CHAT = -100
+
+
+class Hasher:
+    """Plain text stands in for Argon2 here: the rules, not the hash, are under test."""
+
+    def hash(self, password: str) -> str:
+        return "plain:" + password
+
+    def verify(self, password_hash: str, password: str) -> bool:
+        return password_hash == "plain:" + password
+
+
+class RecordingNotifier:
+    """The AppealNotifier port as a reachable staff group that records what it was told."""
+
+    def __init__(self) -> None:
+        self.filed_ids: list[int] = []
+        self.settled_ids: list[tuple[int, AppealStatus]] = []
+
+    async def filed(self, uow, appeal: Appeal) -> bool:
+        self.filed_ids.append(appeal.id)
+        await appeals.mark_posted(uow, appeal, STAFF_CHAT, 1000 + appeal.id)
+        return True
+
+    async def prompt_answer(self, appeal: Appeal) -> int | None:
+        return 2000 + appeal.id
+
+    async def settled(self, uow, appeal: Appeal) -> None:
+        self.settled_ids.append((appeal.id, appeal.status))
+
+
+@pytest.fixture
+async def world(database, clock):
+    """The demo data and a resident with both demo accounts linked."""
+    demo = {a.number: a for a in await seed_demo(database, clock.today())}
+    profile_id = await bind_resident(
+        database, 500001, link=(EPD, DAY_NIGHT), password_hash=Hasher().hash("Secret123")
+    )
+    async with database.unit_of_work() as uow:
+        profile = await uow.profiles.get(profile_id)
+    return demo, profile
+
+
+async def _meters(database, profile: Profile):
+    async with database.unit_of_work() as uow:
+        return [
+            m
+            for account in await uow.links.accounts_of(profile.id)
+            for m in await uow.meters.of_account(account.id)
+        ]
+
+
+async def meter(database, profile: Profile, number: str):
+    return next(m for m in await _meters(database, profile) if m.number == number)
+
+
+async def test_five_wrong_control_answers_lock_the_account_and_the_right_one_then_fails(
+    database, clock, world
+):
+    demo, _ = world
+    stranger = await bind_resident(database, 500002)
+    user = TelegramUser(telegram_id=500002, profile_id=stranger)
+    async with database.unit_of_work() as uow:
+        profile = await uow.profiles.get(stranger)
+        for left in (4, 3, 2, 1):
+            with pytest.raises(WrongAnswer) as wrong:
+                await accounts.answer_control_question(
+                    uow, clock, user, profile, EPD, Relation.OWNER, ControlQuestion.LINK_CODE, "0"
+                )
+            assert wrong.value.attempts_left == left
+        for answer in ("0", demo[EPD].link_code):
+            with pytest.raises(LinkLocked) as locked:
+                await accounts.answer_control_question(
+                    uow,
+                    clock,
+                    user,
+                    profile,
+                    EPD,
+                    Relation.OWNER,
+                    ControlQuestion.LINK_CODE,
+                    answer,
+                )
+        assert locked.value.until == clock.now() + accounts.LINK_LOCK
+        assert await uow.links.accounts_of(stranger) == []
+
+
+async def test_five_wrong_passwords_lock_the_login(database, clock, world):
+    _, profile = world
+    user = TelegramUser(telegram_id=500003)
+    async with database.unit_of_work() as uow:
+        for _attempt in range(login.LOGIN_ATTEMPTS):
+            with pytest.raises(WrongCredentials):
+                await login.log_in(uow, Hasher(), clock, user, profile.email, "Wrong123")
+        with pytest.raises(LoginLocked):
+            await login.log_in(uow, Hasher(), clock, user, profile.email, "Secret123")
+        clock.advance(minutes=16)
+        assert (await login.log_in(uow, Hasher(), clock, user, profile.email, "Secret123")).id == (
+            profile.id
+        )
+
+
+async def test_a_reading_is_checked_in_the_domain_whoever_submits_it(database, clock, world):
+    _, profile = world
+    water = await meter(database, profile, "517480")
+    async with database.unit_of_work() as uow:
+        last = (await readings.last_reading(uow, water, Zone.SINGLE)).value
+        with pytest.raises(TooManyDigits):
+            await readings.submit_reading(
+                uow, clock, WINDOW, profile, water.id, {Zone.SINGLE: Decimal("1234567")}
+            )
+        with pytest.raises(BelowLast) as below:
+            await readings.submit_reading(
+                uow, clock, WINDOW, profile, water.id, {Zone.SINGLE: last - 1}
+            )
+        assert below.value.last == last
+        with pytest.raises(HighConsumption):
+            await readings.submit_reading(
+                uow, clock, WINDOW, profile, water.id, {Zone.SINGLE: last + 500}
+            )
+        submitted = await readings.submit_reading(
+            uow,
+            clock,
+            WINDOW,
+            profile,
+            water.id,
+            {Zone.SINGLE: last + 500},
+            confirmed=frozenset({Zone.SINGLE}),
+        )
+        assert submitted.month == clock.today().replace(day=1)
+        assert (await readings.last_reading(uow, water, Zone.SINGLE)).value == last + 500
+
+
+async def test_an_expired_meter_another_residents_meter_and_a_missing_zone_are_refused(
+    database, clock, world
+):
+    _, profile = world
+    expired = await meter(database, profile, "927213")
+    two_zones = next(m for m in await _meters(database, profile) if m.zone_count == 2)
+    other = await bind_resident(database, 500004)
+    async with database.unit_of_work() as uow:
+        with pytest.raises(MeterExpired) as error:
+            await readings.submit_reading(
+                uow, clock, WINDOW, profile, expired.id, {Zone.SINGLE: Decimal(1)}
+            )
+        assert error.value.number == "927213"
+        with pytest.raises(MeterNotFound):
+            await readings.submit_reading(
+                uow,
+                clock,
+                WINDOW,
+                await uow.profiles.get(other),
+                two_zones.id,
+                {Zone.DAY: Decimal(1), Zone.NIGHT: Decimal(1)},
+            )
+        with pytest.raises(ZonesMissing) as missing:
+            await readings.submit_reading(
+                uow, clock, WINDOW, profile, two_zones.id, {Zone.DAY: Decimal(99999)}
+            )
+        assert missing.value.zones == (Zone.NIGHT,)
+
+
+async def test_an_appeal_is_filed_answered_once_and_then_cannot_be_closed(database, clock, world):
+    _, profile = world
+    desk = RecordingNotifier()
+    async with database.unit_of_work() as uow:
+        account = next(a for a in await uow.links.accounts_of(profile.id) if a.number == EPD)
+        supplier = (await appeals.suppliers_of(uow, profile, account.id))[0]
+        photo = Attachment(AttachmentKind.PHOTO, "file-1")
+        with pytest.raises(AttachmentsFull):
+            appeals.attach([photo] * appeals.ATTACHMENT_LIMIT, photo)
+        appeal = await appeals.submit(
+            uow,
+            clock,
+            desk,
+            profile,
+            account.id,
+            supplier.id,
+            AppealKind.APPEAL,
+            " Течёт ",
+            [photo],
+        )
+        assert desk.filed_ids == [appeal.id]
+        assert (await uow.appeals.get(appeal.id)).attachments == [photo]
+
+        with pytest.raises(AppealNotFound):
+            await appeals.answer_post(uow, clock, desk, STAFF_CHAT, 999_999, "Ответ", "Оператор")
+        answered = await appeals.answer_post(
+            uow, clock, desk, STAFF_CHAT, 1000 + appeal.id, "Мастер придёт завтра", "Оператор"
+        )
+        assert answered.text == "Течёт" and answered.answer == "Мастер придёт завтра"
+        with pytest.raises(AppealNotOpen):
+            await appeals.close(uow, clock, desk, appeal.id, "Другой оператор")
+        assert desk.settled_ids == [(appeal.id, AppealStatus.ANSWERED)]
+        assert (await uow.appeals.get(appeal.id)).answered_by == "Оператор"
