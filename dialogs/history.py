@@ -21,12 +21,12 @@ from aiogram_i18n import I18nContext
 from dialogs import period
 from dialogs.context import chosen_account, ctx
 from dialogs.states import HistorySG
-from dialogs.widgets import PAGE_KEY, Notice, Tr, choices, label, notify, one_page, pager, trimmed
+from dialogs.widgets import PAGE_KEY, Notice, Tr, choices, label, notify, one_page, pager
 from domain import history
 from domain.errors import AccountNotFound, BillNotFound
 from domain.model import Profile
 from domain.ports import Clock, UnitOfWork
-from rendering.texts import format_money, format_month, joined
+from rendering.texts import format_money, format_month, joined, trimmed
 
 LINES_PER_PAGE = 12  # lines of a list on one screen
 

@@ -13,12 +13,12 @@ from aiogram_i18n import I18nContext
 from dialogs import period
 from dialogs.context import chosen_account, ctx
 from dialogs.states import RequisitesSG
-from dialogs.widgets import Notice, Tr, choices, label, notify, trimmed
+from dialogs.widgets import Notice, Tr, choices, label, notify
 from domain import requisites
 from domain.errors import AccountNotFound
 from domain.model import Profile
 from domain.ports import UnitOfWork
-from rendering.texts import format_day, joined
+from rendering.texts import format_day, joined, trimmed
 
 
 async def get_info(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from decimal import Decimal
 from typing import Any
 
 from aiogram.types import CallbackQuery
@@ -55,15 +54,6 @@ class Notice(Text):
         _, key, args = notice
         # A blank line sets the notice apart from the question it precedes.
         return ctx(manager).i18n.get(key, **{**data, **args}) + "\n"
-
-
-def trimmed(value: Decimal, places: int = 2) -> Decimal:
-    """A stored decimal without the zeros its column adds, but with at least ``places``:
-    1947.690000 is 1947.69, 0.028000 is 0.028."""
-    normal = value.normalize()
-    exponent = normal.as_tuple().exponent
-    assert isinstance(exponent, int)
-    return normal if exponent < -places else value.quantize(Decimal(1).scaleb(-places))
 
 
 def choices(widget_id: str, items: str, on_click: Any) -> Select:

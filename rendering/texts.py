@@ -33,6 +33,15 @@ def format_value(value: Decimal, locale: str) -> str:
     )
 
 
+def trimmed(value: Decimal, places: int = 2) -> Decimal:
+    """A stored decimal without the zeros its column adds, but with at least ``places``:
+    1947.690000 is 1947.69, 0.028000 is 0.028."""
+    normal = value.normalize()
+    exponent = normal.as_tuple().exponent
+    assert isinstance(exponent, int)
+    return normal if exponent < -places else value.quantize(Decimal(1).scaleb(-places))
+
+
 def format_day(day: date, locale: str) -> str:
     return format_date(day, _DATE_PATTERN.get(locale, "dd.MM.yyyy"), locale=locale)
 
