@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AnyHttpUrl, Field, RedisDsn, SecretStr, ValidationError, field_validator
+from pydantic import (
+    AnyHttpUrl,
+    Field,
+    RedisDsn,
+    SecretStr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from domain.model import Utility
@@ -19,7 +28,7 @@ class Settings(BaseSettings):
     bot_token: SecretStr | None = None
     telegram_api_url: AnyHttpUrl | None = None
     webhook_url: AnyHttpUrl | None = None
-    webhook_secret: SecretStr | None = None
+    webhook_secret: SecretStr | None = Field(default=None, validate_default=True)
     webhook_host: str = "127.0.0.1"
     webhook_port: int = Field(default=8080, ge=1, le=65535)
     database_url: str = "sqlite+aiosqlite:///data/bot.sqlite3"
@@ -52,6 +61,18 @@ class Settings(BaseSettings):
     def _database_url(cls, value: str) -> str:
         if urlsplit(value).scheme not in ("sqlite+aiosqlite", "postgresql+asyncpg"):
             raise ValueError("use sqlite+aiosqlite:// or postgresql+asyncpg://")
+        return value
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _webhook_secret(cls, value: SecretStr | None, info: ValidationInfo) -> SecretStr | None:
+        # Without the secret anyone who finds the address can post updates as any user.
+        if info.data.get("webhook_url") and value is None:
+            raise ValueError("required when WEBHOOK_URL is set")
+        if value is not None and not re.fullmatch(
+            r"[A-Za-z0-9_-]{16,256}", value.get_secret_value()
+        ):
+            raise ValueError("16 to 256 characters of A-Z, a-z, 0-9, _ and -")
         return value
 
     @field_validator("timezone")

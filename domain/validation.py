@@ -34,7 +34,8 @@ def parse_phone(text: str) -> str:
         digits = digits[1:]
         if not digits.startswith("7"):
             raise InvalidInput("phone")
-    if not digits.isdigit():
+    # ASCII digits only: str.isdigit() takes Arabic-Indic digits and superscripts too.
+    if not re.fullmatch(r"[0-9]+", digits):
         raise InvalidInput("phone")
     if len(digits) == 11 and digits[0] in "78":
         digits = digits[1:]

@@ -67,6 +67,16 @@ def run(tmp_path: Path):
             "month as FIRST-LAST, e.g. 15-25",
         ),
         ("TIMEZONE", "Mars/Olympus", "Invalid setting TIMEZONE: Value error, unknown time zone"),
+        (
+            "WEBHOOK_URL",
+            "https://bot.example.org/telegram",
+            "Invalid setting WEBHOOK_SECRET: Value error, required when WEBHOOK_URL is set",
+        ),
+        (
+            "WEBHOOK_SECRET",
+            "short",
+            "Invalid setting WEBHOOK_SECRET: Value error, 16 to 256 characters",
+        ),
     ],
 )
 def test_a_bad_setting_stops_with_one_line_naming_it(run, name, value, line):

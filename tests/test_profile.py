@@ -71,6 +71,10 @@ async def test_the_phone_is_edited_by_contact_or_typing(chat, resident, bot_data
     await chat.press("✏️ Телефон")
     await chat.share_contact("+79131112233", user_id=1)
     assert chat.last.text.startswith("Это чужой контакт.")
+    for foreign_digits in ("+79١٣٨250075", "+7913825007⁵"):
+        await chat.send(foreign_digits)
+        assert chat.last.text.startswith("Не удалось распознать номер.")
+    assert (await stored(bot_database, resident)).phone is None
     await chat.send("8 (913) 111-22-33")
     assert "Мобильный телефон: +79131112233" in chat.last.text
     assert (await stored(bot_database, resident)).phone == "+79131112233"
