@@ -10,7 +10,6 @@ from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
-from aiogram.exceptions import TelegramAPIError
 from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder
 from aiogram.fsm.storage.memory import MemoryStorage
 from aiogram.fsm.storage.redis import RedisStorage
@@ -128,7 +127,9 @@ async def start_local(
 
 
 async def register_commands(bot: Bot, i18n_middleware: I18nMiddleware) -> None:
-    """The command menu in every language; Telegram being unreachable is not fatal."""
+    """The command menu in every language. It is optional: any failure to register it (Telegram
+    unreachable, a proxy's error page, an emulator's own error format) is logged, and the bot
+    starts all the same."""
     core = i18n_middleware.core
     try:
         for locale in core.available_locales:
@@ -140,8 +141,8 @@ async def register_commands(bot: Bot, i18n_middleware: I18nMiddleware) -> None:
             await bot.set_my_commands(
                 commands_, scope=BotCommandScopeAllPrivateChats(), language_code=language
             )
-    except TelegramAPIError as error:
-        logger.warning("could not register the command list with Telegram: %s", error)
+    except Exception as error:
+        logger.warning("could not register the command list with Telegram: %r", error)
 
 
 def build_dispatcher(

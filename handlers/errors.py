@@ -4,6 +4,7 @@ gets a short apology while the error is logged with its update id."""
 from __future__ import annotations
 
 import logging
+from contextlib import suppress
 
 from aiogram import Bot, F, Router
 from aiogram.exceptions import TelegramAPIError
@@ -52,6 +53,12 @@ async def on_error(event: ErrorEvent, bot: Bot, i18n: I18nContext | None = None)
     logger.error(
         "update %s failed: %r", event.update.update_id, event.exception, exc_info=event.exception
     )
+    query = event.update.callback_query
+    if query is not None:
+        # Answered once, or the button keeps spinning in the resident's app; one that was
+        # answered before the failure is refused by Telegram, and that is fine.
+        with suppress(TelegramAPIError):
+            await bot.answer_callback_query(query.id)
     chat_id = _chat_id(event)
     if chat_id is None or i18n is None:
         return

@@ -8,9 +8,12 @@ import logging
 import pytest
 from aiogram.exceptions import TelegramNetworkError
 from aiogram.methods import SetMyCommands
+from aiohttp import web
+from aiohttp.test_utils import TestServer
+from pydantic import AnyHttpUrl, SecretStr
 from sqlalchemy import select
 
-from bot.app import start_local
+from bot.app import build_dispatcher, start_local, telegram_bot
 from bot.transports.local import LocalChat, LocalSession
 from domain import faq
 from storage.tables import telegram_users
@@ -181,3 +184,28 @@ async def test_a_message_outside_any_dialog_gets_a_hint(chat: LocalChat):
     assert chat.last.text == "Не понял сообщение. Главное меню — /start, список команд — /help."
     await chat.send_photo()
     assert chat.last.text.startswith("Не понял сообщение.")
+
+
+async def test_a_bot_api_server_answering_an_error_page_does_not_stop_start_up(
+    settings, bot_database, mailer, caplog
+):
+    async def error_page(_request: web.Request) -> web.Response:
+        return web.Response(status=502, text="<html>Bad Gateway</html>", content_type="text/html")
+
+    app = web.Application()
+    app.router.add_route("POST", "/{tail:.*}", error_page)
+    async with TestServer(app, host="127.0.0.1") as server:
+        settings = settings.model_copy(
+            update={
+                "bot_token": SecretStr("123:local"),
+                "telegram_api_url": AnyHttpUrl(str(server.make_url("/"))),
+            }
+        )
+        bot = telegram_bot(settings)
+        dp = build_dispatcher(settings, bot_database, mailer)
+        try:
+            await dp.emit_startup(bot=bot, bots=[bot], dispatcher=dp, **dp.workflow_data)
+        finally:
+            await bot.session.close()
+
+    assert "could not register the command list" in caplog.text

@@ -8,6 +8,8 @@ from datetime import date, timedelta
 
 import pypdfium2
 import zxingcpp
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.methods import SendDocument
 from pypdf import PdfReader
 
 from bot.transports.local import LocalChat
@@ -269,3 +271,24 @@ async def test_five_years_of_history_page_within_telegrams_limits(chat, bot_data
     await chat.press("📟 Показания")
     await chat.press("Холодная вода - № ПУ 5Y-1")
     assert "(1 из 5)" in chat.last.text
+
+
+async def test_a_button_whose_action_fails_is_answered_and_apologised_for(
+    chat, bot_database, demo, logged_errors
+):
+    await open_history(chat, bot_database)
+    await chat.press("📄 Платёжные документы")
+    await chat.press(chat.inline_buttons()[0][1].text)
+    chat.session.fail = lambda method: (
+        TelegramBadRequest(method=method, message="Bad Request: file is too big")
+        if isinstance(method, SendDocument)
+        else None
+    )
+    bill, button = next((m, b) for m, b in chat.inline_buttons() if b.text == "🖨 Печать квитанции")
+
+    query = await chat.press_data(bill, button.callback_data or "")
+
+    # Without an answer a Telegram client keeps the button spinning.
+    assert chat.callback_answer(query) is not None
+    assert chat.last.text.startswith("😔 Что-то пошло не так.")
+    assert [r.name for r in logged_errors] == ["handlers.errors"]
