@@ -23,6 +23,7 @@ from bot.config import Settings
 from bot.locale import ResidentLocaleManager
 from bot.middlewares import ResidentMiddleware, SignedInOnly, UnitOfWorkMiddleware
 from bot.reminders import send_reminders
+from bot.residents import ResidentMessenger
 from bot.security import Argon2Hasher
 from bot.transports.local import LocalSession
 from dialogs import (
@@ -163,8 +164,10 @@ def build_dispatcher(
     dp.errors.outer_middleware(UnitOfWorkMiddleware(database))
     dp.update.outer_middleware(ResidentMiddleware())
     core = TextCore(settings.default_locale)
+    dp["sessions"] = messenger = ResidentMessenger(core, settings.default_locale)
+    dp.startup.register(messenger.attach)
     dp["staff_desk"] = desk = StaffDesk(
-        core, settings.staff_chat_id, settings.default_locale, clock
+        core, settings.staff_chat_id, settings.default_locale, clock, messenger.tell
     )
     dp.startup.register(desk.attach)
     i18n = I18nMiddleware(

@@ -200,7 +200,9 @@ async def on_number(message: Message, _widget: Any, manager: DialogManager) -> N
 
 
 def explain_link(manager: DialogManager, error: Exception) -> None:
-    if isinstance(error, AccountNotFound | InvalidInput):
+    if isinstance(error, InvalidInput) and error.reason != "account-number":
+        notify(manager, f"accounts-invalid-{error.reason}")
+    elif isinstance(error, AccountNotFound | InvalidInput):
         notify(manager, "accounts-number-not-found")
     elif isinstance(error, AlreadyLinked):
         notify(manager, "accounts-already-linked")
@@ -255,7 +257,7 @@ async def on_answer(message: Message, _widget: Any, manager: DialogManager) -> N
             ControlQuestion(chosen["question"]),
             message.text or "",
         )
-    except (AccountNotFound, AlreadyLinked, LinkLocked, WrongAnswer) as error:
+    except (AccountNotFound, AlreadyLinked, LinkLocked, WrongAnswer, InvalidInput) as error:
         explain_link(manager, error)
         return
     await say(manager, "accounts-linked", number=account.number, address=account.address)

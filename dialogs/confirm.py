@@ -37,7 +37,9 @@ async def on_code(message: Message, _widget: Any, manager: DialogManager) -> Non
     try:
         confirmed = await codes.confirm_email(
             context.uow,
+            context.sessions,
             context.clock,
+            context.resident,
             context.profile,
             message.text or "",
             purpose,

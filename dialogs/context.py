@@ -13,7 +13,14 @@ from aiogram_i18n import I18nContext
 
 from domain.errors import NotSignedIn
 from domain.model import Profile, TelegramUser, Utility
-from domain.ports import AppealNotifier, Clock, Mailer, PasswordHasher, UnitOfWork
+from domain.ports import (
+    AppealNotifier,
+    Clock,
+    Mailer,
+    PasswordHasher,
+    SessionNotifier,
+    UnitOfWork,
+)
 
 
 class Context:
@@ -59,6 +66,10 @@ class Context:
     @property
     def appeal_notifier(self) -> AppealNotifier:
         return self._data["staff_desk"]
+
+    @property
+    def sessions(self) -> SessionNotifier:
+        return self._data["sessions"]
 
     @property
     def resident(self) -> TelegramUser:

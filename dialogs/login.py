@@ -135,6 +135,7 @@ async def reset(manager: DialogManager) -> None:
     try:
         found = await login.reset_password(
             context.uow,
+            context.sessions,
             context.clock,
             context.resident,
             manager.dialog_data["code_id"],

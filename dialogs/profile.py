@@ -135,7 +135,11 @@ async def check_current(message: Message, _widget: Any, manager: DialogManager) 
 async def save_password(manager: DialogManager) -> None:
     context = ctx(manager)
     await profile_.change_password(
-        context.uow, context.profile, manager.dialog_data.pop("password_hash")
+        context.uow,
+        context.sessions,
+        context.resident,
+        context.profile,
+        manager.dialog_data.pop("password_hash"),
     )
     await manager.switch_to(ProfileSG.view)
     notify(manager, "profile-password-changed")
@@ -213,7 +217,7 @@ async def on_save_mailing(
 
 async def on_delete(_callback: CallbackQuery, _button: Button, manager: DialogManager) -> None:
     context = ctx(manager)
-    await profile_.delete_profile(context.uow, context.profile)
+    await profile_.delete_profile(context.uow, context.sessions, context.resident, context.profile)
     context.signed_in(None)
     await say(manager, "profile-deleted")
     await manager.start(WelcomeSG.welcome, mode=StartMode.RESET_STACK)

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
+from decimal import Decimal
 from enum import StrEnum
 
-from domain.attempts import locked_until
+from domain.attempts import Limit, clear_attempts, locked_until, take_attempt
 from domain.errors import (
     AccountNotFound,
     AlreadyLinked,
@@ -18,12 +19,16 @@ from domain.errors import (
     LinkLocked,
     WrongAnswer,
 )
-from domain.model import Account, AccountLink, Bill, LinkFailure, Profile, Relation, TelegramUser
+from domain.model import Account, AccountLink, Bill, Profile, Relation, TelegramUser
 from domain.money import parse_amount
 from domain.ports import Clock, UnitOfWork
 
+# What a link code printed on a bill can be (the billing import takes 4 to 32 characters).
+LINK_CODE = re.compile(r"\S{4,32}")
+
 LINK_ATTEMPTS = 5
 LINK_LOCK = timedelta(hours=24)
+LINK = Limit("link", LINK_ATTEMPTS, LINK_LOCK)
 
 
 class ControlQuestion(StrEnum):
@@ -38,13 +43,8 @@ def normalize_account_number(text: str) -> str:
     return number
 
 
-async def _lock_until(
-    uow: UnitOfWork, clock: Clock, profile_id: int, account_id: int
-) -> datetime | None:
-    now = clock.now()
-    failures = await uow.link_failures.since(profile_id, account_id, now - 2 * LINK_LOCK)
-    until = locked_until(failures, LINK_ATTEMPTS, LINK_LOCK)
-    return until if until is not None and now < until else None
+def _link_key(profile_id: int, account_id: int) -> str:
+    return f"{profile_id}:{account_id}"
 
 
 async def find_account(uow: UnitOfWork, clock: Clock, profile: Profile, text: str) -> Account:
@@ -58,24 +58,24 @@ async def find_account(uow: UnitOfWork, clock: Clock, profile: Profile, text: st
         raise AccountNotFound
     if await uow.links.is_linked(profile.id, account.id):
         raise AlreadyLinked
-    until = await _lock_until(uow, clock, profile.id, account.id)
+    until = await locked_until(uow, LINK, _link_key(profile.id, account.id), clock.now())
     if until is not None:
         raise LinkLocked(until)
     return account
 
 
-async def _is_right(
-    uow: UnitOfWork, account: Account, question: ControlQuestion, answer: str
-) -> bool:
+def read_answer(question: ControlQuestion, text: str) -> str | Decimal:
+    """The answer as the question takes it. Text that cannot be an answer (not a code, not an
+    amount) raises InvalidInput and costs no attempt."""
     if question is ControlQuestion.LINK_CODE:
-        return answer.strip() == account.link_code
+        code = text.strip()
+        if not LINK_CODE.fullmatch(code):
+            raise InvalidInput("link-code")
+        return code
     try:
-        amount = parse_amount(answer)
+        return parse_amount(text)
     except InvalidAmount:
-        return False
-    assert account.id is not None
-    bill = await uow.bills.latest(account.id)
-    return bill is not None and amount in bill.totals
+        raise InvalidInput("total") from None
 
 
 async def answer_control_question(
@@ -88,25 +88,31 @@ async def answer_control_question(
     question: ControlQuestion,
     answer: str,
 ) -> Account:
-    """Links the account when the answer is right; counts a wrong one."""
+    """Links the account when the answer is right. Each answer is counted before it is
+    checked, so at most LINK_ATTEMPTS are ever checked, however many arrive at once."""
     account = await find_account(uow, clock, profile, number)
     assert profile.id is not None and account.id is not None
-    if not await _is_right(uow, account, question, answer):
-        await uow.link_failures.add(
-            LinkFailure(profile_id=profile.id, account_id=account.id, at=clock.now())
-        )
-        await uow.commit()
-        until = await _lock_until(uow, clock, profile.id, account.id)
-        if until is not None:
-            raise LinkLocked(until)
-        recent = await uow.link_failures.since(profile.id, account.id, clock.now() - LINK_LOCK)
-        raise WrongAnswer(LINK_ATTEMPTS - len(recent))
+    given = read_answer(question, answer)
+    key = _link_key(profile.id, account.id)
+    taken = await take_attempt(uow, LINK, key, clock.now())
+    if taken.locked:
+        assert taken.until is not None
+        raise LinkLocked(taken.until)
+    if question is ControlQuestion.LINK_CODE:
+        right = given == account.link_code
+    else:
+        bill = await uow.bills.latest(account.id)
+        right = bill is not None and given in bill.totals
+    if not right:
+        if taken.left == 0:
+            raise LinkLocked(clock.now() + LINK_LOCK)
+        raise WrongAnswer(taken.left)
     await uow.links.add(
         AccountLink(
             profile_id=profile.id, account_id=account.id, relation=relation, linked_at=clock.now()
         )
     )
-    await uow.link_failures.clear(profile.id, account.id)
+    await clear_attempts(uow, LINK, key)
     user.last_account_id = account.id
     await uow.telegram_users.save(user)
     await uow.commit()

@@ -5,25 +5,31 @@ from __future__ import annotations
 
 import hashlib
 import math
+import re
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
+from domain.attempts import Limit, clear_attempts, take_attempt
 from domain.errors import (
     CodeExpired,
     CodeNotFound,
     CodeVoided,
     EmailTaken,
+    InvalidInput,
     ResendTooSoon,
     WrongCode,
 )
-from domain.model import CodePurpose, EmailCode, Profile
-from domain.ports import Clock, Letter, Mailer, UnitOfWork
+from domain.model import CodePurpose, EmailCode, Profile, TelegramUser
+from domain.ports import Clock, Letter, Mailer, MailNotSent, SessionNotifier, UnitOfWork
+from domain.sessions import end_other_sessions
 
 CODE_LIFETIME = timedelta(minutes=30)
 RESEND_COOLDOWN = timedelta(seconds=60)
 CODE_ATTEMPTS = 5
+CODE_FORMAT = re.compile(r"[0-9]{6}")
+RESEND = Limit("resend", 1, RESEND_COOLDOWN)
 
 
 def digest(secret: str) -> str:
@@ -57,9 +63,11 @@ async def send_code(
     :class:`ResendTooSoon` within the cool-down, and ``MailNotSent`` when the mail server
     fails: the code is kept unsent, and sending again is allowed at once."""
     now = clock.now()
-    last = await uow.codes.last_sent(purpose, email)
-    if last is not None and last.sent_at is not None and now < last.sent_at + RESEND_COOLDOWN:
-        raise ResendTooSoon(math.ceil((last.sent_at + RESEND_COOLDOWN - now).total_seconds()))
+    resend = f"{purpose}:{email}"
+    taken = await take_attempt(uow, RESEND, resend, now)
+    if taken.locked:
+        assert taken.until is not None
+        raise ResendTooSoon(math.ceil((taken.until - now).total_seconds()))
     await uow.codes.void_all(purpose, email)
     code = f"{secrets.randbelow(1_000_000):06d}"
     token = secrets.token_urlsafe(24)
@@ -74,7 +82,12 @@ async def send_code(
     )
     await uow.codes.add(issued)
     await uow.commit()
-    await mailer.send(write(IssuedCode(code, token, int(CODE_LIFETIME.total_seconds() // 60))))
+    try:
+        await mailer.send(write(IssuedCode(code, token, int(CODE_LIFETIME.total_seconds() // 60))))
+    except MailNotSent:
+        await clear_attempts(uow, RESEND, resend)
+        await uow.commit()
+        raise
     issued.sent_at = now
     await uow.codes.save(issued)
     await uow.commit()
@@ -83,22 +96,31 @@ async def send_code(
 async def check_code(
     uow: UnitOfWork, clock: Clock, purpose: CodePurpose, email: str, code: str
 ) -> EmailCode:
-    """The waiting code the resident typed; a wrong one counts, and the last allowed voids
-    the code."""
+    """The waiting code the resident typed. Text that cannot be a code costs nothing; each
+    code checked counts first (at most CODE_ATTEMPTS are ever checked, however many arrive
+    at once), and the last wrong one voids the code."""
+    typed = code.strip()
+    if not CODE_FORMAT.fullmatch(typed):
+        raise InvalidInput("code-format")
     now = clock.now()
     current = await uow.codes.current(purpose, email)
     if current is None:
         raise CodeNotFound
     if now >= current.expires_at:
         raise CodeExpired
-    if digest(code.strip()) != current.code_hash:
-        current.attempts += 1
-        current.voided = current.attempts >= CODE_ATTEMPTS
-        await uow.codes.save(current)
-        await uow.commit()
-        if current.voided:
+    assert current.id is not None
+    attempts = await uow.codes.take_attempt(current.id, CODE_ATTEMPTS)
+    await uow.commit()
+    if attempts is None:
+        raise CodeVoided
+    if digest(typed) != current.code_hash:
+        if attempts >= CODE_ATTEMPTS:
+            current.attempts, current.voided = attempts, True
+            await uow.codes.save(current)
+            await uow.commit()
             raise CodeVoided
-        raise WrongCode(CODE_ATTEMPTS - current.attempts)
+        raise WrongCode(CODE_ATTEMPTS - attempts)
+    current.attempts = attempts
     return current
 
 
@@ -111,7 +133,9 @@ async def _by_token(uow: UnitOfWork, clock: Clock, token: str) -> EmailCode:
     return found
 
 
-async def _apply_email(uow: UnitOfWork, clock: Clock, used: EmailCode) -> Profile:
+async def _apply_email(
+    uow: UnitOfWork, sessions: SessionNotifier, clock: Clock, used: EmailCode, keep: int | None
+) -> Profile:
     assert used.profile_id is not None
     profile = await uow.profiles.get(used.profile_id)
     if profile is None:
@@ -125,12 +149,17 @@ async def _apply_email(uow: UnitOfWork, clock: Clock, used: EmailCode) -> Profil
     await uow.codes.save(used)
     await uow.profiles.save(profile)
     await uow.commit()
+    if used.purpose is CodePurpose.CHANGE_EMAIL:
+        # The login changed: a session opened with the old one ends.
+        await end_other_sessions(uow, sessions, used.profile_id, keep)
     return profile
 
 
 async def confirm_email(
     uow: UnitOfWork,
+    sessions: SessionNotifier,
     clock: Clock,
+    user: TelegramUser,
     profile: Profile,
     code: str,
     purpose: CodePurpose = CodePurpose.CONFIRM_EMAIL,
@@ -140,13 +169,15 @@ async def confirm_email(
     used = await check_code(uow, clock, purpose, email or profile.email, code)
     if used.profile_id != profile.id:
         raise CodeNotFound
-    return await _apply_email(uow, clock, used)
+    return await _apply_email(uow, sessions, clock, used, keep=user.telegram_id)
 
 
-async def open_link(uow: UnitOfWork, clock: Clock, token: str) -> EmailCode:
+async def open_link(
+    uow: UnitOfWork, sessions: SessionNotifier, clock: Clock, user: TelegramUser, token: str
+) -> EmailCode:
     """A deep link from a letter. Confirmation links take effect at once; a recovery link
     returns its code for the new password to be set."""
     used = await _by_token(uow, clock, token)
     if used.purpose is not CodePurpose.RECOVER_PASSWORD:
-        await _apply_email(uow, clock, used)
+        await _apply_email(uow, sessions, clock, used, keep=user.telegram_id)
     return used

@@ -4,14 +4,22 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from domain.attempts import locked_until
+from domain.attempts import Limit, clear_attempts, take_attempt
 from domain.codes import LetterWriter, check_code, send_code
 from domain.errors import CodeNotFound, LoginLocked, WrongCredentials
-from domain.model import CodePurpose, LoginFailure, Profile, TelegramUser
-from domain.ports import Clock, Mailer, PasswordHasher, UnitOfWork
+from domain.model import CodePurpose, Profile, TelegramUser
+from domain.ports import Clock, Mailer, PasswordHasher, SessionNotifier, UnitOfWork
+from domain.sessions import end_other_sessions
 
 LOGIN_ATTEMPTS = 5
 LOGIN_LOCK = timedelta(minutes=15)
+BY_EMAIL = Limit("login-email", LOGIN_ATTEMPTS, LOGIN_LOCK)
+BY_USER = Limit("login-user", LOGIN_ATTEMPTS, LOGIN_LOCK)
+
+
+def _limits(email: str, user: TelegramUser) -> tuple[tuple[Limit, str], ...]:
+    """Guessing is limited per address and per Telegram user."""
+    return (BY_EMAIL, email), (BY_USER, str(user.telegram_id))
 
 
 async def log_in(
@@ -23,24 +31,19 @@ async def log_in(
     password: str,
 ) -> Profile:
     """Binds the Telegram user to the profile until they log out (the guide's "remember
-    me"). Five wrong passwords for an address, or from a Telegram user, lock further tries."""
+    me"). Five passwords tried for an address, or by a Telegram user, without a right one lock
+    further tries: each is counted before it is checked."""
     now = clock.now()
-    recent = await uow.login_failures.since(now - 2 * LOGIN_LOCK, email, user.telegram_id)
-    for failures in (
-        [f.at for f in recent if f.email == email],
-        [f.at for f in recent if f.telegram_id == user.telegram_id],
-    ):
-        until = locked_until(failures, LOGIN_ATTEMPTS, LOGIN_LOCK)
-        if until is not None and now < until:
-            raise LoginLocked(until)
+    for limit, key in _limits(email, user):
+        taken = await take_attempt(uow, limit, key, now)
+        if taken.locked:
+            assert taken.until is not None
+            raise LoginLocked(taken.until)
     profile = await uow.profiles.by_email(email)
     if profile is None or not hasher.verify(profile.password_hash, password):
-        await uow.login_failures.add(
-            LoginFailure(email=email, telegram_id=user.telegram_id, at=now)
-        )
-        await uow.commit()
         raise WrongCredentials
-    await uow.login_failures.clear(email, user.telegram_id)
+    for limit, key in _limits(email, user):
+        await clear_attempts(uow, limit, key)
     user.profile_id = profile.id
     await uow.telegram_users.save(user)
     await uow.commit()
@@ -81,9 +84,15 @@ async def check_recovery_code(uow: UnitOfWork, clock: Clock, email: str, code: s
 
 
 async def reset_password(
-    uow: UnitOfWork, clock: Clock, user: TelegramUser, code_id: int, password_hash: str
+    uow: UnitOfWork,
+    sessions: SessionNotifier,
+    clock: Clock,
+    user: TelegramUser,
+    code_id: int,
+    password_hash: str,
 ) -> Profile:
-    """Sets the new password, confirms the address the letter reached, and logs in."""
+    """Sets the new password, confirms the address the letter reached, and logs in; whoever
+    else was logged in to the profile is logged out."""
     used = await uow.codes.get(code_id)
     if used is None or not used.usable(clock.now()) or used.profile_id is None:
         raise CodeNotFound
@@ -95,8 +104,11 @@ async def reset_password(
     used.used_at = clock.now()
     await uow.codes.save(used)
     await uow.profiles.save(profile)
-    await uow.login_failures.clear(profile.email, user.telegram_id)
+    for limit, key in _limits(profile.email, user):
+        await clear_attempts(uow, limit, key)
     user.profile_id = profile.id
     await uow.telegram_users.save(user)
     await uow.commit()
+    assert profile.id is not None
+    await end_other_sessions(uow, sessions, profile.id, keep=user.telegram_id)
     return profile

@@ -356,20 +356,6 @@ class EmailCode:
         return self.used_at is None and not self.voided and now < self.expires_at
 
 
-@dataclass(slots=True, kw_only=True)
-class LoginFailure:
-    email: str
-    telegram_id: int
-    at: datetime
-
-
-@dataclass(slots=True, kw_only=True)
-class LinkFailure:
-    profile_id: int
-    account_id: int
-    at: datetime
-
-
 @dataclass(frozen=True, slots=True)
 class Utility:
     """What the conversations and the rules need to know of the retailer, from settings."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Protocol
 
@@ -19,8 +19,6 @@ from domain.model import (
     Contract,
     EmailCode,
     FaqEntry,
-    LinkFailure,
-    LoginFailure,
     MailingCompany,
     MarketingEmail,
     Meter,
@@ -43,6 +41,9 @@ class TelegramUserRepository(Protocol):
         """Every Telegram user bound to a profile."""
 
     async def save(self, user: TelegramUser) -> None: ...
+
+    async def unbind_others(self, profile_id: int, keep: int | None) -> Sequence[int]:
+        """Logs every Telegram user but ``keep`` out of the profile; the ids logged out."""
 
 
 class ProfileRepository(Protocol):
@@ -75,21 +76,27 @@ class EmailCodeRepository(Protocol):
     async def current(self, purpose: CodePurpose, email: str) -> EmailCode | None:
         """The newest code for the address that is neither used nor voided."""
 
-    async def last_sent(self, purpose: CodePurpose, email: str) -> EmailCode | None: ...
-
     async def by_token(self, token_hash: str) -> EmailCode | None: ...
 
     async def void_all(self, purpose: CodePurpose, email: str) -> None: ...
 
+    async def take_attempt(self, code_id: int, limit: int) -> int | None:
+        """Counts one more guess at a usable code, in one statement: the number of guesses
+        with this one, or None when the code is used, voided or out of guesses."""
 
-class LoginFailureRepository(Protocol):
-    async def since(
-        self, since: datetime, email: str, telegram_id: int
-    ) -> Sequence[LoginFailure]: ...
 
-    async def add(self, failure: LoginFailure) -> None: ...
+class AttemptRepository(Protocol):
+    async def take(
+        self, scope: str, key: str, limit: int, window: timedelta, now: datetime
+    ) -> int | None:
+        """Takes one of ``limit`` attempts in one statement: the number of attempts used with
+        this one, or None when none was left (within ``window`` of the last)."""
 
-    async def clear(self, email: str, telegram_id: int) -> None: ...
+    async def locked_until(
+        self, scope: str, key: str, limit: int, window: timedelta, now: datetime
+    ) -> datetime | None: ...
+
+    async def clear(self, scope: str, key: str) -> None: ...
 
 
 class AccountLinkRepository(Protocol):
@@ -100,16 +107,6 @@ class AccountLinkRepository(Protocol):
     async def add(self, link: AccountLink) -> None: ...
 
     async def remove(self, profile_id: int, account_id: int) -> None: ...
-
-
-class LinkFailureRepository(Protocol):
-    async def since(
-        self, profile_id: int, account_id: int, since: datetime
-    ) -> Sequence[datetime]: ...
-
-    async def add(self, failure: LinkFailure) -> None: ...
-
-    async def clear(self, profile_id: int, account_id: int) -> None: ...
 
 
 class AccountRepository(Protocol):
@@ -223,6 +220,11 @@ class AppealNotifier(Protocol):
         """The appeal was answered or closed: the resident hears of it, the post shows it."""
 
 
+class SessionNotifier(Protocol):
+    async def sessions_ended(self, uow: UnitOfWork, telegram_ids: Sequence[int]) -> None:
+        """Tells each Telegram user, once, that they were logged out elsewhere."""
+
+
 class UnitOfWork(Protocol):
     """One transaction over the repositories. Nothing is kept until ``commit``."""
 
@@ -230,10 +232,9 @@ class UnitOfWork(Protocol):
     profiles: ProfileRepository
     marketing: MarketingEmailRepository
     codes: EmailCodeRepository
-    login_failures: LoginFailureRepository
+    attempts: AttemptRepository
     accounts: AccountRepository
     links: AccountLinkRepository
-    link_failures: LinkFailureRepository
     meters: MeterRepository
     contracts: ContractRepository
     bills: BillRepository

@@ -4,8 +4,9 @@ Every edit validates what was typed and is committed before it returns."""
 from __future__ import annotations
 
 from domain.errors import EmailTaken
-from domain.model import Gender, MailingCompany, MarketingEmail, Profile
-from domain.ports import Clock, UnitOfWork
+from domain.model import Gender, MailingCompany, MarketingEmail, Profile, TelegramUser
+from domain.ports import Clock, SessionNotifier, UnitOfWork
+from domain.sessions import end_other_sessions
 from domain.validation import parse_birth_date, parse_email, parse_full_name, parse_phone
 
 
@@ -50,9 +51,19 @@ async def new_email(uow: UnitOfWork, profile: Profile, text: str) -> str:
     return email
 
 
-async def change_password(uow: UnitOfWork, profile: Profile, password_hash: str) -> Profile:
+async def change_password(
+    uow: UnitOfWork,
+    sessions: SessionNotifier,
+    user: TelegramUser,
+    profile: Profile,
+    password_hash: str,
+) -> Profile:
+    """The new password; whoever else is logged in to the profile is logged out."""
+    assert profile.id is not None
     profile.password_hash = password_hash
-    return await _save(uow, profile)
+    await _save(uow, profile)
+    await end_other_sessions(uow, sessions, profile.id, keep=user.telegram_id)
+    return profile
 
 
 async def marketing_emails(uow: UnitOfWork, profile: Profile) -> list[MarketingEmail]:
@@ -68,8 +79,12 @@ async def subscribe(
     await uow.commit()
 
 
-async def delete_profile(uow: UnitOfWork, profile: Profile) -> None:
-    """Personal data go; the accounts and their billing data stay."""
+async def delete_profile(
+    uow: UnitOfWork, sessions: SessionNotifier, user: TelegramUser, profile: Profile
+) -> None:
+    """Personal data go; the accounts and their billing data stay. Whoever else was logged in
+    to it is told."""
     assert profile.id is not None
+    await end_other_sessions(uow, sessions, profile.id, keep=user.telegram_id)
     await uow.profiles.delete(profile.id)
     await uow.commit()

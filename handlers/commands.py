@@ -16,7 +16,7 @@ from domain import codes
 from domain.errors import CodeExpired, CodeNotFound, EmailTaken
 from domain.login import log_out
 from domain.model import CodePurpose, TelegramUser, Utility
-from domain.ports import Clock, UnitOfWork
+from domain.ports import Clock, SessionNotifier, UnitOfWork
 
 
 async def show_start(manager: DialogManager, resident: TelegramUser) -> None:
@@ -36,11 +36,12 @@ async def on_deep_link(
     resident: TelegramUser,
     uow: UnitOfWork,
     clock: Clock,
+    sessions: SessionNotifier,
     i18n: I18nContext,
 ) -> None:
     """A link from a letter: it confirms the address, or opens the new-password step."""
     try:
-        code = await codes.open_link(uow, clock, command.args or "")
+        code = await codes.open_link(uow, sessions, clock, resident, command.args or "")
     except (CodeNotFound, CodeExpired, EmailTaken):
         await message.answer(i18n.get("identity-link-invalid"))
         await show_start(dialog_manager, resident)

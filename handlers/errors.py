@@ -10,7 +10,7 @@ from aiogram import Bot, F, Router
 from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import ExceptionTypeFilter
 from aiogram.types import ErrorEvent
-from aiogram_dialog import DialogManager, StartMode
+from aiogram_dialog import DialogManager, ShowMode, StartMode
 from aiogram_dialog.api.exceptions import OutdatedIntent, UnknownIntent, UnknownState
 from aiogram_i18n import I18nContext
 
@@ -46,7 +46,10 @@ async def on_signed_out(
     before a logout): they are asked to log in."""
     if event.update.callback_query is not None:
         await event.update.callback_query.answer(i18n.get("identity-log-in-first"))
-    await dialog_manager.start(WelcomeSG.welcome, mode=StartMode.RESET_STACK)
+    # A new message: the old menu may be far up the chat, above the news of the logout.
+    await dialog_manager.start(
+        WelcomeSG.welcome, mode=StartMode.RESET_STACK, show_mode=ShowMode.SEND
+    )
 
 
 async def on_error(event: ErrorEvent, bot: Bot, i18n: I18nContext | None = None) -> None:

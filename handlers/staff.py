@@ -5,6 +5,7 @@ prompt, answers it; /open lists what waits. Nothing from any other chat counts."
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 
 from aiogram import Bot, F, Router
 from aiogram.exceptions import TelegramAPIError
@@ -22,15 +23,18 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from domain import appeals
 from domain.errors import AppealNotFound, AppealNotOpen, AppealTextInvalid
-from domain.model import Appeal, AppealStatus, AttachmentKind, TelegramUser
+from domain.model import Appeal, AppealStatus, AttachmentKind
 from domain.ports import Clock, UnitOfWork
-from domain.residents import locale_for
 from rendering.texts import Html, TextCore, joined, shorten
 
 logger = logging.getLogger(__name__)
 
 OPEN_LISTED = 30  # appeals /open shows; the count says how many wait in all
 OPEN_TEXT = 80  # characters of each appeal's text in that list
+
+
+# Sends a text to Telegram users, each in their language (the bot's ResidentMessenger.tell).
+TellResidents = Callable[..., Awaitable[None]]
 
 
 class AppealAction(CallbackData, prefix="appeal"):
@@ -42,11 +46,19 @@ class StaffDesk:
     """What the bot says in the staff group, in the utility's language, and what it tells
     residents of their appeals. The bot is attached at start-up."""
 
-    def __init__(self, core: TextCore, chat_id: int | None, locale: str, clock: Clock) -> None:
+    def __init__(
+        self,
+        core: TextCore,
+        chat_id: int | None,
+        locale: str,
+        clock: Clock,
+        tell_residents: TellResidents,
+    ) -> None:
         self.core = core
         self.chat_id = chat_id
         self.locale = locale
         self.clock = clock
+        self.tell_residents = tell_residents
         self.bot: Bot | None = None
 
     async def attach(self, bot: Bot) -> None:
@@ -161,28 +173,18 @@ class StaffDesk:
             logger.warning("post of appeal %s not updated: %s", appeal.id, error)
 
     async def _tell_resident(self, uow: UnitOfWork, appeal: Appeal, key: str) -> None:
-        """Sends the news to every Telegram user bound to the appeal's profile, each in
-        their language."""
-        if self.bot is None or appeal.profile_id is None:
+        """Sends the news to every Telegram user bound to the appeal's profile."""
+        if appeal.profile_id is None:
             return
-        for telegram_id in await uow.telegram_users.bound_to(appeal.profile_id):
-            user = await uow.telegram_users.get(telegram_id) or TelegramUser(
-                telegram_id=telegram_id
-            )
-            text = self.core.get(
-                key,
-                locale_for(user, None, self.locale),
-                number=appeal.id,
-                text=appeal.text,
-                answer=appeal.answer or "",
-                date=self.clock.local(appeal.answered_at).date() if appeal.answered_at else "",
-            )
-            try:
-                await self.bot.send_message(telegram_id, text)
-            except TelegramAPIError as error:
-                logger.warning(
-                    "resident %s not told of appeal %s: %s", telegram_id, appeal.id, error
-                )
+        await self.tell_residents(
+            uow,
+            await uow.telegram_users.bound_to(appeal.profile_id),
+            key,
+            number=appeal.id,
+            text=appeal.text,
+            answer=appeal.answer or "",
+            date=self.clock.local(appeal.answered_at).date() if appeal.answered_at else "",
+        )
 
 
 def _member(user: User) -> str:

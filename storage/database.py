@@ -8,18 +8,15 @@ from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
-from storage.repositories.accounts import (
-    SqlAccountLinkRepository,
-    SqlAccountRepository,
-    SqlLinkFailureRepository,
-)
+from storage.repositories.accounts import SqlAccountLinkRepository, SqlAccountRepository
 from storage.repositories.appeals import SqlAppealRepository
+from storage.repositories.attempts import SqlAttemptRepository
 from storage.repositories.bills import (
     SqlBillRepository,
     SqlPaymentRepository,
     SqlSupplierRepository,
 )
-from storage.repositories.codes import SqlEmailCodeRepository, SqlLoginFailureRepository
+from storage.repositories.codes import SqlEmailCodeRepository
 from storage.repositories.faq import SqlFaqRepository
 from storage.repositories.meters import SqlContractRepository, SqlMeterRepository
 from storage.repositories.profiles import SqlMarketingEmailRepository, SqlProfileRepository
@@ -54,10 +51,9 @@ class SqlUnitOfWork:
         self.profiles = SqlProfileRepository(connection)
         self.marketing = SqlMarketingEmailRepository(connection)
         self.codes = SqlEmailCodeRepository(connection)
-        self.login_failures = SqlLoginFailureRepository(connection)
+        self.attempts = SqlAttemptRepository(connection)
         self.accounts = SqlAccountRepository(connection)
         self.links = SqlAccountLinkRepository(connection)
-        self.link_failures = SqlLinkFailureRepository(connection)
         self.meters = SqlMeterRepository(connection)
         self.contracts = SqlContractRepository(connection)
         self.bills = SqlBillRepository(connection)

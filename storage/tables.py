@@ -287,21 +287,13 @@ email_codes = Table(
     Index("ix_email_codes_purpose_email", "purpose", "email"),
 )
 
-login_failures = Table(
-    "login_failures",
+attempt_limits = Table(
+    # Guesses under a limit (a login, a control question, a resend), one row per thing
+    # guessed at: taken by a conditional update, so that concurrent guesses cannot pass it.
+    "attempt_limits",
     metadata,
-    _id(),
-    Column("email", String(254), nullable=False, index=True),
-    Column("telegram_id", BigInteger, nullable=False, index=True),
-    Column("at", UtcDateTime, nullable=False),
-)
-
-link_failures = Table(
-    "link_failures",
-    metadata,
-    _id(),
-    Column("profile_id", ForeignKey("profiles.id", ondelete="CASCADE"), nullable=False),
-    Column("account_id", ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False),
-    Column("at", UtcDateTime, nullable=False),
-    Index("ix_link_failures_profile_account", "profile_id", "account_id"),
+    Column("scope", String(32), primary_key=True),
+    Column("key", String(300), primary_key=True),
+    Column("used", Integer, nullable=False),
+    Column("last_at", UtcDateTime, nullable=False),
 )

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.transports.local import LocalChat
-from storage.tables import account_links, link_failures, telegram_users
+from storage.tables import account_links, attempt_limits, telegram_users
 from tests.data import bind_resident
 
 NBSP = "\u00a0"
@@ -85,7 +85,9 @@ async def test_five_wrong_answers_lock_the_account_for_a_day(chat, resident, bot
         assert chat.last.text.startswith(
             f"Ответ неверный. Осталось {left}".replace("Осталось 1", "Осталась 1")
         )
-    await chat.send("abc")
+        await chat.send("1 001,98 руб.")  # not an amount: a hint, and no attempt used
+        assert chat.last.text.startswith("Введите сумму цифрами")
+    await chat.send("2.00")
     assert chat.last.text.startswith(
         "Слишком много неверных ответов на контрольный вопрос. "
         "Подключить этот счёт можно будет после 25.11.2026 10:00."
@@ -105,7 +107,7 @@ async def test_five_wrong_answers_lock_the_account_for_a_day(chat, resident, bot
     await chat.send("518274")
     assert len(await links(bot_database)) == 1
     async with bot_database.engine.connect() as connection:
-        assert (await connection.execute(select(link_failures))).all() == []
+        assert (await connection.execute(select(attempt_limits))).all() == []
 
 
 async def test_an_account_already_linked_says_so(chat, bot_database, demo):

@@ -109,10 +109,17 @@ async def test_five_wrong_control_answers_lock_the_account_and_the_right_one_the
         for left in (4, 3, 2, 1):
             with pytest.raises(WrongAnswer) as wrong:
                 await accounts.answer_control_question(
-                    uow, clock, user, profile, EPD, Relation.OWNER, ControlQuestion.LINK_CODE, "0"
+                    uow,
+                    clock,
+                    user,
+                    profile,
+                    EPD,
+                    Relation.OWNER,
+                    ControlQuestion.LINK_CODE,
+                    "0000",
                 )
             assert wrong.value.attempts_left == left
-        for answer in ("0", demo[EPD].link_code):
+        for answer in ("0000", demo[EPD].link_code):
             with pytest.raises(LinkLocked) as locked:
                 await accounts.answer_control_question(
                     uow,

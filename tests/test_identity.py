@@ -207,6 +207,8 @@ async def test_five_wrong_codes_void_the_code(chat, bot_database, smtp):
     for left in (4, 3, 2, 1):
         await chat.send(wrong)
         assert str(left) in chat.last.text.splitlines()[0]
+        await chat.send("abc")  # cannot be a code: a hint, and no attempt used
+        assert chat.last.text.startswith("Код из письма — шесть цифр")
     await chat.send(wrong)
     assert chat.last.text.startswith("Код введён неверно 5 раз и больше не действует.")
     await chat.send(right)  # the sixth try, even with the right code
@@ -394,3 +396,26 @@ async def test_a_password_message_telegram_will_not_delete_does_not_stop_registr
     assert chat.last.text == "Повторите пароль."
     assert "could not delete a password message" in caplog.text
     assert PASSWORD not in caplog.text
+
+
+async def test_a_password_reset_logs_every_other_session_out(chat, new_chat, smtp):
+    await _registered_then_logged_out(chat, smtp)
+    thief = new_chat(600007)  # logged in with the old password
+    await thief.send("/start")
+    await thief.press("🔑 Вход")
+    await thief.send(EMAIL)
+    await thief.send(PASSWORD)
+    assert thief.last.text.startswith("Светлана, добро пожаловать")
+
+    await chat.press("🔑 Вход")
+    await chat.send(EMAIL)
+    await chat.press("Забыли пароль?")
+    await chat.send(EMAIL)
+    await chat.send(smtp.inbox.code(EMAIL))
+    await chat.send("NewSecret456")
+    await chat.send("NewSecret456")
+
+    told = [m.text for m in thief.bot_messages() if m.text.startswith("🔒 Вы вышли")]
+    assert len(told) == 1
+    await thief.send("/profile")
+    assert thief.last.text.startswith("Здравствуйте!")

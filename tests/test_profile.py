@@ -92,10 +92,6 @@ async def test_a_new_email_becomes_the_login_only_after_its_code(
     await chat.send(smtp.inbox.code("new.address@example.org"))
 
     assert "✅ E-mail new.address@example.org подтверждён." in [m.text for m in chat.bot_messages()]
-    print(
-        [(m.message_id, m.text[:50]) for m in chat.bot_messages()],
-        [type(c).__name__ for c in chat.session.calls][-10:],
-    )
     assert "E-mail (логин): new.address@example.org ✅" in chat.last.text
     assert (await stored(bot_database, resident)).email == "new.address@example.org"
 
@@ -152,15 +148,55 @@ async def test_deleting_the_profile_keeps_the_accounts(chat, resident, bot_datab
     assert bound is None
 
 
+async def elsewhere(new_chat, database, profile_id: int) -> LocalChat:
+    """Another Telegram user logged in to the same profile, at the main menu."""
+    other = new_chat(200002)
+    async with database.engine.begin() as connection:
+        await connection.execute(
+            insert(telegram_users).values(telegram_id=other.user.id, profile_id=profile_id)
+        )
+    await other.send("/start")
+    return other
+
+
+SESSION_ENDED = "🔒 Вы вышли из личного кабинета"
+
+
+async def logged_out_once(other: LocalChat) -> bool:
+    told = [m.text for m in other.bot_messages() if m.text and m.text.startswith(SESSION_ENDED)]
+    await other.send("/accounts")
+    return len(told) == 1 and other.last.text.startswith("Здравствуйте!")
+
+
+async def test_a_password_change_logs_every_other_session_out(
+    chat, new_chat, resident, bot_database
+):
+    other = await elsewhere(new_chat, bot_database, resident)
+    await chat.press("🔑 Пароль")
+    for text in (PASSWORD, "Another456", "Another456"):
+        await chat.send(text)
+
+    assert chat.last.text.startswith("✅ Пароль изменён.")
+    assert await logged_out_once(other)
+    await chat.send("/accounts")
+    assert chat.last.text.startswith("<b>Ваши счета</b>")  # the one who changed it stays
+
+
+async def test_a_new_login_email_logs_every_other_session_out(
+    chat, new_chat, resident, bot_database, smtp
+):
+    other = await elsewhere(new_chat, bot_database, resident)
+    await chat.press("✏️ E-mail")
+    await chat.send("new.address@example.org")
+    await chat.send(smtp.inbox.code("new.address@example.org"))
+
+    assert await logged_out_once(other)
+
+
 async def test_a_menu_left_open_elsewhere_leads_to_the_welcome_once_the_profile_is_gone(
     chat, new_chat, resident, bot_database
 ):
-    phone = new_chat(200002)
-    async with bot_database.engine.begin() as connection:
-        await connection.execute(
-            insert(telegram_users).values(telegram_id=phone.user.id, profile_id=resident)
-        )
-    await phone.send("/start")
+    phone = await elsewhere(new_chat, bot_database, resident)
     menu, accounts_button = next((m, b) for m, b in phone.inline_buttons() if "счета" in b.text)
 
     await chat.press("🗑 Удалить профиль")
@@ -171,3 +207,5 @@ async def test_a_menu_left_open_elsewhere_leads_to_the_welcome_once_the_profile_
     assert answer is not None
     assert answer.text == "Сначала войдите в личный кабинет или зарегистрируйтесь."
     assert phone.last.text.startswith("Здравствуйте!")
+    told = [m.text for m in phone.bot_messages() if m.text.startswith(SESSION_ENDED)]
+    assert len(told) == 1

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, text
 
 from domain.model import Zone
 from storage import tables as t
@@ -147,3 +147,60 @@ async def test_a_telegram_user_is_saved_and_updated(database):
         # not committed: the unit of work keeps nothing
     async with database.unit_of_work() as uow:
         assert (await uow.telegram_users.get(42)).locale == "en"
+
+
+async def test_0002_turns_failure_logs_into_attempt_counters(database):
+    await downgrade(database.engine, "0001")
+    at = datetime(2026, 11, 24, 3, 0, tzinfo=UTC)
+    async with database.engine.begin() as connection:
+        profile_id = (
+            await connection.execute(
+                insert(t.profiles)
+                .values(
+                    email="a@example.org",
+                    password_hash="x",
+                    surname="Малашта",
+                    name="Светлана",
+                    created_at=at,
+                )
+                .returning(t.profiles.c.id)
+            )
+        ).scalar_one()
+        account_id = (
+            await connection.execute(
+                insert(t.accounts).values(**_account_row()).returning(t.accounts.c.id)
+            )
+        ).scalar_one()
+        for minutes in (1, 2):
+            await connection.execute(
+                text("INSERT INTO login_failures (email, telegram_id, at) VALUES (:e, :t, :at)"),
+                {"e": "a@example.org", "t": 555, "at": at + timedelta(minutes=minutes)},
+            )
+        for minutes in (1, 2, 3):
+            await connection.execute(
+                text("INSERT INTO link_failures (profile_id, account_id, at) VALUES (:p, :a, :at)"),
+                {"p": profile_id, "a": account_id, "at": at + timedelta(minutes=minutes)},
+            )
+
+    await upgrade(database.engine)
+
+    async with database.engine.connect() as connection:
+        rows = (await connection.execute(select(t.attempt_limits))).all()
+    assert sorted((r.scope, r.key, r.used, r.last_at) for r in rows) == [
+        ("link", f"{profile_id}:{account_id}", 3, at + timedelta(minutes=3)),
+        ("login-email", "a@example.org", 2, at + timedelta(minutes=2)),
+        ("login-user", "555", 2, at + timedelta(minutes=2)),
+    ]
+
+
+def _account_row() -> dict:
+    return {
+        "number": "800100000099",
+        "kind": "epd",
+        "address": "Томск",
+        "owner_name": "Малашта",
+        "total_area": Decimal("50"),
+        "living_area": Decimal("30"),
+        "registered_persons": 1,
+        "link_code": "1234",
+    }

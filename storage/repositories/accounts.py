@@ -2,14 +2,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import asdict
-from datetime import datetime
 
 from sqlalchemy import delete, insert, select
 from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from domain.model import Account, AccountKind, AccountLink, LinkFailure
-from storage.tables import account_links, accounts, link_failures
+from domain.model import Account, AccountKind, AccountLink
+from storage.tables import account_links, accounts
 
 
 def account_from_row(row: Row) -> Account:
@@ -74,30 +73,5 @@ class SqlAccountLinkRepository:
         await self._connection.execute(
             delete(account_links).where(
                 account_links.c.profile_id == profile_id, account_links.c.account_id == account_id
-            )
-        )
-
-
-class SqlLinkFailureRepository:
-    def __init__(self, connection: AsyncConnection) -> None:
-        self._connection = connection
-
-    async def since(self, profile_id: int, account_id: int, since: datetime) -> Sequence[datetime]:
-        rows = await self._connection.execute(
-            select(link_failures.c.at).where(
-                link_failures.c.profile_id == profile_id,
-                link_failures.c.account_id == account_id,
-                link_failures.c.at >= since,
-            )
-        )
-        return list(rows.scalars())
-
-    async def add(self, failure: LinkFailure) -> None:
-        await self._connection.execute(insert(link_failures).values(**asdict(failure)))
-
-    async def clear(self, profile_id: int, account_id: int) -> None:
-        await self._connection.execute(
-            delete(link_failures).where(
-                link_failures.c.profile_id == profile_id, link_failures.c.account_id == account_id
             )
         )

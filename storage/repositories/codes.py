@@ -1,14 +1,12 @@
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import asdict
-from datetime import datetime
 
-from sqlalchemy import delete, insert, or_, select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from domain.model import CodePurpose, EmailCode, LoginFailure
-from storage.tables import email_codes, login_failures
+from domain.model import CodePurpose, EmailCode
+from storage.tables import email_codes
 
 
 class SqlEmailCodeRepository:
@@ -54,13 +52,6 @@ class SqlEmailCodeRepository:
             email_codes.c.voided.is_(False),
         )
 
-    async def last_sent(self, purpose: CodePurpose, email: str) -> EmailCode | None:
-        return await self._first(
-            email_codes.c.purpose == purpose,
-            email_codes.c.email == email,
-            email_codes.c.sent_at.is_not(None),
-        )
-
     async def by_token(self, token_hash: str) -> EmailCode | None:
         return await self._first(email_codes.c.token_hash == token_hash)
 
@@ -75,26 +66,16 @@ class SqlEmailCodeRepository:
             .values(voided=True)
         )
 
-
-class SqlLoginFailureRepository:
-    def __init__(self, connection: AsyncConnection) -> None:
-        self._connection = connection
-
-    async def since(self, since: datetime, email: str, telegram_id: int) -> Sequence[LoginFailure]:
-        rows = await self._connection.execute(
-            select(login_failures.c.email, login_failures.c.telegram_id, login_failures.c.at).where(
-                login_failures.c.at >= since,
-                or_(login_failures.c.email == email, login_failures.c.telegram_id == telegram_id),
+    async def take_attempt(self, code_id: int, limit: int) -> int | None:
+        taken = await self._connection.execute(
+            update(email_codes)
+            .where(
+                email_codes.c.id == code_id,
+                email_codes.c.used_at.is_(None),
+                email_codes.c.voided.is_(False),
+                email_codes.c.attempts < limit,
             )
+            .values(attempts=email_codes.c.attempts + 1)
+            .returning(email_codes.c.attempts)
         )
-        return [LoginFailure(**row._mapping) for row in rows]
-
-    async def add(self, failure: LoginFailure) -> None:
-        await self._connection.execute(insert(login_failures).values(**asdict(failure)))
-
-    async def clear(self, email: str, telegram_id: int) -> None:
-        await self._connection.execute(
-            delete(login_failures).where(
-                or_(login_failures.c.email == email, login_failures.c.telegram_id == telegram_id)
-            )
-        )
+        return taken.scalar_one_or_none()

@@ -50,3 +50,15 @@ class SqlTelegramUserRepository:
             await self._connection.execute(
                 insert(telegram_users).values(telegram_id=user.telegram_id, **values)
             )
+
+    async def unbind_others(self, profile_id: int, keep: int | None) -> Sequence[int]:
+        others = telegram_users.c.profile_id == profile_id
+        if keep is not None:
+            others &= telegram_users.c.telegram_id != keep
+        rows = await self._connection.execute(
+            update(telegram_users)
+            .where(others)
+            .values(profile_id=None, last_account_id=None)
+            .returning(telegram_users.c.telegram_id)
+        )
+        return sorted(rows.scalars())

@@ -1,0 +1,51 @@
+"""Telling residents something outside their conversation (their session ended elsewhere,
+their appeal was answered): each Telegram user in their own language."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+from aiogram import Bot
+from aiogram.exceptions import TelegramAPIError
+
+from domain.model import TelegramUser
+from domain.ports import UnitOfWork
+from domain.residents import locale_for
+from rendering.texts import TextCore
+
+logger = logging.getLogger(__name__)
+
+
+class ResidentMessenger:
+    """Implements the domain's SessionNotifier; the bot is attached at start-up."""
+
+    def __init__(self, core: TextCore, default_locale: str) -> None:
+        self.core = core
+        self.default_locale = default_locale
+        self.bot: Bot | None = None
+
+    async def attach(self, bot: Bot) -> None:
+        """For ``dp.startup``: the bot that sends."""
+        self.bot = bot
+
+    async def tell(
+        self, uow: UnitOfWork, telegram_ids: Sequence[int], key: str, **args: Any
+    ) -> None:
+        """Sends the text ``key`` to each Telegram user; one who cannot be reached (blocked
+        the bot, deleted the chat) does not stop the others."""
+        if self.bot is None:
+            return
+        for telegram_id in telegram_ids:
+            user = await uow.telegram_users.get(telegram_id) or TelegramUser(
+                telegram_id=telegram_id
+            )
+            text = self.core.get(key, locale_for(user, None, self.default_locale), **args)
+            try:
+                await self.bot.send_message(telegram_id, text)
+            except TelegramAPIError as error:
+                logger.warning("resident %s not told %s: %s", telegram_id, key, error)
+
+    async def sessions_ended(self, uow: UnitOfWork, telegram_ids: Sequence[int]) -> None:
+        await self.tell(uow, telegram_ids, "session-ended")

@@ -1,0 +1,102 @@
+"""Limits hold when many guesses arrive at the same moment: real concurrent updates through
+the dispatcher (asyncio.gather over several Telegram users), on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from sqlalchemy import select
+
+from bot.security import Argon2Hasher
+from bot.transports.local import LocalChat
+from storage.tables import account_links, email_codes, telegram_users
+from tests.data import bind_resident
+
+PASSWORD = "Secret123"
+CROWD = 20
+
+
+@pytest.fixture
+def mailer(smtp_mailer):
+    return smtp_mailer
+
+
+def crowd(new_chat) -> list[LocalChat]:
+    return [new_chat(700_000 + i) for i in range(CROWD)]
+
+
+async def test_at_most_five_recovery_codes_are_checked_however_many_arrive_at_once(
+    new_chat, bot_database, smtp
+):
+    await bind_resident(bot_database, 699_999, password_hash=Argon2Hasher().hash(PASSWORD))
+    email = "resident699999@example.org"
+    chats = crowd(new_chat)
+    for chat in chats:
+        await chat.send("/start")
+        await chat.press("🔑 Вход")
+        await chat.send(email)
+        await chat.press("Забыли пароль?")
+        await chat.send(email)
+    right = smtp.inbox.code(email)
+    wrong = f"{(int(right) + 1) % 1_000_000:06d}"
+    guesses = [wrong] * (CROWD - 1) + [right]
+
+    await asyncio.gather(*(chat.send(guess) for chat, guess in zip(chats, guesses, strict=True)))
+
+    async with bot_database.engine.connect() as connection:
+        code = (await connection.execute(select(email_codes))).one()
+    assert code.attempts == 5  # five guesses were checked, whatever arrived
+    answers = [chat.last.text for chat in chats]
+    wrong_told = sum(a.startswith("Код неверный") for a in answers)
+    accepted = sum(a.startswith("Придумайте новый пароль") for a in answers)
+    # Of five checked guesses, four wrong ones say how many are left, or the right one was
+    # among the five; the fifth wrong one voids the code, and everyone else is refused.
+    assert wrong_told + accepted in (4, 5)
+    assert accepted <= 1
+    refused = sum(
+        a.startswith(("Код введён неверно 5 раз", "Действующего кода нет")) for a in answers
+    )
+    assert wrong_told + accepted + refused == CROWD
+
+
+async def test_at_most_five_passwords_are_checked_for_one_address_at_once(new_chat, bot_database):
+    await bind_resident(bot_database, 699_998, password_hash=Argon2Hasher().hash(PASSWORD))
+    email = "resident699998@example.org"
+    chats = crowd(new_chat)
+    for chat in chats:
+        await chat.send("/start")
+        await chat.press("🔑 Вход")
+        await chat.send(email)
+
+    await asyncio.gather(*(chat.send(f"Wrong{i}234") for i, chat in enumerate(chats)))
+
+    answers = [chat.last.text for chat in chats]
+    assert sum(a.startswith("Неверный e-mail или пароль.") for a in answers) == 5
+    assert sum(a.startswith("Слишком много неудачных попыток входа.") for a in answers) == 15
+
+
+async def test_at_most_five_control_answers_are_checked_for_one_account_at_once(
+    new_chat, bot_database, demo
+):
+    profile_id = await bind_resident(bot_database, 699_997)
+    chats = crowd(new_chat)
+    async with bot_database.engine.begin() as connection:
+        await connection.execute(
+            telegram_users.insert(),
+            [{"telegram_id": chat.user.id, "profile_id": profile_id} for chat in chats],
+        )
+    for chat in chats:
+        await chat.send("/accounts")
+        await chat.press("➕ Подключить лицевой счёт")
+        await chat.send("800200415527")
+        await chat.press("Собственник")
+        await chat.press("Сумма «ИТОГО / ВСЕГО К ОПЛАТЕ»")
+
+    await asyncio.gather(*(chat.send(f"{i}.01") for i, chat in enumerate(chats)))
+
+    answers = [chat.last.text for chat in chats]
+    assert sum(a.startswith("Ответ неверный.") for a in answers) == 4
+    assert sum(a.startswith("Слишком много неверных ответов") for a in answers) == 16
+    async with bot_database.engine.connect() as connection:
+        assert (await connection.execute(select(account_links))).all() == []
