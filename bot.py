@@ -51,7 +51,12 @@ async def _database(settings: Settings):
         database_path = make_url(settings.database_url).database
         if database_path and database_path != ":memory:":
             Path(database_path).parent.mkdir(parents=True, exist_ok=True)
-    database = Database(settings.database_url)
+    key = settings.secret_key.get_secret_value().encode() if settings.secret_key else None
+    if key is None and settings.bot_token is not None:
+        logger.warning(
+            "SECRET_KEY is not set: e-mail codes sent before a restart will not be accepted"
+        )
+    database = Database(settings.database_url, key)
     await upgrade(database.engine)
     return database
 

@@ -33,6 +33,7 @@ class Settings(BaseSettings):
     webhook_port: int = Field(default=8080, ge=1, le=65535)
     database_url: str = "sqlite+aiosqlite:///data/bot.sqlite3"
     redis_url: RedisDsn | None = None
+    secret_key: SecretStr | None = Field(default=None, validate_default=True)
 
     smtp_host: str | None = None
     smtp_port: int = Field(default=587, ge=1, le=65535)
@@ -73,6 +74,16 @@ class Settings(BaseSettings):
             r"[A-Za-z0-9_-]{16,256}", value.get_secret_value()
         ):
             raise ValueError("16 to 256 characters of A-Z, a-z, 0-9, _ and -")
+        return value
+
+    @field_validator("secret_key")
+    @classmethod
+    def _secret_key(cls, value: SecretStr | None, info: ValidationInfo) -> SecretStr | None:
+        # Several processes behind one webhook must key e-mail codes alike.
+        if info.data.get("webhook_url") and value is None:
+            raise ValueError("required when WEBHOOK_URL is set")
+        if value is not None and len(value.get_secret_value()) < 32:
+            raise ValueError("at least 32 characters")
         return value
 
     @field_validator("timezone")
@@ -116,6 +127,7 @@ class Settings(BaseSettings):
         values = [
             self.bot_token,
             self.webhook_secret,
+            self.secret_key,
             self.smtp_password,
             self.yookassa_secret_key,
             self.payments_provider_token,

@@ -3,7 +3,7 @@ type and a deep link that does the same; a few wrong codes void it."""
 
 from __future__ import annotations
 
-import hashlib
+import hmac
 import math
 import re
 import secrets
@@ -30,11 +30,6 @@ RESEND_COOLDOWN = timedelta(seconds=60)
 CODE_ATTEMPTS = 5
 CODE_FORMAT = re.compile(r"[0-9]{6}")
 RESEND = Limit("resend", 1, RESEND_COOLDOWN)
-
-
-def digest(secret: str) -> str:
-    """Codes and link tokens are kept only as digests."""
-    return hashlib.sha256(secret.encode()).hexdigest()
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,8 +70,8 @@ async def send_code(
         purpose=purpose,
         email=email,
         profile_id=profile_id,
-        code_hash=digest(code),
-        token_hash=digest(token),
+        code_hash=uow.codes.digest(code),
+        token_hash=uow.codes.digest(token),
         created_at=now,
         expires_at=now + CODE_LIFETIME,
     )
@@ -113,7 +108,7 @@ async def check_code(
     await uow.commit()
     if attempts is None:
         raise CodeVoided
-    if digest(typed) != current.code_hash:
+    if not hmac.compare_digest(uow.codes.digest(typed), current.code_hash):
         if attempts >= CODE_ATTEMPTS:
             current.attempts, current.voided = attempts, True
             await uow.codes.save(current)
@@ -125,7 +120,7 @@ async def check_code(
 
 
 async def _by_token(uow: UnitOfWork, clock: Clock, token: str) -> EmailCode:
-    found = await uow.codes.by_token(digest(token))
+    found = await uow.codes.by_token(uow.codes.digest(token))
     if found is None or found.used_at is not None or found.voided:
         raise CodeNotFound
     if clock.now() >= found.expires_at:

@@ -67,6 +67,11 @@ class MarketingEmailRepository(Protocol):
 
 
 class EmailCodeRepository(Protocol):
+    """Codes and link tokens are kept only as digests keyed with the server's secret, so that
+    a copy of the table confirms nothing."""
+
+    def digest(self, secret: str) -> str: ...
+
     async def add(self, code: EmailCode) -> None: ...
 
     async def save(self, code: EmailCode) -> None: ...

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from types import TracebackType
 
 from sqlalchemy import event
@@ -40,8 +41,9 @@ def create_engine(url: str) -> AsyncEngine:
 class SqlUnitOfWork:
     """One connection and one transaction for the life of an update (or a command)."""
 
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: AsyncEngine, secret_key: bytes) -> None:
         self._engine = engine
+        self._secret_key = secret_key
         self.connection: AsyncConnection | None = None
 
     async def __aenter__(self) -> SqlUnitOfWork:
@@ -50,7 +52,7 @@ class SqlUnitOfWork:
         self.telegram_users = SqlTelegramUserRepository(connection)
         self.profiles = SqlProfileRepository(connection)
         self.marketing = SqlMarketingEmailRepository(connection)
-        self.codes = SqlEmailCodeRepository(connection)
+        self.codes = SqlEmailCodeRepository(connection, self._secret_key)
         self.attempts = SqlAttemptRepository(connection)
         self.accounts = SqlAccountRepository(connection)
         self.links = SqlAccountLinkRepository(connection)
@@ -85,12 +87,15 @@ class SqlUnitOfWork:
 
 
 class Database:
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, secret_key: bytes | None = None) -> None:
+        """``secret_key`` keys the digests of e-mail codes; without one, a key of this process
+        only (codes sent before a restart, or by another process, then do not match)."""
         self.url = url
         self.engine = create_engine(url)
+        self.secret_key = secret_key or secrets.token_bytes(32)
 
     def unit_of_work(self) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self.engine)
+        return SqlUnitOfWork(self.engine, self.secret_key)
 
     async def dispose(self) -> None:
         await self.engine.dispose()

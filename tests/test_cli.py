@@ -73,6 +73,11 @@ def run(tmp_path: Path):
             "Invalid setting WEBHOOK_SECRET: Value error, required when WEBHOOK_URL is set",
         ),
         (
+            "SECRET_KEY",
+            "short",
+            "Invalid setting SECRET_KEY: Value error, at least 32 characters",
+        ),
+        (
             "WEBHOOK_SECRET",
             "short",
             "Invalid setting WEBHOOK_SECRET: Value error, 16 to 256 characters",

@@ -3,6 +3,8 @@ against a real SMTP server."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import logging
 
 import pytest
@@ -10,7 +12,7 @@ from aiogram.methods import DeleteMessage
 from sqlalchemy import select
 
 from bot.transports.local import LocalChat
-from storage.tables import profiles, telegram_users
+from storage.tables import email_codes, profiles, telegram_users
 from tests.chat import buttons
 from tests.smtp import SmtpServer
 
@@ -89,6 +91,11 @@ async def test_a_resident_registers_and_confirms_with_the_code_from_the_letter(
     assert "https://t.me/tes_cabinet_bot?start=" in letter.get_content()
 
     code = smtp.inbox.code(EMAIL)
+    async with bot_database.engine.connect() as connection:
+        stored = (await connection.execute(select(email_codes.c.code_hash))).scalar_one()
+    # A copy of the table gives no code back: the digest is keyed with the server's secret.
+    assert stored != hashlib.sha256(code.encode()).hexdigest()
+    assert stored == hmac.new(bot_database.secret_key, code.encode(), hashlib.sha256).hexdigest()
     await chat.send(code)
 
     texts = [m.text for m in chat.bot_messages()]

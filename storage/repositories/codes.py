@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import hashlib
+import hmac
 from dataclasses import asdict
 
 from sqlalchemy import insert, select, update
@@ -10,8 +12,13 @@ from storage.tables import email_codes
 
 
 class SqlEmailCodeRepository:
-    def __init__(self, connection: AsyncConnection) -> None:
+    def __init__(self, connection: AsyncConnection, key: bytes) -> None:
         self._connection = connection
+        self._key = key
+
+    def digest(self, secret: str) -> str:
+        # HMAC, not a plain hash: six digits hashed alone are found back in seconds.
+        return hmac.new(self._key, secret.encode(), hashlib.sha256).hexdigest()
 
     async def _first(self, *conditions) -> EmailCode | None:
         row = (
