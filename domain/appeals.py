@@ -120,11 +120,16 @@ async def _settle(
     status: AppealStatus,
     text: str | None,
 ) -> Appeal:
+    """Answers or closes the appeal once: of two staff members settling it at the same time,
+    the second is told who was first, and the resident hears only the first."""
     appeal.answer = text
     appeal.answered_by = staff_member
     appeal.answered_at = clock.now()
     appeal.status = status
-    await uow.appeals.save(appeal)
+    if not await uow.appeals.settle(appeal):
+        await uow.rollback()
+        first = await uow.appeals.get(appeal.id) if appeal.id is not None else None
+        raise AppealNotOpen(first or appeal)
     await uow.commit()
     await notifier.settled(uow, appeal)
     return appeal

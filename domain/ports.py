@@ -198,6 +198,10 @@ class AppealRepository(Protocol):
 
     async def get(self, appeal_id: int) -> Appeal | None: ...
 
+    async def settle(self, appeal: Appeal) -> bool:
+        """Records the answer or the closing only if the appeal is still open, in one
+        statement; False when someone settled it first."""
+
     async def of_account(self, account_id: int) -> Sequence[Appeal]:
         """Newest first."""
 

@@ -97,6 +97,18 @@ class StaffDesk:
             status=status,
         )
 
+    def settled_already(self, appeal: Appeal) -> Html:
+        """For a staff member who came second: who settled the appeal first, and when."""
+        if appeal.answered_at is None:
+            return self.text("staff-not-open", number=appeal.id)
+        return self.text(
+            "staff-settled-by",
+            number=appeal.id,
+            status=appeal.status.value,
+            who=appeal.answered_by or "",
+            at=self.clock.local(appeal.answered_at),
+        )
+
     def keyboard(self, appeal: Appeal) -> InlineKeyboardMarkup | None:
         if appeal.status is not AppealStatus.OPEN:
             return None
@@ -208,7 +220,7 @@ async def on_reply(message: Message, uow: UnitOfWork, clock: Clock, staff_desk: 
     except AppealNotFound:
         return  # a conversation among staff, not an answer
     except AppealNotOpen as error:
-        await message.reply(staff_desk.text("staff-not-open", number=error.appeal.id))
+        await message.reply(staff_desk.settled_already(error.appeal))
         return
     except AppealTextInvalid as error:
         await message.reply(staff_desk.text("staff-answer-invalid", limit=error.limit))
@@ -221,7 +233,10 @@ async def on_answer_button(
 ) -> None:
     try:
         await appeals.prompt_answer(uow, staff_desk, callback_data.appeal_id)
-    except (AppealNotFound, AppealNotOpen):
+    except AppealNotOpen as error:
+        await callback.answer(staff_desk.settled_already(error.appeal))
+        return
+    except AppealNotFound:
         await callback.answer(staff_desk.text("staff-not-open", number=callback_data.appeal_id))
         return
     await callback.answer()
@@ -238,7 +253,10 @@ async def on_close_button(
         closed = await appeals.close(
             uow, clock, staff_desk, callback_data.appeal_id, _member(callback.from_user)
         )
-    except (AppealNotFound, AppealNotOpen):
+    except AppealNotOpen as error:
+        await callback.answer(staff_desk.settled_already(error.appeal))
+        return
+    except AppealNotFound:
         await callback.answer(staff_desk.text("staff-not-open", number=callback_data.appeal_id))
         return
     await callback.answer(staff_desk.text("staff-closed-done", number=closed.id))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from aiogram.exceptions import TelegramForbiddenError
 from aiogram.methods import SendMessage
@@ -212,3 +214,27 @@ async def test_the_retry_job_is_scheduled_every_minute(running, bot_database, se
     job = scheduler(bot, dp, bot_database, settings).get_job("post-appeals")
     assert job.trigger.interval.total_seconds() == 60
     assert job.func is post_unposted
+
+
+async def test_two_staff_members_answering_at_once_settle_it_once(
+    chat, staff, running, bot_database, demo
+):
+    await write_appeal(chat, bot_database, photo=False)
+    dp, bot, session = running
+    colleague = LocalChat(dp, bot, session, user_id=434343, first_name="Иван", group=staff.chat)
+    the_post = post(staff)
+
+    await asyncio.gather(
+        staff.send("Ответ Ольги.", reply_to=the_post),
+        colleague.send("Ответ Ивана.", reply_to=the_post),
+    )
+
+    told = [m.text for m in chat.bot_messages() if m.text.startswith("💬 Ответ на обращение")]
+    [row] = await rows(bot_database)
+    assert len(told) == 1 and told[0].endswith(row.answer)
+    replies = [m.text for m in staff.bot_messages()]
+    assert "✅ Ответ на обращение № 1 отправлен жителю." in replies
+    assert any(
+        text.startswith(f"Обращение № 1 уже получило ответ: {row.answered_by}, 24.11.2026")
+        for text in replies
+    )

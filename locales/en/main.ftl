@@ -582,6 +582,10 @@ staff-answer-prompt = ✍️ Answer to appeal No. { $number }: reply to this mes
 staff-answer-placeholder = The answer to the resident
 staff-answer-sent = ✅ The answer to appeal No. { $number } is sent to the resident.
 staff-answer-invalid = The answer must not be empty nor longer than { $limit } characters.
+staff-settled-by = Appeal No. { $number } was already { $status ->
+        [answered] answered
+       *[closed] closed
+    } by { $who }, { DATETIME($at) }.
 staff-not-open = Appeal No. { $number } is already closed or answered.
 staff-closed-done = Appeal No. { $number } is closed.
 staff-open-none = There are no unanswered appeals.

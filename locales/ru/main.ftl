@@ -586,6 +586,10 @@ staff-answer-prompt = ✍️ Ответ на обращение № { $number }:
 staff-answer-placeholder = Текст ответа жителю
 staff-answer-sent = ✅ Ответ на обращение № { $number } отправлен жителю.
 staff-answer-invalid = Ответ должен быть непустым и не длиннее { $limit } знаков.
+staff-settled-by = Обращение № { $number } уже { $status ->
+        [answered] получило ответ
+       *[closed] закрыто
+    }: { $who }, { DATETIME($at) }.
 staff-not-open = Обращение № { $number } уже закрыто или на него уже ответили.
 staff-closed-done = Обращение № { $number } закрыто.
 staff-open-none = Неотвеченных обращений нет.

@@ -47,6 +47,19 @@ class SqlAppealRepository:
             update(appeals).where(appeals.c.id == appeal.id).values(**values)
         )
 
+    async def settle(self, appeal: Appeal) -> bool:
+        settled = await self._connection.execute(
+            update(appeals)
+            .where(appeals.c.id == appeal.id, appeals.c.status == AppealStatus.OPEN)
+            .values(
+                status=appeal.status,
+                answer=appeal.answer,
+                answered_by=appeal.answered_by,
+                answered_at=appeal.answered_at,
+            )
+        )
+        return settled.rowcount == 1
+
     async def get(self, appeal_id: int) -> Appeal | None:
         found = await self._many(appeals.c.id == appeal_id)
         return found[0] if found else None
