@@ -22,8 +22,10 @@ from domain.errors import AccountNotFound, AppealTextInvalid, AttachmentsFull, S
 from domain.model import AppealKind, Attachment, AttachmentKind, Profile
 from domain.ports import Clock, UnitOfWork
 from domain.residents import linked_accounts
+from rendering.texts import shorten
 
-APPEALS_PER_PAGE = 5  # appeals on one screen: each may carry a long text and an answer
+APPEALS_PER_PAGE = 5  # appeals on one screen, if their texts leave room
+LIST_TEXT = 1000  # UTF-16 units of an appeal's text, and of its answer, in the list
 
 
 def _kind(manager: DialogManager) -> AppealKind:
@@ -47,9 +49,9 @@ async def get_list(
             number=a.id,
             kind=a.kind.value,
             date=clock.local(a.created_at).date(),
-            text=a.text,
+            text=shorten(a.text, LIST_TEXT),
             status=a.status.value,
-            answer=a.answer or "",
+            answer=shorten(a.answer or "", LIST_TEXT),
             answered=clock.local(a.answered_at).date() if a.answered_at else "",
         )
         for a in found

@@ -13,12 +13,14 @@ from aiogram_i18n import I18nContext
 from dialogs import period
 from dialogs.context import chosen_account, ctx
 from dialogs.states import RequisitesSG
-from dialogs.widgets import Notice, Tr, choices, label, notify
+from dialogs.widgets import PAGE_KEY, Notice, Tr, choices, label, notify, one_page, pager
 from domain import requisites
 from domain.errors import AccountNotFound
 from domain.model import Profile
 from domain.ports import UnitOfWork
 from rendering.texts import format_day, joined, trimmed
+
+TARIFFS_PER_PAGE = 40  # rows of the tariff history on one screen
 
 
 async def get_info(
@@ -55,7 +57,7 @@ async def on_contract(
     except (ValueError, AccountNotFound):
         notify(manager, "requisites-not-found")
         return
-    manager.dialog_data["contract_id"] = line.contract.id
+    manager.dialog_data.update(contract_id=line.contract.id, **{PAGE_KEY: 0})
     await manager.switch_to(RequisitesSG.contract)
 
 
@@ -86,7 +88,10 @@ async def get_tariffs(
         )
         for t in history
     ]
-    return {"lines": joined(lines), "none": "yes" if not lines else "no"}
+    return {
+        "none": "yes" if not lines else "no",
+        **one_page(dialog_manager, lines, TARIFFS_PER_PAGE),
+    }
 
 
 async def get_meter_list(
@@ -154,10 +159,17 @@ contract_window = Window(
 
 tariffs_window = Window(
     Tr("requisites-tariffs"),
+    pager(),
     SwitchTo(Tr("back"), id="to_contract", state=RequisitesSG.contract),
     state=RequisitesSG.tariffs,
     getter=get_tariffs,
-    preview_data={"lines": "с 01.07.2026: 3,87", "none": "no"},
+    preview_data={
+        "lines": "с 01.07.2026: 3,87",
+        "none": "no",
+        "page": 1,
+        "pages": 2,
+        "paged": True,
+    },
 )
 
 

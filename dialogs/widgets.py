@@ -13,7 +13,7 @@ from aiogram_dialog.widgets.text import Format, Text
 from aiogram_i18n import I18nContext
 
 from dialogs.context import ctx
-from rendering.texts import joined, shorten
+from rendering.texts import joined, shorten, split_pages
 
 
 class Tr(Text):
@@ -74,14 +74,15 @@ PAGE_KEY = "page"
 def one_page(
     manager: DialogManager, items: Sequence[str], size: int, separator: str = "\n"
 ) -> dict[str, Any]:
-    """One screen of a long list (``lines``), and where it stands, for ``pager()``."""
-    pages = max(1, -(-len(items) // size))
-    page = min(manager.dialog_data.get(PAGE_KEY, 0), pages - 1)
+    """One screen of a long list (``lines``), and where it stands, for ``pager()``. Items must
+    each fit a page (cut long values before they are put into an item)."""
+    pages = split_pages(items, size, separator)
+    page = min(manager.dialog_data.get(PAGE_KEY, 0), len(pages) - 1)
     return {
-        "lines": joined(items[page * size : (page + 1) * size], separator) or "—",
+        "lines": joined(pages[page], separator) or "—",
         "page": page + 1,
-        "pages": pages,
-        "paged": pages > 1,
+        "pages": len(pages),
+        "paged": len(pages) > 1,
     }
 
 

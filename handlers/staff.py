@@ -25,7 +25,7 @@ from domain import appeals
 from domain.errors import AppealNotFound, AppealNotOpen, AppealTextInvalid
 from domain.model import Appeal, AppealStatus, AttachmentKind
 from domain.ports import Clock, UnitOfWork
-from rendering.texts import Html, TextCore, joined, shorten
+from rendering.texts import Html, TextCore, joined, shorten, split_pages
 
 logger = logging.getLogger(__name__)
 
@@ -276,9 +276,11 @@ async def on_open(message: Message, uow: UnitOfWork, clock: Clock, staff_desk: S
             date=clock.local(a.created_at),
             text=shorten(a.text, OPEN_TEXT),
         )
-        for a in waiting[:OPEN_LISTED]
+        for a in waiting
     ]
-    await message.answer(staff_desk.text("staff-open", count=len(waiting), lines=joined(lines)))
+    # The oldest that fit one message; the count says how many wait in all.
+    first = split_pages(lines, OPEN_LISTED, "\n")[0]
+    await message.answer(staff_desk.text("staff-open", count=len(waiting), lines=joined(first)))
 
 
 def router(staff_chat_id: int) -> Router:

@@ -4,7 +4,7 @@ the Russian way in Russian ("62 918,45 ₽", "06.11.2018", "Декабрь 2018"
 from __future__ import annotations
 
 import html
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -73,9 +73,46 @@ def _functions(locale: str) -> dict[str, Callable[..., str]]:
     }
 
 
+FLUENT_PLACEABLE_LIMIT = 2500
+
+
+def utf16_length(text: str) -> int:
+    """A length as Telegram counts it (its limits are in UTF-16 code units: an emoji is two)."""
+    return len(text.encode("utf-16-le")) // 2
+
+
 def shorten(text: str, limit: int) -> str:
-    """A label cut to ``limit`` characters, the cut shown by an ellipsis."""
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    """A text cut to ``limit`` UTF-16 units (as Telegram counts), the cut shown by an
+    ellipsis."""
+    if utf16_length(text) <= limit:
+        return text
+    kept, used = [], 1  # the ellipsis
+    for char in text:
+        used += utf16_length(char)
+        if used > limit:
+            break
+        kept.append(char)
+    return "".join(kept).rstrip() + "…"
+
+
+# UTF-16 units a page of a list may take: Telegram's 4,096 less room for the window's own
+# words around it.
+PAGE_BUDGET = 3000
+
+
+def split_pages(items: Sequence[str], size: int, separator: str) -> list[list[str]]:
+    """A long list in pages of at most ``size`` items and no more than PAGE_BUDGET of text;
+    an item longer than that has a page of its own."""
+    pages: list[list[str]] = [[]]
+    used = 0
+    for item in items:
+        cost = utf16_length(item) + utf16_length(separator)
+        if pages[-1] and (len(pages[-1]) == size or used + cost > PAGE_BUDGET):
+            pages.append([])
+            used = 0
+        pages[-1].append(item)
+        used += cost
+    return pages
 
 
 class Html(str):
@@ -114,4 +151,14 @@ class TextCore(FluentRuntimeCore):
             else html.escape(value, quote=False)
             for key, value in kwargs.items()
         }
-        return Html(super().get(message_id, locale, **escaped))
+        # Fluent refuses a placeable over 2,500 characters (a guard against runaway
+        # translations); a long appeal or a long list is ours to show, so it goes in after.
+        long = {}
+        for key, value in escaped.items():
+            if isinstance(value, str) and len(value) > FLUENT_PLACEABLE_LIMIT:
+                token = f"\ue000{len(long)}\ue001"  # private-use marks no text carries
+                long[token], escaped[key] = value, token
+        text = super().get(message_id, locale, **escaped)
+        for token, value in long.items():
+            text = text.replace(token, value)
+        return Html(text)

@@ -238,3 +238,22 @@ async def test_two_staff_members_answering_at_once_settle_it_once(
         text.startswith(f"Обращение № 1 уже получило ответ: {row.answered_by}, 24.11.2026")
         for text in replies
     )
+
+
+async def test_long_appeals_page_and_post_within_telegrams_limits(chat, staff, bot_database, demo):
+    await write_appeal(chat, bot_database, text="Ж" * 2000, photo=False)
+    for text in ("A&B " * 400, "🔌" * 1000):  # 3,200 characters escaped; 2,000 UTF-16 units
+        await chat.press("✍️ Новое обращение")
+        await chat.press('ООО "ЗТК"')
+        await chat.send(text)
+        await chat.press("📨 Отправить")
+
+    assert [row.staff_message_id is not None for row in await rows(bot_database)] == [True] * 3
+    await staff.send("/open")
+    assert staff.last.text.startswith("<b>Неотвеченные обращения: 3</b>")
+    assert "A&amp;B A&amp;B" in staff.last.text
+
+    first = chat.last.text
+    assert "(1 из 2)" in first or "(1 из 3)" in first
+    await chat.press("Дальше ▶️")
+    assert chat.last.text != first

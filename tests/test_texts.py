@@ -10,7 +10,17 @@ from pathlib import Path
 import pytest
 from fluent.syntax import FluentParser, ast
 
-from rendering.texts import LOCALES, TextCore, format_day, format_money, format_month
+from rendering.texts import (
+    LOCALES,
+    PAGE_BUDGET,
+    TextCore,
+    format_day,
+    format_money,
+    format_month,
+    shorten,
+    split_pages,
+    utf16_length,
+)
 
 NBSP = "\u00a0"
 
@@ -81,3 +91,25 @@ async def test_fluent_functions_format_in_the_bundles_language(core):
 async def test_values_in_texts_are_escaped_for_html(core):
     text = core.get("faq-answer", "ru", question="a < b & c", answer="<script>", phone="1")
     assert "a &lt; b &amp; c" in text and "&lt;script&gt;" in text
+
+
+async def test_a_value_longer_than_fluents_placeable_limit_is_shown_whole():
+    core = TextCore("ru")
+    await core.startup()
+    answer = "Ответ. " * 500  # 3,500 characters
+    text = core.get("faq-answer", "ru", question="Вопрос", answer=answer, phone="+7")
+    assert answer.strip() in text
+
+
+def test_long_lists_page_by_count_and_by_telegrams_utf16_length():
+    assert split_pages(["a"] * 7, 3, "\n") == [["a"] * 3, ["a"] * 3, ["a"]]
+    emoji = "🔌" * 1000  # 1,000 characters, 2,000 UTF-16 units
+    pages = split_pages([emoji, emoji, "short"], 5, "\n\n")
+    assert [len(page) for page in pages] == [1, 2]
+    assert all(sum(utf16_length(item) for item in page) <= PAGE_BUDGET for page in pages)
+
+
+def test_shortening_counts_utf16_units():
+    assert shorten("🔌" * 10, 7) == "🔌" * 3 + "…"
+    assert utf16_length(shorten("Ж" * 100, 64)) == 64
+    assert shorten("коротко", 64) == "коротко"

@@ -46,6 +46,8 @@ from aiogram.types import (
     User,
 )
 
+from rendering.texts import utf16_length
+
 MAX_TEXT = 4096
 MAX_CAPTION = 1024
 MAX_CALLBACK_DATA = 64
@@ -119,10 +121,6 @@ def visible_text(text: str, parse_mode: str | None) -> str:
     return "".join(parser.plain)
 
 
-def _utf16_length(text: str) -> int:
-    return len(text.encode("utf-16-le")) // 2
-
-
 @dataclass
 class LocalSession(BaseSession):
     """Answers Bot API calls from memory. Every call is kept in ``calls``."""
@@ -193,7 +191,7 @@ class LocalSession(BaseSession):
             raise self._refuse(method, f"can't parse entities: {error}") from None
         if not plain.strip() and required:
             raise self._refuse(method, "message text is empty")
-        if _utf16_length(plain) > limit:
+        if utf16_length(plain) > limit:
             raise self._refuse(method, "message is too long")
 
     def _check_markup(self, method: TelegramMethod[Any], markup: Any) -> None:
@@ -306,7 +304,7 @@ class LocalSession(BaseSession):
             raise self._refuse(
                 method, "query is too old and response timeout expired or query ID is invalid"
             )
-        if method.text is not None and _utf16_length(method.text) > 200:
+        if method.text is not None and utf16_length(method.text) > 200:
             raise self._refuse(method, "MESSAGE_TOO_LONG")
         self.answered_callbacks[method.callback_query_id] = method
         return True

@@ -381,7 +381,10 @@ requisites-contract =
 requisites-tariff-history = Tariff history
 requisites-meter-list = Meter list
 requisites-tariffs =
-    <b>Tariff history</b>
+    <b>Tariff history</b>{ $pages ->
+        [1] {""}
+       *[other] {" "}({ $page } / { $pages })
+    }
     Start date · value · period
 
     { $none ->

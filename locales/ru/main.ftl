@@ -385,7 +385,10 @@ requisites-contract =
 requisites-tariff-history = История тарифов
 requisites-meter-list = Список счётчиков
 requisites-tariffs =
-    <b>История тарифов</b>
+    <b>История тарифов</b>{ $pages ->
+        [1] {""}
+       *[other] {" "}({ $page } / { $pages })
+    }
     Дата начала · величина · период действия
 
     { $none ->
