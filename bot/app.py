@@ -101,7 +101,7 @@ def scheduler(bot: Bot, dp: Dispatcher, database: Database, settings: Settings) 
         "interval",
         seconds=STAFF_RETRY_SECONDS,
         id="post-appeals",
-        args=[database, dp["staff_desk"]],
+        args=[database, dp["clock"], dp["staff_desk"]],
         max_instances=1,
         coalesce=True,
     )

@@ -5,6 +5,7 @@ through the AppealNotifier port."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import timedelta
 
 from domain.accounts import linked_account
 from domain.errors import (
@@ -19,6 +20,7 @@ from domain.model import Appeal, AppealKind, AppealStatus, Attachment, Profile, 
 from domain.ports import AppealNotifier, Clock, Store, UnitOfWork
 
 TEXT_LIMIT = 2000  # characters: a page of text, well within one Telegram message
+POST_CLAIM = timedelta(minutes=5)  # longer than any post with its attachments takes
 ATTACHMENT_LIMIT = 5
 
 
@@ -82,8 +84,24 @@ async def submit(
     )
     await uow.appeals.add(appeal)
     await uow.commit()
-    await notifier.filed(uow, appeal)
+    await _post(uow, clock, notifier, appeal)
     return appeal
+
+
+async def _post(uow: UnitOfWork, clock: Clock, notifier: AppealNotifier, appeal: Appeal) -> bool:
+    """Posts the appeal to staff once: it is claimed first, so that the retry job (in this
+    process or another) never posts it while a post is in flight. A claim left by a process
+    that died lapses after POST_CLAIM."""
+    assert appeal.id is not None
+    now = clock.now()
+    if not await uow.appeals.claim_post(appeal.id, now, now - POST_CLAIM):
+        return False
+    await uow.commit()
+    posted = await notifier.filed(uow, appeal)
+    if not posted:
+        await uow.appeals.release_post(appeal.id)
+        await uow.commit()
+    return posted
 
 
 async def appeals_of(
@@ -181,12 +199,11 @@ async def mark_posted(uow: UnitOfWork, appeal: Appeal, chat_id: int, message_id:
     await uow.commit()
 
 
-async def post_unposted(store: Store, notifier: AppealNotifier) -> int:
-    """The retry job: posts the appeals staff did not get; returns how many went."""
+async def post_unposted(store: Store, clock: Clock, notifier: AppealNotifier) -> int:
+    """The retry job: posts the appeals staff did not get; returns how many went. One that
+    cannot be posted does not hold up the others."""
     posted = 0
     async with store.unit_of_work() as uow:
         for appeal in await uow.appeals.unposted():
-            if not await notifier.filed(uow, appeal):
-                break  # the group is still unreachable: try again at the next run
-            posted += 1
+            posted += await _post(uow, clock, notifier, appeal)
     return posted

@@ -198,6 +198,12 @@ class AppealRepository(Protocol):
 
     async def get(self, appeal_id: int) -> Appeal | None: ...
 
+    async def claim_post(self, appeal_id: int, now: datetime, expired: datetime) -> bool:
+        """Claims the unposted appeal for posting, in one statement, unless another claim
+        made after ``expired`` holds it; False when it is posted or claimed."""
+
+    async def release_post(self, appeal_id: int) -> None: ...
+
     async def settle(self, appeal: Appeal) -> bool:
         """Records the answer or the closing only if the appeal is still open, in one
         statement; False when someone settled it first."""

@@ -8,10 +8,11 @@ import logging
 from collections.abc import Awaitable, Callable
 
 from aiogram import Bot, F, Router
-from aiogram.exceptions import TelegramAPIError
+from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
 from aiogram.filters import Command
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import (
+    BufferedInputFile,
     CallbackQuery,
     ForceReply,
     InlineKeyboardMarkup,
@@ -25,10 +26,12 @@ from domain import appeals
 from domain.errors import AppealNotFound, AppealNotOpen, AppealTextInvalid
 from domain.model import Appeal, AppealStatus, AttachmentKind
 from domain.ports import Clock, UnitOfWork
-from rendering.texts import Html, TextCore, joined, shorten, split_pages
+from rendering.texts import Html, TextCore, joined, shorten, split_pages, utf16_length
 
 logger = logging.getLogger(__name__)
 
+MESSAGE_LIMIT = 4096  # UTF-16 units Telegram takes in one message
+POST_TEXT = 3000  # UTF-16 units of an appeal's text in a post that would be over the limit
 OPEN_LISTED = 30  # appeals /open shows; the count says how many wait in all
 OPEN_TEXT = 80  # characters of each appeal's text in that list
 
@@ -68,7 +71,10 @@ class StaffDesk:
     def text(self, key: str, **args) -> Html:
         return self.core.get(key, self.locale, **args)
 
-    async def post_text(self, uow: UnitOfWork, appeal: Appeal) -> Html:
+    async def post_text(
+        self, uow: UnitOfWork, appeal: Appeal, text_limit: int | None = None
+    ) -> Html:
+        """The post; with ``text_limit``, the appeal's text cut to that many UTF-16 units."""
         assert appeal.id is not None
         profile = await uow.profiles.get(appeal.profile_id) if appeal.profile_id else None
         account = await uow.accounts.get(appeal.account_id)
@@ -92,7 +98,7 @@ class StaffDesk:
             account=account.number if account else "—",
             address=account.address if account else "—",
             supplier=supplier.name if supplier else "—",
-            text=appeal.text,
+            text=shorten(appeal.text, text_limit) if text_limit else appeal.text,
             files=len(appeal.attachments),
             status=status,
         )
@@ -130,16 +136,34 @@ class StaffDesk:
         bot = self.bot
         if bot is None or self.chat_id is None or appeal.staff_message_id is not None:
             return False
+        text, cut = await self._fitting_post(uow, appeal)
         try:
-            post = await bot.send_message(
-                self.chat_id, await self.post_text(uow, appeal), reply_markup=self.keyboard(appeal)
-            )
+            try:
+                post = await bot.send_message(
+                    self.chat_id, text, reply_markup=self.keyboard(appeal)
+                )
+            except TelegramBadRequest as error:
+                # Telegram will never take this post: staff hear of the appeal once, in a
+                # short post they can reply to, with its text in a file.
+                logger.warning("appeal %s refused by Telegram: %s", appeal.id, error)
+                post = await bot.send_message(
+                    self.chat_id,
+                    self.text("staff-post-refused", number=appeal.id, reason=error.message),
+                    reply_markup=self.keyboard(appeal),
+                )
+                cut = True
         except TelegramAPIError as error:
             logger.warning("appeal %s not posted to the staff group: %s", appeal.id, error)
             return False
-        # Recorded before the attachments go: a failure after this point posts nothing twice.
+        # Recorded before the rest goes: a failure after this point posts nothing twice.
         await appeals.mark_posted(uow, appeal, self.chat_id, post.message_id)
         below_post = ReplyParameters(message_id=post.message_id)
+        if cut:
+            whole = BufferedInputFile(appeal.text.encode(), filename=f"appeal-{appeal.id}.txt")
+            try:
+                await bot.send_document(self.chat_id, whole, reply_parameters=below_post)
+            except TelegramAPIError as error:
+                logger.warning("text of appeal %s not posted: %s", appeal.id, error)
         for attachment in appeal.attachments:
             send = bot.send_photo if attachment.kind is AttachmentKind.PHOTO else bot.send_document
             try:
@@ -147,6 +171,16 @@ class StaffDesk:
             except TelegramAPIError as error:
                 logger.warning("attachment of appeal %s not posted: %s", appeal.id, error)
         return True
+
+    async def _fitting_post(self, uow: UnitOfWork, appeal: Appeal) -> tuple[Html, bool]:
+        """The post, and whether its text had to be cut to fit one Telegram message (counted
+        in UTF-16 units after escaping; the whole text then follows as a file)."""
+        text = await self.post_text(uow, appeal)
+        limit = POST_TEXT
+        while utf16_length(text) > MESSAGE_LIMIT and limit > 0:
+            text = await self.post_text(uow, appeal, text_limit=limit)
+            limit //= 2  # escaping ("&" is "&amp;") can make a cut text longer than its limit
+        return text, limit != POST_TEXT
 
     async def prompt_answer(self, appeal: Appeal) -> int | None:
         if self.bot is None or self.chat_id is None or appeal.staff_message_id is None:

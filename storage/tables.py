@@ -256,6 +256,8 @@ appeals = Table(
     Column("staff_chat_id", BigInteger),
     Column("staff_message_id", BigInteger),
     Column("staff_prompt_id", BigInteger),
+    # Set by the process that is posting the appeal to staff, so that no other posts it too.
+    Column("post_claimed_at", UtcDateTime),
 )
 
 faq_entries = Table(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from aiogram.exceptions import TelegramForbiddenError
+from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError, TelegramNetworkError
 from aiogram.methods import SendMessage
 from aiogram.types import Chat
 from sqlalchemy import select
@@ -171,10 +171,11 @@ async def test_an_unreachable_group_keeps_the_appeal_and_posts_it_once_later(
     assert any(m.text.startswith("✅ Обращение № 1") for m in chat.bot_messages())
 
     dp, _, _ = running
-    assert await post_unposted(bot_database, dp["staff_desk"]) == 0  # still unreachable
+    retry = post_unposted(bot_database, dp["clock"], dp["staff_desk"])
+    assert await retry == 0  # still unreachable
     session.fail = lambda _method: None
-    assert await post_unposted(bot_database, dp["staff_desk"]) == 1
-    assert await post_unposted(bot_database, dp["staff_desk"]) == 0
+    assert await post_unposted(bot_database, dp["clock"], dp["staff_desk"]) == 1
+    assert await post_unposted(bot_database, dp["clock"], dp["staff_desk"]) == 0
     assert len([m for m in staff.bot_messages() if m.text and "№ 1</b>" in m.text]) == 1
 
 
@@ -257,3 +258,67 @@ async def test_long_appeals_page_and_post_within_telegrams_limits(chat, staff, b
     assert "(1 из 2)" in first or "(1 из 3)" in first
     await chat.press("Дальше ▶️")
     assert chat.last.text != first
+
+
+async def new_appeal(chat: LocalChat, text: str) -> None:
+    """Another appeal from the appeals list the resident is on."""
+    await chat.press("✍️ Новое обращение")
+    await chat.press('ООО "ЗТК"')
+    await chat.send(text)
+    await chat.press("📨 Отправить")
+
+
+async def test_an_unpostable_appeal_is_reported_once_and_holds_up_no_other(
+    chat, staff, bot_database, demo, running, session, logged_errors
+):
+    def refuses_one(method):
+        post = isinstance(method, SendMessage) and method.chat_id == STAFF
+        if post and "СБОЙ" in (method.text or ""):
+            return TelegramBadRequest(method=method, message="Bad Request: can't parse entities")
+        return None
+
+    session.fail = refuses_one
+    await write_appeal(chat, bot_database, text="СБОЙ в начислениях", photo=False)
+    await new_appeal(chat, "🔌" * 2000)  # 4,000 UTF-16 units: over one message with the header
+    await new_appeal(chat, "Обычное обращение")
+
+    assert all(row.staff_message_id is not None for row in await rows(bot_database))
+    posts = [m for m in staff.bot_messages() if m.text]
+    refused = [m for m in posts if m.text.startswith("⚠️ <b>Обращение № 1</b>")]
+    assert len(refused) == 1 and "can't parse entities" in refused[0].text
+    assert any("№ 2</b>" in m.text and "🔌…" in m.text for m in posts)
+    assert any("№ 3</b>" in m.text and "Обычное обращение" in m.text for m in posts)
+    files = {
+        m.document.file_name: session.files[m.message_id]
+        for m in staff.bot_messages()
+        if m.document
+    }
+    assert files["appeal-1.txt"].decode() == "СБОЙ в начислениях"
+    assert files["appeal-2.txt"].decode() == "🔌" * 2000
+
+    await staff.send("Проверим.", reply_to=refused[0])  # the short post can be answered
+    assert chat.bot_messages()[-1].text.endswith("Проверим.")
+    assert logged_errors == []
+
+
+async def test_two_retry_jobs_at_once_post_each_appeal_once(
+    chat, staff, bot_database, demo, running, session
+):
+    session.fail = lambda method: (
+        TelegramNetworkError(method=method, message="timeout")
+        if isinstance(method, SendMessage) and method.chat_id == STAFF
+        else None
+    )
+    await write_appeal(chat, bot_database, photo=False)
+    await new_appeal(chat, "Второе обращение")
+    session.fail = lambda _method: None
+    dp, _, _ = running
+
+    posted = await asyncio.gather(
+        post_unposted(bot_database, dp["clock"], dp["staff_desk"]),
+        post_unposted(bot_database, dp["clock"], dp["staff_desk"]),
+    )
+
+    assert sum(posted) == 2
+    for number in (1, 2):
+        assert len([m for m in staff.bot_messages() if m.text and f"№ {number}</b>" in m.text]) == 1

@@ -204,3 +204,29 @@ def _account_row() -> dict:
         "registered_persons": 1,
         "link_code": "1234",
     }
+
+
+async def test_0003_keeps_appeals_and_leaves_them_unclaimed(database):
+    await downgrade(database.engine, "0002")
+    at = datetime(2026, 11, 24, 3, 0, tzinfo=UTC)
+    async with database.engine.begin() as connection:
+        await import_billing(database.engine, billing_file(suppliers=[SUPPLIER], accounts=[]))
+        account_id = (
+            await connection.execute(
+                insert(t.accounts).values(**_account_row()).returning(t.accounts.c.id)
+            )
+        ).scalar_one()
+        supplier_id = (await connection.execute(select(t.suppliers.c.id))).scalar_one()
+        await connection.execute(
+            text(
+                "INSERT INTO appeals (kind, account_id, supplier_id, text, attachments, "
+                "created_at, status) VALUES ('appeal', :a, :s, 'Течёт кран', '[]', :at, 'open')"
+            ),
+            {"a": account_id, "s": supplier_id, "at": at},
+        )
+
+    await upgrade(database.engine)
+
+    async with database.engine.connect() as connection:
+        row = (await connection.execute(select(t.appeals))).one()
+    assert row.text == "Течёт кран" and row.post_claimed_at is None and row.staff_message_id is None

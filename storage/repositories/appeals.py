@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import asdict
+from datetime import datetime
 
 from sqlalchemy import insert, or_, select, update
 from sqlalchemy.engine import Row
@@ -13,6 +14,7 @@ from storage.tables import appeals
 
 def _appeal(row: Row) -> Appeal:
     values = dict(row._mapping)
+    del values["post_claimed_at"]  # the posting process's business, not the appeal's
     values["kind"] = AppealKind(values["kind"])
     values["status"] = AppealStatus(values["status"])
     values["attachments"] = [Attachment.from_ref(ref) for ref in values["attachments"]]
@@ -45,6 +47,23 @@ class SqlAppealRepository:
         values = _values(appeal)
         await self._connection.execute(
             update(appeals).where(appeals.c.id == appeal.id).values(**values)
+        )
+
+    async def claim_post(self, appeal_id: int, now: datetime, expired: datetime) -> bool:
+        claimed = await self._connection.execute(
+            update(appeals)
+            .where(
+                appeals.c.id == appeal_id,
+                appeals.c.staff_message_id.is_(None),
+                appeals.c.post_claimed_at.is_(None) | (appeals.c.post_claimed_at <= expired),
+            )
+            .values(post_claimed_at=now)
+        )
+        return claimed.rowcount == 1
+
+    async def release_post(self, appeal_id: int) -> None:
+        await self._connection.execute(
+            update(appeals).where(appeals.c.id == appeal_id).values(post_claimed_at=None)
         )
 
     async def settle(self, appeal: Appeal) -> bool:
