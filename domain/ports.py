@@ -162,13 +162,12 @@ class ReadingRepository(Protocol):
 
     async def history(self, meter_id: int, zone: Zone, since: datetime) -> Sequence[Reading]: ...
 
-    async def submitted(self, meter_id: int, zone: Zone, month: date, value: Decimal) -> bool:
-        """Whether the resident already sent this value for the month."""
-
     async def submitted_for(self, meter_id: int, month: date) -> bool:
         """Whether a resident sent any reading of the meter for the month."""
 
-    async def add(self, reading: Reading) -> None: ...
+    async def add(self, reading: Reading) -> bool:
+        """Records a resident's reading unless the same value for the meter's zone and month
+        is there already (decided by the database, in one statement); False when it was."""
 
 
 class MeterRepository(Protocol):

@@ -170,8 +170,6 @@ async def submit_reading(
     month, in_window = billing_month(clock.today(), window)
     now = clock.now()
     for zone, value in values.items():
-        if await uow.readings.submitted(meter.id, zone, month, value):
-            continue
         await uow.readings.add(
             Reading(
                 meter_id=meter.id,

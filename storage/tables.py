@@ -17,6 +17,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 
 from storage.types import FixedDecimal, Money, UtcDateTime
@@ -118,6 +119,17 @@ readings = Table(
     Column("billing_month", Date, nullable=False),
     Column("source", String(16), nullable=False),
     UniqueConstraint("meter_id", "zone", "taken_at"),
+    # A resident's value for a meter's zone and month is kept once, however many chats send it.
+    Index(
+        "uq_readings_resident_value",
+        "meter_id",
+        "zone",
+        "billing_month",
+        "value",
+        unique=True,
+        sqlite_where=text("source = 'resident'"),
+        postgresql_where=text("source = 'resident'"),
+    ),
 )
 
 bills = Table(

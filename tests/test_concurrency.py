@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from bot.security import Argon2Hasher
 from bot.transports.local import LocalChat
-from storage.tables import account_links, email_codes, telegram_users
+from storage.tables import account_links, email_codes, meters, readings, telegram_users
 from tests.data import bind_resident
 
 PASSWORD = "Secret123"
@@ -100,3 +100,40 @@ async def test_at_most_five_control_answers_are_checked_for_one_account_at_once(
     assert sum(a.startswith("Слишком много неверных ответов") for a in answers) == 16
     async with bot_database.engine.connect() as connection:
         assert (await connection.execute(select(account_links))).all() == []
+
+
+async def test_the_same_reading_from_two_chats_at_once_is_kept_once(new_chat, bot_database, demo):
+    profile_id = await bind_resident(bot_database, 699_996, link=("700100103492",))
+    chats = [new_chat(699_996), new_chat(699_995)]
+    async with bot_database.engine.begin() as connection:
+        await connection.execute(
+            telegram_users.insert().values(telegram_id=699_995, profile_id=profile_id)
+        )
+    for chat in chats:
+        await chat.send("/accounts")
+        await chat.press(chat.inline_buttons()[0][1].text)
+        await chat.press("📟 Передать показания")
+        await chat.press("№ 517480 · Горячая вода")
+    async with bot_database.engine.connect() as connection:
+        last = (
+            await connection.execute(
+                select(readings.c.value)
+                .join(meters, meters.c.id == readings.c.meter_id)
+                .where(meters.c.number == "517480")
+                .order_by(readings.c.taken_at.desc())
+                .limit(1)
+            )
+        ).scalar_one()
+
+    await asyncio.gather(*(chat.send(str(last + 1)) for chat in chats))
+
+    assert all("успешно переданы" in chat.bot_messages()[-2].text for chat in chats)
+    async with bot_database.engine.connect() as connection:
+        kept = (
+            await connection.execute(
+                select(readings.c.value)
+                .join(meters, meters.c.id == readings.c.meter_id)
+                .where(meters.c.number == "517480", readings.c.source == "resident")
+            )
+        ).all()
+    assert kept == [(last + 1,)]

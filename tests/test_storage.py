@@ -12,6 +12,7 @@ from sqlalchemy import insert, select, text
 from domain.model import Zone
 from storage import tables as t
 from storage.billing import import_billing
+from storage.demo import seed_demo
 from storage.migrate import downgrade, upgrade
 from tests.data import SUPPLIER, account, billing_file
 
@@ -230,3 +231,30 @@ async def test_0003_keeps_appeals_and_leaves_them_unclaimed(database):
     async with database.engine.connect() as connection:
         row = (await connection.execute(select(t.appeals))).one()
     assert row.text == "Течёт кран" and row.post_claimed_at is None and row.staff_message_id is None
+
+
+async def test_0004_keeps_one_of_each_doubled_reading(database):
+    await downgrade(database.engine, "0003")
+    await seed_demo(database, date(2026, 11, 24))
+    async with database.engine.begin() as connection:
+        meter_id = (await connection.execute(select(t.meters.c.id).limit(1))).scalar_one()
+        for second in (1, 2, 3):  # the same value sent three times, as a double send left it
+            await connection.execute(
+                text(
+                    "INSERT INTO readings (meter_id, zone, value, taken_at, billing_month, source) "
+                    "VALUES (:m, 'single', 9999000, :at, '2026-11-01', 'resident')"
+                ),
+                {"m": meter_id, "at": datetime(2026, 11, 24, 3, 0, second, tzinfo=UTC)},
+            )
+
+    await upgrade(database.engine)
+
+    async with database.engine.connect() as connection:
+        kept = (
+            await connection.execute(
+                select(t.readings.c.taken_at).where(
+                    t.readings.c.meter_id == meter_id, t.readings.c.source == "resident"
+                )
+            )
+        ).all()
+    assert kept == [(datetime(2026, 11, 24, 3, 0, 1, tzinfo=UTC),)]

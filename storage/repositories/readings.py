@@ -3,9 +3,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import asdict
 from datetime import UTC, date, datetime, time, timedelta
-from decimal import Decimal
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -100,18 +101,6 @@ class SqlReadingRepository:
         )
         return [self._reading(row) for row in rows]
 
-    async def submitted(self, meter_id: int, zone: Zone, month: date, value: Decimal) -> bool:
-        found = await self._connection.execute(
-            select(readings.c.id).where(
-                readings.c.meter_id == meter_id,
-                readings.c.zone == zone,
-                readings.c.billing_month == month,
-                readings.c.value == value,
-                readings.c.source == ReadingSource.RESIDENT,
-            )
-        )
-        return found.first() is not None
-
     async def submitted_for(self, meter_id: int, month: date) -> bool:
         found = await self._connection.execute(
             select(readings.c.id)
@@ -124,11 +113,13 @@ class SqlReadingRepository:
         )
         return found.first() is not None
 
-    async def add(self, reading: Reading) -> None:
+    async def add(self, reading: Reading) -> bool:
         values = asdict(reading)
         del values["id"]
-        reading.id = (
-            await self._connection.execute(
-                insert(readings).values(**values).returning(readings.c.id)
-            )
-        ).scalar_one()
+        insert = pg_insert if self._connection.dialect.name == "postgresql" else sqlite_insert
+        # The unique indexes decide between two chats sending the same reading at once.
+        added = await self._connection.execute(
+            insert(readings).values(**values).on_conflict_do_nothing().returning(readings.c.id)
+        )
+        reading.id = added.scalar_one_or_none()
+        return reading.id is not None
