@@ -17,7 +17,6 @@ from aiogram_dialog.widgets.kbd import (
     Cancel,
     Column,
     Row,
-    ScrollingGroup,
     Start,
     SwitchTo,
 )
@@ -26,7 +25,7 @@ from aiogram_i18n import I18nContext
 from dialogs.context import chosen_account, ctx
 from dialogs.inputs import question, say
 from dialogs.states import AccountsSG, AppealsSG, HistorySG, LinkSG, ReadingsSG, RequisitesSG
-from dialogs.widgets import Notice, Tr, choices, label, notify
+from dialogs.widgets import Notice, Pages, Tr, choices, label, notify
 from domain import accounts
 from domain.accounts import ControlQuestion
 from domain.errors import (
@@ -65,14 +64,14 @@ async def get_accounts(
 
 
 async def on_account_chosen(
-    _callback: CallbackQuery, _widget: Any, manager: DialogManager, item_id: str
+    _callback: CallbackQuery, _widget: Any, manager: DialogManager, item_id: int
 ) -> None:
     context = ctx(manager)
     try:
         account = await accounts.open_account(
-            context.uow, context.resident, context.profile, int(item_id)
+            context.uow, context.resident, context.profile, item_id
         )
-    except (ValueError, AccountNotFound):
+    except AccountNotFound:
         notify(manager, "accounts-not-found")
         return
     manager.dialog_data["account_id"] = account.id
@@ -123,7 +122,7 @@ CARD_PREVIEW = {
 list_window = Window(
     Notice(),
     Tr("accounts-list"),
-    ScrollingGroup(
+    Pages(
         choices("account", "accounts", on_account_chosen),
         id="accounts",
         width=1,
@@ -222,12 +221,9 @@ async def get_relations(
 
 
 async def on_relation(
-    _callback: CallbackQuery, _widget: Any, manager: DialogManager, item_id: str
+    _callback: CallbackQuery, _widget: Any, manager: DialogManager, relation: Relation
 ) -> None:
-    if item_id not in {r.value for r in Relation}:
-        notify(manager, "input-button-expected")
-        return
-    manager.dialog_data["relation"] = item_id
+    manager.dialog_data["relation"] = relation.value
     await manager.next()
 
 
@@ -271,7 +267,7 @@ number_window = question(LinkSG.number, Tr("accounts-ask-number"), on_text=on_nu
 relation_window = question(
     LinkSG.relation,
     Tr("accounts-ask-relation"),
-    keyboard=(Column(choices("relation", "relations", on_relation)),),
+    keyboard=(Column(choices("relation", "relations", on_relation, read_id=Relation)),),
     getter=get_relations,
     preview_data={"relations": [("owner", "Собственник")], "number": "800100000001"},
 )

@@ -92,15 +92,15 @@ async def get_accounts(
 
 
 async def on_account(
-    _callback: CallbackQuery, _widget: Any, manager: DialogManager, item_id: str
+    _callback: CallbackQuery, _widget: Any, manager: DialogManager, item_id: int
 ) -> None:
     context = ctx(manager)
     try:
-        await appeals.suppliers_of(context.uow, context.profile, int(item_id))
-    except (ValueError, AccountNotFound):
+        await appeals.suppliers_of(context.uow, context.profile, item_id)
+    except AccountNotFound:
         notify(manager, "accounts-not-found")
         return
-    manager.dialog_data["account_id"] = int(item_id)
+    manager.dialog_data["account_id"] = item_id
     await manager.switch_to(AppealsSG.supplier)
 
 
@@ -115,14 +115,14 @@ async def get_suppliers(
 
 
 async def on_supplier(
-    _callback: CallbackQuery, _widget: Any, manager: DialogManager, item_id: str
+    _callback: CallbackQuery, _widget: Any, manager: DialogManager, item_id: int
 ) -> None:
     context = ctx(manager)
     try:
         supplier = await appeals.supplier_of(
-            context.uow, context.profile, chosen_account(manager), int(item_id)
+            context.uow, context.profile, chosen_account(manager), item_id
         )
-    except (ValueError, SupplierNotFound):
+    except SupplierNotFound:
         notify(manager, "appeals-supplier-not-found")
         return
     manager.dialog_data["supplier_id"] = supplier.id

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from aiogram.types import CallbackQuery
 from aiogram_dialog import DialogManager
 from aiogram_dialog.widgets.kbd import Calendar
 from aiogram_dialog.widgets.kbd.calendar_kbd import (
@@ -19,6 +20,7 @@ from aiogram_dialog.widgets.text import Format, Text
 from babel.dates import format_date
 
 from dialogs.context import ctx
+from dialogs.widgets import refuse_forged
 
 
 class LocalDate(Text):
@@ -34,7 +36,24 @@ class LocalDate(Text):
         return self.template.format(text[:1].upper() + text[1:])
 
 
+# The latest day a calendar button can carry (as a timestamp): 1 January 2100.
+LAST_DAY = 4_102_444_800
+
+
 class LocalCalendar(Calendar):
+    async def _process_item_callback(
+        self, callback: CallbackQuery, data: str, dialog: Any, manager: DialogManager
+    ) -> bool:
+        """A day, a month or a year the calendar showed; forged data is refused with a
+        notice rather than failing in the date arithmetic."""
+        number = data.removeprefix("M").removeprefix("Y")
+        if data not in self._handlers and not (
+            number.isascii() and number.isdigit() and int(number) <= LAST_DAY
+        ):
+            refuse_forged(manager)
+            return True
+        return await super()._process_item_callback(callback, data, dialog, manager)
+
     def _init_views(self) -> dict[CalendarScope, CalendarScopeView]:
         callback = self._item_callback_data
         return {

@@ -7,12 +7,12 @@ from typing import Any
 
 from aiogram.types import CallbackQuery
 from aiogram_dialog import Dialog, DialogManager, Window
-from aiogram_dialog.widgets.kbd import Back, Button, Cancel, ScrollingGroup
+from aiogram_dialog.widgets.kbd import Back, Button, Cancel
 from aiogram_i18n import I18nContext
 
 from dialogs.context import ctx
 from dialogs.states import AppealsSG, FaqSG
-from dialogs.widgets import Notice, Tr, choices, label, notify
+from dialogs.widgets import Notice, Pages, Tr, choices, label, notify
 from domain import faq
 from domain.errors import FaqEntryNotFound
 from domain.model import AppealKind, Utility
@@ -41,11 +41,11 @@ async def get_answer(
 
 
 async def on_question_chosen(
-    _callback: CallbackQuery, _widget: Any, manager: DialogManager, item_id: str
+    _callback: CallbackQuery, _widget: Any, manager: DialogManager, item_id: int
 ) -> None:
     try:
-        entry = await faq.answer(ctx(manager).uow, int(item_id))
-    except (ValueError, FaqEntryNotFound):
+        entry = await faq.answer(ctx(manager).uow, item_id)
+    except FaqEntryNotFound:
         notify(manager, "faq-gone")
         return
     manager.dialog_data["entry_id"] = entry.id
@@ -65,7 +65,7 @@ questions_window = Window(
     Tr("faq-title"),
     Tr("faq-empty", when="empty"),
     Tr("faq-contact"),
-    ScrollingGroup(
+    Pages(
         choices("question", "questions", on_question_chosen),
         id="questions",
         width=1,

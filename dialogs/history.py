@@ -13,7 +13,6 @@ from aiogram_dialog.widgets.kbd import (
     Button,
     Cancel,
     Column,
-    ScrollingGroup,
     SwitchTo,
 )
 from aiogram_i18n import I18nContext
@@ -21,7 +20,7 @@ from aiogram_i18n import I18nContext
 from dialogs import period
 from dialogs.context import chosen_account, ctx
 from dialogs.states import HistorySG
-from dialogs.widgets import PAGE_KEY, Notice, Tr, choices, label, notify, one_page, pager
+from dialogs.widgets import PAGE_KEY, Notice, Pages, Tr, choices, label, notify, one_page, pager
 from domain import history
 from domain.errors import AccountNotFound, BillNotFound
 from domain.model import Profile
@@ -54,14 +53,14 @@ async def get_bills(
 
 
 async def on_bill(
-    _callback: CallbackQuery, _widget: Any, manager: DialogManager, item_id: str
+    _callback: CallbackQuery, _widget: Any, manager: DialogManager, item_id: int
 ) -> None:
     try:
-        await _bill(manager, int(item_id))
-    except (ValueError, BillNotFound, AccountNotFound):
+        await _bill(manager, item_id)
+    except (BillNotFound, AccountNotFound):
         notify(manager, "history-bill-not-found")
         return
-    manager.dialog_data["bill_id"] = int(item_id)
+    manager.dialog_data["bill_id"] = item_id
     await manager.switch_to(HistorySG.bill)
 
 
@@ -88,12 +87,12 @@ async def get_bill(dialog_manager: DialogManager, i18n: I18nContext, **_: Any) -
 
 
 async def on_supplier(
-    _callback: CallbackQuery, _widget: Any, manager: DialogManager, item_id: str
+    _callback: CallbackQuery, _widget: Any, manager: DialogManager, item_id: int
 ) -> None:
     detail = await _bill(manager, manager.dialog_data["bill_id"])
     try:
-        block = detail.block(int(item_id))
-    except (ValueError, BillNotFound):
+        block = detail.block(item_id)
+    except BillNotFound:
         notify(manager, "history-bill-not-found")
         return
     manager.dialog_data.update(supplier_id=block.supplier.id, page=0)
@@ -193,12 +192,12 @@ async def get_meters(dialog_manager: DialogManager, i18n: I18nContext, **_: Any)
 
 
 async def on_meter(
-    _callback: CallbackQuery, _widget: Any, manager: DialogManager, item_id: str
+    _callback: CallbackQuery, _widget: Any, manager: DialogManager, item_id: int
 ) -> None:
-    if not item_id.isdigit() or int(item_id) not in {h.meter.id for h in await _readings(manager)}:
+    if item_id not in {h.meter.id for h in await _readings(manager)}:
         notify(manager, "readings-meter-not-found")
         return
-    manager.dialog_data.update(meter_id=int(item_id), page=0)
+    manager.dialog_data.update(meter_id=item_id, page=0)
     await manager.switch_to(HistorySG.meter)
 
 
@@ -306,7 +305,7 @@ tabs_window = Window(
 bills_window = Window(
     Notice(),
     Tr("history-bills-list"),
-    ScrollingGroup(
+    Pages(
         choices("bill", "bills", on_bill),
         id="bill_pages",
         width=1,

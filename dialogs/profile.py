@@ -14,6 +14,7 @@ from aiogram_dialog.widgets.kbd import (
     Cancel,
     Column,
     Keyboard,
+    ManagedMultiselect,
     Multiselect,
     Row,
     Select,
@@ -37,7 +38,7 @@ from dialogs.inputs import (
 )
 from dialogs.phone import PHONE, phone_window
 from dialogs.states import ConfirmSG, ProfileSG, WelcomeSG
-from dialogs.widgets import Notice, Tr, notify
+from dialogs.widgets import Notice, Tr, notify, refuse_forged
 from domain import passwords
 from domain import profile as profile_
 from domain.model import CodePurpose, Gender, MailingCompany, Profile
@@ -199,6 +200,15 @@ async def on_new_address(manager: DialogManager) -> None:
     await manager.switch_to(ProfileSG.mailing_companies)
 
 
+async def on_company_toggled(
+    _callback: CallbackQuery, companies: ManagedMultiselect, manager: DialogManager, item: str
+) -> None:
+    """Only the companies on the screen can be ticked: a forged one is taken back."""
+    if item not in set(MailingCompany):
+        await companies.set_checked(item, False)
+        refuse_forged(manager)
+
+
 async def on_save_mailing(
     _callback: CallbackQuery, _button: Button, manager: DialogManager
 ) -> None:
@@ -310,6 +320,7 @@ companies_window = Window(
             id="companies",
             item_id_getter=lambda i: i[0],
             items="companies",
+            on_state_changed=on_company_toggled,
         )
     ),
     Button(Tr("profile-mailing-save"), id="save", on_click=on_save_mailing),

@@ -94,16 +94,11 @@ async def get_meters(
 
 
 async def on_meter(
-    _callback: CallbackQuery, _widget: Any, manager: DialogManager, item_id: str
+    _callback: CallbackQuery, _widget: Any, manager: DialogManager, item_id: int
 ) -> None:
     context = ctx(manager)
     try:
-        meter = await readings.meter_to_read(
-            context.uow, context.clock, context.profile, int(item_id)
-        )
-    except ValueError:
-        notify(manager, "readings-meter-not-found")
-        return
+        meter = await readings.meter_to_read(context.uow, context.clock, context.profile, item_id)
     except (MeterNotFound, MeterExpired) as error:
         explain(manager, error)
         return

@@ -50,11 +50,11 @@ async def get_info(
 
 
 async def on_contract(
-    _callback: CallbackQuery, _widget: Any, manager: DialogManager, item_id: str
+    _callback: CallbackQuery, _widget: Any, manager: DialogManager, item_id: int
 ) -> None:
     try:
-        line = await requisites.contract(ctx(manager).uow, ctx(manager).profile, int(item_id))
-    except (ValueError, AccountNotFound):
+        line = await requisites.contract(ctx(manager).uow, ctx(manager).profile, item_id)
+    except AccountNotFound:
         notify(manager, "requisites-not-found")
         return
     manager.dialog_data.update(contract_id=line.contract.id, **{PAGE_KEY: 0})

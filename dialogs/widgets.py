@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from aiogram.types import CallbackQuery
 from aiogram_dialog import DialogManager
 from aiogram_dialog.widgets.common import WhenCondition
-from aiogram_dialog.widgets.kbd import Button, Row, Select
+from aiogram_dialog.widgets.kbd import Button, Row, ScrollingGroup, Select
 from aiogram_dialog.widgets.text import Format, Text
 from aiogram_i18n import I18nContext
 
@@ -56,16 +56,59 @@ class Notice(Text):
         return ctx(manager).i18n.get(key, **{**data, **args}) + "\n"
 
 
-def choices(widget_id: str, items: str, on_click: Any) -> Select:
-    """One button per ``(id, title)`` pair of the getter's ``items``; the id the button
-    carries is checked again by whoever receives it."""
+MAX_ID = 2**31 - 1  # the database's ids are 32-bit integers
+
+
+def button_id(text: str) -> int:
+    """A record's id as a button carries it; ValueError for anything the bot did not issue
+    (not a number, or out of the ids' range)."""
+    if not (text.isascii() and text.isdigit()) or not 0 < int(text) <= MAX_ID:
+        raise ValueError(text)
+    return int(text)
+
+
+def refuse_forged(manager: DialogManager) -> None:
+    """Callback data the bot did not issue: a short notice, and the window as it was."""
+    notify(manager, "input-unknown-button")
+
+
+def choices(
+    widget_id: str, items: str, on_click: Any, read_id: Callable[[str], Any] = button_id
+) -> Select:
+    """One button per ``(id, title)`` pair of the getter's ``items``. ``on_click`` gets the
+    id read by ``read_id`` (a record's id by default); an id that does not read is refused
+    here. Whoever receives it still checks it belongs to the resident."""
+
+    async def on_chosen(callback: CallbackQuery, widget: Any, manager: DialogManager, item: str):
+        try:
+            chosen = read_id(item)
+        except ValueError:
+            refuse_forged(manager)
+            return
+        await on_click(callback, widget, manager, chosen)
+
     return Select(
         Format("{item[1]}"),
         id=widget_id,
         item_id_getter=lambda item: item[0],
         items=items,
-        on_click=on_click,
+        on_click=on_chosen,
     )
+
+
+class Pages(ScrollingGroup):
+    """A ScrollingGroup that refuses a forged page number instead of failing on it."""
+
+    async def _process_item_callback(
+        self, callback: CallbackQuery, data: str, dialog: Any, manager: DialogManager
+    ) -> bool:
+        if not (data.isascii() and data.isdigit()) or int(data) > MAX_PAGE:
+            refuse_forged(manager)
+            return True
+        return await super()._process_item_callback(callback, data, dialog, manager)
+
+
+MAX_PAGE = 10_000
 
 
 PAGE_KEY = "page"

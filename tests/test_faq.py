@@ -57,9 +57,12 @@ async def test_a_forged_question_id_is_refused(chat, bot_database):
     message, button = chat.inline_buttons()[0]
     prefix = button.callback_data.rsplit(":", 1)[0]
 
-    for forged in ("999999", "abc", "-1"):
+    await chat.press_data(message, f"{prefix}:999999")
+    assert chat.last.text.startswith("Этого вопроса больше нет в списке.")
+    for forged in ("abc", "-1", str(2**31), "١٢"):
         await chat.press_data(message, f"{prefix}:{forged}")
-        assert chat.last.text.startswith("Этого вопроса больше нет в списке.")
+        assert chat.last.text.startswith("Эта кнопка больше не действует.")
+        assert "Выберите вопрос" in chat.last.text  # the window still works
 
 
 async def test_with_no_questions_the_screen_says_so(chat):

@@ -77,6 +77,7 @@ faq-gone = This question is no longer on the list.
 ## Input
 input-text-expected = Please answer with text.
 input-button-expected = Please choose with a button below.
+input-unknown-button = This button no longer works. Choose one of those on the screen.
 input-unknown-command = There is no such command. Answer the question below, or send /cancel to leave, /help for the commands.
 
 ## Registration, login, profile: questions
