@@ -4,6 +4,7 @@ chat and the tests alike."""
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
@@ -21,7 +22,12 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from bot.clock import SystemClock
 from bot.config import Settings
 from bot.locale import ResidentLocaleManager
-from bot.middlewares import ResidentMiddleware, SignedInOnly, UnitOfWorkMiddleware
+from bot.middlewares import (
+    OnceMiddleware,
+    ResidentMiddleware,
+    SignedInOnly,
+    UnitOfWorkMiddleware,
+)
 from bot.reminders import send_reminders
 from bot.residents import ResidentMessenger
 from bot.security import Argon2Hasher
@@ -73,12 +79,13 @@ def telegram_bot(settings: Settings) -> Bot:
 
 
 STAFF_RETRY_SECONDS = 60
+UPDATE_MEMORY = timedelta(days=2)
 REMINDER_HOUR = 10  # local time: a reminder should not wake anyone
 
 
 def scheduler(bot: Bot, dp: Dispatcher, database: Database, settings: Settings) -> AsyncIOScheduler:
-    """Background jobs: posting the appeals the staff group could not be sent, and the
-    reading-deadline reminder each morning."""
+    """Background jobs: posting the appeals the staff group could not be sent, the
+    reading-deadline reminder each morning, and forgetting the ids of old updates."""
     jobs = AsyncIOScheduler(timezone=settings.zone)
     jobs.add_job(
         send_reminders,
@@ -105,7 +112,21 @@ def scheduler(bot: Bot, dp: Dispatcher, database: Database, settings: Settings) 
         max_instances=1,
         coalesce=True,
     )
+    jobs.add_job(
+        forget_updates,
+        "interval",
+        hours=1,
+        id="forget-updates",
+        args=[database, dp["clock"]],
+        max_instances=1,
+        coalesce=True,
+    )
     return jobs
+
+
+async def forget_updates(database: Database, clock: Clock) -> None:
+    """Telegram keeps an undelivered update for a day: ids older than that can go."""
+    await database.updates.forget_before(clock.now() - UPDATE_MEMORY)
 
 
 LOCAL_TOKEN = "1:local-demo"
@@ -159,6 +180,7 @@ def build_dispatcher(
     dp["mailer"] = mailer
     dp["clock"] = clock = clock or SystemClock(settings.zone)
     dp["hasher"] = Argon2Hasher()
+    dp.update.outer_middleware(OnceMiddleware(database.updates, clock))
     dp.update.outer_middleware(UnitOfWorkMiddleware(database))
     # An error handler runs after the update's unit of work has closed: it gets its own.
     dp.errors.outer_middleware(UnitOfWorkMiddleware(database))

@@ -2,15 +2,40 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiogram import BaseMiddleware
-from aiogram.types import TelegramObject, User
+from aiogram.types import TelegramObject, Update, User
 
 from domain.errors import NotSignedIn
+from domain.ports import Clock
 from domain.residents import bound_profile, resident
-from storage.database import Database
+from storage.database import Database, UpdateLog
+
+logger = logging.getLogger(__name__)
+
+
+class OnceMiddleware(BaseMiddleware):
+    """Each update is processed once: one Telegram delivers again (after a webhook answered
+    late, or a restart) is dropped, whichever process it reaches."""
+
+    def __init__(self, updates: UpdateLog, clock: Clock) -> None:
+        self.updates = updates
+        self.clock = clock
+
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        assert isinstance(event, Update)
+        if not await self.updates.first_delivery(event.update_id, self.clock.now()):
+            logger.info("update %s delivered again: skipped", event.update_id)
+            return None
+        return await handler(event, data)
 
 
 class UnitOfWorkMiddleware(BaseMiddleware):

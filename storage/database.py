@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import secrets
+from datetime import datetime
 from types import TracebackType
 
-from sqlalchemy import event
+from sqlalchemy import delete, event
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
@@ -23,6 +26,7 @@ from storage.repositories.meters import SqlContractRepository, SqlMeterRepositor
 from storage.repositories.profiles import SqlMarketingEmailRepository, SqlProfileRepository
 from storage.repositories.readings import SqlReadingRepository
 from storage.repositories.telegram_users import SqlTelegramUserRepository
+from storage.tables import processed_updates
 
 
 def create_engine(url: str) -> AsyncEngine:
@@ -86,6 +90,31 @@ class SqlUnitOfWork:
         await self.connection.rollback()
 
 
+class UpdateLog:
+    """Which Telegram updates were taken already, shared by every process on the database."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+
+    async def first_delivery(self, update_id: int, now: datetime) -> bool:
+        """Records the update as taken; False when it was taken before."""
+        insert = pg_insert if self._engine.dialect.name == "postgresql" else sqlite_insert
+        async with self._engine.begin() as connection:
+            taken = await connection.execute(
+                insert(processed_updates)
+                .values(update_id=update_id, received_at=now)
+                .on_conflict_do_nothing()
+                .returning(processed_updates.c.update_id)
+            )
+            return taken.scalar_one_or_none() is not None
+
+    async def forget_before(self, moment: datetime) -> None:
+        async with self._engine.begin() as connection:
+            await connection.execute(
+                delete(processed_updates).where(processed_updates.c.received_at < moment)
+            )
+
+
 class Database:
     def __init__(self, url: str, secret_key: bytes | None = None) -> None:
         """``secret_key`` keys the digests of e-mail codes; without one, a key of this process
@@ -93,6 +122,7 @@ class Database:
         self.url = url
         self.engine = create_engine(url)
         self.secret_key = secret_key or secrets.token_bytes(32)
+        self.updates = UpdateLog(self.engine)
 
     def unit_of_work(self) -> SqlUnitOfWork:
         return SqlUnitOfWork(self.engine, self.secret_key)

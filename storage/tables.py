@@ -311,3 +311,12 @@ attempt_limits = Table(
     Column("used", Integer, nullable=False),
     Column("last_at", UtcDateTime, nullable=False),
 )
+
+processed_updates = Table(
+    # Telegram delivers an update again when a webhook answered late or a process restarted:
+    # the ids of the last day's updates make each of them processed once, across processes.
+    "processed_updates",
+    metadata,
+    Column("update_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("received_at", UtcDateTime, nullable=False, index=True),
+)

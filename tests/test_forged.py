@@ -32,9 +32,7 @@ async def test_forged_account_ids_and_pages_are_refused(chat, bot_database, demo
     assert remembered == [(None,)]
 
 
-async def test_a_garbled_calendar_day_is_refused_and_the_calendar_works(
-    chat, bot_database, demo
-):
+async def test_a_garbled_calendar_day_is_refused_and_the_calendar_works(chat, bot_database, demo):
     await open_account(chat, bot_database, "700100103492", "📜 История")
     await chat.press("🗓 Другой период")
     await chat.press("🗓 Выбрать период в календаре")
@@ -45,9 +43,7 @@ async def test_a_garbled_calendar_day_is_refused_and_the_calendar_works(
     assert chat.last.text.startswith("Начало периода: 10.11.2026.")
 
 
-async def test_a_forged_mailing_company_is_taken_back_and_save_still_works(
-    chat, bot_database
-):
+async def test_a_forged_mailing_company_is_taken_back_and_save_still_works(chat, bot_database):
     await bind_resident(bot_database, chat.user.id)
     await chat.send("/profile")
     await chat.press("📬 Рассылки")

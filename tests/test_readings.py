@@ -130,6 +130,24 @@ async def test_a_day_night_meter_takes_a_value_per_zone(chat, bot_database, demo
     ]
 
 
+async def test_a_value_delivered_twice_is_taken_once(chat, bot_database, demo):
+    await open_readings(chat, bot_database, DAY_NIGHT)
+    day = await last_value(bot_database, "201704012803", "day")
+    night = await last_value(bot_database, "201704012803", "night")
+    await chat.press("№ 201704012803 · Электроэнергия")
+    await chat.send(str(day + 100))
+    asked = chat.last.text
+
+    await chat.redeliver()  # Telegram sends the day value again
+
+    assert chat.last.text == asked and "ночная зона" in asked  # still waiting for the night
+    await chat.send(str(night + 60))
+    assert await submitted(bot_database, "201704012803") == [
+        ("day", day + 100),
+        ("night", night + 60),
+    ]
+
+
 async def test_outside_the_window_the_bot_says_which_month(chat, bot_database, demo, clock):
     clock.advance(days=4)  # the 28th of November, after the 15-25 window
     await open_readings(chat, bot_database, EPD)

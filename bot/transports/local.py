@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import html
 import itertools
+import time
 import unicodedata
 from collections.abc import AsyncGenerator, Callable
 from dataclasses import dataclass, field
@@ -317,7 +318,9 @@ class ButtonNotFound(LookupError):
 class LocalChat:
     """A private chat between one person and the bot, driven update by update."""
 
-    _update_ids = itertools.count(1)
+    # Update ids as Telegram's: rising, and not used again by a later run on the same
+    # database (the bot takes each update id once).
+    _update_ids = itertools.count(time.time_ns() // 1000)
 
     def __init__(
         self,
@@ -345,8 +348,13 @@ class LocalChat:
         self.chat = group or Chat(id=user_id, type="private", first_name=first_name)
 
     async def feed(self, **event: Any) -> None:
-        update = Update(update_id=next(self._update_ids), **event)
-        await self.dispatcher.feed_update(self.bot, update)
+        self.last_update = Update(update_id=next(self._update_ids), **event)
+        await self.dispatcher.feed_update(self.bot, self.last_update)
+
+    async def redeliver(self) -> None:
+        """Delivers the last update again, as Telegram does after a webhook answered late or
+        the bot restarted."""
+        await self.dispatcher.feed_update(self.bot, self.last_update)
 
     def _incoming(self, **content: Any) -> Message:
         message = Message(
