@@ -137,6 +137,12 @@ async def on_not_text(message: Message, _widget: Any, manager: DialogManager) ->
 NOT_COMMAND = ~F.text.startswith("/")
 
 
+async def on_not_secret(message: Message, widget: Any, manager: DialogManager) -> None:
+    if message.text or message.caption:
+        await delete_secret(message)
+    await on_not_text(message, widget, manager)
+
+
 async def on_text_not_button(message: Message, _widget: Any, manager: DialogManager) -> None:
     notify(manager, "input-button-expected")
 
@@ -149,10 +155,13 @@ def question(
     back: bool = True,
     skip: Done | None = None,
     cancel: bool = True,
+    secret: bool = False,
     **window: Any,
 ) -> Window:
     """A window that asks one thing: the notice of the last wrong answer, the question, its
-    buttons, and Back / Skip / Cancel."""
+    buttons, and Back / Skip / Cancel. A ``secret`` question (a password) deletes whatever
+    is sent to it, also what it cannot take (a photo captioned with the password, text that
+    starts with "/")."""
 
     async def on_skip(_callback: Any, _button: Any, manager: DialogManager) -> None:
         assert skip is not None
@@ -169,7 +178,7 @@ def question(
         MessageInput(
             on_text or on_text_not_button, content_types=[ContentType.TEXT], filter=NOT_COMMAND
         ),
-        MessageInput(on_not_text),
+        MessageInput(on_not_secret if secret else on_not_text),
         *keyboard,
         Row(*navigation),
         state=state,

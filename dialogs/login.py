@@ -72,6 +72,7 @@ password_window = question(
     LoginSG.password,
     Tr("login-ask-password"),
     on_text=on_password,
+    secret=True,
     keyboard=(Start(Tr("login-forgot"), id="forgot", state=RecoverySG.email),),
 )
 
@@ -167,6 +168,7 @@ recovery_password_window = question(
     RecoverySG.password,
     Tr("identity-ask-new-password"),
     on_text=answer(hash_password, "password_hash", secret=True),
+    secret=True,
     back=False,
 )
 
@@ -175,6 +177,7 @@ recovery_password_repeat_window = question(
     RecoverySG.password_repeat,
     Tr("identity-ask-password-repeat"),
     on_text=answer(check_password_repeat, "password_repeated", secret=True, then=reset),
+    secret=True,
 )
 
 

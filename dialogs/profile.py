@@ -244,6 +244,7 @@ def edit(
     *,
     back: bool = False,
     keyboard: tuple[Keyboard, ...] = (),
+    secret: bool = False,
 ) -> Window:
     """One field's question, with a way back to the profile instead of Cancel."""
     return question(
@@ -253,6 +254,7 @@ def edit(
         back=back,
         cancel=False,
         keyboard=(*keyboard, SwitchTo(Tr("back"), id="to_view", state=ProfileSG.view)),
+        secret=secret,
     )
 
 
@@ -351,19 +353,21 @@ email_window = edit(
     answer(new_email, "new_email", then=request_email_change),
 )
 current_password_window = edit(
-    ProfileSG.password_current, "profile-ask-current-password", check_current
+    ProfileSG.password_current, "profile-ask-current-password", check_current, secret=True
 )
 new_password_window = edit(
     ProfileSG.password_new,
     "identity-ask-new-password",
     answer(hash_password, "password_hash", secret=True),
     back=True,
+    secret=True,
 )
 password_repeat_window = edit(
     ProfileSG.password_repeat,
     "identity-ask-password-repeat",
     answer(check_password_repeat, "password_repeated", secret=True, then=save_password),
     back=True,
+    secret=True,
 )
 mailing_email_window = question(
     ProfileSG.mailing_email,

@@ -89,6 +89,7 @@ password_window = question(
     RegistrationSG.password,
     Tr("identity-ask-password"),
     on_text=answer(hash_password, "password_hash", secret=True),
+    secret=True,
 )
 
 
@@ -96,6 +97,7 @@ password_repeat_window = question(
     RegistrationSG.password_repeat,
     Tr("identity-ask-password-repeat"),
     on_text=answer(check_password_repeat, "password_repeated", secret=True),
+    secret=True,
 )
 
 

@@ -27,6 +27,19 @@ def check_password(password: str) -> str:
     return password
 
 
+def looks_like_password(text: str) -> bool:
+    """Text that could be a password under the policy: one word that passes it (a "/"
+    before it, as a mistyped command, changes nothing)."""
+    word = text.strip().removeprefix("/")
+    if not word or any(char.isspace() for char in word):
+        return False
+    try:
+        check_password(word)
+    except InvalidInput:
+        return False
+    return True
+
+
 def hash_new_password(hasher: PasswordHasher, password: str) -> str:
     """A new password is checked against the policy and kept only as its hash from then on,
     also while the conversation waits for the repeat."""

@@ -8,6 +8,7 @@ import hmac
 import logging
 
 import pytest
+from aiogram.fsm.storage.memory import MemoryStorage
 from aiogram.methods import DeleteMessage
 from sqlalchemy import select
 
@@ -426,3 +427,43 @@ async def test_a_password_reset_logs_every_other_session_out(chat, new_chat, smt
     assert len(told) == 1
     await thief.send("/profile")
     assert thief.last.text.startswith("Здравствуйте!")
+
+
+async def forget_conversations(dp) -> None:
+    """What a restart with memory storage, or a flushed Redis, does to the dialogs' state."""
+    storage = dp.fsm.storage
+    if isinstance(storage, MemoryStorage):
+        storage.storage.clear()
+    else:
+        keys = [key async for key in storage.redis.scan_iter(f"{storage.key_builder.prefix}:*")]
+        await storage.redis.delete(*keys)
+
+
+async def test_a_password_sent_after_the_conversation_was_lost_is_deleted(chat, running):
+    dp, _, _ = running
+    await chat.send("/start")
+    await chat.press("📝 Регистрация")
+    await chat.share_contact("+7 (913) 825-00-75")
+    await chat.send(EMAIL)
+    assert chat.last.text.startswith("Придумайте пароль")
+    await forget_conversations(dp)
+
+    typed = await chat.send(PASSWORD)
+
+    assert typed.message_id in deleted(chat)
+    assert chat.last.text.startswith("🔒 Похоже, это был пароль: сообщение удалено")
+    hint = await chat.send("привет")  # an ordinary message is not taken for one
+    assert hint.message_id not in deleted(chat)
+
+
+async def test_a_password_as_a_caption_or_after_a_slash_is_deleted_at_the_password_step(chat):
+    await chat.send("/start")
+    await chat.press("📝 Регистрация")
+    await chat.share_contact("+7 (913) 825-00-75")
+    await chat.send(EMAIL)
+
+    captioned = await chat.send_photo(caption=PASSWORD)
+    slashed = await chat.send("/" + PASSWORD)
+
+    assert {captioned.message_id, slashed.message_id} <= deleted(chat)
+    assert chat.last.text.startswith("Такой команды нет.")

@@ -630,4 +630,5 @@ reminder-readings =
         [one] { $meters } meter has
        *[other] { $meters } meters have
     } no readings this month yet. To submit them: /accounts
+fallback-password-deleted = 🔒 That looked like a password, so the message was deleted from the chat. The conversation that asked for it was interrupted — start again: /start.
 fallback-not-understood = I did not understand that. The main menu is /start, the commands are in /help.
