@@ -12,7 +12,7 @@ import csv
 import io
 import json
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
@@ -41,15 +41,31 @@ Exact = Annotated[Decimal, Field(decimal_places=6, max_digits=18)]
 Month = Annotated[str, Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
 
 
+MAX_INT = 2**31 - 1  # the integer columns hold 32 bits
+
+
+def fits(column: Any, min_length: int = 0) -> Any:
+    """A text field no longer than the column it is written to (one place for the limit)."""
+    return Field(min_length=min_length, max_length=column.type.length)
+
+
 class Record(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
+    @field_validator("*")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        # PostgreSQL keeps no U+0000 in text, and no person types one.
+        if isinstance(value, str) and "\x00" in value:
+            raise ValueError("contains the character U+0000")
+        return value
+
 
 class SupplierIn(Record):
-    code: str = Field(min_length=1, max_length=32)
-    name: str = Field(min_length=1)
+    code: str = fits(t.suppliers.c.code, min_length=1)
+    name: str = fits(t.suppliers.c.name, min_length=1)
     inn: str = Field(pattern=r"^\d{10}(\d{2})?$")
-    bank_name: str
+    bank_name: str = fits(t.suppliers.c.bank_name)
     bic: str = Field(pattern=r"^\d{9}$")
     settlement_account: str = Field(pattern=r"^\d{20}$")
     correspondent_account: str = Field(pattern=r"^\d{20}$")
@@ -58,28 +74,28 @@ class SupplierIn(Record):
 class AccountIn(Record):
     number: str = Field(pattern=r"^\d{6,20}$")
     kind: AccountKind
-    address: str = Field(min_length=1)
-    owner_name: str = Field(min_length=1)
+    address: str = fits(t.accounts.c.address, min_length=1)
+    owner_name: str = fits(t.accounts.c.owner_name, min_length=1)
     total_area: Area
     living_area: Area
-    registered_persons: int = Field(ge=0)
-    link_code: str = Field(min_length=4, max_length=32)
+    registered_persons: int = Field(ge=0, le=MAX_INT)
+    link_code: str = Field(min_length=4, max_length=t.accounts.c.link_code.type.length)
 
 
 class TariffIn(Record):
     starts_on: date
     value: Exact
-    period: str
+    period: str = fits(t.tariffs.c.period)
 
 
 class ContractIn(Record):
     account: str
     supplier: str
-    service: str = Field(min_length=1)
-    supplier_account_number: str = Field(min_length=1)
-    tariff_name: str
+    service: str = fits(t.contracts.c.service, min_length=1)
+    supplier_account_number: str = fits(t.contracts.c.supplier_account_number, min_length=1)
+    tariff_name: str = fits(t.contracts.c.tariff_name)
     tariff_value: Exact
-    tariff_unit: str
+    tariff_unit: str = fits(t.contracts.c.tariff_unit)
     tariffs: list[TariffIn] = []
 
 
@@ -104,10 +120,10 @@ class ReadingIn(Record):
 
 class MeterIn(Record):
     account: str
-    number: str = Field(min_length=1)
+    number: str = fits(t.meters.c.number, min_length=1)
     service: MeterService
     contract: ContractRef | None = None
-    unit: str
+    unit: str = fits(t.meters.c.unit)
     digits: str = Field(pattern=r"^[1-9]\d?\.\d$", description="before.after, e.g. 6.3")
     zones: Literal[1, 2] = 1
     verified_until: date
@@ -115,8 +131,8 @@ class MeterIn(Record):
 
 
 class BillServiceIn(Record):
-    service: str
-    unit: str
+    service: str = fits(t.bill_services.c.service)
+    unit: str = fits(t.bill_services.c.unit)
     quantity: Exact
     tariff: Exact
     price_per_unit: Kopecks
@@ -163,7 +179,7 @@ class PaymentIn(Record):
 
 class FaqIn(Record):
     locale: Literal["ru", "en"]
-    position: int = Field(ge=1)
+    position: int = Field(ge=1, le=MAX_INT)
     question: str = Field(min_length=1, max_length=1000)
     answer: str = Field(min_length=1, max_length=3500)
 
@@ -213,6 +229,8 @@ def parse(text: str) -> BillingFile:
         raise ImportRefused(
             [f"not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}"]
         ) from error
+    except RecursionError:
+        raise ImportRefused(["not a billing file: JSON nested too deeply"]) from None
     try:
         return BillingFile.model_validate(data)
     except ValidationError as error:
@@ -271,10 +289,16 @@ class _References:
     """Resolves the file's references against the file and what the database already holds,
     collecting every problem before refusing."""
 
-    def __init__(self, file: BillingFile, suppliers: set[str], accounts: set[str]) -> None:
+    def __init__(
+        self,
+        file: BillingFile,
+        suppliers: set[str],
+        accounts: set[str],
+        contracts: set[tuple[str, str, str]],
+    ) -> None:
         self.suppliers = suppliers | {s.code for s in file.suppliers}
         self.accounts = accounts | {a.number for a in file.accounts}
-        self.contracts = {(c.account, c.supplier, c.service) for c in file.contracts}
+        self.contracts = contracts | {(c.account, c.supplier, c.service) for c in file.contracts}
         self.problems: list[str] = []
 
     def check(
@@ -296,8 +320,39 @@ class _References:
             )
 
 
-def _check(file: BillingFile, suppliers: set[str], accounts: set[str]) -> None:
-    refs = _References(file, suppliers, accounts)
+def _repeated(places: Iterable[tuple[Hashable, str]]) -> list[str]:
+    """Records a file names twice, each problem naming both places."""
+    first: dict[Hashable, str] = {}
+    problems = []
+    for key, place in places:
+        if key in first:
+            problems.append(f"{place}: the same record as {first[key]}")
+        else:
+            first[key] = place
+    return problems
+
+
+def _check(
+    file: BillingFile,
+    suppliers: set[str],
+    accounts: set[str],
+    contracts: set[tuple[str, str, str]],
+) -> None:
+    refs = _References(file, suppliers, accounts, contracts)
+    refs.problems += _repeated(
+        (a.number, f"accounts[{i}] (number {a.number})") for i, a in enumerate(file.accounts)
+    )
+    refs.problems += _repeated(
+        (p.id, f"payments[{i}] (id {p.id})") for i, p in enumerate(file.payments)
+    )
+    refs.problems += _repeated(
+        (
+            (m.account, m.number, r.zone, r.taken_at),
+            f"meters[{i}] (number {m.number}).readings[{j}]",
+        )
+        for i, m in enumerate(file.meters)
+        for j, r in enumerate(m.readings)
+    )
     for i, c in enumerate(file.contracts):
         refs.check(f"contracts[{i}]", account=c.account, supplier=c.supplier)
     for i, m in enumerate(file.meters):
@@ -331,6 +386,16 @@ def _check(file: BillingFile, suppliers: set[str], accounts: set[str]) -> None:
         raise ImportRefused(refs.problems)
 
 
+async def _contracts(connection: AsyncConnection) -> set[tuple[str, str, str]]:
+    """The contracts the database holds, as a file names them: account, supplier, service."""
+    rows = await connection.execute(
+        select(t.accounts.c.number, t.suppliers.c.code, t.contracts.c.service)
+        .join(t.accounts, t.accounts.c.id == t.contracts.c.account_id)
+        .join(t.suppliers, t.suppliers.c.id == t.contracts.c.supplier_id)
+    )
+    return {(number, code, service) for number, code, service in rows}
+
+
 async def import_billing(engine: AsyncEngine, text: str) -> Counter[str]:
     """Imports a billing file; returns what was created, updated and removed, per table.
     Raises :class:`ImportRefused` and writes nothing when anything in the file is wrong."""
@@ -339,7 +404,7 @@ async def import_billing(engine: AsyncEngine, text: str) -> Counter[str]:
         writer = _Writer(connection)
         supplier_ids = await writer.ids(t.suppliers, "code")
         account_ids = await writer.ids(t.accounts, "number")
-        _check(file, set(supplier_ids), set(account_ids))
+        _check(file, set(supplier_ids), set(account_ids), await _contracts(connection))
         await _write(writer, file, supplier_ids, account_ids)
         return writer.counts
 
@@ -460,6 +525,12 @@ async def _write(
                 {"payment_id": payment_id, "contract_id": contract_id},
                 {"amount": amount},
             )
+        # A payment imported again is as the newer file has it: items it no longer lists go.
+        await writer.prune(
+            t.payment_items,
+            t.payment_items.c.payment_id == payment_id,
+            t.payment_items.c.contract_id.not_in(list(items)),
+        )
 
     for f in file.faq:
         await writer.upsert(

@@ -119,6 +119,23 @@ BROKEN = [
         "to_pay: Decimal input should have no more than 2 decimal places",
     ),
     (json.dumps({"format": "something-else/2"}), "format: Input should be 'tes-billing/1'"),
+    (
+        billing_file(accounts=[account("800100103492", address="Томск " * 100)]),
+        "accounts[0] (number 800100103492).address: String should have at most 500 characters",
+    ),
+    (
+        billing_file(accounts=[account("800100103492", registered_persons=2**31)]),
+        "accounts[0] (number 800100103492).registered_persons: Input should be less than or",
+    ),
+    (
+        billing_file(accounts=[account("800100103492", owner_name="Клековкина\u0000")]),
+        "accounts[0] (number 800100103492).owner_name: Value error, contains the character U+0000",
+    ),
+    (
+        billing_file(accounts=[account("800100103492"), account("800100103492")]),
+        "accounts[1] (number 800100103492): the same record as accounts[0] (number 800100103492)",
+    ),
+    ('{"faq": ' + "[" * 100_000 + "]" * 100_000 + ', "format": "tes-billing/1"}', "nested"),
 ]
 
 
@@ -264,3 +281,80 @@ async def test_the_export_gives_the_billing_system_what_residents_submitted(data
     ]
     as_json = json.loads(format_readings(items, "json"))
     assert as_json["format"] == "tes-readings/1" and as_json["readings"] == rows
+
+
+async def test_a_meter_number_too_long_and_a_reading_twice_are_named(database):
+    meter = {
+        "account": "800100103492",
+        "number": "9" * 100,
+        "service": "electricity",
+        "unit": "кВт·ч",
+        "digits": "6.1",
+        "verified_until": "2030-01-01",
+        "readings": [
+            {"value": "10", "taken_at": "2026-11-20T10:00:00+07:00", "billing_month": "2026-11"},
+            {"value": "11", "taken_at": "2026-11-20T10:00:00+07:00", "billing_month": "2026-11"},
+        ],
+    }
+    text = billing_file(accounts=[account("800100103492")], meters=[meter])
+
+    with pytest.raises(ImportRefused) as refused:
+        await import_billing(database.engine, text)
+
+    [problem] = refused.value.problems
+    assert problem.endswith(").number: String should have at most 64 characters")
+    meter["number"] = "201704012803"
+    with pytest.raises(ImportRefused) as refused:
+        await import_billing(
+            database.engine, billing_file(accounts=[account("800100103492")], meters=[meter])
+        )
+    assert refused.value.problems == [
+        "meters[0] (number 201704012803).readings[1]: the same record as "
+        "meters[0] (number 201704012803).readings[0]"
+    ]
+
+
+async def test_a_payment_imported_again_with_other_items_replaces_them(database):
+    await import_billing(database.engine, demo_file(date(2026, 11, 24)))
+    async with database.engine.connect() as connection:
+        payment = (await connection.execute(select(t.payments).limit(1))).one()
+        items = (
+            await connection.execute(
+                select(t.payment_items).where(t.payment_items.c.payment_id == payment.id)
+            )
+        ).all()
+        contract = (
+            await connection.execute(
+                select(t.contracts, t.suppliers.c.code)
+                .join(t.suppliers, t.suppliers.c.id == t.contracts.c.supplier_id)
+                .where(t.contracts.c.id == items[0].contract_id)
+            )
+        ).one()
+        number = (
+            await connection.execute(
+                select(t.accounts.c.number).where(t.accounts.c.id == payment.account_id)
+            )
+        ).scalar_one()
+    again = {
+        "id": payment.external_id,
+        "account": number,
+        "paid_at": payment.paid_at.isoformat(),
+        "items": [{"supplier": contract.code, "service": contract.service, "amount": "1.00"}],
+    }
+
+    await import_billing(database.engine, billing_file(payments=[again]))
+
+    async with database.engine.connect() as connection:
+        now = (
+            await connection.execute(
+                select(t.payment_items.c.contract_id, t.payment_items.c.amount).where(
+                    t.payment_items.c.payment_id == payment.id
+                )
+            )
+        ).all()
+        amount = (
+            await connection.execute(
+                select(t.payments.c.amount).where(t.payments.c.id == payment.id)
+            )
+        ).scalar_one()
+    assert now == [(contract.id, Decimal("1.00"))] and amount == Decimal("1.00")
