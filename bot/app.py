@@ -24,6 +24,7 @@ from bot.config import Settings
 from bot.locale import ResidentLocaleManager
 from bot.middlewares import (
     OnceMiddleware,
+    OutageMiddleware,
     ResidentMiddleware,
     SignedInOnly,
     UnitOfWorkMiddleware,
@@ -174,18 +175,25 @@ def build_dispatcher(
     storage: BaseStorage | None = None,
     clock: Clock | None = None,
 ) -> Dispatcher:
-    dp = Dispatcher(storage=storage or fsm_storage(settings.redis_url and str(settings.redis_url)))
+    # The FSM middleware is registered by hand, inside the outage middleware: reading the
+    # state is the first thing that fails when Redis is down.
+    dp = Dispatcher(
+        storage=storage or fsm_storage(settings.redis_url and str(settings.redis_url)),
+        disable_fsm=True,
+    )
     dp["settings"] = settings
     dp["utility"] = settings.utility()
     dp["mailer"] = mailer
     dp["clock"] = clock = clock or SystemClock(settings.zone)
     dp["hasher"] = Argon2Hasher()
+    core = TextCore(settings.default_locale)
+    dp.update.outer_middleware(OutageMiddleware(core, settings.default_locale))
+    dp.update.outer_middleware(dp.fsm)
     dp.update.outer_middleware(OnceMiddleware(database.updates, clock))
     dp.update.outer_middleware(UnitOfWorkMiddleware(database))
     # An error handler runs after the update's unit of work has closed: it gets its own.
     dp.errors.outer_middleware(UnitOfWorkMiddleware(database))
     dp.update.outer_middleware(ResidentMiddleware())
-    core = TextCore(settings.default_locale)
     dp["sessions"] = messenger = ResidentMessenger(core, settings.default_locale)
     dp.startup.register(messenger.attach)
     dp["staff_desk"] = desk = StaffDesk(

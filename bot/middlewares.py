@@ -2,19 +2,84 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from aiogram import BaseMiddleware
-from aiogram.types import TelegramObject, Update, User
+import redis.exceptions
+import sqlalchemy.exc
+from aiogram import BaseMiddleware, Bot
+from aiogram.exceptions import TelegramAPIError
+from aiogram.types import Chat, TelegramObject, Update, User
 
 from domain.errors import NotSignedIn
+from domain.model import TelegramUser
 from domain.ports import Clock
-from domain.residents import bound_profile, resident
+from domain.residents import bound_profile, locale_for, resident
+from rendering.texts import TextCore
 from storage.database import Database, UpdateLog
 
 logger = logging.getLogger(__name__)
+
+
+# What an unreachable database or Redis raises: a refused or dropped connection, a pool that
+# gave none in time.
+OUTAGES = (
+    OSError,
+    asyncio.TimeoutError,
+    sqlalchemy.exc.OperationalError,
+    sqlalchemy.exc.InterfaceError,
+    sqlalchemy.exc.TimeoutError,
+    redis.exceptions.ConnectionError,
+    redis.exceptions.TimeoutError,
+)
+
+
+class OutageMiddleware(BaseMiddleware):
+    """The database or Redis not answering: the resident is told to try again in a few
+    minutes (in Telegram's language: the chosen one is in the database), the outage is logged
+    once rather than once per update, and the next update that goes through ends it."""
+
+    def __init__(self, core: TextCore, default_locale: str) -> None:
+        self.core = core
+        self.default_locale = default_locale
+        self.down = False
+
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        try:
+            result = await handler(event, data)
+        except OUTAGES as error:
+            if not self.down:
+                logger.error("the database or Redis is unavailable: %r", error)
+                self.down = True
+            assert isinstance(event, Update)
+            await self._apologise(event, data)
+            return None
+        if self.down:
+            logger.warning("the database and Redis answer again")
+            self.down = False
+        return result
+
+    async def _apologise(self, update: Update, data: dict[str, Any]) -> None:
+        user: User | None = data.get("event_from_user")
+        chat: Chat | None = data.get("event_chat")
+        bot: Bot = data["bot"]
+        stranger = TelegramUser(telegram_id=user.id if user else 0)
+        locale = locale_for(stranger, user.language_code if user else None, self.default_locale)
+        text = self.core.get("service-unavailable", locale)
+        try:
+            if update.callback_query is not None:
+                await bot.answer_callback_query(update.callback_query.id, text, show_alert=True)
+            elif chat is not None:
+                await bot.send_message(chat.id, text)
+        except TelegramAPIError as error:
+            logger.warning("could not tell of the outage: %s", error)
 
 
 class OnceMiddleware(BaseMiddleware):

@@ -631,4 +631,5 @@ reminder-readings =
        *[other] { $meters } meters have
     } no readings this month yet. To submit them: /accounts
 fallback-password-deleted = 🔒 That looked like a password, so the message was deleted from the chat. The conversation that asked for it was interrupted — start again: /start.
+service-unavailable = 😔 The service is temporarily unavailable. Please try again in a few minutes.
 fallback-not-understood = I did not understand that. The main menu is /start, the commands are in /help.

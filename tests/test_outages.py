@@ -1,0 +1,80 @@
+"""The database or Redis going away: the resident is told to try again later, the outage is
+logged once, and the bot recovers by itself when the service is back."""
+
+from __future__ import annotations
+
+import logging
+
+from aiogram.fsm.storage.base import DefaultKeyBuilder
+from aiogram.fsm.storage.memory import MemoryStorage
+from aiogram.fsm.storage.redis import RedisStorage
+
+from bot.app import start_local
+from bot.transports.local import LocalChat, LocalSession
+from storage.database import Database
+from storage.migrate import upgrade
+
+UNAVAILABLE = "😔 Сервис временно недоступен. Попробуйте ещё раз через несколько минут."
+
+
+async def chat_on(settings, database, mailer, clock, storage=None) -> tuple[LocalChat, object]:
+    dp, bot, session = await start_local(
+        settings, database, mailer, storage or MemoryStorage(), LocalSession(), clock
+    )
+    return LocalChat(dp, bot, session), dp
+
+
+def outage_lines(records) -> list[str]:
+    return [r.getMessage() for r in records if "unavailable" in r.getMessage()]
+
+
+async def test_a_database_that_is_not_there_then_comes_back(
+    settings, mailer, clock, tmp_path, logged_errors, caplog
+):
+    folder = tmp_path / "not-yet"  # SQLite cannot open a file in a folder that is missing
+    database = Database(f"sqlite+aiosqlite:///{folder}/bot.sqlite3")
+    chat, _ = await chat_on(settings, database, mailer, clock)
+
+    await chat.send("/start")
+    assert chat.last.text == UNAVAILABLE
+    await chat.send("привет")
+    assert chat.last.text == UNAVAILABLE
+    assert len(outage_lines(logged_errors)) == 1  # once per outage, not once per update
+
+    folder.mkdir()
+    await upgrade(database.engine)
+    caplog.set_level(logging.WARNING)
+    await chat.send("/start")
+
+    assert chat.last.text.startswith("Здравствуйте!")
+    assert "the database and Redis answer again" in caplog.text
+    await database.dispose()
+
+
+async def test_postgresql_refusing_connections(settings, mailer, clock, logged_errors):
+    database = Database("postgresql+asyncpg://postgres@127.0.0.1:1/test")  # nothing listens
+    chat, _ = await chat_on(settings, database, mailer, clock)
+
+    await chat.send(
+        "/start",
+    )
+    assert chat.last.text == UNAVAILABLE
+    assert len(outage_lines(logged_errors)) == 1
+    await database.dispose()
+
+
+async def test_redis_down_answers_messages_and_buttons(
+    settings, bot_database, mailer, clock, logged_errors
+):
+    storage = RedisStorage.from_url(
+        "redis://127.0.0.1:1/0", key_builder=DefaultKeyBuilder(with_destiny=True)
+    )
+    chat, _ = await chat_on(settings, bot_database, mailer, clock, storage)
+
+    await chat.send("/start")
+    assert chat.last.text == UNAVAILABLE
+    query = await chat.press_data(chat.last, "forged\x1dbutton")
+    answer = chat.callback_answer(query)
+    assert answer is not None and answer.text == UNAVAILABLE and answer.show_alert
+    assert len(outage_lines(logged_errors)) == 1
+    await storage.close()
