@@ -4,6 +4,7 @@ through the AppealNotifier port."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from datetime import timedelta
 
@@ -18,6 +19,8 @@ from domain.errors import (
 from domain.history import Period
 from domain.model import Appeal, AppealKind, AppealStatus, Attachment, Profile, Supplier
 from domain.ports import AppealNotifier, Clock, Store, UnitOfWork
+
+logger = logging.getLogger(__name__)
 
 TEXT_LIMIT = 2000  # characters: a page of text, well within one Telegram message
 POST_CLAIM = timedelta(minutes=5)  # longer than any post with its attachments takes
@@ -84,7 +87,12 @@ async def submit(
     )
     await uow.appeals.add(appeal)
     await uow.commit()
-    await _post(uow, clock, notifier, appeal)
+    try:
+        await _post(uow, clock, notifier, appeal)
+    except Exception:
+        # The appeal is saved and the resident must hear so, or they would send it again;
+        # the retry job posts it once the cause is mended.
+        logger.exception("appeal %s saved but not posted", appeal.id)
     return appeal
 
 

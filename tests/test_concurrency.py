@@ -137,3 +137,18 @@ async def test_the_same_reading_from_two_chats_at_once_is_kept_once(new_chat, bo
             )
         ).all()
     assert kept == [(last + 1,)]
+
+
+async def test_one_letter_goes_however_many_ask_for_it_at_once(new_chat, bot_database, smtp):
+    await bind_resident(bot_database, 699_994, password_hash=Argon2Hasher().hash(PASSWORD))
+    email = "resident699994@example.org"
+    chats = crowd(new_chat)[:10]
+    for chat in chats:
+        await chat.send("/start")
+        await chat.press("🔑 Вход")
+        await chat.send(email)
+        await chat.press("Забыли пароль?")
+
+    await asyncio.gather(*(chat.send(email) for chat in chats))
+
+    assert len([letter for letter in smtp.inbox.letters if letter["To"] == email]) == 1
