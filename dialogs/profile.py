@@ -359,14 +359,12 @@ new_password_window = edit(
     ProfileSG.password_new,
     "identity-ask-new-password",
     answer(hash_password, "password_hash", secret=True),
-    back=True,
     secret=True,
 )
 password_repeat_window = edit(
     ProfileSG.password_repeat,
     "identity-ask-password-repeat",
     answer(check_password_repeat, "password_repeated", secret=True, then=save_password),
-    back=True,
     secret=True,
 )
 mailing_email_window = question(

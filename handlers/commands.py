@@ -8,7 +8,7 @@ from aiogram import F, Router
 from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.fsm.state import State
 from aiogram.types import Message
-from aiogram_dialog import DialogManager, StartMode
+from aiogram_dialog import DialogManager, ShowMode, StartMode
 from aiogram_i18n import I18nContext
 
 from dialogs.states import AccountsSG, FaqSG, LanguageSG, MenuSG, ProfileSG, RecoverySG, WelcomeSG
@@ -19,10 +19,19 @@ from domain.model import CodePurpose, TelegramUser, Utility
 from domain.ports import Clock, SessionNotifier, UnitOfWork
 
 
-async def show_start(manager: DialogManager, resident: TelegramUser) -> None:
+async def show_start(
+    manager: DialogManager, resident: TelegramUser, show_mode: ShowMode | None = None
+) -> None:
     """The welcome for a stranger, the main menu for a bound resident, on a fresh stack."""
     state = MenuSG.main if resident.profile_id is not None else WelcomeSG.welcome
-    await manager.start(state, mode=StartMode.RESET_STACK)
+    await manager.start(state, mode=StartMode.RESET_STACK, show_mode=show_mode)
+
+
+async def open_from_start(manager: DialogManager, resident: TelegramUser, state: State) -> None:
+    """A dialog a command opens, on top of the first screen: its "Back" and its end lead
+    there, never to an empty chat."""
+    await show_start(manager, resident, show_mode=ShowMode.NO_UPDATE)
+    await manager.start(state, show_mode=ShowMode.SEND)
 
 
 async def on_start(message: Message, dialog_manager: DialogManager, resident: TelegramUser):
@@ -59,18 +68,21 @@ async def on_help(message: Message, i18n: I18nContext, utility: Utility) -> None
     await message.answer(i18n.get("help-text", phone=utility.contact_phone))
 
 
-async def on_cancel(message: Message, dialog_manager: DialogManager, i18n: I18nContext) -> None:
+async def on_cancel(
+    message: Message, dialog_manager: DialogManager, resident: TelegramUser, i18n: I18nContext
+) -> None:
     had_dialog = dialog_manager.has_context()
-    await dialog_manager.reset_stack()
     await message.answer(i18n.get("cancel-done" if had_dialog else "cancel-nothing"))
+    await show_start(dialog_manager, resident)
 
 
-async def on_faq(message: Message, dialog_manager: DialogManager) -> None:
-    await dialog_manager.start(FaqSG.questions, mode=StartMode.RESET_STACK)
+def for_anyone(state: State) -> Callable[..., Awaitable[None]]:
+    async def handler(
+        message: Message, dialog_manager: DialogManager, resident: TelegramUser
+    ) -> None:
+        await open_from_start(dialog_manager, resident, state)
 
-
-async def on_language(message: Message, dialog_manager: DialogManager) -> None:
-    await dialog_manager.start(LanguageSG.choose, mode=StartMode.RESET_STACK)
+    return handler
 
 
 def for_residents(state: State) -> Callable[..., Awaitable[None]]:
@@ -83,7 +95,7 @@ def for_residents(state: State) -> Callable[..., Awaitable[None]]:
             await message.answer(i18n.get("identity-log-in-first"))
             await show_start(dialog_manager, resident)
             return
-        await dialog_manager.start(state, mode=StartMode.RESET_STACK)
+        await open_from_start(dialog_manager, resident, state)
 
     return handler
 
@@ -109,8 +121,8 @@ def router() -> Router:
     router.message.register(on_start, CommandStart())
     router.message.register(on_help, Command("help"))
     router.message.register(on_cancel, Command("cancel"))
-    router.message.register(on_faq, Command("faq"))
-    router.message.register(on_language, Command("language"))
+    router.message.register(for_anyone(FaqSG.questions), Command("faq"))
+    router.message.register(for_anyone(LanguageSG.choose), Command("language"))
     router.message.register(for_residents(ProfileSG.view), Command("profile"))
     router.message.register(for_residents(AccountsSG.list), Command("accounts"))
     router.message.register(on_logout, Command("logout"))

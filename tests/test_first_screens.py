@@ -61,7 +61,7 @@ async def test_a_name_with_markup_is_shown_as_typed(chat, bot_database):
 async def test_help_lists_the_commands_and_the_contact_centre(chat: LocalChat):
     await chat.send("/help")
 
-    for command in ("/start", "/faq", "/language", "/cancel", "/help"):
+    for command in ("/start", "/accounts", "/profile", "/faq", "/language", "/cancel", "/help"):
         assert command in chat.last.text
     assert "+7 (3822) 75-00-75" in chat.last.text
 
@@ -72,7 +72,8 @@ async def test_cancel_leaves_the_dialog_and_its_old_buttons_lead_back(chat, bot_
     faq_message = chat.last
 
     await chat.send("/cancel")
-    assert chat.last.text == "Действие отменено. Главное меню: /start"
+    assert chat.bot_messages()[-2].text == "Действие отменено."
+    assert chat.last.text.startswith("Здравствуйте!")  # the first screen, with its buttons
 
     # A button of the left dialog: the bot says the menu is old and opens the current one.
     query = await chat.press_data(
@@ -84,7 +85,23 @@ async def test_cancel_leaves_the_dialog_and_its_old_buttons_lead_back(chat, bot_
 
 async def test_cancel_with_nothing_to_cancel_says_so(chat: LocalChat):
     await chat.send("/cancel")
-    assert chat.last.text == "Отменять нечего. Главное меню: /start"
+    assert chat.bot_messages()[-2].text == "Отменять нечего."
+    assert "📝 Регистрация" in buttons(chat)
+
+
+async def test_back_from_a_dialog_a_command_opened_lands_on_the_menu(chat, bot_database):
+    await import_faq(bot_database)
+    await bind_resident(bot_database, chat.user.id)
+    for command, back in (
+        ("/faq", "◀️ Назад"),
+        ("/profile", "◀️ Назад"),
+        ("/accounts", "◀️ Назад"),
+        ("/language", "Русский"),
+    ):
+        await chat.send(command)
+        await chat.press(back)
+        assert chat.last.text.startswith("Светлана, добро пожаловать"), command
+        assert "💼 Ваши счета" in buttons(chat)
 
 
 async def test_an_unknown_command_mid_dialog_keeps_the_dialog(chat, bot_database):

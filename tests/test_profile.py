@@ -101,6 +101,7 @@ async def test_the_password_changes_only_with_the_current_one(chat, resident, bo
     wrong = await chat.send("NotMine123")
     assert chat.last.text.startswith("Текущий пароль введён неверно.")
     current = await chat.send(PASSWORD)
+    assert buttons(chat).count("◀️ Назад") == 1  # one way back: to the profile
     new = await chat.send("Another456")
     repeat = await chat.send("Another456")
 

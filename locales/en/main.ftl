@@ -40,6 +40,7 @@ menu-language = 🌐 Language
 help-text =
     <b>Commands</b>
     /start — main menu
+    /accounts — your personal accounts
     /profile — profile
     /faq — questions and answers
     /language — change the language
@@ -50,8 +51,8 @@ help-text =
     Contact centre: { $phone }
 
 ## /cancel
-cancel-done = Cancelled. Main menu: /start
-cancel-nothing = There is nothing to cancel. Main menu: /start
+cancel-done = Cancelled.
+cancel-nothing = There is nothing to cancel.
 
 ## Language
 language-choose = Choose a language:

@@ -41,6 +41,7 @@ menu-language = 🌐 Язык
 help-text =
     <b>Команды</b>
     /start — главное меню
+    /accounts — ваши лицевые счета
     /profile — профиль
     /faq — вопросы и ответы
     /language — сменить язык
@@ -51,8 +52,8 @@ help-text =
     Контактный центр: { $phone }
 
 ## /cancel
-cancel-done = Действие отменено. Главное меню: /start
-cancel-nothing = Отменять нечего. Главное меню: /start
+cancel-done = Действие отменено.
+cancel-nothing = Отменять нечего.
 
 ## Язык
 language-choose = Выберите язык:
