@@ -106,31 +106,19 @@ async def test_five_wrong_control_answers_lock_the_account_and_the_right_one_the
     user = TelegramUser(telegram_id=500002, profile_id=stranger)
     async with database.unit_of_work() as uow:
         profile = await uow.profiles.get(stranger)
+
+        async def link(code: str):
+            return await accounts.answer_control_question(
+                uow, clock, user, profile, EPD, Relation.OWNER, ControlQuestion.LINK_CODE, code
+            )
+
         for left in (4, 3, 2, 1):
             with pytest.raises(WrongAnswer) as wrong:
-                await accounts.answer_control_question(
-                    uow,
-                    clock,
-                    user,
-                    profile,
-                    EPD,
-                    Relation.OWNER,
-                    ControlQuestion.LINK_CODE,
-                    "0000",
-                )
+                await link("0000")
             assert wrong.value.attempts_left == left
-        for answer in ("0000", demo[EPD].link_code):
+        for code in ("0000", demo[EPD].link_code):
             with pytest.raises(LinkLocked) as locked:
-                await accounts.answer_control_question(
-                    uow,
-                    clock,
-                    user,
-                    profile,
-                    EPD,
-                    Relation.OWNER,
-                    ControlQuestion.LINK_CODE,
-                    answer,
-                )
+                await link(code)
         assert locked.value.until == clock.now() + accounts.LINK_LOCK
         assert await uow.links.accounts_of(stranger) == []
 
