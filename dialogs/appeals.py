@@ -16,15 +16,31 @@ from dialogs import period
 from dialogs.context import chosen_account, ctx, started_with
 from dialogs.inputs import question, say
 from dialogs.states import AppealsSG
-from dialogs.widgets import Notice, Tr, choices, label, notify, one_page, pager
+from dialogs.widgets import (
+    Notice,
+    Tr,
+    choices,
+    label,
+    notify,
+    one_page,
+    pager,
+    refuse_forged,
+)
 from domain import appeals
-from domain.errors import AccountNotFound, AppealTextInvalid, AttachmentsFull, SupplierNotFound
+from domain.errors import (
+    AccountNotFound,
+    AppealNotFound,
+    AppealTextInvalid,
+    AttachmentsFull,
+    SupplierNotFound,
+)
 from domain.model import AppealKind, Attachment, AttachmentKind, Profile
 from domain.ports import Clock, UnitOfWork
 from domain.residents import linked_accounts
-from rendering.texts import shorten
+from rendering.texts import shorten, utf16_length
 
 APPEALS_PER_PAGE = 5  # appeals on one screen, if their texts leave room
+WHOLE_BUTTONS = 10  # "read the whole text" buttons under the list, newest first
 LIST_TEXT = 1000  # UTF-16 units of an appeal's text, and of its answer, in the list
 
 
@@ -43,6 +59,11 @@ async def get_list(
     found = await appeals.appeals_of(
         uow, profile, chosen_account(dialog_manager), period.chosen(dialog_manager), clock
     )
+    cut = [
+        a
+        for a in found
+        if utf16_length(a.text) > LIST_TEXT or utf16_length(a.answer or "") > LIST_TEXT
+    ]
     items = [
         i18n.get(
             "appeals-item",
@@ -58,9 +79,31 @@ async def get_list(
     ]
     return {
         "none": "yes" if not items else "no",
+        # The texts the list had to cut can be read whole, each in a message of its own.
+        "whole": [
+            (a.id, label(i18n, "appeals-read-whole", number=a.id)) for a in cut[:WHOLE_BUTTONS]
+        ],
         **period.shown(dialog_manager),
         **one_page(dialog_manager, items, APPEALS_PER_PAGE, "\n\n"),
     }
+
+
+async def on_read_whole(
+    _callback: CallbackQuery, _widget: Any, manager: DialogManager, appeal_id: int
+) -> None:
+    context = ctx(manager)
+    try:
+        appeal = await appeals.appeal_of(
+            context.uow, context.profile, chosen_account(manager), appeal_id
+        )
+    except (AppealNotFound, AccountNotFound):
+        refuse_forged(manager)
+        return
+    await say(
+        manager, "appeals-whole-text", number=appeal.id, kind=appeal.kind.value, text=appeal.text
+    )
+    if appeal.answer:
+        await say(manager, "appeals-whole-answer", number=appeal.id, answer=appeal.answer)
 
 
 async def on_new(_callback: CallbackQuery, _button: Button, manager: DialogManager) -> None:
@@ -201,6 +244,7 @@ list_window = Window(
     Notice(),
     Tr("appeals-list"),
     Button(Tr("appeals-new"), id="new", on_click=on_new),
+    Column(choices("whole", "whole", on_read_whole)),
     period.change_button(),
     pager(),
     Cancel(Tr("back")),
@@ -208,6 +252,7 @@ list_window = Window(
     getter=get_list,
     preview_data={
         "none": "no",
+        "whole": [(1, "📄 № 1 полностью")],
         "lines": "№ 1 · 24.11.2026",
         "page": 1,
         "pages": 1,

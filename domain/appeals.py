@@ -123,6 +123,15 @@ async def appeals_of(
     ]
 
 
+async def appeal_of(uow: UnitOfWork, profile: Profile, account_id: int, appeal_id: int) -> Appeal:
+    """One appeal of the profile's account: whatever id a button carries is checked here."""
+    await linked_account(uow, profile, account_id)
+    appeal = await uow.appeals.get(appeal_id)
+    if appeal is None or appeal.account_id != account_id:
+        raise AppealNotFound(appeal_id)
+    return appeal
+
+
 async def waiting(uow: UnitOfWork) -> Sequence[Appeal]:
     """The appeals nobody answered or closed, oldest first."""
     return await uow.appeals.open()

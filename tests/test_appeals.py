@@ -256,6 +256,9 @@ async def test_long_appeals_page_and_post_within_telegrams_limits(chat, staff, b
 
     first = chat.last.text
     assert "(1 из 2)" in first or "(1 из 3)" in first
+    assert "Ж" * 2000 not in first  # cut in the list…
+    await chat.press("📄 № 1 полностью")
+    assert chat.bot_messages()[-2].text.endswith("Ж" * 2000)  # …and readable whole
     await chat.press("Дальше ▶️")
     assert chat.last.text != first
 

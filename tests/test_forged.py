@@ -58,3 +58,20 @@ async def test_a_forged_mailing_company_is_taken_back_and_save_still_works(chat,
     async with bot_database.engine.connect() as connection:
         companies = (await connection.execute(select(marketing_emails.c.company))).scalars()
         assert sorted(companies) == ["tomskenergosbyt", "tomskrts"]
+
+
+async def test_reading_another_residents_appeal_whole_is_refused(
+    chat, new_chat, bot_database, demo
+):
+    await open_account(chat, bot_database, "700100103492", "✉️ Обращения")
+    await chat.press("✍️ Новое обращение")
+    await chat.press('ООО "ЗТК"')
+    await chat.send("Моё обращение, его видит только автор.")
+    await chat.press("📨 Отправить")
+    other = new_chat(800009)
+    await open_account(other, bot_database, "800200415527", "✉️ Обращения")
+
+    await other.press_data(*forge(other, "whole:1"))
+
+    assert other.last.text.startswith(REFUSED)
+    assert all("Моё обращение" not in m.text for m in other.bot_messages())

@@ -533,6 +533,16 @@ appeals-item =
         [closed] Closed on { DATE($answered) } without an answer.
        *[open] ⏳ Waiting for an answer.
     }
+appeals-read-whole = 📄 No. { $number } in full
+appeals-whole-text = <b>{ $kind ->
+        [question] Question
+       *[appeal] Appeal
+    } No. { $number }</b>, the whole text:
+
+    { $text }
+appeals-whole-answer = <b>Answer to No. { $number }</b>, in full:
+
+    { $answer }
 appeals-choose-account = { $none ->
         [yes] To ask a question, link a personal account first.
        *[no] Which personal account is the question about?

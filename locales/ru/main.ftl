@@ -537,6 +537,16 @@ appeals-item =
         [closed] Закрыто { DATE($answered) } без ответа.
        *[open] ⏳ Ждёт ответа.
     }
+appeals-read-whole = 📄 № { $number } полностью
+appeals-whole-text = <b>{ $kind ->
+        [question] Вопрос
+       *[appeal] Обращение
+    } № { $number }</b>, полный текст:
+
+    { $text }
+appeals-whole-answer = <b>Ответ на № { $number }</b>, полностью:
+
+    { $answer }
 appeals-choose-account = { $none ->
         [yes] Чтобы задать вопрос, сначала подключите лицевой счёт.
        *[no] По какому лицевому счёту вопрос?
