@@ -107,7 +107,8 @@ async def get_meter_list(
             service=row.service or i18n.get(f"meter-service-{row.meter.service}"),
             number=row.meter.number,
             read=format_day(row.read_on, i18n.locale) if row.read_on else "—",
-            digits=f"{row.meter.digits_before}.{row.meter.digits_after}",
+            before=row.meter.digits_before,
+            after=row.meter.digits_after,
             until=row.meter.verified_until,
         )
         for row in rows

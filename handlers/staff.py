@@ -227,6 +227,7 @@ class StaffDesk:
             await uow.telegram_users.bound_to(appeal.profile_id),
             key,
             number=appeal.id,
+            kind=appeal.kind.value,
             text=appeal.text,
             answer=appeal.answer or "",
             date=self.clock.local(appeal.answered_at).date() if appeal.answered_at else "",

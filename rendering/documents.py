@@ -21,6 +21,7 @@ from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, T
 
 from domain.history import SupplierBlock
 from domain.model import Account, Bill
+from rendering.texts import format_unit
 
 matplotlib.use("Agg")  # no screen: render to files only
 
@@ -146,7 +147,7 @@ def receipt_pdf(
                     Paragraph(str(v), cell)
                     for v in (
                         service.service,
-                        service.unit,
+                        format_unit(service.unit),
                         service.quantity.normalize(),
                         money(service.tariff),
                         money(service.debt_start),
@@ -192,7 +193,7 @@ def consumption_chart(title: str, unit: str, months: Sequence[tuple[str, Decimal
     axes = figure.subplots()
     axes.bar([label for label, _ in months], [float(value) for _, value in months], color="#f28c28")
     axes.set_title(title)
-    axes.set_ylabel(unit)
+    axes.set_ylabel(format_unit(unit))
     axes.grid(axis="y", alpha=0.3)
     axes.tick_params(axis="x", labelrotation=45)
     figure.tight_layout()

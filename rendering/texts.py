@@ -4,6 +4,7 @@ the Russian way in Russian ("62 918,45 ₽", "06.11.2018", "Декабрь 2018"
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
@@ -61,6 +62,18 @@ def format_month(day: date, locale: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def format_unit(unit: str) -> str:
+    """A unit as it is printed: "м3" is "м³", "м2" is "м²"."""
+    return re.sub(r"(?<=м)([23])\b", lambda m: "²" if m.group(1) == "2" else "³", unit)
+
+
+def format_price_unit(unit: str) -> str:
+    """What a tariff is a price of: "кВт·ч" is "₽/кВт·ч", and a normative unit such as
+    "Гкал. на м2" is priced per its first unit, "₽/Гкал"."""
+    base = unit.split(" на ")[0].strip().rstrip(".")
+    return f"₽/{format_unit(base)}"
+
+
 def _functions(locale: str) -> dict[str, Callable[..., str]]:
     return {
         "MONEY": lambda amount: format_money(Decimal(amount), locale),
@@ -70,6 +83,8 @@ def _functions(locale: str) -> dict[str, Callable[..., str]]:
         # Moments arrive already in the utility's time zone (Clock.local).
         "TIME": lambda moment: format_time(moment, locale),
         "DATETIME": lambda moment: format_moment(moment, locale),
+        "UNIT": lambda unit: format_unit(str(unit)),
+        "PRICE_UNIT": lambda unit: format_price_unit(str(unit)),
     }
 
 

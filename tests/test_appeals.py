@@ -190,6 +190,11 @@ async def test_a_question_from_the_faq_screen(chat, staff, bot_database, demo):
     [row] = await rows(bot_database)
     assert row.kind == "question"
     assert post(staff).text.startswith("<b>Вопрос № 1</b>")
+    said = [m.text for m in chat.bot_messages()]
+    assert "✅ Вопрос № 1 от 24.11.2026 зарегистрирован. Ответ придёт сюда, в чат." in said
+
+    await staff.send("Перерасчёт будет в декабрьской квитанции.", reply_to=post(staff))
+    assert chat.bot_messages()[-1].text.startswith("💬 Ответ на вопрос № 1 от 24.11.2026:")
 
 
 async def test_a_too_long_text_is_refused_and_asked_again(chat, bot_database, demo):

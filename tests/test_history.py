@@ -123,7 +123,7 @@ async def test_readings_history_and_the_consumption_chart(chat, bot_database, de
     assert lines[0] == "<b>Горячая вода — № ПУ 517480</b>"
     assert lines[1] == 'МУП ЖКХ "Октябрьское" — № ЛС 880100103492'
     assert any(
-        line.startswith("20.11.2026 · Ноябрь 2026 · ") and line.endswith(" м3") for line in lines
+        line.startswith("20.11.2026 · Ноябрь 2026 · ") and line.endswith(" м³") for line in lines
     )
     await chat.press("📈 График потребления")
     photo = next(m for m in reversed(chat.bot_messages()) if m.photo)

@@ -54,14 +54,14 @@ async def test_the_meters_show_number_service_verification_and_last_reading(
     assert "Счётчик № 927213 — Холодная вода / МПИ истекла 05.07.2023 ⛔" in text
     last = await last_value(bot_database, "517480")
     shown = format_value(last.quantize(Decimal("0.001")), "ru")  # e.g. "96,519"
-    assert f"Последние показания 20.11.2026: {shown} м3" in text
+    assert f"Последние показания 20.11.2026: {shown} м³" in text
 
 
 async def test_a_reading_is_checked_confirmed_and_saved_once(chat, bot_database, demo):
     await open_readings(chat, bot_database, EPD)
     last = await last_value(bot_database, "517480")
     await chat.press("№ 517480 · Горячая вода")
-    assert "Введите текущие показания, м3 (значность 6.3)" in chat.last.text
+    assert "Введите текущие показания, м³ (до 6 цифр до запятой и 3 после)" in chat.last.text
 
     await chat.send("семьдесят")
     assert chat.last.text.startswith("Введите показания числом")
@@ -190,7 +190,7 @@ async def test_requisites_contracts_tariff_history_and_meters(chat, bot_database
     await chat.press('ООО "ЗТК" – Отопление (Клов) № 87')
     text = chat.last.text.replace("\u00a0", " ")
     assert "Наименование тарифа: Октябрьское с., Отопление (Клов), 0,028 Гкал. на м2" in text
-    assert "Величина тарифа: 1 947,69 Гкал. на м2" in text
+    assert "Величина тарифа: 1 947,69 ₽/Гкал" in text
 
     await chat.press("История тарифов")
     lines = chat.last.text.replace("\u00a0", " ").splitlines()
@@ -199,8 +199,8 @@ async def test_requisites_contracts_tariff_history_and_meters(chat, bot_database
     await chat.press("Список счётчиков")
     assert "с 01.09.2026 по 24.11.2026" in chat.last.text
     assert (
-        "Горячая вода · № 517480 · снят 20.11.2026 · значность 6.3 · МПИ до 01.01.2099"
-        in chat.last.text
+        "Горячая вода · № 517480 · последние показания 20.11.2026 · "
+        "до 6 цифр до запятой и 3 после · МПИ до 01.01.2099" in chat.last.text
     )
     await chat.press("🗓 Другой период")
     await chat.press("За последние шесть месяцев")

@@ -17,6 +17,8 @@ from rendering.texts import (
     format_day,
     format_money,
     format_month,
+    format_price_unit,
+    format_unit,
     shorten,
     split_pages,
     utf16_length,
@@ -113,3 +115,11 @@ def test_shortening_counts_utf16_units():
     assert shorten("🔌" * 10, 7) == "🔌" * 3 + "…"
     assert utf16_length(shorten("Ж" * 100, 64)) == 64
     assert shorten("коротко", 64) == "коротко"
+
+
+def test_units_are_printed_as_people_write_them():
+    assert format_unit("м3") == "м³" and format_unit("Гкал. на м2") == "Гкал. на м²"
+    assert format_unit("кВт·ч") == "кВт·ч"
+    assert format_price_unit("кВт·ч") == "₽/кВт·ч"
+    assert format_price_unit("Гкал. на м2") == "₽/Гкал"
+    assert format_price_unit("м3") == "₽/м³"

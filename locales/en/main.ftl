@@ -338,7 +338,7 @@ readings-last =   Last readings{ $zone ->
         [day] {" "}(day)
         [night] {" "}(night)
        *[single] {""}
-    } { DATE($date) }: { VALUE($value) } { $unit }
+    } { DATE($date) }: { VALUE($value) } { UNIT($unit) }
 readings-meter-button = No. { $number } · { $service }
 readings-meter-not-found = This meter does not belong to your personal accounts.
 readings-meter-expired = The verification of meter No. { $number } expired on { DATE($until) }: its readings are not accepted. Have the meter verified or replaced and tell the supplier; then submit readings as usual.
@@ -347,15 +347,15 @@ readings-ask-value =
         [day] , day zone
         [night] , night zone
        *[single] {""}
-    }. Enter the current readings, { $unit } (digits { $digits }).{ $has_last ->
+    }. Enter the current readings, { UNIT($unit) } (up to { $before } digits before the point and { $after } after).{ $has_last ->
         [yes] {" "}Last: { VALUE($last) } on { DATE($date) }.
        *[no] {""}
     }
 readings-not-a-number = Enter the readings as a number, e.g. 74.5 or 74,5.
 readings-too-many-digits = The meter does not show so many digits: up to { $before } before the point and { $after } after it.
 readings-confirm = { $reason ->
-        [below] The readings { VALUE($value) } are lower than the last ones ({ VALUE($last) } { $unit }). That happens when the meter rolls over zero. Submit them?
-       *[high] The consumption is much higher than usual (on average { VALUE($average) } { $unit } a month). Check the readings: submit { VALUE($value) } { $unit }?
+        [below] The readings { VALUE($value) } are lower than the last ones ({ VALUE($last) } { UNIT($unit) }). That happens when the meter rolls over zero. Submit them?
+       *[high] The consumption is much higher than usual (on average { VALUE($average) } { UNIT($unit) } a month). Check the readings: submit { VALUE($value) } { UNIT($unit) }?
     }
 readings-confirm-yes = Yes, submit
 readings-confirm-no = No, correct
@@ -379,7 +379,7 @@ requisites-contract =
     Account No. { $supplier_account }
 
     Tariff: { $tariff_name }
-    Tariff value: { VALUE($tariff_value) } { $tariff_unit }
+    Tariff value: { VALUE($tariff_value) } { PRICE_UNIT($tariff_unit) }
 requisites-tariff-history = Tariff history
 requisites-meter-list = Meter list
 requisites-tariffs =
@@ -394,7 +394,7 @@ requisites-tariffs =
        *[no] { $lines }
     }
 requisites-tariff-line = { DATE($starts) } · { VALUE($value) } · { $period }
-requisites-meter-line = { $supplier } · { $service } · No. { $number } · read { $read } · digits { $digits } · verification until { DATE($until) }
+requisites-meter-line = { $supplier } · { $service } · No. { $number } · last reading { $read } · up to { $before } digits before the point and { $after } after · verification until { DATE($until) }
 ## Account history
 accounts-history = 📜 History
 page-prev = ◀️ Earlier
@@ -453,7 +453,7 @@ history-service =
     <b>{ $service }</b>
     Debt at the start: { MONEY($debt_start) }
     Paid: { MONEY($paid) }
-    Unit: { $unit }
+    Unit: { UNIT($unit) }
     Quantity: { VALUE($quantity) }
     Tariff: { VALUE($tariff) }
     Price per unit: { MONEY($price) }
@@ -477,7 +477,7 @@ history-meter =
        *[other] {" "}({ $page } of { $pages })
     }
     { $lines }
-history-reading = { DATE($date) } · { MONTH($month) } · { VALUE($value) } { $unit }{ $zone ->
+history-reading = { DATE($date) } · { MONTH($month) } · { VALUE($value) } { UNIT($unit) }{ $zone ->
         [day] {" "}(day)
         [night] {" "}(night)
        *[single] {""}
@@ -572,10 +572,16 @@ appeals-registered = ✅ { $kind ->
        *[appeal] Appeal
     } No. { $number } of { DATE($date) } is registered. The answer will come here, to this chat.
 appeals-answer-received =
-    💬 The answer to appeal No. { $number } of { DATE($date) }:
+    💬 The answer to { $kind ->
+        [question] question
+       *[appeal] appeal
+    } No. { $number } of { DATE($date) }:
 
     { $answer }
-appeals-closed = Appeal No. { $number } is closed without an answer. If the question remains, write a new appeal.
+appeals-closed = { $kind ->
+        [question] Question No. { $number } is closed without an answer. If it remains, ask a new one.
+       *[appeal] Appeal No. { $number } is closed without an answer. If the question remains, write a new appeal.
+    }
 
 ## Staff group
 staff-post =

@@ -342,7 +342,7 @@ readings-last =   Последние показания{ $zone ->
         [day] {" "}(день)
         [night] {" "}(ночь)
        *[single] {""}
-    } { DATE($date) }: { VALUE($value) } { $unit }
+    } { DATE($date) }: { VALUE($value) } { UNIT($unit) }
 readings-meter-button = № { $number } · { $service }
 readings-meter-not-found = Этот счётчик не относится к вашим лицевым счетам.
 readings-meter-expired = Срок поверки счётчика № { $number } истёк { DATE($until) }: показания по нему не принимаются. Поверьте или замените счётчик и сообщите об этом поставщику — после этого передавайте показания как обычно.
@@ -351,15 +351,15 @@ readings-ask-value =
         [day] , дневная зона
         [night] , ночная зона
        *[single] {""}
-    }. Введите текущие показания, { $unit } (значность { $digits }).{ $has_last ->
+    }. Введите текущие показания, { UNIT($unit) } (до { $before } цифр до запятой и { $after } после).{ $has_last ->
         [yes] {" "}Последние: { VALUE($last) } от { DATE($date) }.
        *[no] {""}
     }
 readings-not-a-number = Введите показания числом, например 74,5 или 74.5.
 readings-too-many-digits = Столько цифр счётчик не показывает: до { $before } цифр до запятой и до { $after } после.
 readings-confirm = { $reason ->
-        [below] Показания { VALUE($value) } меньше последних ({ VALUE($last) } { $unit }). Так бывает, если счётчик перешёл через ноль. Передать их?
-       *[high] Расход получается намного больше обычного (в среднем { VALUE($average) } { $unit } в месяц). Проверьте показания: передать { VALUE($value) } { $unit }?
+        [below] Показания { VALUE($value) } меньше последних ({ VALUE($last) } { UNIT($unit) }). Так бывает, если счётчик перешёл через ноль. Передать их?
+       *[high] Расход получается намного больше обычного (в среднем { VALUE($average) } { UNIT($unit) } в месяц). Проверьте показания: передать { VALUE($value) } { UNIT($unit) }?
     }
 readings-confirm-yes = Да, передать
 readings-confirm-no = Нет, исправить
@@ -383,7 +383,7 @@ requisites-contract =
     № ЛС { $supplier_account }
 
     Наименование тарифа: { $tariff_name }
-    Величина тарифа: { VALUE($tariff_value) } { $tariff_unit }
+    Величина тарифа: { VALUE($tariff_value) } { PRICE_UNIT($tariff_unit) }
 requisites-tariff-history = История тарифов
 requisites-meter-list = Список счётчиков
 requisites-tariffs =
@@ -398,7 +398,7 @@ requisites-tariffs =
        *[no] { $lines }
     }
 requisites-tariff-line = { DATE($starts) } · { VALUE($value) } · { $period }
-requisites-meter-line = { $supplier } · { $service } · № { $number } · снят { $read } · значность { $digits } · МПИ до { DATE($until) }
+requisites-meter-line = { $supplier } · { $service } · № { $number } · последние показания { $read } · до { $before } цифр до запятой и { $after } после · МПИ до { DATE($until) }
 ## История ЛС
 accounts-history = 📜 История
 page-prev = ◀️ Раньше
@@ -457,7 +457,7 @@ history-service =
     <b>{ $service }</b>
     Долг на начало периода: { MONEY($debt_start) }
     Оплачено: { MONEY($paid) }
-    Единица измерения: { $unit }
+    Единица измерения: { UNIT($unit) }
     Количество: { VALUE($quantity) }
     Тариф: { VALUE($tariff) }
     Цена за единицу потребления: { MONEY($price) }
@@ -481,7 +481,7 @@ history-meter =
        *[other] {" "}({ $page } из { $pages })
     }
     { $lines }
-history-reading = { DATE($date) } · { MONTH($month) } · { VALUE($value) } { $unit }{ $zone ->
+history-reading = { DATE($date) } · { MONTH($month) } · { VALUE($value) } { UNIT($unit) }{ $zone ->
         [day] {" "}(день)
         [night] {" "}(ночь)
        *[single] {""}
@@ -572,14 +572,20 @@ appeals-attachments-full = Больше { $limit } вложений прилож
 appeals-attachments-expected = Пришлите фото или документ, или нажмите «Отправить». Текст обращения уже записан; чтобы изменить его, нажмите «Назад».
 appeals-send = 📨 Отправить
 appeals-registered = ✅ { $kind ->
-        [question] Вопрос
-       *[appeal] Обращение
-    } № { $number } от { DATE($date) } зарегистрировано. Ответ придёт сюда, в чат.
+        [question] Вопрос № { $number } от { DATE($date) } зарегистрирован
+       *[appeal] Обращение № { $number } от { DATE($date) } зарегистрировано
+    }. Ответ придёт сюда, в чат.
 appeals-answer-received =
-    💬 Ответ на обращение № { $number } от { DATE($date) }:
+    💬 { $kind ->
+        [question] Ответ на вопрос
+       *[appeal] Ответ на обращение
+    } № { $number } от { DATE($date) }:
 
     { $answer }
-appeals-closed = Обращение № { $number } закрыто без ответа. Если вопрос остался, напишите новое обращение.
+appeals-closed = { $kind ->
+        [question] Вопрос № { $number } закрыт без ответа. Если он остался, задайте новый.
+       *[appeal] Обращение № { $number } закрыто без ответа. Если вопрос остался, напишите новое обращение.
+    }
 
 ## Группа сотрудников
 staff-post =
