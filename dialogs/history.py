@@ -72,7 +72,7 @@ async def _bill(manager: DialogManager, bill_id: int) -> history.BillDetail:
 async def get_bill(dialog_manager: DialogManager, i18n: I18nContext, **_: Any) -> dict[str, Any]:
     detail = await _bill(dialog_manager, dialog_manager.dialog_data["bill_id"])
     return {
-        "month": format_month(detail.bill.period, i18n.locale),
+        "month": format_month(detail.bill.period, i18n.locale, heading=True),
         "number": detail.account.number,
         "lines": joined(
             i18n.get("history-bill-line", supplier=b.supplier.name, total=b.line.to_pay)
@@ -246,7 +246,7 @@ async def on_chart(_callback: CallbackQuery, _button: Button, manager: DialogMan
         consumption_chart,
         title,
         found.meter.unit,
-        [(format_month(month, i18n.locale), value) for month, value in months],
+        [(format_month(month, i18n.locale, heading=True), value) for month, value in months],
     )
     await context.bot.send_photo(
         context.chat_id, BufferedInputFile(png, filename="consumption.png"), caption=title

@@ -56,10 +56,11 @@ def format_moment(moment: datetime, locale: str) -> str:
     return f"{format_day(moment, locale)} {format_time(moment, locale)}"
 
 
-def format_month(day: date, locale: str) -> str:
-    # The standalone month name ("декабрь", not "декабря"), capitalised as a heading.
+def format_month(day: date, locale: str, heading: bool = False) -> str:
+    """The standalone month name, as Russian writes it mid-sentence ("за ноябрь 2026");
+    capitalised where it starts a heading or a label."""
     text = format_date(day, "LLLL yyyy", locale=locale)
-    return text[:1].upper() + text[1:]
+    return text[:1].upper() + text[1:] if heading else text
 
 
 def format_unit(unit: str) -> str:
@@ -80,6 +81,7 @@ def _functions(locale: str) -> dict[str, Callable[..., str]]:
         "VALUE": lambda value: format_value(Decimal(value), locale),
         "DATE": lambda day: format_day(day, locale),
         "MONTH": lambda day: format_month(day, locale),
+        "MONTH_HEADING": lambda day: format_month(day, locale, heading=True),
         # Moments arrive already in the utility's time zone (Clock.local).
         "TIME": lambda moment: format_time(moment, locale),
         "DATETIME": lambda moment: format_moment(moment, locale),

@@ -56,12 +56,12 @@ async def test_the_receipt_is_a_pdf_with_a_payment_qr_per_supplier(chat, bot_dat
 
     document = next(m for m in reversed(chat.bot_messages()) if m.document)
     assert document.document.file_name == "receipt-700100103492-2026-11.pdf"
-    assert document.caption == "Квитанция за Ноябрь 2026, ЛС № 700100103492"
+    assert document.caption == "Квитанция за ноябрь 2026, ЛС № 700100103492"
     assert chat.last.text.startswith("<b>Ноябрь 2026</b>")  # the bill stays below
     pdf = chat.session.files[document.message_id]
 
     content = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
-    assert "Счёт на оплату за Ноябрь 2026" in content
+    assert "Счёт на оплату за ноябрь 2026" in content
     assert "Лицевой счёт: 700100103492" in content
     assert "Ласточкина ул., д.13, кв.11" in content
     assert 'ООО "ЗТК"' in content and "ИНН 7014059187" in content
@@ -123,7 +123,7 @@ async def test_readings_history_and_the_consumption_chart(chat, bot_database, de
     assert lines[0] == "<b>Горячая вода — № ПУ 517480</b>"
     assert lines[1] == 'МУП ЖКХ "Октябрьское" — № ЛС 880100103492'
     assert any(
-        line.startswith("20.11.2026 · Ноябрь 2026 · ") and line.endswith(" м³") for line in lines
+        line.startswith("20.11.2026 · ноябрь 2026 · ") and line.endswith(" м³") for line in lines
     )
     await chat.press("📈 График потребления")
     photo = next(m for m in reversed(chat.bot_messages()) if m.photo)

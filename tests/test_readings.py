@@ -79,7 +79,7 @@ async def test_a_reading_is_checked_confirmed_and_saved_once(chat, bot_database,
     await chat.send(f"{value}".replace(".", ","))
     saved = [m.text for m in chat.bot_messages()][-2]
     assert saved.startswith("✅ Показания по счётчику № 517480 ")
-    assert "Декабрь 2026" in saved or "Ноябрь 2026" in saved
+    assert "за декабрь 2026" in saved or "за ноябрь 2026" in saved
     assert await submitted(bot_database, "517480") == [
         ("single", value.quantize(Decimal("0.000001")))
     ]
@@ -156,7 +156,7 @@ async def test_outside_the_window_the_bot_says_which_month(chat, bot_database, d
     await chat.send(str(last + 1))
     assert [m.text for m in chat.bot_messages()][-2] == (
         "✅ Показания по счётчику № 517480 переданы вне периода приёма показаний и будут "
-        "учтены в счёте за Декабрь 2026."
+        "учтены в счёте за декабрь 2026."
     )
 
 

@@ -57,8 +57,9 @@ def test_money_dates_and_months_in_russian():
     assert format_money(Decimal("-2.13"), "ru") == f"-2,13{NBSP}₽"
     assert format_money(Decimal("112994.24"), "en") == f"112,994.24{NBSP}₽"
     assert format_day(date(2018, 11, 6), "ru") == "06.11.2018"
-    assert format_month(date(2018, 12, 1), "ru") == "Декабрь 2018"
-    assert format_month(date(2018, 11, 1), "ru") == "Ноябрь 2018"
+    assert format_month(date(2018, 12, 1), "ru") == "декабрь 2018"
+    assert format_month(date(2018, 12, 1), "ru", heading=True) == "Декабрь 2018"
+    assert format_month(date(2018, 11, 1), "ru") == "ноябрь 2018"
     assert format_month(date(2018, 12, 1), "en") == "December 2018"
 
 

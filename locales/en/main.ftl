@@ -418,7 +418,7 @@ history-bills-list =
         [yes] There are no documents for this period.
        *[no] Choose a month.
     }
-history-bill-button = { MONTH($month) } · { MONEY($total) }
+history-bill-button = { MONTH_HEADING($month) } · { MONEY($total) }
 history-supplier-button = { $name }
 history-bill-not-found = This document is not among your account's documents.
 history-bill =

@@ -422,7 +422,7 @@ history-bills-list =
         [yes] За этот период документов нет.
        *[no] Выберите месяц.
     }
-history-bill-button = { MONTH($month) } · { MONEY($total) }
+history-bill-button = { MONTH_HEADING($month) } · { MONEY($total) }
 history-supplier-button = { $name }
 history-bill-not-found = Этого документа нет среди документов вашего счёта.
 history-bill =
