@@ -203,6 +203,7 @@ def _attachments(manager: DialogManager) -> list[Attachment]:
 async def get_attachments(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
     return {
         "count": len(dialog_manager.dialog_data.get("attachments", [])),
+        "left": appeals.ATTACHMENT_LIMIT - len(dialog_manager.dialog_data.get("attachments", [])),
         "kind": _kind(dialog_manager).value,
     }
 
@@ -305,7 +306,7 @@ attachments_window = Window(
     Row(SwitchTo(Tr("back"), id="to_text", state=AppealsSG.text), Cancel(Tr("cancel"))),
     state=AppealsSG.attachments,
     getter=get_attachments,
-    preview_data={"count": 1, "kind": "appeal"},
+    preview_data={"count": 1, "left": 4, "kind": "appeal"},
 )
 
 

@@ -82,6 +82,14 @@ def parse_name(text: str, _manager: DialogManager) -> str:
     return validation.parse_name(text)
 
 
+def parse_surname(text: str, _manager: DialogManager) -> str:
+    return validation.parse_name(text, "surname")
+
+
+def parse_patronymic(text: str, _manager: DialogManager) -> str:
+    return validation.parse_name(text, "patronymic")
+
+
 def parse_birth_date(text: str, manager: DialogManager) -> str:
     return validation.parse_birth_date(text, ctx(manager).clock.today()).isoformat()
 

@@ -22,6 +22,8 @@ from dialogs.inputs import (
     parse_birth_date,
     parse_free_email,
     parse_name,
+    parse_patronymic,
+    parse_surname,
     question,
 )
 from dialogs.phone import phone_window
@@ -104,7 +106,7 @@ password_repeat_window = question(
 surname_window = question(
     RegistrationSG.surname,
     Tr("identity-ask-surname"),
-    on_text=answer(parse_name, "surname"),
+    on_text=answer(parse_surname, "surname"),
 )
 
 
@@ -116,7 +118,7 @@ name_window = question(
 patronymic_window = question(
     RegistrationSG.patronymic,
     Tr("identity-ask-patronymic"),
-    on_text=answer(parse_name, "patronymic"),
+    on_text=answer(parse_patronymic, "patronymic"),
     skip=skip,
 )
 

@@ -3,7 +3,7 @@ Every edit validates what was typed and is committed before it returns."""
 
 from __future__ import annotations
 
-from domain.errors import EmailTaken
+from domain.errors import EmailTaken, InvalidInput
 from domain.model import Gender, MailingCompany, MarketingEmail, Profile, TelegramUser
 from domain.ports import Clock, SessionNotifier, UnitOfWork
 from domain.sessions import end_other_sessions
@@ -46,6 +46,8 @@ async def new_email(uow: UnitOfWork, profile: Profile, text: str) -> str:
     """The address a resident asks to move to: valid and nobody's. It becomes the login only
     once the code sent to it is entered."""
     email = parse_email(text)
+    if email == profile.email:
+        raise InvalidInput("same-email")
     if await uow.profiles.by_email(email) is not None:
         raise EmailTaken
     return email

@@ -44,21 +44,25 @@ def parse_phone(text: str) -> str:
     return "+7" + digits
 
 
-def parse_name(text: str) -> str:
-    """A surname, a first name or a patronymic: letters, spaces, hyphens and apostrophes."""
+def parse_name(text: str, field: str = "name") -> str:
+    """A surname, a first name or a patronymic (``field`` names which, for the message):
+    letters, spaces, hyphens and apostrophes."""
     name = " ".join(text.split())
     if not name or len(name) > NAME_LENGTH or not _NAME.match(name):
-        raise InvalidInput("name")
+        raise InvalidInput(field)
     return name
 
 
 def parse_full_name(text: str) -> tuple[str, str, str | None]:
-    """ "Surname Name [Patronymic]" as the profile edits it."""
+    """Surname, name and patronymic as the profile edits them, in one message: the first two
+    words, and the rest as the patronymic ("Иванович Оглы"), each by the rule registration
+    uses."""
     parts = text.split()
-    if not 2 <= len(parts) <= 3:
+    if len(parts) < 2:
         raise InvalidInput("full-name")
-    surname, name, *rest = (parse_name(part) for part in parts)
-    return surname, name, rest[0] if rest else None
+    surname, name = parse_name(parts[0], "surname"), parse_name(parts[1])
+    patronymic = parse_name(" ".join(parts[2:]), "patronymic") if parts[2:] else None
+    return surname, name, patronymic
 
 
 def _years_before(day: date, years: int) -> date:

@@ -330,3 +330,23 @@ async def test_two_retry_jobs_at_once_post_each_appeal_once(
     assert sum(posted) == 2
     for number in (1, 2):
         assert len([m for m in staff.bot_messages() if m.text and f"№ {number}</b>" in m.text]) == 1
+
+
+async def test_with_five_attachments_the_bot_says_no_more_and_means_it(chat, bot_database, demo):
+    await bind_resident(bot_database, chat.user.id, link=(EPD,))
+    await open_appeals_text(chat)
+    for _ in range(5):
+        await chat.send_photo()
+    assert "Вложений: 5. Больше добавить нельзя" in chat.last.text
+    await chat.send_photo()
+    assert chat.last.text.startswith("Больше 5 вложений приложить нельзя.")
+    assert "Можно добавить ещё" not in chat.last.text
+
+
+async def open_appeals_text(chat: LocalChat) -> None:
+    await chat.send("/accounts")
+    await chat.press(chat.inline_buttons()[0][1].text)
+    await chat.press("✉️ Обращения")
+    await chat.press("✍️ Новое обращение")
+    await chat.press('ООО "ЗТК"')
+    await chat.send("Прошу проверить счётчик, фото прилагаю.")

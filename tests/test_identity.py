@@ -138,7 +138,7 @@ async def test_each_wrong_answer_says_what_is_wrong_and_asks_again(chat, bot_dat
     await chat.send(PASSWORD)
 
     await chat.send("Малашта2")
-    assert chat.last.text.startswith("Введите имя буквами")
+    assert chat.last.text.startswith("Введите фамилию буквами")  # the surname's own words
     await chat.send("Малашта")
     await chat.send("Светлана")
     await chat.press("Пропустить ⏭")  # no patronymic

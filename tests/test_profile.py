@@ -50,6 +50,11 @@ async def test_full_name_gender_and_birth_date_are_edited(chat, resident, bot_da
     await chat.press("✏️ ФИО")
     await chat.send("Иванова")
     assert chat.last.text.startswith("Введите фамилию, имя и, если есть, отчество")
+    await chat.send("Иванов Иван Иванович Оглы")  # what registration takes, the profile takes
+    assert "ФИО: Иванов Иван Иванович Оглы" in chat.last.text
+    await chat.press("✏️ ФИО")
+    await chat.send("Иванова2 Мария")
+    assert chat.last.text.startswith("Введите фамилию буквами")
     await chat.send("Иванова Мария Петровна")
     assert chat.last.text.startswith("✅ Сохранено.")
     assert "ФИО: Иванова Мария Петровна" in chat.last.text
@@ -78,6 +83,12 @@ async def test_the_phone_is_edited_by_contact_or_typing(chat, resident, bot_data
     await chat.send("8 (913) 111-22-33")
     assert "Мобильный телефон: +79131112233" in chat.last.text
     assert (await stored(bot_database, resident)).phone == "+79131112233"
+
+
+async def test_ones_own_email_is_not_a_new_one(chat, resident):
+    await chat.press("✏️ E-mail")
+    await chat.send(f"resident{chat.user.id}@example.org")
+    assert chat.last.text.startswith("Это ваш текущий e-mail.")
 
 
 async def test_a_new_email_becomes_the_login_only_after_its_code(

@@ -113,6 +113,9 @@ identity-invalid-password-short = The password is too short: at least 8 characte
 identity-invalid-password-long = The password is too long: at most 128 characters.
 identity-invalid-password-weak = The password needs digits, upper- and lower-case Latin letters.
 identity-invalid-name = Enter the name in letters (a hyphen and a space are fine), at most 100 characters.
+identity-invalid-surname = Enter the surname in letters (a hyphen and a space are fine), at most 100 characters.
+identity-invalid-patronymic = Enter the patronymic in letters (a hyphen and a space are fine), at most 100 characters.
+identity-invalid-same-email = That is your current e-mail. Enter a new address or press "Back".
 identity-invalid-full-name = Enter your surname, first name and, if any, patronymic, separated by spaces.
 identity-invalid-code-format = The code from the letter is six digits, e.g. 123456. This try was not counted.
 identity-invalid-date-format = Enter the date as DD.MM.YYYY, e.g. 31.12.1980.
@@ -561,7 +564,10 @@ appeals-ask-text = { $kind ->
 appeals-text-invalid = The text must not be empty nor longer than { $limit } characters (it has { $length }). Please shorten it.
 appeals-ask-attachments = { $count ->
         [0] You may attach photos or a document (up to 5). When ready, press "Send".
-       *[other] Attachments: { $count }. Add more or press "Send".
+       *[other] Attachments: { $count }. { $left ->
+            [0] No more can be added: press "Send".
+           *[other] Add more or press "Send".
+        }
     }
 appeals-attachment-added = 📎 Attachment added ({ $count }).
 appeals-attachments-full = No more than { $limit } attachments.
