@@ -21,6 +21,7 @@ from domain.accounts import linked_account
 from domain.errors import (
     BelowLast,
     HighConsumption,
+    LowerThanLast,
     MeterExpired,
     MeterNotFound,
     ReadingRejected,
@@ -36,6 +37,8 @@ def explain(manager: DialogManager, error: ReadingRejected | MeterNotFound) -> N
         notify(manager, "readings-meter-not-found")
     elif isinstance(error, TooManyDigits):
         notify(manager, "readings-too-many-digits", before=error.before, after=error.after)
+    elif isinstance(error, LowerThanLast):
+        notify(manager, "readings-lower-than-last", last=error.last)
     elif isinstance(error, MeterExpired):
         notify(manager, "readings-meter-expired", number=error.number, until=error.verified_until)
     else:

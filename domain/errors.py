@@ -112,6 +112,14 @@ class TooManyDigits(ReadingRejected):
         self.before, self.after = before, after
 
 
+class LowerThanLast(ReadingRejected):
+    """Lower than the last reading, and not a dial going round through zero."""
+
+    def __init__(self, last: Decimal) -> None:
+        super().__init__(last)
+        self.last = last
+
+
 class MeterExpired(ReadingRejected):
     """Past its verification (МПИ): the meter's readings are not taken."""
 

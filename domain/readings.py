@@ -12,6 +12,7 @@ from decimal import Decimal, InvalidOperation
 from domain.errors import (
     BelowLast,
     HighConsumption,
+    LowerThanLast,
     MeterExpired,
     MeterNotFound,
     NotANumber,
@@ -42,6 +43,15 @@ def parse_reading(text: str) -> Decimal:
         return Decimal(cleaned)
     except InvalidOperation:  # pragma: no cover - the pattern admits only numbers
         raise NotANumber from None
+
+
+ROLL_OVER_SHARE = Decimal("0.1")  # "near the top" and "near zero": a tenth of the dial
+
+
+def rolled_over(meter: Meter, last: Decimal, value: Decimal) -> bool:
+    """Whether ``value`` after ``last`` can be the dial going round through zero."""
+    dial = Decimal(10) ** meter.digits_before
+    return last >= dial * (1 - ROLL_OVER_SHARE) and value < dial * ROLL_OVER_SHARE
 
 
 def billing_month(today: date, window: tuple[int, int]) -> tuple[date, bool]:
@@ -124,13 +134,19 @@ async def _check(
     assert meter.id is not None
     if not fits_digits(value, meter.digits_before, meter.digits_after):
         raise TooManyDigits(meter.digits_before, meter.digits_after)
-    if confirmed:
-        return
     last = await uow.readings.last(meter.id, zone)
     if last is None:
         return
     if value < last.value:
-        raise BelowLast(value, last.value)
+        # Lower than the last: the dial went round only if it was near its top and is near
+        # zero now; anything else is a mistake, whatever the resident confirms.
+        if not rolled_over(meter, last.value, value):
+            raise LowerThanLast(meter.on_dial(last.value))
+        if not confirmed:
+            raise BelowLast(value, last.value)
+        return
+    if confirmed:
+        return
     history = await uow.readings.history(meter.id, zone, clock.now() - HISTORY)
     average = average_consumption(history)
     consumption = value - last.value

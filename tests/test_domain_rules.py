@@ -3,6 +3,7 @@ unit of work (SQLite, and PostgreSQL where it answers)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -17,6 +18,7 @@ from domain.errors import (
     HighConsumption,
     LinkLocked,
     LoginLocked,
+    LowerThanLast,
     MeterExpired,
     MeterNotFound,
     TooManyDigits,
@@ -31,6 +33,8 @@ from domain.model import (
     Attachment,
     AttachmentKind,
     Profile,
+    Reading,
+    ReadingSource,
     Relation,
     TelegramUser,
     Zone,
@@ -147,11 +151,12 @@ async def test_a_reading_is_checked_in_the_domain_whoever_submits_it(database, c
             await readings.submit_reading(
                 uow, clock, WINDOW, profile, water.id, {Zone.SINGLE: Decimal("1234567")}
             )
-        with pytest.raises(BelowLast) as below:
-            await readings.submit_reading(
-                uow, clock, WINDOW, profile, water.id, {Zone.SINGLE: last - 1}
-            )
-        assert below.value.last == last
+        for confirmed in (frozenset(), frozenset({Zone.SINGLE})):  # no confirmation helps
+            with pytest.raises(LowerThanLast) as lower:
+                await readings.submit_reading(
+                    uow, clock, WINDOW, profile, water.id, {Zone.SINGLE: last - 1}, confirmed
+                )
+            assert lower.value.last == last
         with pytest.raises(HighConsumption):
             await readings.submit_reading(
                 uow, clock, WINDOW, profile, water.id, {Zone.SINGLE: last + 500}
@@ -231,3 +236,39 @@ async def test_an_appeal_is_filed_answered_once_and_then_cannot_be_closed(databa
             await appeals.close(uow, clock, desk, appeal.id, "Другой оператор")
         assert desk.settled_ids == [(appeal.id, AppealStatus.ANSWERED)]
         assert (await uow.appeals.get(appeal.id)).answered_by == "Оператор"
+
+
+async def test_a_dial_going_round_is_taken_once_confirmed(database, clock, world):
+    _, profile = world
+    water = await meter(database, profile, "517480")  # six digits before the point
+    async with database.unit_of_work() as uow:
+        await uow.readings.add(
+            Reading(
+                meter_id=water.id,
+                zone=Zone.SINGLE,
+                value=Decimal("999990.5"),
+                taken_at=clock.now() - timedelta(days=1),
+                billing_month=clock.today().replace(day=1),
+                source=ReadingSource.BILLING,
+            )
+        )
+        await uow.commit()
+        with pytest.raises(BelowLast) as below:
+            await readings.submit_reading(
+                uow, clock, WINDOW, profile, water.id, {Zone.SINGLE: Decimal("12")}
+            )
+        assert below.value.last == Decimal("999990.5")
+        with pytest.raises(LowerThanLast):  # 500,000 is not "near zero"
+            await readings.submit_reading(
+                uow, clock, WINDOW, profile, water.id, {Zone.SINGLE: Decimal("500000")}
+            )
+        await readings.submit_reading(
+            uow,
+            clock,
+            WINDOW,
+            profile,
+            water.id,
+            {Zone.SINGLE: Decimal("12")},
+            confirmed=frozenset({Zone.SINGLE}),
+        )
+        assert (await readings.last_reading(uow, water, Zone.SINGLE)).value == Decimal("12")

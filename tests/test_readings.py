@@ -3,6 +3,7 @@ data."""
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -71,9 +72,8 @@ async def test_a_reading_is_checked_confirmed_and_saved_once(chat, bot_database,
     )
     await chat.send("1,2345")
     assert chat.last.text.startswith("Столько цифр")
-    await chat.send(str(last - 1))
-    assert "меньше последних" in chat.last.text and "через ноль" in chat.last.text
-    await chat.press("Нет, исправить")
+    await chat.send(str(last - 1))  # lower, and not the dial going round: refused
+    assert chat.last.text.startswith("Показания не могут быть меньше последних (")
 
     value = last + Decimal("2.5")
     await chat.send(f"{value}".replace(".", ","))
@@ -89,10 +89,28 @@ async def test_a_reading_is_checked_confirmed_and_saved_once(chat, bot_database,
     assert len(await submitted(bot_database, "517480")) == 1
 
 
-async def test_a_roll_over_is_taken_once_confirmed(chat, bot_database, demo):
+async def test_a_roll_over_is_offered_only_near_the_top_of_the_dial(chat, bot_database, demo):
     await open_readings(chat, bot_database, EPD)
     await chat.press("№ 521362 · Горячая вода")
+    await chat.send("0,5")  # the last reading is far from the top of a 6-digit dial
+    assert chat.last.text.startswith("Показания не могут быть меньше последних (")
+
+    async with bot_database.engine.begin() as connection:
+        meter_id = (
+            await connection.execute(select(meters.c.id).where(meters.c.number == "521362"))
+        ).scalar_one()
+        await connection.execute(
+            readings.insert().values(
+                meter_id=meter_id,
+                zone="single",
+                value=Decimal("999987.250"),
+                taken_at=datetime(2026, 11, 24, 1, 0, tzinfo=UTC),
+                billing_month=date(2026, 11, 1),
+                source="billing",
+            )
+        )
     await chat.send("0,5")
+    assert "похоже, счётчик перешёл через ноль" in chat.last.text
     await chat.press("Да, передать")
     assert [v for _, v in await submitted(bot_database, "521362")] == [Decimal("0.5")]
 

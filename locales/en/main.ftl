@@ -354,6 +354,7 @@ readings-ask-value =
         [yes] {" "}Last: { VALUE($last) } on { DATE($date) }.
        *[no] {""}
     }
+readings-lower-than-last = The readings cannot be lower than the last ones ({ VALUE($last) }). Check the digits and enter them again.
 readings-not-a-number = Enter the readings as a number, e.g. 74.5 or 74,5.
 readings-too-many-digits = The meter does not show so many digits: up to { $before } before the point and { $after } after it.
 readings-confirm = { $reason ->

@@ -358,10 +358,11 @@ readings-ask-value =
         [yes] {" "}Последние: { VALUE($last) } от { DATE($date) }.
        *[no] {""}
     }
+readings-lower-than-last = Показания не могут быть меньше последних ({ VALUE($last) }). Проверьте цифры и введите снова.
 readings-not-a-number = Введите показания числом, например 74,5 или 74.5.
 readings-too-many-digits = Столько цифр счётчик не показывает: до { $before } цифр до запятой и до { $after } после.
 readings-confirm = { $reason ->
-        [below] Показания { VALUE($value) } меньше последних ({ VALUE($last) } { UNIT($unit) }). Так бывает, если счётчик перешёл через ноль. Передать их?
+        [below] Показания { VALUE($value) } меньше последних ({ VALUE($last) } { UNIT($unit) }): похоже, счётчик перешёл через ноль. Передать их?
        *[high] Расход получается намного больше обычного (в среднем { VALUE($average) } { UNIT($unit) } в месяц). Проверьте показания: передать { VALUE($value) } { UNIT($unit) }?
     }
 readings-confirm-yes = Да, передать
