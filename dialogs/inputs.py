@@ -253,5 +253,5 @@ async def send_code(
     except MailNotSent:
         notify(manager, "identity-mail-failed")
         return False
-    notify(manager, "identity-code-sent", email=email)
+    notify(manager, "identity-code-sent")
     return True

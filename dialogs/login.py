@@ -49,8 +49,7 @@ async def on_password(message: Message, _widget: Any, manager: DialogManager) ->
     except LoginLocked as error:
         explain(manager, error)
         return
-    context.signed_in(found)
-    await say(manager, "login-welcome", name=found.name)
+    context.signed_in(found)  # the menu that follows greets them
     if profile.missing_required(found):
         await manager.start(CompleteProfileSG.phone, mode=StartMode.RESET_STACK)
     else:
@@ -147,7 +146,7 @@ async def reset(manager: DialogManager) -> None:
         await manager.switch_to(RecoverySG.email)
         return
     context.signed_in(found)
-    await say(manager, "recovery-done", name=found.name)
+    await say(manager, "recovery-done")
     await manager.start(MenuSG.main, mode=StartMode.RESET_STACK)
 
 

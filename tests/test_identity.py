@@ -80,7 +80,8 @@ async def test_a_resident_registers_and_confirms_with_the_code_from_the_letter(
     assert chat.inline_buttons()[0][1].url == "https://lk.tomskenergosbyt.ru/agreement"
     await chat.press("✅ Принимаю")
 
-    assert chat.last.text.startswith("Письмо с кодом отправлено на s.malashta@example.org.")
+    assert chat.last.text.startswith("✉️ Письмо с кодом отправлено.")
+    assert "отправленного на s.malashta@example.org" in chat.last.text
     row = await profile_row(bot_database)
     assert row.phone == "+79138250075" and row.surname == "Малашта"
     assert row.patronymic == "Михайловна" and str(row.birth_date) == "1984-03-15"
@@ -203,7 +204,8 @@ async def test_an_expired_code_and_a_new_one(chat, bot_database, smtp, clock):
     assert chat.last.text.startswith("Срок действия кода истёк.")
 
     await chat.press("🔁 Отправить ещё раз")
-    assert chat.last.text.startswith("Письмо с кодом отправлено на s.malashta@example.org.")
+    assert chat.last.text.startswith("✉️ Письмо с кодом отправлено.")
+    assert "отправленного на s.malashta@example.org" in chat.last.text
     await chat.send(smtp.inbox.code(EMAIL))
     assert (await profile_row(bot_database)).email_confirmed
 
@@ -242,7 +244,7 @@ async def test_smtp_down_keeps_the_registration_and_sends_when_it_is_up(chat, bo
     up = SmtpServer(port=smtp.port).start()
     try:
         await chat.press("🔁 Отправить ещё раз")  # no cool-down after a failed letter
-        assert chat.last.text.startswith("Письмо с кодом отправлено")
+        assert chat.last.text.startswith("✉️ Письмо с кодом отправлено.")
         await chat.send(up.inbox.code(EMAIL))
     finally:
         up.stop()
@@ -262,10 +264,13 @@ async def test_login_binds_the_telegram_user_until_logout(chat, bot_database, sm
 
     await chat.press("🔑 Вход")
     await chat.send(EMAIL)
+    said_before = len(chat.bot_messages())
     password = await chat.send(PASSWORD)
 
     assert password.message_id in deleted(chat)
-    assert "Светлана, вы вошли в личный кабинет." in [m.text for m in chat.bot_messages()]
+    said = [m.text for m in chat.bot_messages()[said_before:]]
+    assert said == [chat.last.text]  # the menu alone greets them: nothing said twice
+    assert chat.last.text.startswith("Светлана, добро пожаловать")
     assert chat.last.text.startswith("Светлана, добро пожаловать")
     await chat.send("/start")  # remembered
     assert chat.last.text.startswith("Светлана, добро пожаловать")
@@ -327,9 +332,7 @@ async def test_password_recovery_by_code(chat, new_chat, bot_database, smtp):
     first = await chat.send("NewSecret456")
     second = await chat.send("NewSecret456")
     assert {first.message_id, second.message_id} <= deleted(chat)
-    assert "Светлана, пароль изменён, вы вошли в личный кабинет." in [
-        m.text for m in chat.bot_messages()
-    ]
+    assert "✅ Пароль изменён." in [m.text for m in chat.bot_messages()]
 
     other = new_chat(600006)
     await other.send("/start")

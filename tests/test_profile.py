@@ -97,7 +97,8 @@ async def test_a_new_email_becomes_the_login_only_after_its_code(
     old = f"resident{chat.user.id}@example.org"
     await chat.press("✏️ E-mail")
     await chat.send("new.address@example.org")
-    assert chat.last.text.startswith("Письмо с кодом отправлено на new.address@example.org.")
+    assert chat.last.text.startswith("✉️ Письмо с кодом отправлено.")
+    assert "отправленного на new.address@example.org" in chat.last.text
     assert (await stored(bot_database, resident)).email == old
 
     await chat.send(smtp.inbox.code("new.address@example.org"))

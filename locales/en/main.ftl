@@ -125,7 +125,7 @@ identity-invalid-date-too-early = Check the year of birth: it is too long ago.
 identity-passwords-differ = The passwords differ. Enter the password again.
 identity-email-taken = This e-mail cannot be used for registration. If it is yours, log in or recover the password.
 identity-contact-not-yours = That is someone else's contact. Press "Share my number" to send yours, or type the number.
-identity-code-sent = A letter with the code has been sent to { $email }.
+identity-code-sent = ✉️ A letter with the code has been sent.
 identity-mail-failed = The letter could not be sent: the mail server is unavailable. Your data are kept; press "Send again" a little later.
 identity-resend-too-soon = A new letter can be sent in { $seconds } s.
 identity-code-wrong =
@@ -153,13 +153,12 @@ login-ask-password = Enter the password. The bot deletes the message with the pa
 login-forgot = Forgot the password?
 login-wrong = Wrong e-mail or password.
 login-locked = Too many failed login attempts. Try again after { TIME($until) }.
-login-welcome = { $name }, you are logged in.
 session-ended = 🔒 You were logged out: the profile's password or e-mail was changed, or the profile was deleted. To go on, log in again — /start.
 logout-done = You have logged out of the customer account. To log in again: /start
 recovery-ask-email = Enter the e-mail you registered with: we will send a letter with a code to change the password.
 recovery-sent = If { $email } is registered, a letter with a code has been sent to it.
 recovery-ask-code = Enter the code from the letter, or open the link in it.
-recovery-done = { $name }, the password is changed and you are logged in.
+recovery-done = ✅ The password is changed.
 
 ## Profile
 profile-view =
