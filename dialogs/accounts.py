@@ -3,7 +3,6 @@ unlinking."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Awaitable, Callable
 from datetime import date
 from decimal import Decimal
@@ -39,6 +38,7 @@ from domain.errors import (
 from domain.model import Profile, Relation, TelegramUser
 from domain.ports import UnitOfWork
 from domain.residents import linked_accounts
+from rendering.texts import short_address
 
 # --- Your accounts ----------------------------------------------------------------------------
 
@@ -54,8 +54,7 @@ async def get_accounts(
                 "accounts-button",
                 last="yes" if account.id == resident.last_account_id else "no",
                 kind=account.kind.value,
-                # The postcode is on every address and says nothing on a button.
-                address=re.sub(r"^\d{6},\s*", "", account.address),
+                address=short_address(account.address),
             ),
         )
         for account in await linked_accounts(uow, profile)

@@ -37,7 +37,7 @@ from domain.errors import (
 from domain.model import AppealKind, Attachment, AttachmentKind, Profile
 from domain.ports import Clock, UnitOfWork
 from domain.residents import linked_accounts
-from rendering.texts import shorten, utf16_length
+from rendering.texts import short_address, shorten, utf16_length
 
 APPEALS_PER_PAGE = 5  # appeals on one screen, if their texts leave room
 WHOLE_BUTTONS = 10  # "read the whole text" buttons under the list, newest first
@@ -128,7 +128,8 @@ async def get_accounts(
     found = await linked_accounts(uow, profile)
     return {
         "accounts": [
-            (a.id, label(i18n, "appeals-account-button", address=a.address)) for a in found
+            (a.id, label(i18n, "appeals-account-button", address=short_address(a.address)))
+            for a in found
         ],
         "none": "yes" if not found else "no",
     }

@@ -63,6 +63,25 @@ def format_month(day: date, locale: str, heading: bool = False) -> str:
     return text[:1].upper() + text[1:] if heading else text
 
 
+# What names a street in a Russian address ("Ласточкина ул.", "пр-т Ленина", "мкр. Южный").
+_STREET = re.compile(r"(^|\s)(ул|пр-т|пр|пер|пл|б-р|ш|наб|мкр|проезд|тракт|туп)\.?(\s|$)")
+
+
+def short_address(address: str) -> str:
+    """What tells two addresses apart on a narrow button: the street, house and flat first,
+    then the settlement; no postcode, region or district."""
+    parts = [part.strip() for part in address.split(",") if part.strip()]
+    parts = [
+        part
+        for part in parts
+        if not re.fullmatch(r"\d{6}", part) and not re.search(r"\b(обл|р-н|край)\.?(\s|$)", part)
+    ]
+    street = next((i for i, part in enumerate(parts) if _STREET.search(part)), None)
+    if not street:  # no street found, or nothing before it
+        return ", ".join(parts)
+    return ", ".join(parts[street:]) + f" ({', '.join(parts[:street])})"
+
+
 def format_unit(unit: str) -> str:
     """A unit as it is printed: "м3" is "м³", "м2" is "м²"."""
     return re.sub(r"(?<=м)([23])\b", lambda m: "²" if m.group(1) == "2" else "³", unit)

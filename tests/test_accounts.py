@@ -126,10 +126,11 @@ async def test_accounts_are_listed_and_unlinked_after_a_confirmation(chat, bot_d
     profile = await bind_resident(bot_database, chat.user.id, link=("700100103492", "800200415527"))
     await chat.send("/accounts")
     titles = [b.text for _, b in chat.inline_buttons()]
-    assert titles[0].startswith("ЕПД · Томская обл., Томский р-н, Октябрьское с., Ласточкина")
-    assert "Электроэнергия · г. Томск, Советская ул., д.16, кв.1" in titles
+    # What tells two accounts apart comes first: street, house and flat, then the settlement.
+    assert titles[0] == "ЕПД · Ласточкина ул., д.13, кв.11 (Октябрьское с.)"
+    assert "Электроэнергия · Советская ул., д.16, кв.1 (г. Томск)" in titles
 
-    await chat.press("Электроэнергия · г. Томск, Советская ул., д.16, кв.1")
+    await chat.press("Электроэнергия · Советская ул., д.16, кв.1 (г. Томск)")
     await chat.press("🔗 Отключить лицевой счёт")
     assert chat.last.text.startswith("Отключить лицевой счёт № 800200415527")
     await chat.press("Нет")
@@ -143,12 +144,12 @@ async def test_accounts_are_listed_and_unlinked_after_a_confirmation(chat, bot_d
 async def test_the_last_account_used_is_remembered(chat, bot_database, demo):
     await bind_resident(bot_database, chat.user.id, link=("700100103492", "800200415527"))
     await chat.send("/accounts")
-    await chat.press("Электроэнергия · г. Томск, Советская ул., д.16, кв.1")
+    await chat.press("Электроэнергия · Советская ул., д.16, кв.1 (г. Томск)")
     await chat.send("/start")
     await chat.press("📟 Передать показания")
     assert "634050, г. Томск, Советская ул., д.16, кв.1" in chat.last.text
     await chat.send("/accounts")
-    assert "⭐ Электроэнергия · г. Томск, Советская ул., д.16, кв.1" in [
+    assert "⭐ Электроэнергия · Советская ул., д.16, кв.1 (г. Томск)" in [
         b.text for _, b in chat.inline_buttons()
     ]
 

@@ -19,6 +19,7 @@ from rendering.texts import (
     format_month,
     format_price_unit,
     format_unit,
+    short_address,
     shorten,
     split_pages,
     utf16_length,
@@ -124,3 +125,14 @@ def test_units_are_printed_as_people_write_them():
     assert format_price_unit("кВт·ч") == "₽/кВт·ч"
     assert format_price_unit("Гкал. на м2") == "₽/Гкал"
     assert format_price_unit("м3") == "₽/м³"
+
+
+def test_a_short_address_leads_with_street_house_and_flat():
+    assert (
+        short_address(
+            "634583, Томская обл., Томский р-н, Октябрьское с., Ласточкина ул., д.13, кв.11"
+        )
+        == "Ласточкина ул., д.13, кв.11 (Октябрьское с.)"
+    )
+    assert short_address("634050, г. Томск, пр-т Ленина, д.1") == "пр-т Ленина, д.1 (г. Томск)"
+    assert short_address("634050, Томск") == "Томск"
