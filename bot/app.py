@@ -29,6 +29,7 @@ from bot.middlewares import (
     SignedInOnly,
     UnitOfWorkMiddleware,
 )
+from bot.payments import YooKassaGateway, check_payments
 from bot.reminders import send_reminders
 from bot.residents import ResidentMessenger
 from bot.security import Argon2Hasher
@@ -42,6 +43,7 @@ from dialogs import (
     language,
     login,
     menu,
+    payment,
     period,
     profile,
     readings,
@@ -50,7 +52,8 @@ from dialogs import (
 )
 from domain.appeals import post_unposted
 from domain.ports import Clock, Mailer
-from handlers import commands, errors, fallback, staff
+from handlers import commands, errors, fallback, payments, staff
+from handlers.payments import PaymentMessenger
 from handlers.staff import StaffDesk
 from rendering.texts import TextCore
 from storage.database import Database
@@ -80,13 +83,15 @@ def telegram_bot(settings: Settings) -> Bot:
 
 
 STAFF_RETRY_SECONDS = 60
+PAYMENT_CHECK_SECONDS = 15  # how often pending payments are looked at; each waits its turn
 UPDATE_MEMORY = timedelta(days=2)
 REMINDER_HOUR = 10  # local time: a reminder should not wake anyone
 
 
 def scheduler(bot: Bot, dp: Dispatcher, database: Database, settings: Settings) -> AsyncIOScheduler:
     """Background jobs: posting the appeals the staff group could not be sent, the
-    reading-deadline reminder each morning, and forgetting the ids of old updates."""
+    reading-deadline reminder each morning, asking YooKassa about pending payments, and
+    forgetting the ids of old updates."""
     jobs = AsyncIOScheduler(timezone=settings.zone)
     jobs.add_job(
         send_reminders,
@@ -113,6 +118,16 @@ def scheduler(bot: Bot, dp: Dispatcher, database: Database, settings: Settings) 
         max_instances=1,
         coalesce=True,
     )
+    if dp["payment_gateway"] is not None:
+        jobs.add_job(
+            check_payments,
+            "interval",
+            seconds=PAYMENT_CHECK_SECONDS,
+            id="check-payments",
+            args=[database, dp["clock"], dp["payment_messenger"], dp["payment_gateway"]],
+            max_instances=1,
+            coalesce=True,
+        )
     jobs.add_job(
         forget_updates,
         "interval",
@@ -168,6 +183,18 @@ async def register_commands(bot: Bot, i18n_middleware: I18nMiddleware) -> None:
         logger.warning("could not register the command list with Telegram: %r", error)
 
 
+def payment_gateway(settings: Settings) -> YooKassaGateway | None:
+    if not (settings.yookassa_shop_id and settings.yookassa_secret_key):
+        return None
+    return YooKassaGateway(
+        settings.yookassa_shop_id,
+        settings.yookassa_secret_key.get_secret_value(),
+        str(settings.yookassa_api_url).rstrip("/") if settings.yookassa_api_url else None,
+        settings.yookassa_timeout,
+        settings.payments_vat_code,
+    )
+
+
 def build_dispatcher(
     settings: Settings,
     database: Database,
@@ -200,6 +227,15 @@ def build_dispatcher(
         core, settings.staff_chat_id, settings.default_locale, clock, messenger.tell
     )
     dp.startup.register(desk.attach)
+    dp["payment_terms"] = settings.payment_terms()
+    dp["payment_methods"] = settings.payment_methods
+    dp["invoice_token"] = (
+        settings.payments_provider_token.get_secret_value()
+        if settings.payments_provider_token
+        else None
+    )
+    dp["payment_gateway"] = payment_gateway(settings)
+    dp["payment_messenger"] = PaymentMessenger(core, messenger.locale_of, messenger.send)
     i18n = I18nMiddleware(
         core=core,
         manager=ResidentLocaleManager(settings.default_locale),
@@ -230,11 +266,16 @@ def build_dispatcher(
         history.dialog(),
         period.dialog(),
         appeals.dialog(),
+        payment.dialog(),
     ]
     for dialog in residents_only:
         dialog.message.middleware(SignedInOnly())
         dialog.callback_query.middleware(SignedInOnly())
-    dp.include_routers(commands.router(), errors.router(), *open_to_all, *residents_only)
+    # Payments before the dialogs: a successful payment may arrive while a dialog waits for
+    # a typed answer.
+    dp.include_routers(
+        commands.router(), payments.router(), errors.router(), *open_to_all, *residents_only
+    )
     setup_dialogs(dp)
     dp.include_router(fallback.router())  # last: it takes only what everything else left
     return dp

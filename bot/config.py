@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
+from decimal import Decimal
+from ipaddress import IPv4Network, IPv6Network
 from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
@@ -11,6 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import (
     AnyHttpUrl,
     Field,
+    IPvAnyNetwork,
     RedisDsn,
     SecretStr,
     ValidationError,
@@ -19,7 +23,8 @@ from pydantic import (
 )
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from domain.model import Utility
+from domain.model import PaymentMethod, Utility
+from domain.payments import PaymentTerms
 
 
 class Settings(BaseSettings):
@@ -48,7 +53,17 @@ class Settings(BaseSettings):
     yookassa_shop_id: str | None = None
     yookassa_secret_key: SecretStr | None = None
     yookassa_api_url: AnyHttpUrl | None = None
+    yookassa_timeout: float = Field(default=15.0, gt=0, le=120)
     payments_provider_token: SecretStr | None = None
+    payments_max_amount: Decimal = Field(default=Decimal("500000.00"), gt=0, decimal_places=2)
+    payments_sms_receipts: bool = False
+    payments_lifetime_minutes: int = Field(default=60, ge=5, le=7 * 24 * 60)
+    payments_vat_code: int = Field(default=1, ge=1, le=12)
+    # The reverse proxies whose X-Forwarded-For names the client of a request (YooKassa's
+    # notifications are let in from YooKassa's own networks only).
+    trusted_proxies: list[IPvAnyNetwork] = Field(
+        default_factory=lambda: [IPv4Network("127.0.0.1/32"), IPv6Network("::1/128")]
+    )
 
     timezone: str = "Asia/Tomsk"
     default_locale: Literal["ru", "en"] = "ru"
@@ -121,6 +136,31 @@ class Settings(BaseSettings):
             user_agreement_url=str(self.user_agreement_url),
             default_locale=self.default_locale,
         )
+
+    @field_validator("yookassa_secret_key")
+    @classmethod
+    def _yookassa(cls, value: SecretStr | None, info: ValidationInfo) -> SecretStr | None:
+        if bool(value) != bool(info.data.get("yookassa_shop_id")):
+            raise ValueError("set with YOOKASSA_SHOP_ID, or neither")
+        return value
+
+    def payment_terms(self) -> PaymentTerms:
+        return PaymentTerms(
+            max_amount=self.payments_max_amount,
+            sms_receipts=self.payments_sms_receipts,
+            lifetime=timedelta(minutes=self.payments_lifetime_minutes),
+            vat_code=self.payments_vat_code,
+        )
+
+    @property
+    def payment_methods(self) -> tuple[PaymentMethod, ...]:
+        """The ways to pay the settings switch on: a Telegram invoice, YooKassa's page."""
+        methods = []
+        if self.payments_provider_token:
+            methods.append(PaymentMethod.TELEGRAM)
+        if self.yookassa_shop_id:
+            methods.append(PaymentMethod.YOOKASSA)
+        return tuple(methods)
 
     def secrets(self) -> list[str]:
         """The values no log line may show."""

@@ -23,9 +23,17 @@ from aiogram_i18n import I18nContext
 
 from dialogs.context import chosen_account, ctx
 from dialogs.inputs import question, say
-from dialogs.states import AccountsSG, AppealsSG, HistorySG, LinkSG, ReadingsSG, RequisitesSG
+from dialogs.states import (
+    AccountsSG,
+    AppealsSG,
+    HistorySG,
+    LinkSG,
+    PaymentSG,
+    ReadingsSG,
+    RequisitesSG,
+)
 from dialogs.widgets import Notice, Pages, Tr, choices, label, notify
-from domain import accounts
+from domain import accounts, payments
 from domain.accounts import ControlQuestion
 from domain.errors import (
     AccountNotFound,
@@ -82,6 +90,7 @@ async def get_card(
 ) -> dict[str, Any]:
     card = await accounts.account_card(uow, profile, chosen_account(dialog_manager))
     account, bill = card.account, card.latest_bill
+    due = (await payments.amount_due(uow, account)).total
     return {
         "number": account.number,
         "kind": account.kind.value,
@@ -90,6 +99,7 @@ async def get_card(
         "has_bill": "yes" if bill else "no",
         "period": bill.period if bill else "",
         "total": bill.total if bill else 0,
+        "due": "same" if bill is None or due == bill.total else due,
     }
 
 
@@ -116,6 +126,7 @@ CARD_PREVIEW = {
     "has_bill": "yes",
     "period": date(2026, 10, 1),
     "total": Decimal("1628.12"),
+    "due": "same",
 }
 
 list_window = Window(
@@ -148,6 +159,7 @@ def for_account(state: State) -> Callable[..., Awaitable[None]]:
 card_window = Window(
     Notice(),
     Tr("accounts-card"),
+    Button(Tr("accounts-pay"), id="pay", on_click=for_account(PaymentSG.form)),
     Row(
         Button(Tr("accounts-readings"), id="readings", on_click=for_account(ReadingsSG.meters)),
         Button(Tr("accounts-requisites"), id="requisites", on_click=for_account(RequisitesSG.info)),

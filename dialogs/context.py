@@ -13,11 +13,13 @@ from aiogram_i18n import I18nContext
 
 from domain.errors import NotSignedIn
 from domain.model import Profile, TelegramUser, Utility
+from domain.payments import PaymentTerms
 from domain.ports import (
     AppealNotifier,
     Clock,
     Mailer,
     PasswordHasher,
+    PaymentGateway,
     SessionNotifier,
     UnitOfWork,
 )
@@ -70,6 +72,20 @@ class Context:
     @property
     def sessions(self) -> SessionNotifier:
         return self._data["sessions"]
+
+    @property
+    def payment_terms(self) -> PaymentTerms:
+        return self._data["payment_terms"]
+
+    @property
+    def payment_gateway(self) -> PaymentGateway:
+        """YooKassa's API; only where the settings switch its page on."""
+        return self._data["payment_gateway"]
+
+    @property
+    def invoice_token(self) -> str:
+        """The payments provider's token for Telegram invoices."""
+        return self._data["invoice_token"]
 
     @property
     def resident(self) -> TelegramUser:

@@ -277,7 +277,13 @@ async def get_payments(
             )
         )
         lines += [
-            i18n.get("history-payment", date=day, amount=amount) for day, amount in item.payments
+            i18n.get(
+                "history-payment",
+                date=paid.day,
+                amount=paid.amount,
+                billed="yes" if paid.in_billing else "no",
+            )
+            for paid in item.payments
         ] or [i18n.get("history-no-payments")]
     return one_page(dialog_manager, lines, LINES_PER_PAGE)
 

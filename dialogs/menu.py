@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from aiogram.types import CallbackQuery
@@ -25,15 +26,24 @@ from dialogs.states import (
 )
 from dialogs.widgets import Tr
 from domain.login import log_out
-from domain.model import CodePurpose, Profile
+from domain.model import CodePurpose, PaymentMethod, Profile
+from domain.payments import total_due
 from domain.ports import UnitOfWork
 from domain.residents import linked_accounts
 
 
+async def get_welcome(payment_methods: tuple[PaymentMethod, ...], **_: Any) -> dict[str, Any]:
+    return {"pay": "yes" if payment_methods else "no"}
+
+
 async def get_menu(uow: UnitOfWork, profile: Profile, **_: Any) -> dict[str, Any]:
+    accounts = await linked_accounts(uow, profile)
+    due = await total_due(uow, accounts)
     return {
         "name": profile.name,
-        "accounts": len(await linked_accounts(uow, profile)),
+        "accounts": len(accounts),
+        "due": due,
+        "owes": "yes" if due > 0 else "no",
         "unconfirmed": not profile.email_confirmed,
         "email": profile.email,
     }
@@ -72,6 +82,8 @@ welcome_window = Window(
     Start(Tr("menu-faq"), id="faq", state=FaqSG.questions),
     Button(Tr("menu-language"), id="language", on_click=start_language),
     state=WelcomeSG.welcome,
+    getter=get_welcome,
+    preview_data={"pay": "yes"},
 )
 
 main_window = Window(
@@ -96,6 +108,8 @@ main_window = Window(
     preview_data={
         "name": "Светлана",
         "accounts": 2,
+        "due": Decimal("1628.12"),
+        "owes": "yes",
         "unconfirmed": True,
         "email": "resident@example.org",
     },

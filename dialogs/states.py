@@ -117,3 +117,12 @@ class PeriodSG(StatesGroup):
     choose = State()
     start = State()
     end = State()
+
+
+class PaymentSG(StatesGroup):
+    form = State()
+    amount = State()
+    contact = State()
+    rules = State()
+    invoiced = State()
+    page = State()

@@ -218,6 +218,38 @@ class InvalidAmount(ValueError):
     """The text is not an amount of roubles and kopecks."""
 
 
+# --- Payments ------------------------------------------------------------------------------------
+
+
+class NothingToPay(Exception):
+    """The account has no bill to pay by, or every amount chosen is zero."""
+
+
+class AmountTooLarge(ValueError):
+    def __init__(self, limit: Decimal) -> None:
+        super().__init__(limit)
+        self.limit = limit
+
+
+class RulesNotAccepted(Exception):
+    """The resident has not agreed to the payment rules."""
+
+
+class PaymentRefused(Exception):
+    """A payment that cannot be paid now; ``reason`` is ``unknown`` (not ours, not the
+    payer's), ``paid``, ``expired``, ``canceled`` or ``changed`` (its total differs from what
+    was stored)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class PaymentServiceDown(Exception):
+    """The payment provider did not answer, or answered with an error: nothing was charged,
+    and the same payment can be tried again."""
+
+
 # --- Language ------------------------------------------------------------------------------------
 
 

@@ -178,10 +178,20 @@ def monthly_consumption(history: list[Reading]) -> list[tuple[date, Decimal]]:
 
 
 @dataclass(frozen=True, slots=True)
+class PaidOn:
+    """A payment of a supplier account on a day; made through the bot and not yet in a bill
+    until a billing import carries it."""
+
+    day: date
+    amount: Decimal
+    in_billing: bool
+
+
+@dataclass(frozen=True, slots=True)
 class PaymentHistory:
     supplier: Supplier
     supplier_account: str
-    payments: list[tuple[date, Decimal]]
+    payments: list[PaidOn]
 
 
 async def payments(
@@ -189,29 +199,20 @@ async def payments(
 ) -> list[PaymentHistory]:
     account = await linked_account(uow, profile, account_id)
     assert account.id is not None
-    rows = await uow.payments.items_of_account(account.id)
-    by_contract: dict[int, list[tuple[date, Decimal]]] = defaultdict(list)
-    for contract_id, paid_at, amount in rows:
-        paid_on = clock.local(paid_at).date()
+    by_contract: dict[int, list[PaidOn]] = defaultdict(list)
+    for item in await uow.payments.items_of_account(account.id):
+        paid_on = clock.local(item.paid_at).date()
         if paid_on in period:
-            by_contract[contract_id].append((paid_on, amount))
-    histories = []
-    for contract, supplier in await uow.contracts.of_account(account.id):
-        assert contract.id is not None
-        histories.append(
-            PaymentHistory(
-                supplier,
-                contract.supplier_account_number,
-                sorted(by_contract.get(contract.id, []), reverse=True),
-            )
-        )
+            by_contract[item.contract_id].append(PaidOn(paid_on, item.amount, item.in_billing))
     # One line per account at a supplier, as the guide shows it (Fig. 28).
     merged: dict[tuple[int | None, str], PaymentHistory] = {}
-    for history in histories:
-        key = (history.supplier.id, history.supplier_account)
-        if key in merged:
-            merged[key].payments.extend(history.payments)
-            merged[key].payments.sort(reverse=True)
-        else:
-            merged[key] = history
+    for contract, supplier in await uow.contracts.of_account(account.id):
+        assert contract.id is not None
+        key = (supplier.id, contract.supplier_account_number)
+        history = merged.setdefault(
+            key, PaymentHistory(supplier, contract.supplier_account_number, [])
+        )
+        history.payments.extend(by_contract.get(contract.id, []))
+    for history in merged.values():
+        history.payments.sort(key=lambda paid: paid.day, reverse=True)
     return list(merged.values())

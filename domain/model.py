@@ -59,9 +59,18 @@ class MailingCompany(StrEnum):
 
 
 class PaymentStatus(StrEnum):
+    """A payment is created pending; succeeded, canceled and expired are its only moves."""
+
     PENDING = "pending"
     SUCCEEDED = "succeeded"
     CANCELED = "canceled"
+    EXPIRED = "expired"
+
+
+class PaymentMethod(StrEnum):
+    BILLING = "billing"  # paid elsewhere (a bank, the post office): known from the import
+    TELEGRAM = "telegram"  # a Telegram invoice, through the payments provider
+    YOOKASSA = "yookassa"  # YooKassa's payment page
 
 
 class CodePurpose(StrEnum):
@@ -233,6 +242,40 @@ class Bill:
     @property
     def total(self) -> Decimal:
         return sum((line.to_pay for line in self.suppliers), Decimal("0.00"))
+
+
+@dataclass(slots=True, kw_only=True)
+class PaymentItem:
+    """What one payment pays of one contract."""
+
+    contract_id: int
+    amount: Decimal
+
+
+@dataclass(slots=True, kw_only=True)
+class Payment:
+    """A payment of an account's services. Amounts are exact; the items add up to ``amount``.
+    A payment made through the bot is ``in_billing`` once a billing import carries it."""
+
+    id: int | None = None
+    account_id: int
+    profile_id: int | None = None
+    telegram_id: int | None = None  # who is told of its outcome
+    method: PaymentMethod
+    status: PaymentStatus = PaymentStatus.PENDING
+    amount: Decimal
+    items: list[PaymentItem] = field(default_factory=list)
+    receipt_contact: str | None = None
+    provider_payment_id: str | None = None
+    idempotence_key: str | None = None
+    confirmation_url: str | None = None
+    cancel_reason: str | None = None
+    created_at: datetime
+    expires_at: datetime | None = None
+    paid_at: datetime | None = None
+    in_billing: bool = False
+    checks: int = 0  # how often the provider was asked about it
+    next_check_at: datetime | None = None
 
 
 @dataclass(slots=True, kw_only=True)

@@ -22,6 +22,8 @@ from domain.model import (
     MailingCompany,
     MarketingEmail,
     Meter,
+    Payment,
+    PaymentStatus,
     Profile,
     Reading,
     Supplier,
@@ -135,9 +137,60 @@ class SupplierRepository(Protocol):
     async def get(self, supplier_id: int) -> Supplier | None: ...
 
 
+@dataclass(frozen=True, slots=True)
+class PaidItem:
+    """What a succeeded payment paid of one contract."""
+
+    contract_id: int
+    paid_at: datetime
+    amount: Decimal
+    in_billing: bool
+
+
+@dataclass(frozen=True, slots=True)
+class PaidPayment:
+    """A payment made through the bot, as the billing system takes it back."""
+
+    account_number: str
+    payment: Payment
+    items: Sequence[tuple[Contract, Supplier, Decimal]]
+
+
 class PaymentRepository(Protocol):
-    async def items_of_account(self, account_id: int) -> Sequence[tuple[int, datetime, Decimal]]:
-        """``(contract id, paid at, amount)`` of every succeeded payment of the account."""
+    async def items_of_account(self, account_id: int) -> Sequence[PaidItem]:
+        """Every succeeded payment's items, newest first."""
+
+    async def add(self, payment: Payment) -> None:
+        """Inserts the payment with its items and sets its ``id``."""
+
+    async def get(self, payment_id: int) -> Payment | None: ...
+
+    async def by_provider_id(self, provider_payment_id: str) -> Payment | None: ...
+
+    async def save_provider(
+        self, payment_id: int, provider_payment_id: str, confirmation_url: str | None
+    ) -> None: ...
+
+    async def settle(
+        self,
+        payment_id: int,
+        status: PaymentStatus,
+        came_from: Sequence[PaymentStatus],
+        *,
+        at: datetime,
+        provider_payment_id: str | None = None,
+        reason: str | None = None,
+    ) -> bool:
+        """Moves the payment to ``status`` in one statement, only from one of ``came_from``;
+        False when it was not there (someone settled it first)."""
+
+    async def due_for_check(self, now: datetime, limit: int) -> Sequence[Payment]:
+        """Pending payments at a provider whose next check has come, oldest first."""
+
+    async def schedule_check(self, payment_id: int, checks: int, at: datetime) -> None: ...
+
+    async def paid_since(self, since: datetime) -> Sequence[PaidPayment]:
+        """The payments made through the bot that succeeded from ``since`` on, oldest first."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -232,6 +285,55 @@ class AppealNotifier(Protocol):
 
     async def settled(self, uow: UnitOfWork, appeal: Appeal) -> None:
         """The appeal was answered or closed: the resident hears of it, the post shows it."""
+
+
+@dataclass(frozen=True, slots=True)
+class ReceiptLine:
+    """One line of a 54-FZ receipt: what is paid for, and how much."""
+
+    description: str
+    amount: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentOrder:
+    """What the payment provider is asked to charge."""
+
+    payment_id: int
+    amount: Decimal
+    description: str
+    receipt_contact: str
+    lines: Sequence[ReceiptLine]
+    idempotence_key: str
+    return_url: str
+
+
+@dataclass(frozen=True, slots=True)
+class ProviderPayment:
+    """A payment as the provider reports it. ``status``: pending, waiting_for_capture,
+    succeeded or canceled."""
+
+    id: str
+    status: str
+    amount: Decimal
+    payment_id: int | None  # ours, from the metadata it was created with
+    confirmation_url: str | None = None
+    cancel_reason: str | None = None
+
+
+class PaymentGateway(Protocol):
+    """The payment provider's API. Every failure to reach it or to be understood raises
+    :class:`domain.errors.PaymentServiceDown`."""
+
+    async def create(self, order: PaymentOrder) -> ProviderPayment:
+        """Creates the payment; the same ``idempotence_key`` returns the same payment."""
+
+    async def fetch(self, provider_payment_id: str) -> ProviderPayment: ...
+
+
+class PaymentNotifier(Protocol):
+    async def settled(self, uow: UnitOfWork, payment: Payment) -> None:
+        """Tells the payer the outcome of their payment."""
 
 
 class SessionNotifier(Protocol):

@@ -170,6 +170,9 @@ class PaymentItemIn(Record):
 
 class PaymentIn(Record):
     id: str = Field(min_length=1, max_length=64)
+    # YooKassa's id of a payment made through the bot: the import then completes that
+    # payment instead of adding it again.
+    provider_payment_id: str | None = Field(default=None, min_length=1, max_length=64)
     account: str
     paid_at: datetime
     items: list[PaymentItemIn] = Field(min_length=1)
@@ -273,6 +276,11 @@ class _Writer:
             await self.connection.execute(update(table).where(condition).values(**changed))
             self.counts[f"{table.name} updated"] += 1
         return current["id"]
+
+    async def exists(self, table: t.Table, **key: Any) -> bool:
+        condition = and_(*(table.c[name] == value for name, value in key.items()))
+        found = await self.connection.execute(select(table.c.id).where(condition))
+        return found.first() is not None
 
     async def prune(self, table: t.Table, parent: Any, keep: Any) -> None:
         """Removes the children a newer file no longer lists."""
@@ -508,17 +516,22 @@ async def _write(
             contract_ids[(account_id, supplier_ids[i.supplier], i.service)]: i.amount
             for i in p.items
         }
-        payment_id = await writer.upsert(
-            t.payments,
-            {"external_id": p.id},
-            {
-                "account_id": account_id,
-                "status": "succeeded",
-                "amount": sum(items.values(), Decimal("0.00")),
-                "created_at": p.paid_at,
-                "paid_at": p.paid_at,
-            },
-        )
+        values = {
+            "account_id": account_id,
+            "status": "succeeded",
+            "amount": sum(items.values(), Decimal("0.00")),
+            "created_at": p.paid_at,
+            "paid_at": p.paid_at,
+            "in_billing": True,
+        }
+        key: dict[str, Any] = {"external_id": p.id}
+        if p.provider_payment_id and await writer.exists(
+            t.payments, provider_payment_id=p.provider_payment_id
+        ):
+            key = {"provider_payment_id": p.provider_payment_id}
+            values["external_id"] = p.id
+            del values["created_at"]  # when the resident started it, which billing never saw
+        payment_id = await writer.upsert(t.payments, key, values)
         for contract_id, amount in items.items():
             await writer.upsert(
                 t.payment_items,

@@ -15,14 +15,11 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_en
 from storage.repositories.accounts import SqlAccountLinkRepository, SqlAccountRepository
 from storage.repositories.appeals import SqlAppealRepository
 from storage.repositories.attempts import SqlAttemptRepository
-from storage.repositories.bills import (
-    SqlBillRepository,
-    SqlPaymentRepository,
-    SqlSupplierRepository,
-)
+from storage.repositories.bills import SqlBillRepository, SqlSupplierRepository
 from storage.repositories.codes import SqlEmailCodeRepository
 from storage.repositories.faq import SqlFaqRepository
 from storage.repositories.meters import SqlContractRepository, SqlMeterRepository
+from storage.repositories.payments import SqlPaymentRepository
 from storage.repositories.profiles import SqlMarketingEmailRepository, SqlProfileRepository
 from storage.repositories.readings import SqlReadingRepository
 from storage.repositories.telegram_users import SqlTelegramUserRepository

@@ -18,6 +18,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     text,
+    true,
 )
 
 from storage.types import FixedDecimal, Money, UtcDateTime
@@ -235,9 +236,19 @@ payments = Table(
     Column("amount", Money(), nullable=False),
     Column("receipt_contact", String(254)),
     Column("provider_payment_id", String(64), unique=True),
-    Column("external_id", String(64), unique=True),
+    Column("external_id", String(64), unique=True),  # the billing system's id
     Column("created_at", UtcDateTime, nullable=False, index=True),
     Column("paid_at", UtcDateTime),
+    Column("method", String(16), nullable=False, server_default="billing"),
+    Column("telegram_id", BigInteger),
+    # The key the provider is asked with: asking again never creates a second payment.
+    Column("idempotence_key", String(64), unique=True),
+    Column("confirmation_url", String(2048)),
+    Column("cancel_reason", String(64)),
+    Column("expires_at", UtcDateTime),
+    Column("in_billing", Boolean, nullable=False, server_default=true()),
+    Column("checks", Integer, nullable=False, server_default="0"),
+    Column("next_check_at", UtcDateTime, index=True),
 )
 
 payment_items = Table(

@@ -234,8 +234,8 @@ async def test_0003_keeps_appeals_and_leaves_them_unclaimed(database):
 
 
 async def test_0004_keeps_one_of_each_doubled_reading(database):
-    await downgrade(database.engine, "0003")
     await seed_demo(database, date(2026, 11, 24))
+    await downgrade(database.engine, "0003")
     async with database.engine.begin() as connection:
         meter_id = (await connection.execute(select(t.meters.c.id).limit(1))).scalar_one()
         for second in (1, 2, 3):  # the same value sent three times, as a double send left it
@@ -258,3 +258,19 @@ async def test_0004_keeps_one_of_each_doubled_reading(database):
             )
         ).all()
     assert kept == [(datetime(2026, 11, 24, 3, 0, 1, tzinfo=UTC),)]
+
+
+async def test_0006_keeps_imported_payments_as_paid_elsewhere_and_in_billing(database):
+    await seed_demo(database, date(2026, 11, 24))
+    async with database.engine.connect() as connection:
+        before = (await connection.execute(select(t.payments.c.id, t.payments.c.amount))).all()
+    await downgrade(database.engine, "0005")
+
+    await upgrade(database.engine)
+
+    async with database.engine.connect() as connection:
+        rows = (await connection.execute(select(t.payments))).all()
+    assert [(r.id, r.amount) for r in rows] == before and before
+    assert {(r.method, r.in_billing, r.status, r.checks) for r in rows} == {
+        ("billing", True, "succeeded", 0)
+    }

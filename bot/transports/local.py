@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import html
 import itertools
+import json
 import time
 import unicodedata
-from collections.abc import AsyncGenerator, Callable
+import uuid
+from collections.abc import AsyncGenerator, Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from html.parser import HTMLParser
@@ -20,11 +22,13 @@ from aiogram.client.session.base import BaseSession
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.methods import (
     AnswerCallbackQuery,
+    AnswerPreCheckoutQuery,
     DeleteMessage,
     EditMessageReplyMarkup,
     EditMessageText,
     GetMe,
     SendDocument,
+    SendInvoice,
     SendMessage,
     SendPhoto,
     SetMyCommands,
@@ -38,11 +42,14 @@ from aiogram.types import (
     Document,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
+    Invoice,
     Message,
     MessageEntity,
     PhotoSize,
+    PreCheckoutQuery,
     ReplyKeyboardMarkup,
     ReplyKeyboardRemove,
+    SuccessfulPayment,
     Update,
     User,
 )
@@ -134,6 +141,9 @@ class LocalSession(BaseSession):
     answered_callbacks: dict[str, AnswerCallbackQuery] = field(default_factory=dict)
     # The bytes of documents and photos sent, by message id.
     files: dict[int, bytes] = field(default_factory=dict)
+    # Invoices sent, by message id, and the bot's answers to pre-checkout queries, by id.
+    invoices: dict[int, SendInvoice] = field(default_factory=dict)
+    checkouts: dict[str, AnswerPreCheckoutQuery] = field(default_factory=dict)
     fail: Callable[[TelegramMethod[Any]], Exception | None] = lambda _method: None
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
 
@@ -300,6 +310,45 @@ class LocalSession(BaseSession):
             self.reply_keyboards[chat_id] = None
         return True
 
+    def _SendInvoice(self, bot: Bot, method: SendInvoice) -> Message:
+        payload = method.payload.encode()
+        problem = None
+        if not 1 <= len(method.title) <= 32:
+            problem = "INVOICE_TITLE_INVALID" if method.title else "INVOICE_TITLE_EMPTY"
+        elif not 1 <= len(method.description) <= 255:
+            problem = "INVOICE_DESCRIPTION_EMPTY"
+        elif not 1 <= len(payload) <= 128:
+            problem = "INVOICE_PAYLOAD_INVALID"
+        elif not method.provider_token:
+            problem = "PAYMENT_PROVIDER_INVALID"
+        elif not method.prices or any(price.amount <= 0 for price in method.prices):
+            problem = "CURRENCY_TOTAL_AMOUNT_INVALID"
+        elif method.provider_data is not None:
+            try:
+                json.loads(method.provider_data)
+            except ValueError:
+                problem = "DATA_JSON_INVALID"
+        if problem:
+            raise self._refuse(method, problem)
+        invoice = Invoice(
+            title=method.title,
+            description=method.description,
+            start_parameter=method.start_parameter or "",
+            currency=method.currency,
+            total_amount=sum(price.amount for price in method.prices),
+        )
+        message = self._message(int(method.chat_id), method, invoice=invoice)
+        self.invoices[message.message_id] = method
+        return message
+
+    def _AnswerPreCheckoutQuery(self, bot: Bot, method: AnswerPreCheckoutQuery) -> bool:
+        if method.pre_checkout_query_id in self.checkouts:
+            raise self._refuse(method, "QUERY_ID_INVALID")
+        if not method.ok and not method.error_message:
+            raise self._refuse(method, "error_message is required")
+        self.checkouts[method.pre_checkout_query_id] = method
+        return True
+
     def _AnswerCallbackQuery(self, bot: Bot, method: AnswerCallbackQuery) -> bool:
         if method.callback_query_id in self.answered_callbacks:
             raise self._refuse(
@@ -397,6 +446,52 @@ class LocalChat:
         await self.feed(message=message)
         return message
 
+    def invoice(self) -> Message:
+        """The latest invoice the bot sent in this chat."""
+        for message in reversed(self.bot_messages()):
+            if message.invoice is not None:
+                return message
+        raise AssertionError("the bot has sent no invoice in this chat")
+
+    async def pay(self, invoice: Message, card: str, charge: Charge | None = None) -> str | None:
+        """Pays an invoice as Telegram does: the card is checked, the bot is asked (the
+        pre-checkout query) and, when it agrees, the provider charges the card (``charge``
+        gives its payment id) and the bot is told (a message with the successful payment).
+        The error the resident sees, or None when it was paid."""
+        sent = self.session.invoices[invoice.message_id]
+        if not luhn_valid(card):
+            return "card number is invalid"
+        total = sum(price.amount for price in sent.prices)
+        query_id = f"pc{next(self._update_ids)}"
+        await self.feed(
+            pre_checkout_query=PreCheckoutQuery(
+                id=query_id,
+                from_user=self.user,
+                currency=sent.currency,
+                total_amount=total,
+                invoice_payload=sent.payload,
+            )
+        )
+        answer = self.session.checkouts.get(query_id)
+        if answer is None:
+            return "the bot did not answer"
+        if not answer.ok:
+            return answer.error_message
+        provider_id = await charge(sent, total) if charge else str(uuid.uuid4())
+        await self.succeed(sent, total, provider_id)
+        return None
+
+    async def succeed(self, sent: SendInvoice, total: int, provider_id: str) -> None:
+        """Telegram's message that the invoice was paid (sent again, it is a duplicate)."""
+        paid = SuccessfulPayment(
+            currency=sent.currency,
+            total_amount=total,
+            invoice_payload=sent.payload,
+            telegram_payment_charge_id=f"tg-{provider_id}",
+            provider_payment_charge_id=provider_id,
+        )
+        await self.feed(message=self._incoming(successful_payment=paid))
+
     def bot_messages(self) -> list[Message]:
         chat = self.session.messages.get(self.chat.id, {})
         return [m for _, m in sorted(chat.items()) if m.from_user == BOT_USER]
@@ -464,6 +559,24 @@ class LocalChat:
 
     def callback_answer(self, query_id: str) -> AnswerCallbackQuery | None:
         return self.session.answered_callbacks.get(query_id)
+
+
+# The provider charging a card for an invoice: its payment id.
+Charge = Callable[[SendInvoice, int], Awaitable[str]]
+
+
+def luhn_valid(card: str) -> bool:
+    if any(c not in "0123456789 " for c in card):
+        return False
+    digits = [int(c) for c in card if c != " "]
+    if len(digits) < 12:
+        return False
+    total = 0
+    for i, digit in enumerate(reversed(digits)):
+        if i % 2:
+            digit = digit * 2 - 9 if digit > 4 else digit * 2
+        total += digit
+    return total % 10 == 0
 
 
 def label(text: str) -> str:

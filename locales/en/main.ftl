@@ -18,7 +18,10 @@ command-logout = Log out of the customer account
 start-welcome =
     Hello! This is the customer account of <b>Tomskenergosbyt</b> in Telegram.
 
-    Here you can submit meter readings, pay bills, look through your charges and write appeals. To begin, register or log in.
+    Here you can submit meter readings,{ $pay ->
+        [yes] {" "}pay bills,
+       *[no] {""}
+    } look through your charges and write appeals. To begin, register or log in.
 start-register = 📝 Register
 start-login = 🔑 Log in
 menu-greeting =
@@ -28,6 +31,9 @@ menu-greeting =
         [0] No personal accounts are linked yet.
         [one] { $accounts } personal account is linked.
        *[other] { $accounts } personal accounts are linked.
+    }{ $owes ->
+        [yes] {"\u000A"}To pay: <b>{ MONEY($due) }</b>
+       *[no] {""}
     }
 menu-unconfirmed = ⚠️ The e-mail { $email } is not confirmed yet: personal accounts can be linked once it is.
 menu-confirm-email = ✉️ Confirm e-mail
@@ -278,7 +284,10 @@ accounts-card =
     { $address }
     Owner: { $owner }
     { $has_bill ->
-        [yes] Latest bill: { MONTH($period) }, to pay { MONEY($total) }
+        [yes] Latest bill: for { MONTH($period) }, to pay { MONEY($total) }{ $due ->
+            [same] {""}
+           *[other] {"\u000A"}Counting payments since the bill: <b>{ MONEY($due) }</b>
+        }
        *[no] No bills yet.
     }
 accounts-readings = 📟 Submit readings
@@ -497,7 +506,10 @@ history-payments-list =
 
     { $lines }
 history-payment-account = <b>{ $supplier }</b> account No. { $account }
-history-payment =     { DATE($date) } — { MONEY($amount) }
+history-payment =     { DATE($date) } — { MONEY($amount) }{ $billed ->
+        [no] {" "}· <i>not in a bill yet</i>
+       *[yes] {""}
+    }
 history-no-payments =     no payments
 profile-mailing-line = • { $email }: { $companies }
 
@@ -656,3 +668,90 @@ reminder-readings =
 fallback-password-deleted = 🔒 That looked like a password, so the message was deleted from the chat. The conversation that asked for it was interrupted — start again: /start.
 service-unavailable = 😔 The service is temporarily unavailable. Please try again in a few minutes.
 fallback-not-understood = I did not understand that. The main menu is /start, the commands are in /help.
+
+## Payment (guide section 7)
+accounts-pay = 💳 Pay
+payment-form =
+    <b>Payment</b> · account No. { $number }
+    { $address }
+    { $has_bill ->
+        [yes] For the bill of { MONTH($period) }. Press a line to change its amount (0 to skip it).
+
+        { $lines }
+
+        To pay: <b>{ MONEY($total) }</b>
+        Receipt to: { $contact }
+        { $accepted ->
+            [true] ☑️ You agree to the payment rules.
+           *[other] To pay, agree to the payment rules.
+        }{ $none ->
+            [yes] {"\u000A\u000A"}Paying in the bot is not switched on yet: pay by the bill at a bank or on the website.
+           *[no] {""}
+        }
+       *[no] There are no bills to pay yet.
+    }
+payment-line = • { $supplier }, account No. { $account }: <b>{ MONEY($amount) }</b>{ $changed ->
+        [yes] {" "}(billed { MONEY($due) })
+       *[no] {""}
+    }
+payment-line-button = ✏️ { $supplier } · { MONEY($amount) }
+payment-change-contact = 📧 Where to send the receipt
+payment-accept = ☑️ I agree to the rules
+payment-rules = 📄 Payment rules
+payment-pay-telegram = 💳 Pay in Telegram
+payment-pay-page = 🌐 Pay on the YooKassa page
+payment-ask-amount =
+    How much to pay to “{ $supplier }”, account No. { $account }? Billed: { MONEY($due) }.
+    Type an amount, e.g. 1628.12; 0 skips this line.
+payment-ask-contact = { $sms ->
+        [yes] Type the e-mail or phone number to send the receipt to.
+       *[no] Type the e-mail to send the receipt to.
+    }
+payment-rules-text =
+    <b>Payment rules</b>
+
+    MIR, VISA and MasterCard cards are accepted, as well as the other ways the YooKassa payment service offers. Card details are entered on the payment service's page or in Telegram and never reach Tomskenergosbyt.
+
+    A payment reaches the account within 1–3 working days and is counted in the next bill. The fiscal receipt (54-FZ) is sent to the e-mail or phone given.
+
+    A payment made by mistake is refunded on application at a customer office or through an appeal in this bot.
+payment-invalid-amount = That does not look like an amount. Type roubles and kopecks, e.g. 1628.12 or 0.
+payment-too-large = One payment may carry at most { MONEY($limit) }.
+payment-invalid-contact = That does not look like an e-mail{ $sms ->
+        [yes] {" "}or a phone number
+       *[no] {""}
+    }. Example: ivanova@mail.ru
+payment-accept-rules = To pay, agree to the payment rules.
+payment-nothing = Nothing to pay: every amount is zero.
+payment-service-down = The payment service is not answering. Nothing was charged — try again in a few minutes.
+payment-invoice-title = Payment, account { $number }
+payment-invoice-description = Housing and utility services: { $address }
+payment-invoiced = The invoice is above. Press “Pay” in it and enter your card; the bot will tell you the outcome.
+payment-page = The payment is created. Open the YooKassa page and enter your card; the bot will tell you the outcome.
+payment-go-to-page = 🌐 Go to the payment page
+payment-done = ✅ Done
+payment-refused-unknown = This invoice is no longer valid. Open the payment again.
+payment-refused-paid = This invoice is paid already.
+payment-refused-expired = The time to pay this invoice is over. Open the payment again.
+payment-refused-canceled = This payment was canceled. Open the payment again.
+payment-refused-changed = The invoice's amount has changed. Open the payment again.
+payment-paid =
+    ✅ <b>Payment received</b>: { MONEY($amount) } for account No. { $number }.
+    { $lines }
+    The receipt goes to { $contact }. The payment shows in the payment history at once, and in a bill once it is credited.
+payment-paid-line = • { $supplier }, account No. { $account }: { MONEY($amount) }
+payment-failed =
+    ❌ <b>The payment of { MONEY($amount) } for account No. { $number } did not go through</b>: { $status ->
+        [expired] the time to pay is over.
+       *[canceled] { $reason ->
+            [insufficient_funds] not enough funds on the card.
+            [card_expired] the card has expired.
+            [expired_on_confirmation] the time to confirm is over.
+            [canceled_by_merchant] the payment was canceled.
+            [permission_revoked] the permission to charge was revoked.
+            [fraud_suspected] the bank suspected fraud and declined it.
+           *[other] the bank declined it.
+        }
+    }
+    Nothing was charged.
+payment-try-again = 🔁 Try again

@@ -18,7 +18,10 @@ command-logout = Выйти из личного кабинета
 start-welcome =
     Здравствуйте! Это личный кабинет клиента <b>АО «Томскэнергосбыт»</b> в Telegram.
 
-    Здесь можно передавать показания, оплачивать счета, смотреть историю начислений и писать обращения. Чтобы начать, зарегистрируйтесь или войдите.
+    Здесь можно передавать показания,{ $pay ->
+        [yes] {" "}оплачивать счета,
+       *[no] {""}
+    } смотреть историю начислений и писать обращения. Чтобы начать, зарегистрируйтесь или войдите.
 start-register = 📝 Регистрация
 start-login = 🔑 Вход
 menu-greeting =
@@ -29,6 +32,9 @@ menu-greeting =
         [one] Подключён { $accounts } лицевой счёт.
         [few] Подключено { $accounts } лицевых счёта.
        *[many] Подключено { $accounts } лицевых счетов.
+    }{ $owes ->
+        [yes] {"\u000A"}К оплате: <b>{ MONEY($due) }</b>
+       *[no] {""}
     }
 menu-unconfirmed = ⚠️ E-mail { $email } не подтверждён: подключить лицевой счёт можно после подтверждения.
 menu-confirm-email = ✉️ Подтвердить e-mail
@@ -281,7 +287,10 @@ accounts-card =
     { $address }
     Собственник: { $owner }
     { $has_bill ->
-        [yes] Последний счёт: { MONTH($period) }, к оплате { MONEY($total) }
+        [yes] Последний счёт: за { MONTH($period) }, к оплате { MONEY($total) }{ $due ->
+            [same] {""}
+           *[other] {"\u000A"}С учётом оплат после счёта: <b>{ MONEY($due) }</b>
+        }
        *[no] Счетов пока нет.
     }
 accounts-readings = 📟 Передать показания
@@ -501,7 +510,10 @@ history-payments-list =
 
     { $lines }
 history-payment-account = <b>{ $supplier }</b> № ЛС { $account }
-history-payment =     { DATE($date) } — { MONEY($amount) }
+history-payment =     { DATE($date) } — { MONEY($amount) }{ $billed ->
+        [no] {" "}· <i>ещё не в счёте</i>
+       *[yes] {""}
+    }
 history-no-payments =     оплат нет
 profile-mailing-line = • { $email }: { $companies }
 
@@ -661,3 +673,90 @@ reminder-readings =
 fallback-password-deleted = 🔒 Похоже, это был пароль: сообщение удалено из чата. Разговор, который его просил, прервался — начните снова: /start.
 service-unavailable = 😔 Сервис временно недоступен. Попробуйте ещё раз через несколько минут.
 fallback-not-understood = Не понял сообщение. Главное меню — /start, список команд — /help.
+
+## Оплата (раздел 7 руководства)
+accounts-pay = 💳 Оплатить
+payment-form =
+    <b>Оплата</b> · ЛС № { $number }
+    { $address }
+    { $has_bill ->
+        [yes] По счёту за { MONTH($period) }. Нажмите на строку, чтобы изменить сумму (0 — не платить по ней).
+
+        { $lines }
+
+        К оплате: <b>{ MONEY($total) }</b>
+        Чек придёт на: { $contact }
+        { $accepted ->
+            [true] ☑️ С правилами оплаты согласен.
+           *[other] Чтобы оплатить, согласитесь с правилами оплаты.
+        }{ $none ->
+            [yes] {"\u000A\u000A"}Оплата в боте пока не подключена: оплатить можно по квитанции в банке или на сайте.
+           *[no] {""}
+        }
+       *[no] Счетов для оплаты пока нет.
+    }
+payment-line = • { $supplier }, ЛС № { $account }: <b>{ MONEY($amount) }</b>{ $changed ->
+        [yes] {" "}(по счёту { MONEY($due) })
+       *[no] {""}
+    }
+payment-line-button = ✏️ { $supplier } · { MONEY($amount) }
+payment-change-contact = 📧 Куда прислать чек
+payment-accept = ☑️ Согласен с правилами
+payment-rules = 📄 Правила оплаты
+payment-pay-telegram = 💳 Оплатить в Telegram
+payment-pay-page = 🌐 Оплатить на сайте ЮKassa
+payment-ask-amount =
+    Сколько заплатить по «{ $supplier }», ЛС № { $account }? По счёту: { MONEY($due) }.
+    Введите сумму, например 1628,12; 0 — не платить по этой строке.
+payment-ask-contact = { $sms ->
+        [yes] Введите e-mail или номер телефона, куда прислать чек.
+       *[no] Введите e-mail, куда прислать чек.
+    }
+payment-rules-text =
+    <b>Правила оплаты</b>
+
+    Оплата принимается банковскими картами МИР, VISA и MasterCard, а также другими способами, которые предлагает платёжный сервис ЮKassa. Данные карты вводятся на странице платёжного сервиса или в Telegram и не передаются АО «Томскэнергосбыт».
+
+    Платёж зачисляется на лицевой счёт в течение 1–3 рабочих дней и учитывается в следующем счёте. Кассовый чек по 54-ФЗ приходит на указанный e-mail или телефон.
+
+    Вернуть ошибочный платёж можно по заявлению в офисе обслуживания или через обращение в этом боте.
+payment-invalid-amount = Это не похоже на сумму. Введите рубли и копейки, например 1628,12 или 0.
+payment-too-large = За один раз можно заплатить не больше { MONEY($limit) }.
+payment-invalid-contact = Это не похоже на e-mail{ $sms ->
+        [yes] {" "}или номер телефона
+       *[no] {""}
+    }. Пример: ivanova@mail.ru
+payment-accept-rules = Чтобы оплатить, согласитесь с правилами оплаты.
+payment-nothing = Нечего оплачивать: все суммы равны нулю.
+payment-service-down = Платёжный сервис сейчас не отвечает. Деньги не списаны — попробуйте через несколько минут.
+payment-invoice-title = Оплата по ЛС № { $number }
+payment-invoice-description = Оплата жилищно-коммунальных услуг: { $address }
+payment-invoiced = Счёт на оплату — выше. Нажмите в нём «Заплатить» и введите данные карты; о результате бот напишет.
+payment-page = Платёж создан. Перейдите на страницу ЮKassa и введите данные карты; о результате бот напишет.
+payment-go-to-page = 🌐 Перейти к оплате
+payment-done = ✅ Готово
+payment-refused-unknown = Этот счёт больше не действует. Откройте оплату заново.
+payment-refused-paid = Этот счёт уже оплачен.
+payment-refused-expired = Время на оплату этого счёта истекло. Откройте оплату заново.
+payment-refused-canceled = Этот платёж отменён. Откройте оплату заново.
+payment-refused-changed = Сумма счёта изменилась. Откройте оплату заново.
+payment-paid =
+    ✅ <b>Оплата прошла</b>: { MONEY($amount) } по ЛС № { $number }.
+    { $lines }
+    Чек придёт на { $contact }. Платёж появится в истории оплат сразу, а в счёте — после зачисления.
+payment-paid-line = • { $supplier }, ЛС № { $account }: { MONEY($amount) }
+payment-failed =
+    ❌ <b>Оплата { MONEY($amount) } по ЛС № { $number } не прошла</b>: { $status ->
+        [expired] время на оплату истекло.
+       *[canceled] { $reason ->
+            [insufficient_funds] на карте недостаточно средств.
+            [card_expired] срок действия карты истёк.
+            [expired_on_confirmation] время на подтверждение истекло.
+            [canceled_by_merchant] платёж отменён.
+            [permission_revoked] отозвано разрешение на списание.
+            [fraud_suspected] платёж заподозрен в мошенничестве и отклонён банком.
+           *[other] банк отклонил платёж.
+        }
+    }
+    Деньги не списаны.
+payment-try-again = 🔁 Попробовать снова

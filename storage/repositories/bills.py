@@ -1,19 +1,15 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
-from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from domain.model import Bill, BillServiceLine, BillSupplierLine, PaymentStatus, Supplier
+from domain.model import Bill, BillServiceLine, BillSupplierLine, Supplier
 from storage.tables import (
     bill_services,
     bill_suppliers,
     bills,
-    payment_items,
-    payments,
     suppliers,
 )
 
@@ -114,21 +110,3 @@ class SqlSupplierRepository:
             await self._connection.execute(select(suppliers).where(suppliers.c.id == supplier_id))
         ).one_or_none()
         return Supplier(**row._mapping) if row else None
-
-
-class SqlPaymentRepository:
-    def __init__(self, connection: AsyncConnection) -> None:
-        self._connection = connection
-
-    async def items_of_account(self, account_id: int) -> Sequence[tuple[int, datetime, Decimal]]:
-        rows = await self._connection.execute(
-            select(payment_items.c.contract_id, payments.c.paid_at, payment_items.c.amount)
-            .join(payments, payments.c.id == payment_items.c.payment_id)
-            .where(
-                payments.c.account_id == account_id,
-                payments.c.status == PaymentStatus.SUCCEEDED,
-                payments.c.paid_at.is_not(None),
-            )
-            .order_by(payments.c.paid_at.desc())
-        )
-        return [(row.contract_id, row.paid_at, row.amount) for row in rows]

@@ -1,0 +1,502 @@
+"""Paying an account's bill (guide section 7): what is due per supplier, the payment a
+resident starts, and its outcome, recorded once whichever report of it comes first (a
+Telegram ``successful_payment``, YooKassa's notification, the check of a pending payment)."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from domain.accounts import linked_account
+from domain.errors import (
+    AmountTooLarge,
+    InvalidAmount,
+    InvalidInput,
+    NothingToPay,
+    PaymentRefused,
+    PaymentServiceDown,
+    RulesNotAccepted,
+)
+from domain.model import (
+    Account,
+    Contract,
+    Payment,
+    PaymentItem,
+    PaymentMethod,
+    PaymentStatus,
+    Profile,
+    Supplier,
+    TelegramUser,
+)
+from domain.money import money, parse_amount, to_kopecks
+from domain.ports import (
+    Clock,
+    PaymentGateway,
+    PaymentNotifier,
+    PaymentOrder,
+    ProviderPayment,
+    ReceiptLine,
+    UnitOfWork,
+)
+from domain.validation import parse_email, parse_phone
+
+logger = logging.getLogger(__name__)
+
+CURRENCY = "RUB"
+PAYLOAD_PREFIX = "payment:"  # a Telegram invoice's payload: "payment:<our payment id>"
+DESCRIPTION_LENGTH = 128  # what a receipt line and a YooKassa description may hold
+# How long the provider is asked about a pending payment: sooner at first, when most
+# payments settle, then less often, up to the cap.
+FIRST_CHECK = timedelta(seconds=30)
+LONGEST_CHECK = timedelta(minutes=15)
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentTerms:
+    """The retailer's terms of paying through the bot, from settings."""
+
+    max_amount: Decimal  # the most one payment may carry
+    sms_receipts: bool  # whether a receipt may go to a phone, or only to an e-mail
+    lifetime: timedelta  # how long a started payment may be paid
+    vat_code: int  # 54-FZ VAT code of the receipt's lines (1: no VAT)
+
+
+# --- What is due ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class DueLine:
+    """One supplier's part of the latest bill, paid under one of the account's contracts
+    (the guide's Fig. 20: "Услуга … ЛС № …")."""
+
+    contract: Contract
+    supplier: Supplier
+    due: Decimal
+
+    @property
+    def contract_id(self) -> int:
+        assert self.contract.id is not None
+        return self.contract.id
+
+    @property
+    def description(self) -> str:
+        return f"{self.supplier.name}, {self.contract.supplier_account_number}"[:DESCRIPTION_LENGTH]
+
+
+@dataclass(frozen=True, slots=True)
+class Due:
+    """What an account owes: the latest bill's lines, less what was paid through the bot
+    since and is not in a bill yet."""
+
+    account: Account
+    period: date | None
+    lines: list[DueLine]
+
+    @property
+    def total(self) -> Decimal:
+        return sum((line.due for line in self.lines), Decimal("0.00"))
+
+    def line(self, contract_id: int) -> DueLine:
+        """A line of this account: whatever id a button carries is checked here."""
+        for line in self.lines:
+            if line.contract_id == contract_id:
+                return line
+        raise NothingToPay
+
+
+async def amount_due(uow: UnitOfWork, account: Account) -> Due:
+    assert account.id is not None
+    bill = await uow.bills.latest(account.id)
+    if bill is None:
+        return Due(account, None, [])
+    contracts = await uow.contracts.of_account(account.id)
+    unbilled: dict[int, Decimal] = {}
+    for item in await uow.payments.items_of_account(account.id):
+        if not item.in_billing:
+            unbilled[item.contract_id] = unbilled.get(item.contract_id, Decimal(0)) + item.amount
+    lines = []
+    for block in bill.suppliers:
+        # A supplier's block is paid under the first of its contracts on the account.
+        found = next(((c, s) for c, s in contracts if c.supplier_id == block.supplier_id), None)
+        if found is None:
+            continue
+        contract, supplier = found
+        paid = sum(
+            (unbilled.get(c.id, Decimal(0)) for c, _ in contracts if c.supplier_id == supplier.id),
+            Decimal(0),
+        )
+        lines.append(DueLine(contract, supplier, money(max(block.to_pay - paid, Decimal(0)))))
+    return Due(account, bill.period, lines)
+
+
+async def total_due(uow: UnitOfWork, accounts: Sequence[Account]) -> Decimal:
+    """What the accounts owe together, as the main menu shows it."""
+    return sum([(await amount_due(uow, account)).total for account in accounts], Decimal("0.00"))
+
+
+async def due_of(uow: UnitOfWork, profile: Profile, account_id: int) -> Due:
+    """What one of the profile's accounts owes."""
+    return await amount_due(uow, await linked_account(uow, profile, account_id))
+
+
+# --- What the resident types ---------------------------------------------------------------
+
+
+def read_amount(text: str, terms: PaymentTerms) -> Decimal:
+    """An amount to pay as a resident types it: 0 skips a line."""
+    try:
+        amount = parse_amount(text)
+    except InvalidAmount:
+        raise InvalidInput("amount") from None
+    if amount < 0:
+        raise InvalidInput("amount")
+    if amount > terms.max_amount:
+        raise AmountTooLarge(terms.max_amount)
+    return amount
+
+
+def read_contact(text: str, terms: PaymentTerms) -> str:
+    """Where the receipt goes: an e-mail, or a phone where the retailer sends SMS receipts."""
+    if "@" in text or not terms.sms_receipts:
+        return parse_email(text)
+    return parse_phone(text)
+
+
+def default_contact(profile: Profile, terms: PaymentTerms) -> str:
+    if terms.sms_receipts and profile.phone and not profile.email:
+        return profile.phone
+    return profile.email
+
+
+# --- Starting a payment ----------------------------------------------------------------------
+
+
+async def start_payment(
+    uow: UnitOfWork,
+    clock: Clock,
+    user: TelegramUser,
+    profile: Profile,
+    account_id: int,
+    amounts: Mapping[int, Decimal],
+    contact: str,
+    method: PaymentMethod,
+    terms: PaymentTerms,
+    *,
+    rules_accepted: bool,
+) -> Payment:
+    """Records a pending payment of the chosen amounts, committed before the resident is
+    sent to pay. Amounts are per contract of the account's due lines; zero skips one."""
+    if not rules_accepted:
+        raise RulesNotAccepted
+    due = await due_of(uow, profile, account_id)
+    items = [
+        PaymentItem(contract_id=due.line(contract_id).contract_id, amount=money(amount))
+        for contract_id, amount in sorted(amounts.items())
+        if amount > 0
+    ]
+    total = sum((item.amount for item in items), Decimal("0.00"))
+    if total <= 0:
+        raise NothingToPay
+    if total > terms.max_amount:
+        raise AmountTooLarge(terms.max_amount)
+    now = clock.now()
+    payment = Payment(
+        account_id=account_id,
+        profile_id=profile.id,
+        telegram_id=user.telegram_id,
+        method=method,
+        amount=total,
+        items=items,
+        receipt_contact=read_contact(contact, terms),
+        idempotence_key=secrets.token_hex(16),
+        created_at=now,
+        expires_at=now + terms.lifetime,
+    )
+    await uow.payments.add(payment)
+    await uow.commit()
+    return payment
+
+
+async def order_of(
+    uow: UnitOfWork, payment: Payment, description: str, return_url: str
+) -> PaymentOrder:
+    """The provider's order for a payment: one receipt line per contract paid."""
+    assert payment.id is not None and payment.idempotence_key and payment.receipt_contact
+    lines = []
+    for item in payment.items:
+        found = await uow.contracts.get(item.contract_id)
+        assert found is not None
+        lines.append(ReceiptLine(DueLine(*found, item.amount).description, item.amount))
+    return PaymentOrder(
+        payment_id=payment.id,
+        amount=payment.amount,
+        description=description[:DESCRIPTION_LENGTH],
+        receipt_contact=payment.receipt_contact,
+        lines=lines,
+        idempotence_key=payment.idempotence_key,
+        return_url=return_url,
+    )
+
+
+def fiscal_receipt(order: PaymentOrder, vat_code: int) -> dict:
+    """The 54-FZ receipt in the form YooKassa takes it, through its own API or through a
+    Telegram invoice's ``provider_data``: a service paid in full, per line."""
+    contact = order.receipt_contact
+    customer = {"email": contact} if "@" in contact else {"phone": contact.lstrip("+")}
+    return {
+        "customer": customer,
+        "items": [
+            {
+                "description": line.description,
+                "quantity": "1.00",
+                "amount": {"value": f"{line.amount:.2f}", "currency": CURRENCY},
+                "vat_code": vat_code,
+                "payment_subject": "service",
+                "payment_mode": "full_payment",
+            }
+            for line in order.lines
+        ],
+    }
+
+
+async def payment_page(
+    uow: UnitOfWork,
+    clock: Clock,
+    gateway: PaymentGateway,
+    payment: Payment,
+    description: str,
+    return_url: str,
+) -> str:
+    """The address of the provider's page where the resident pays. Asked again (the provider
+    was down, the resident pressed twice) it creates nothing new: the idempotence key is the
+    payment's own."""
+    assert payment.id is not None
+    if payment.status is not PaymentStatus.PENDING:
+        raise PaymentRefused(payment.status.value)
+    if payment.confirmation_url:
+        return payment.confirmation_url
+    created = await gateway.create(await order_of(uow, payment, description, return_url))
+    if not created.confirmation_url:
+        raise PaymentServiceDown
+    await uow.payments.save_provider(payment.id, created.id, created.confirmation_url)
+    await uow.payments.schedule_check(payment.id, 0, clock.now() + FIRST_CHECK)
+    await uow.commit()
+    return created.confirmation_url
+
+
+# --- A Telegram invoice ----------------------------------------------------------------------
+
+
+def invoice_payload(payment: Payment) -> str:
+    return f"{PAYLOAD_PREFIX}{payment.id}"
+
+
+async def _invoiced(uow: UnitOfWork, telegram_id: int, payload: str) -> Payment:
+    """The payment an invoice's payload names, if it is the payer's and still theirs to pay
+    for: the account is still linked to their profile."""
+    number = payload.removeprefix(PAYLOAD_PREFIX)
+    if not payload.startswith(PAYLOAD_PREFIX) or not (number.isascii() and number.isdigit()):
+        raise PaymentRefused("unknown")
+    payment = await uow.payments.get(int(number))
+    if (
+        payment is None
+        or payment.method is not PaymentMethod.TELEGRAM
+        or payment.telegram_id != telegram_id
+        or payment.profile_id is None
+        or not await uow.links.is_linked(payment.profile_id, payment.account_id)
+    ):
+        raise PaymentRefused("unknown")
+    return payment
+
+
+async def check_checkout(
+    uow: UnitOfWork, clock: Clock, telegram_id: int, payload: str, currency: str, total: int
+) -> Payment:
+    """Telegram asks, before it charges, whether the invoice may be paid."""
+    payment = await _invoiced(uow, telegram_id, payload)
+    if payment.status is PaymentStatus.SUCCEEDED:
+        raise PaymentRefused("paid")
+    if payment.status is not PaymentStatus.PENDING:
+        raise PaymentRefused(payment.status.value)
+    if payment.expires_at is not None and clock.now() >= payment.expires_at:
+        raise PaymentRefused("expired")
+    if currency != CURRENCY or total != to_kopecks(payment.amount):
+        raise PaymentRefused("changed")
+    return payment
+
+
+async def record_telegram_payment(
+    uow: UnitOfWork,
+    clock: Clock,
+    notifier: PaymentNotifier,
+    gateway: PaymentGateway | None,
+    telegram_id: int,
+    payload: str,
+    currency: str,
+    total: int,
+    provider_payment_id: str,
+) -> bool:
+    """Telegram reports the invoice paid. With the provider's API at hand its word is checked
+    there first; an API that does not answer does not hold up a payment Telegram has taken.
+    True when this report is the one that recorded it."""
+    payment = await _invoiced(uow, telegram_id, payload)
+    if currency != CURRENCY or total != to_kopecks(payment.amount):
+        logger.error(
+            "payment %s: Telegram reports %s %s paid, %s was asked",
+            payment.id,
+            total,
+            currency,
+            to_kopecks(payment.amount),
+        )
+        return False
+    if gateway is not None:
+        try:
+            reported = await gateway.fetch(provider_payment_id)
+        except PaymentServiceDown:
+            logger.warning(
+                "payment %s: not checked with the provider, which did not answer", payment.id
+            )
+        else:
+            if reported.status != "succeeded" or reported.amount != payment.amount:
+                logger.error(
+                    "payment %s: the provider reports %s %s for %s",
+                    payment.id,
+                    reported.status,
+                    reported.amount,
+                    provider_payment_id,
+                )
+                return False
+    return await _settle(
+        uow, clock, notifier, payment, PaymentStatus.SUCCEEDED, provider_id=provider_payment_id
+    )
+
+
+# --- The provider's word -----------------------------------------------------------------------
+
+
+async def _settle(
+    uow: UnitOfWork,
+    clock: Clock,
+    notifier: PaymentNotifier,
+    payment: Payment,
+    status: PaymentStatus,
+    *,
+    provider_id: str | None = None,
+    reason: str | None = None,
+) -> bool:
+    """Records the outcome once, whoever reports it and however often; only the report that
+    recorded it tells the payer. Money taken counts even after the payment expired here."""
+    assert payment.id is not None
+    came_from = (
+        (PaymentStatus.PENDING, PaymentStatus.EXPIRED)
+        if status is PaymentStatus.SUCCEEDED
+        else (PaymentStatus.PENDING,)
+    )
+    moved = await uow.payments.settle(
+        payment.id,
+        status,
+        came_from,
+        at=clock.now(),
+        provider_payment_id=provider_id,
+        reason=reason,
+    )
+    await uow.commit()
+    if moved:
+        settled = await uow.payments.get(payment.id)
+        assert settled is not None
+        await notifier.settled(uow, settled)
+    return moved
+
+
+async def apply_report(
+    uow: UnitOfWork,
+    clock: Clock,
+    notifier: PaymentNotifier,
+    payment: Payment,
+    reported: ProviderPayment,
+) -> bool:
+    """What the provider says of the payment: succeeded or canceled settle it; anything else
+    leaves it pending. True when this report recorded the outcome."""
+    if reported.status == "succeeded":
+        if reported.amount != payment.amount:
+            logger.error(
+                "payment %s: the provider reports %s paid, %s was asked",
+                payment.id,
+                reported.amount,
+                payment.amount,
+            )
+            return False
+        return await _settle(
+            uow, clock, notifier, payment, PaymentStatus.SUCCEEDED, provider_id=reported.id
+        )
+    if reported.status == "canceled":
+        return await _settle(
+            uow, clock, notifier, payment, PaymentStatus.CANCELED, reason=reported.cancel_reason
+        )
+    return False
+
+
+async def provider_notified(
+    uow: UnitOfWork,
+    clock: Clock,
+    notifier: PaymentNotifier,
+    gateway: PaymentGateway,
+    provider_payment_id: str,
+) -> bool:
+    """A notification names a payment: nothing in it is believed until the provider, asked
+    by that id, confirms it. True when it recorded the outcome."""
+    reported = await gateway.fetch(provider_payment_id)
+    payment = await uow.payments.by_provider_id(reported.id)
+    if payment is None and reported.payment_id is not None:
+        # Created at the provider, but its answer never reached us (a timeout).
+        payment = await uow.payments.get(reported.payment_id)
+        if payment is not None and payment.provider_payment_id is None:
+            assert payment.id is not None
+            await uow.payments.save_provider(payment.id, reported.id, reported.confirmation_url)
+            await uow.commit()
+    if payment is None or payment.method is not PaymentMethod.YOOKASSA:
+        logger.warning("a notification of payment %s, which is not ours", provider_payment_id)
+        return False
+    return await apply_report(uow, clock, notifier, payment, reported)
+
+
+def next_check(checks: int) -> timedelta:
+    return min(FIRST_CHECK * 2**checks, LONGEST_CHECK)
+
+
+async def check_pending(
+    uow: UnitOfWork,
+    clock: Clock,
+    notifier: PaymentNotifier,
+    gateway: PaymentGateway,
+    limit: int = 100,
+) -> int:
+    """Asks the provider about pending payments no notification settled, each less often as
+    it waits; one still pending when its time is up expires. The number settled."""
+    settled = 0
+    now = clock.now()
+    for payment in await uow.payments.due_for_check(now, limit):
+        assert payment.id is not None and payment.provider_payment_id is not None
+        try:
+            reported = await gateway.fetch(payment.provider_payment_id)
+        except PaymentServiceDown:
+            reported = None
+        if reported is not None and await apply_report(uow, clock, notifier, payment, reported):
+            settled += 1
+        elif (
+            reported is not None
+            and reported.status == "pending"
+            and payment.expires_at is not None
+            and now >= payment.expires_at
+        ):
+            settled += await _settle(uow, clock, notifier, payment, PaymentStatus.EXPIRED)
+        else:
+            await uow.payments.schedule_check(
+                payment.id, payment.checks + 1, now + next_check(payment.checks + 1)
+            )
+            await uow.commit()
+    return settled

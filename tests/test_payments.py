@@ -1,0 +1,371 @@
+"""Paying (guide section 7): a Telegram invoice and YooKassa's page, through the real SDK
+against a local server that speaks YooKassa's API; each outcome recorded once, whatever
+reports it and however often."""
+
+from __future__ import annotations
+
+import asyncio
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from aiohttp import web
+from sqlalchemy import select
+
+from bot.config import Settings
+from bot.local_yookassa import LocalYooKassa
+from bot.payments import add_notifications, check_payments
+from bot.transports.local import visible_text
+from storage import tables as t
+from tests.chat import buttons, open_account
+
+ACCOUNT = "800200415527"  # the demo's electricity account: one supplier
+EPD = "700100103492"  # the demo's single bill: several suppliers
+CARD = "1111 1111 1111 1026"  # YooKassa's test card
+
+
+@pytest.fixture
+async def yookassa():
+    server = LocalYooKassa()
+    await server.start()
+    yield server
+    await server.stop()
+
+
+@pytest.fixture
+def settings(tmp_path: Path, yookassa: LocalYooKassa) -> Settings:
+    return Settings(
+        _env_file=None,
+        outbox_dir=tmp_path / "outbox",
+        bot_token=None,
+        payments_provider_token="381764678:TEST:100500",
+        yookassa_shop_id=yookassa.shop_id,
+        yookassa_secret_key=yookassa.secret_key,
+        yookassa_api_url=yookassa.api_url,
+        yookassa_timeout=5,
+    )
+
+
+@pytest.fixture
+async def notifications(running, bot_database, yookassa):
+    """The bot's notification endpoint, served as in production, told to the local YooKassa."""
+    dp, _bot, _session = running
+    app = web.Application()
+    add_notifications(
+        app,
+        bot_database,
+        dp["clock"],
+        dp["payment_messenger"],
+        dp["payment_gateway"],
+        dp["settings"].trusted_proxies,
+    )
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    yookassa.notify_url = f"http://127.0.0.1:{runner.addresses[0][1]}/yookassa/notifications"
+    yield yookassa
+    await runner.cleanup()
+
+
+async def rows(database, table):
+    async with database.engine.connect() as connection:
+        return (await connection.execute(select(table).order_by(table.c.id))).all()
+
+
+async def bot_payments(database):
+    return [p for p in await rows(database, t.payments) if p.method != "billing"]
+
+
+async def open_payment(chat, database, number=ACCOUNT):
+    await open_account(chat, database, number, "💳 Оплатить")
+
+
+def plain(text: str | None) -> str:
+    """A message as the resident reads it: no markup, ordinary spaces."""
+    return visible_text(text or "", "HTML").replace("\u00a0", " ")
+
+
+def seen(chat) -> str:
+    return plain(chat.last.text)
+
+
+def said(chat, text: str) -> int:
+    return sum(text in plain(m.text) for m in chat.bot_messages())
+
+
+# --- The form ---------------------------------------------------------------------------------
+
+
+async def test_the_form_lists_what_is_due_per_supplier_and_amounts_can_be_changed(
+    chat, bot_database, demo
+):
+    await open_payment(chat, bot_database, EPD)
+    form = seen(chat)
+    assert form.startswith("Оплата · ЛС № 700100103492")
+    assert 'ООО "ЗТК", ЛС № 870100103492' in form
+    total = demo[EPD].latest_total
+    assert f"К оплате: {total:,.2f} ₽".replace(",", " ").replace(".", ",") in form
+    assert "Чек придёт на: resident100001@example.org" in form
+
+    line = next(b for b in buttons(chat) if "ЗТК" in b)
+    await chat.press(line)
+    for wrong, answer in (
+        ("сто рублей", "Это не похоже на сумму"),
+        ("-5", "Это не похоже на сумму"),
+        ("1,005", "Это не похоже на сумму"),
+        ("600 000", "не больше 500 000,00 ₽"),
+    ):
+        await chat.send(wrong)
+        assert answer in seen(chat)
+    await chat.send("1 000,5")
+    assert 'ООО "ЗТК", ЛС № 870100103492: 1 000,50 ₽ (по счёту' in seen(chat)
+
+    await chat.press("💳 Оплатить в Telegram")
+    assert "согласитесь с правилами оплаты" in seen(chat)
+    assert await bot_payments(bot_database) == []
+
+    await chat.press("📄 Правила оплаты")
+    assert "Правила оплаты" in seen(chat) and "54-ФЗ" in seen(chat)
+    await chat.press("◀️ Назад")
+    await chat.press("📧 Куда прислать чек")
+    await chat.send("не почта")
+    assert "Это не похоже на e-mail" in seen(chat)
+    await chat.send("Receipts@Example.org")
+    assert "Чек придёт на: receipts@example.org" in seen(chat)
+
+
+async def test_zero_everywhere_is_nothing_to_pay(chat, bot_database, demo):
+    await open_payment(chat, bot_database)
+    await chat.press("✏️")
+    await chat.send("0")
+    await chat.press("☑️ Согласен с правилами")
+    await chat.press("💳 Оплатить в Telegram")
+    assert "Нечего оплачивать" in seen(chat)
+    assert await bot_payments(bot_database) == []
+
+
+# --- A Telegram invoice ---------------------------------------------------------------------
+
+
+async def _invoice(chat, database, number=ACCOUNT):
+    await open_payment(chat, database, number)
+    await chat.press("☑️ Согласен с правилами")
+    await chat.press("💳 Оплатить в Telegram")
+    return chat.invoice()
+
+
+async def test_a_resident_pays_an_invoice_and_it_is_recorded_once(
+    chat, bot_database, demo, yookassa, session
+):
+    due = demo[ACCOUNT].latest_total
+    invoice = await _invoice(chat, bot_database)
+    sent = session.invoices[invoice.message_id]
+    assert invoice.invoice.total_amount == int(due * 100) and sent.currency == "RUB"
+    assert "Счёт на оплату — выше" in seen(chat)
+    receipt = __import__("json").loads(sent.provider_data)["receipt"]
+    assert receipt["customer"] == {"email": f"resident{chat.user.id}@example.org"}
+    assert [(i["vat_code"], i["payment_subject"], i["payment_mode"]) for i in receipt["items"]] == [
+        (1, "service", "full_payment")
+    ]
+    [pending] = await bot_payments(bot_database)
+    assert pending.status == "pending" and pending.amount == due  # stored before paying
+
+    assert await chat.pay(invoice, "1234 5678 9012 3456") == "card number is invalid"
+    assert await chat.pay(invoice, CARD, yookassa.charge) is None
+    assert said(chat, "Оплата прошла") == 1
+    [paid] = await bot_payments(bot_database)
+    assert paid.status == "succeeded" and paid.provider_payment_id in yookassa.payments
+    assert paid.amount == due and not paid.in_billing
+    # Checked with YooKassa's API before it counted.
+    assert ("GET", f"/v3/payments/{paid.provider_payment_id}") in yookassa.requests
+
+    # The same invoice again: refused before any money is taken.
+    assert await chat.pay(invoice, CARD, yookassa.charge) == "Этот счёт уже оплачен."
+    # Telegram's message of the payment delivered twice: one payment, one message.
+    await chat.succeed(sent, int(due * 100), paid.provider_payment_id)
+    assert said(chat, "Оплата прошла") == 1
+    assert [p.status for p in await bot_payments(bot_database)] == ["succeeded"]
+
+    # The history shows it at once, and the menu counts it.
+    await chat.send("/start")
+    assert "К оплате" not in seen(chat)
+    await chat.send("/accounts")
+    await chat.press(buttons(chat)[0])
+    assert "С учётом оплат после счёта: 0,00 ₽" in seen(chat)
+
+
+async def test_two_reports_of_one_payment_at_once_record_it_once(
+    chat, bot_database, demo, yookassa, session
+):
+    invoice = await _invoice(chat, bot_database)
+    sent = session.invoices[invoice.message_id]
+    total = invoice.invoice.total_amount
+    provider_id = await yookassa.charge(sent, total)
+    await asyncio.gather(*(chat.succeed(sent, total, provider_id) for _ in range(3)))
+    assert said(chat, "Оплата прошла") == 1
+    assert [p.status for p in await bot_payments(bot_database)] == ["succeeded"]
+
+
+async def test_a_tampered_total_a_forged_payload_and_a_stale_invoice_are_refused(
+    chat, new_chat, bot_database, demo, yookassa, session, clock
+):
+    invoice = await _invoice(chat, bot_database)
+    sent = session.invoices[invoice.message_id]
+    tampered = sent.model_copy(
+        update={"prices": [p.model_copy(update={"amount": 100}) for p in sent.prices]}
+    )
+    session.invoices[invoice.message_id] = tampered
+    assert await chat.pay(invoice, CARD) == "Сумма счёта изменилась. Откройте оплату заново."
+
+    # Another resident presenting this resident's payment.
+    other = new_chat(100002)
+    await open_payment(other, bot_database)
+    session.invoices[invoice.message_id] = sent
+    other_invoice = invoice.model_copy(update={"chat": other.chat})
+    assert (
+        await other.pay(other_invoice, CARD)
+        == "Этот счёт больше не действует. Откройте оплату заново."
+    )
+    forged = sent.model_copy(update={"payload": "payment:99999"})
+    session.invoices[invoice.message_id] = forged
+    assert await chat.pay(invoice, CARD) == "Этот счёт больше не действует. Откройте оплату заново."
+
+    # Past its time.
+    session.invoices[invoice.message_id] = sent
+    clock.advance(hours=2)
+    assert await chat.pay(invoice, CARD) == (
+        "Время на оплату этого счёта истекло. Откройте оплату заново."
+    )
+    assert [p.status for p in await bot_payments(bot_database)] == ["pending"]
+    assert said(chat, "Оплата прошла") == 0
+
+
+async def test_an_unlinked_account_is_not_paid(chat, bot_database, demo, yookassa):
+    invoice = await _invoice(chat, bot_database)
+    await chat.send("/accounts")
+    await chat.press(buttons(chat)[0])
+    await chat.press("🔗 Отключить лицевой счёт")
+    await chat.press("Да")
+    assert await chat.pay(invoice, CARD, yookassa.charge) == (
+        "Этот счёт больше не действует. Откройте оплату заново."
+    )
+
+
+# --- YooKassa's page --------------------------------------------------------------------------
+
+
+async def _page(chat, database, number=ACCOUNT):
+    await open_payment(chat, database, number)
+    await chat.press("☑️ Согласен с правилами")
+    await chat.press("🌐 Оплатить на сайте ЮKassa")
+
+
+async def test_a_resident_pays_on_yookassa_s_page(chat, bot_database, demo, notifications):
+    yookassa = notifications
+    await _page(chat, bot_database, EPD)
+    assert "Платёж создан" in seen(chat)
+    [url] = [b.url for _, b in chat.inline_buttons() if b.url]
+    [provider_id] = yookassa.payments
+    created = yookassa.payments[provider_id]
+    assert url == created["confirmation"]["confirmation_url"]
+    [pending] = await bot_payments(bot_database)
+    assert created["metadata"]["payment_id"] == str(pending.id)
+    assert Decimal(created["amount"]["value"]) == pending.amount == demo[EPD].latest_total
+    assert sum(Decimal(i["amount"]["value"]) for i in created["receipt"]["items"]) == pending.amount
+    assert yookassa.by_key == {pending.idempotence_key: provider_id}
+
+    await yookassa.pay(provider_id)
+    assert said(chat, "Оплата прошла") == 1
+    [paid] = await bot_payments(bot_database)
+    assert paid.status == "succeeded" and paid.provider_payment_id == provider_id
+    items = [i for i in await rows(bot_database, t.payment_items) if i.payment_id == paid.id]
+    assert sum(i.amount for i in items) == paid.amount and len(items) > 1
+
+    # The same notification again, and the check job after it: nothing more.
+    assert await yookassa.notify(provider_id) == 200
+    await check_payments(bot_database, *_job(chat))
+    assert said(chat, "Оплата прошла") == 1
+
+
+def _job(chat):
+    dp = chat.dispatcher
+    return dp["clock"], dp["payment_messenger"], dp["payment_gateway"]
+
+
+async def test_a_notification_from_outside_yookassa_is_refused(
+    chat, bot_database, demo, notifications
+):
+    yookassa = notifications
+    await _page(chat, bot_database)
+    [provider_id] = yookassa.payments
+    yookassa.payments[provider_id]["status"] = "succeeded"
+    assert await yookassa.notify(provider_id, sender="203.0.113.7") == 403
+    [payment] = await bot_payments(bot_database)
+    assert payment.status == "pending" and said(chat, "Оплата прошла") == 0
+
+
+async def test_a_notification_is_believed_only_as_far_as_yookassa_confirms_it(
+    chat, bot_database, demo, notifications
+):
+    """A notification claiming success for a payment YooKassa still has pending."""
+    yookassa = notifications
+    await _page(chat, bot_database)
+    [provider_id] = yookassa.payments
+    assert await yookassa.notify(provider_id) == 200  # its status there: pending
+    [payment] = await bot_payments(bot_database)
+    assert payment.status == "pending"
+
+
+async def test_a_canceled_payment_is_told_with_its_reason_and_can_be_tried_again(
+    chat, bot_database, demo, notifications
+):
+    yookassa = notifications
+    await _page(chat, bot_database)
+    [provider_id] = yookassa.payments
+    await yookassa.cancel(provider_id, "insufficient_funds")
+    assert "на карте недостаточно средств" in seen(chat)
+    [payment] = await bot_payments(bot_database)
+    assert payment.status == "canceled" and payment.cancel_reason == "insufficient_funds"
+
+    await chat.press("🔁 Попробовать снова")
+    assert seen(chat).startswith("Оплата · ЛС № 800200415527")
+
+
+async def test_yookassa_down_then_up_charges_once(chat, bot_database, demo, notifications):
+    yookassa = notifications
+    await open_payment(chat, bot_database)
+    await chat.press("☑️ Согласен с правилами")
+    await yookassa.stop()
+    await chat.press("🌐 Оплатить на сайте ЮKassa")
+    assert "Платёжный сервис сейчас не отвечает" in seen(chat)
+    [pending] = await bot_payments(bot_database)
+    assert pending.status == "pending" and pending.provider_payment_id is None
+
+    await yookassa.start()  # on the same port
+    await chat.press("🌐 Оплатить на сайте ЮKassa")
+    assert "Платёж создан" in seen(chat)
+    [same] = await bot_payments(bot_database)
+    assert same.id == pending.id and len(yookassa.payments) == 1
+
+
+async def test_without_a_notification_the_check_job_settles_or_expires(
+    chat, new_chat, bot_database, demo, notifications, clock
+):
+    yookassa = notifications
+    await _page(chat, bot_database)
+    [provider_id] = yookassa.payments
+    await yookassa.pay(provider_id, notify=False)
+    await check_payments(bot_database, *_job(chat))  # not yet its time
+    assert said(chat, "Оплата прошла") == 0
+    clock.advance(minutes=1)
+    await check_payments(bot_database, *_job(chat))
+    assert said(chat, "Оплата прошла") == 1
+
+    other = new_chat(100002)
+    await _page(other, bot_database, EPD)
+    clock.advance(hours=2)
+    await check_payments(bot_database, *_job(chat))
+    assert "время на оплату истекло" in seen(other)
+    statuses = sorted(p.status for p in await bot_payments(bot_database))
+    assert statuses == ["expired", "succeeded"]
