@@ -27,8 +27,10 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("migrate", help="bring the database schema up to date")
     load = commands.add_parser("import", help="import a billing file (docs/billing-format.md)")
     load.add_argument("file", type=Path)
-    export = commands.add_parser("export", help="export what residents submitted")
-    export.add_argument("what", choices=["readings"])
+    export = commands.add_parser(
+        "export", help="export what residents submitted or paid through the bot"
+    )
+    export.add_argument("what", choices=["readings", "payments"])
     export.add_argument(
         "--since",
         required=True,
@@ -111,7 +113,7 @@ async def _poll(settings: Settings, database) -> None:
 
 
 async def _main(args: argparse.Namespace, settings: Settings) -> int:
-    from storage.billing import ImportRefused, format_readings, import_billing
+    from storage.billing import ImportRefused, format_payments, format_readings, import_billing
     from storage.demo import is_empty
 
     database = await _database(settings)
@@ -140,8 +142,12 @@ async def _main(args: argparse.Namespace, settings: Settings) -> int:
             case "export":
                 since = datetime.combine(args.since, time(), tzinfo=settings.zone)
                 async with database.unit_of_work() as uow:
-                    items = await uow.readings.submitted_since(since)
-                text = format_readings(items, args.format)
+                    if args.what == "payments":
+                        text = format_payments(await uow.payments.paid_since(since), args.format)
+                    else:
+                        text = format_readings(
+                            await uow.readings.submitted_since(since), args.format
+                        )
                 if args.output:
                     args.output.write_text(text, encoding="utf-8")
                 else:

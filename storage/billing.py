@@ -22,7 +22,7 @@ from sqlalchemy import and_, delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from domain.model import AccountKind, MeterService, ReadingSource, Zone, zones_of
-from domain.ports import SubmittedReading
+from domain.ports import PaidPayment, SubmittedReading
 from domain.readings import fits_digits
 from storage import tables as t
 
@@ -580,4 +580,56 @@ def format_readings(items: Sequence[SubmittedReading], fmt: Literal["csv", "json
     writer = csv.DictWriter(out, fieldnames=EXPORT_FIELDS, lineterminator="\n")
     writer.writeheader()
     writer.writerows(rows)
+    return out.getvalue()
+
+
+PAYMENT_FIELDS = (
+    "payment",
+    "provider_payment_id",
+    "account",
+    "supplier",
+    "supplier_account",
+    "service",
+    "amount",
+    "paid_at",
+    "method",
+)
+
+
+def _paid_items(paid: PaidPayment) -> list[dict[str, str]]:
+    return [
+        {
+            "supplier": supplier.code,
+            "supplier_account": contract.supplier_account_number,
+            "service": contract.service,
+            "amount": f"{amount:.2f}",
+        }
+        for contract, supplier, amount in paid.items
+    ]
+
+
+def _paid(paid: PaidPayment) -> dict[str, str]:
+    payment = paid.payment
+    assert payment.paid_at is not None
+    return {
+        "payment": str(payment.id),
+        "provider_payment_id": payment.provider_payment_id or "",
+        "account": paid.account_number,
+        "paid_at": payment.paid_at.isoformat(),
+        "method": payment.method.value,
+    }
+
+
+def format_payments(items: Sequence[PaidPayment], fmt: Literal["csv", "json"]) -> str:
+    """The payments made through the bot, as the billing system takes them: one row per
+    contract paid (see the docs)."""
+    if fmt == "json":
+        payments = [{**_paid(p), "items": _paid_items(p)} for p in items]
+        document = {"format": "tes-payments/1", "payments": payments}
+        return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=PAYMENT_FIELDS, lineterminator="\n")
+    writer.writeheader()
+    for paid in items:
+        writer.writerows({**_paid(paid), **item} for item in _paid_items(paid))
     return out.getvalue()

@@ -5,6 +5,8 @@ reports it and however often."""
 from __future__ import annotations
 
 import asyncio
+import json
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -17,7 +19,9 @@ from bot.local_yookassa import LocalYooKassa
 from bot.payments import add_notifications, check_payments
 from bot.transports.local import visible_text
 from storage import tables as t
+from storage.billing import format_payments, import_billing
 from tests.chat import buttons, open_account
+from tests.data import billing_file
 
 ACCOUNT = "800200415527"  # the demo's electricity account: one supplier
 EPD = "700100103492"  # the demo's single bill: several suppliers
@@ -163,7 +167,7 @@ async def test_a_resident_pays_an_invoice_and_it_is_recorded_once(
     sent = session.invoices[invoice.message_id]
     assert invoice.invoice.total_amount == int(due * 100) and sent.currency == "RUB"
     assert "Счёт на оплату — выше" in seen(chat)
-    receipt = __import__("json").loads(sent.provider_data)["receipt"]
+    receipt = json.loads(sent.provider_data)["receipt"]
     assert receipt["customer"] == {"email": f"resident{chat.user.id}@example.org"}
     assert [(i["vat_code"], i["payment_subject"], i["payment_mode"]) for i in receipt["items"]] == [
         (1, "service", "full_payment")
@@ -369,3 +373,53 @@ async def test_without_a_notification_the_check_job_settles_or_expires(
     assert "время на оплату истекло" in seen(other)
     statuses = sorted(p.status for p in await bot_payments(bot_database))
     assert statuses == ["expired", "succeeded"]
+
+
+# --- The billing system ---------------------------------------------------------------------
+
+
+async def test_the_export_gives_billing_what_was_paid_and_its_import_does_not_double_it(
+    chat, bot_database, demo, yookassa, session, clock
+):
+    invoice = await _invoice(chat, bot_database)
+    assert await chat.pay(invoice, CARD, yookassa.charge) is None
+    [paid] = await bot_payments(bot_database)
+    async with bot_database.unit_of_work() as uow:
+        exported = await uow.payments.paid_since(clock.now() - timedelta(days=1))
+    lines = format_payments(exported, "csv").splitlines()
+    assert lines[0] == (
+        "payment,provider_payment_id,account,supplier,supplier_account,service,amount,"
+        "paid_at,method"
+    )
+    assert lines[1:] == [
+        f"{paid.id},{paid.provider_payment_id},{ACCOUNT},tes,830200415527,Электроэнергия (день),"
+        f"{paid.amount},{paid.paid_at.isoformat()},telegram"
+    ]
+    document = json.loads(format_payments(exported, "json"))
+    assert document["format"] == "tes-payments/1"
+    assert document["payments"][0]["items"] == [
+        {
+            "supplier": "tes",
+            "supplier_account": "830200415527",
+            "service": "Электроэнергия (день)",
+            "amount": str(paid.amount),
+        }
+    ]
+
+    # Billing takes it in and sends it back with its own id: the same payment, now billed.
+    back = {
+        "id": "bank-000001",
+        "provider_payment_id": paid.provider_payment_id,
+        "account": ACCOUNT,
+        "paid_at": paid.paid_at.isoformat(),
+        "items": [
+            {"supplier": "tes", "service": "Электроэнергия (день)", "amount": str(paid.amount)}
+        ],
+    }
+    before = len(await rows(bot_database, t.payments))
+    await import_billing(bot_database.engine, billing_file(payments=[back]))
+    await import_billing(bot_database.engine, billing_file(payments=[back]))
+    assert len(await rows(bot_database, t.payments)) == before
+    [billed] = await bot_payments(bot_database)
+    assert billed.in_billing and billed.external_id == "bank-000001"
+    assert billed.created_at == paid.created_at

@@ -284,7 +284,7 @@ accounts-card =
     { $address }
     Owner: { $owner }
     { $has_bill ->
-        [yes] Latest bill: for { MONTH($period) }, to pay { MONEY($total) }{ $due ->
+        [yes] Latest bill: { MONTH($period) }, to pay { MONEY($total) }{ $due ->
             [same] {""}
            *[other] {"\u000A"}Counting payments since the bill: <b>{ MONEY($due) }</b>
         }

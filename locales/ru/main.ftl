@@ -287,7 +287,7 @@ accounts-card =
     { $address }
     Собственник: { $owner }
     { $has_bill ->
-        [yes] Последний счёт: за { MONTH($period) }, к оплате { MONEY($total) }{ $due ->
+        [yes] Последний счёт: { MONTH($period) }, к оплате { MONEY($total) }{ $due ->
             [same] {""}
            *[other] {"\u000A"}С учётом оплат после счёта: <b>{ MONEY($due) }</b>
         }
