@@ -9,6 +9,8 @@ import sys
 from datetime import date, datetime, time
 from pathlib import Path
 
+from pydantic import SecretStr
+
 from bot.config import Settings, SettingsError, load_settings
 from bot.logs import setup_logging
 
@@ -75,22 +77,45 @@ async def _seed_demo(settings: Settings, database) -> None:
 
 
 async def _chat(settings: Settings, database) -> None:
+    from aiohttp import web
+
     from bot.app import start_local
     from bot.console import Console
+    from bot.local_yookassa import LocalYooKassa
     from bot.mail import OutboxMailer, build_mailer
+    from bot.payments import NOTIFICATIONS_PATH
     from bot.transports.local import LocalChat
+    from bot.webhook import web_app
 
     # Each update's log line would break up the conversation on the screen.
     logging.getLogger("aiogram.event").setLevel(logging.WARNING)
+    # Both ways to pay work in the demo: invoices in the local Telegram, and YooKassa's API
+    # and page played by a local server, whose notifications reach the bot's own endpoint.
+    yookassa = LocalYooKassa()
+    await yookassa.start()
+    settings = settings.model_copy(
+        update={
+            "payments_provider_token": SecretStr("381764678:TEST:demo"),
+            "yookassa_shop_id": yookassa.shop_id,
+            "yookassa_secret_key": SecretStr(yookassa.secret_key),
+            "yookassa_api_url": yookassa.api_url,
+        }
+    )
     mailer = build_mailer(settings)
     dp, bot, session = await start_local(settings, database, mailer)
-    console = Console(LocalChat(dp, bot, session))
+    notifications = web.AppRunner(web_app(dp, database))
+    await notifications.setup()
+    await web.TCPSite(notifications, "127.0.0.1", 0).start()
+    yookassa.notify_url = f"http://127.0.0.1:{notifications.addresses[0][1]}{NOTIFICATIONS_PATH}"
+    console = Console(LocalChat(dp, bot, session), yookassa=yookassa)
     if isinstance(mailer, OutboxMailer):
         mailer.listeners.append(console.show_letter)
     try:
         await console.run()
     finally:
         await dp.emit_shutdown(bot=bot, bots=[bot], dispatcher=dp, **dp.workflow_data)
+        await notifications.cleanup()
+        await yookassa.stop()
 
 
 async def _poll(settings: Settings, database) -> None:
@@ -102,10 +127,13 @@ async def _poll(settings: Settings, database) -> None:
     jobs = scheduler(bot, dp, database, settings)
     jobs.start()
     try:
-        if settings.webhook_url:
-            from bot.webhook import serve_webhook
+        from bot.webhook import serve, serve_webhook, web_app
 
-            await serve_webhook(dp, bot, settings)
+        if settings.webhook_url:
+            await serve_webhook(dp, bot, settings, database)
+        elif dp["payment_gateway"] is not None:
+            # Polling, but YooKassa's notifications still need an address to come to.
+            await asyncio.gather(dp.start_polling(bot), serve(web_app(dp, database), settings))
         else:
             await dp.start_polling(bot)
     finally:

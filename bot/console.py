@@ -5,25 +5,36 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from decimal import Decimal
 
 from aiogram.types import Message
 
+from bot.local_yookassa import LocalYooKassa
 from bot.transports.local import LocalChat, label, visible_text
 from domain.ports import Letter
 
 DEMO_PHONE = "+79138250075"
+TEST_CARD = "1111 1111 1111 1026"
 
 HELP = (
     "Demo chat. Type a message or a command (/start, /help, /faq, /language, /cancel).\n"
     "A number presses the inline button shown with it; a reply button's text sends it;\n"
-    "/contact shares the demo phone number; /quit (or Ctrl-D) ends the demo."
+    "/contact shares the demo phone number; /quit (or Ctrl-D) ends the demo.\n"
+    f"Payments: /card NUMBER pays the latest invoice (test card {TEST_CARD});\n"
+    "/yookassa pay or /yookassa cancel plays you on YooKassa's payment page."
 )
 
 
 class Console:
-    def __init__(self, chat: LocalChat, write: Callable[[str], None] = print) -> None:
+    def __init__(
+        self,
+        chat: LocalChat,
+        write: Callable[[str], None] = print,
+        yookassa: LocalYooKassa | None = None,
+    ) -> None:
         self.chat = chat
         self.write = write
+        self.yookassa = yookassa
         self._seen: dict[int, str | None] = {}
 
     def show_letter(self, letter: Letter) -> None:
@@ -36,6 +47,13 @@ class Console:
             text = f"[document {message.document.file_name}] {text}".strip()
         if message.photo:
             text = f"[picture] {text}".strip()
+        if message.invoice:
+            invoice = message.invoice
+            total = Decimal(invoice.total_amount) / 100
+            text = (
+                f"[invoice] {invoice.title}: {total:.2f} {invoice.currency}. "
+                f"Type /card {TEST_CARD} to pay it."
+            )
         return text
 
     def show_new(self) -> None:
@@ -49,7 +67,7 @@ class Console:
             self.write(("(edited) " if edited else "") + "🤖 " + self._render(message))
         buttons = self.chat.inline_buttons()
         for number, (_, button) in enumerate(buttons, start=1):
-            self.write(f"  [{number}] {button.text}")
+            self.write(f"  [{number}] {button.text}" + (f" → {button.url}" if button.url else ""))
         keyboard = [label(button) for button in self.chat.reply_keyboard()]
         if keyboard:
             self.write("  keyboard: " + " | ".join(keyboard))
@@ -65,6 +83,19 @@ class Console:
             await self.chat.press_data(message, button.callback_data or "")
         elif line == "/contact":
             await self.chat.share_contact(DEMO_PHONE)
+        elif line.startswith("/card "):
+            charge = self.yookassa.charge if self.yookassa else None
+            refused = await self.chat.pay(self.chat.invoice(), line.removeprefix("/card "), charge)
+            if refused:
+                self.write(f"💳 Telegram: {refused}")
+        elif line in ("/yookassa pay", "/yookassa cancel") and self.yookassa:
+            pending = self.yookassa.latest_pending()
+            if pending is None:
+                self.write("💳 YooKassa: no payment waits on its page")
+            elif line.endswith("pay"):
+                await self.yookassa.pay(pending)
+            else:
+                await self.yookassa.cancel(pending)
         elif line in (label(button) for button in self.chat.reply_keyboard()):
             await self.chat.press_reply(line)
         elif line:

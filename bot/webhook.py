@@ -11,6 +11,8 @@ from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_applicati
 from aiohttp import web
 
 from bot.config import Settings
+from bot.payments import add_notifications
+from storage.database import Database
 
 
 def webhook_path(settings: Settings) -> str:
@@ -18,9 +20,27 @@ def webhook_path(settings: Settings) -> str:
     return urlsplit(str(settings.webhook_url)).path or "/"
 
 
-def webhook_app(dp: Dispatcher, bot: Bot, settings: Settings) -> web.Application:
-    """Only requests carrying the secret Telegram was given are let in."""
+def web_app(dp: Dispatcher, database: Database) -> web.Application:
+    """The bot's web server: YooKassa's notifications, where its page is switched on."""
     app = web.Application()
+    if dp["payment_gateway"] is not None:
+        add_notifications(
+            app,
+            database,
+            dp["clock"],
+            dp["payment_messenger"],
+            dp["payment_gateway"],
+            dp["settings"].trusted_proxies,
+        )
+    return app
+
+
+def webhook_app(
+    dp: Dispatcher, bot: Bot, settings: Settings, database: Database
+) -> web.Application:
+    """Telegram's updates beside the rest; only requests carrying the secret Telegram was
+    given are let in."""
+    app = web_app(dp, database)
     secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
     SimpleRequestHandler(dispatcher=dp, bot=bot, secret_token=secret).register(
         app, path=webhook_path(settings)
@@ -29,7 +49,18 @@ def webhook_app(dp: Dispatcher, bot: Bot, settings: Settings) -> web.Application
     return app
 
 
-async def serve_webhook(dp: Dispatcher, bot: Bot, settings: Settings) -> None:
+async def serve(app: web.Application, settings: Settings) -> None:
+    """Serves the app on WEBHOOK_HOST:WEBHOOK_PORT until the process is stopped."""
+    runner = web.AppRunner(app)
+    await runner.setup()
+    await web.TCPSite(runner, settings.webhook_host, settings.webhook_port).start()
+    try:
+        await asyncio.Event().wait()
+    finally:
+        await runner.cleanup()
+
+
+async def serve_webhook(dp: Dispatcher, bot: Bot, settings: Settings, database: Database) -> None:
     assert settings.webhook_url is not None
     await bot.set_webhook(
         str(settings.webhook_url),
@@ -38,10 +69,4 @@ async def serve_webhook(dp: Dispatcher, bot: Bot, settings: Settings) -> None:
         else None,
         allowed_updates=dp.resolve_used_update_types(),
     )
-    runner = web.AppRunner(webhook_app(dp, bot, settings))
-    await runner.setup()
-    await web.TCPSite(runner, settings.webhook_host, settings.webhook_port).start()
-    try:
-        await asyncio.Event().wait()  # until the process is stopped
-    finally:
-        await runner.cleanup()
+    await serve(webhook_app(dp, bot, settings, database), settings)

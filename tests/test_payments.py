@@ -15,13 +15,15 @@ from aiohttp import web
 from sqlalchemy import select
 
 from bot.config import Settings
+from bot.console import Console
 from bot.local_yookassa import LocalYooKassa
-from bot.payments import add_notifications, check_payments
+from bot.payments import check_payments
 from bot.transports.local import visible_text
+from bot.webhook import web_app
 from storage import tables as t
 from storage.billing import format_payments, import_billing
 from tests.chat import buttons, open_account
-from tests.data import billing_file
+from tests.data import billing_file, bind_resident
 
 ACCOUNT = "800200415527"  # the demo's electricity account: one supplier
 EPD = "700100103492"  # the demo's single bill: several suppliers
@@ -54,16 +56,7 @@ def settings(tmp_path: Path, yookassa: LocalYooKassa) -> Settings:
 async def notifications(running, bot_database, yookassa):
     """The bot's notification endpoint, served as in production, told to the local YooKassa."""
     dp, _bot, _session = running
-    app = web.Application()
-    add_notifications(
-        app,
-        bot_database,
-        dp["clock"],
-        dp["payment_messenger"],
-        dp["payment_gateway"],
-        dp["settings"].trusted_proxies,
-    )
-    runner = web.AppRunner(app)
+    runner = web.AppRunner(web_app(dp, bot_database))
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()
@@ -423,3 +416,37 @@ async def test_the_export_gives_billing_what_was_paid_and_its_import_does_not_do
     [billed] = await bot_payments(bot_database)
     assert billed.in_billing and billed.external_id == "bank-000001"
     assert billed.created_at == paid.created_at
+
+
+# --- The demo chat ----------------------------------------------------------------------------
+
+
+async def test_the_demo_chat_pays_both_ways(chat, bot_database, demo, notifications):
+    yookassa = notifications
+    lines: list[str] = []
+    console = Console(chat, lines.append, yookassa)
+
+    async def press(text: str) -> None:
+        await console.handle(str(next(i for i, b in enumerate(buttons(chat), 1) if text in b)))
+
+    async def open_form(number: str) -> None:
+        await console.handle("/accounts")
+        await press(demo[number].address.split(", ")[-2])  # the house names the account
+        await press("💳 Оплатить")
+        await press("☑️ Согласен с правилами")
+
+    await bind_resident(bot_database, chat.user.id, link=(ACCOUNT, EPD))
+    await open_form(ACCOUNT)
+    await press("💳 Оплатить в Telegram")
+    assert any(line.startswith("🤖 [invoice] Оплата по ЛС № 800200415527") for line in lines)
+    await console.handle("/card 4111 1111 1111 1112")
+    assert "💳 Telegram: card number is invalid" in lines
+    await console.handle("/card 1111 1111 1111 1026")
+    assert any("Оплата прошла" in line for line in lines)
+
+    await open_form(EPD)
+    lines.clear()
+    await press("🌐 Оплатить на сайте ЮKassa")
+    assert any("Перейти к оплате → http://127.0.0.1:" in line for line in lines)
+    await console.handle("/yookassa cancel")
+    assert any("на карте недостаточно средств" in line for line in lines)

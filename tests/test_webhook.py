@@ -41,7 +41,7 @@ async def client(settings, bot_database, mailer):
     session = LocalSession()
     bot = Bot(LOCAL_TOKEN, session=session, default=BOT_DEFAULTS)
     dp = build_dispatcher(settings, bot_database, mailer)
-    async with TestClient(TestServer(webhook_app(dp, bot, settings))) as client:
+    async with TestClient(TestServer(webhook_app(dp, bot, settings, bot_database))) as client:
         yield client, session
 
 
