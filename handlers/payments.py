@@ -17,7 +17,7 @@ from aiogram_i18n import I18nContext
 from dialogs.states import PaymentSG
 from domain import payments
 from domain.errors import AccountNotFound, NotSignedIn, PaymentRefused
-from domain.model import Payment, PaymentStatus, Profile, TelegramUser
+from domain.model import Payment, PaymentStatus, Profile
 from domain.ports import Clock, PaymentGateway, UnitOfWork
 from rendering.texts import TextCore, joined
 
@@ -144,7 +144,6 @@ async def on_pay_again(
     dialog_manager: DialogManager,
     uow: UnitOfWork,
     profile: Profile | None,
-    resident: TelegramUser,
     i18n: I18nContext,
 ) -> None:
     if profile is None:

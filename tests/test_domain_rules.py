@@ -8,19 +8,24 @@ from decimal import Decimal
 
 import pytest
 
-from domain import accounts, appeals, login, readings
+from domain import accounts, appeals, login, payments, readings
 from domain.accounts import ControlQuestion
 from domain.errors import (
+    AmountTooLarge,
     AppealNotFound,
     AppealNotOpen,
     AttachmentsFull,
     BelowLast,
     HighConsumption,
+    InvalidInput,
     LinkLocked,
     LoginLocked,
     LowerThanLast,
     MeterExpired,
     MeterNotFound,
+    NothingToPay,
+    PaymentRefused,
+    RulesNotAccepted,
     TooManyDigits,
     WrongAnswer,
     WrongCredentials,
@@ -32,6 +37,8 @@ from domain.model import (
     AppealStatus,
     Attachment,
     AttachmentKind,
+    PaymentMethod,
+    PaymentStatus,
     Profile,
     Reading,
     ReadingSource,
@@ -39,6 +46,7 @@ from domain.model import (
     TelegramUser,
     Zone,
 )
+from domain.payments import PaymentTerms
 from storage.demo import seed_demo
 from tests.data import bind_resident
 
@@ -272,3 +280,109 @@ async def test_a_dial_going_round_is_taken_once_confirmed(database, clock, world
             confirmed=frozenset({Zone.SINGLE}),
         )
         assert (await readings.last_reading(uow, water, Zone.SINGLE)).value == Decimal("12")
+
+
+class RecordingPayer:
+    """The PaymentNotifier port: what the payer was told, payment by payment."""
+
+    def __init__(self) -> None:
+        self.told: list[tuple[int, PaymentStatus]] = []
+
+    async def settled(self, uow, payment) -> None:
+        self.told.append((payment.id, payment.status))
+
+
+TERMS = PaymentTerms(
+    max_amount=Decimal("2000.00"), sms_receipts=False, lifetime=timedelta(hours=1), vat_code=1
+)
+
+
+def test_amounts_and_receipt_contacts_are_read_as_residents_type_them():
+    assert payments.read_amount("1 000,5", TERMS) == Decimal("1000.50")
+    assert payments.read_amount("0", TERMS) == Decimal("0.00")
+    for wrong in ("-1", "1,005", "сто", "1e3", ""):
+        with pytest.raises(InvalidInput):
+            payments.read_amount(wrong, TERMS)
+    with pytest.raises(AmountTooLarge):
+        payments.read_amount("2 000,01", TERMS)
+    assert payments.read_contact(" Pay@Example.org ", TERMS) == "pay@example.org"
+    with pytest.raises(InvalidInput):
+        payments.read_contact("+7 913 825-00-75", TERMS)  # no SMS receipts here
+    sms = PaymentTerms(TERMS.max_amount, True, TERMS.lifetime, TERMS.vat_code)
+    assert payments.read_contact("8 (913) 825 00 75", sms) == "+79138250075"
+
+
+async def test_a_payment_is_stored_pending_and_settled_once(database, clock, world):
+    _, profile = world
+    user = TelegramUser(telegram_id=500001, profile_id=profile.id)
+    payer = RecordingPayer()
+    async with database.unit_of_work() as uow:
+        account = await uow.accounts.by_number(DAY_NIGHT)
+        due = await payments.due_of(uow, profile, account.id)
+        [line] = due.lines
+        with pytest.raises(RulesNotAccepted):
+            await payments.start_payment(
+                uow,
+                clock,
+                user,
+                profile,
+                account.id,
+                {line.contract_id: Decimal(5)},
+                profile.email,
+                PaymentMethod.TELEGRAM,
+                TERMS,
+                rules_accepted=False,
+            )
+        with pytest.raises(NothingToPay):  # a contract of another account is no line here
+            await payments.start_payment(
+                uow,
+                clock,
+                user,
+                profile,
+                account.id,
+                {999: Decimal(5)},
+                profile.email,
+                PaymentMethod.TELEGRAM,
+                TERMS,
+                rules_accepted=True,
+            )
+        payment = await payments.start_payment(
+            uow,
+            clock,
+            user,
+            profile,
+            account.id,
+            {line.contract_id: Decimal("12.34")},
+            profile.email,
+            PaymentMethod.TELEGRAM,
+            TERMS,
+            rules_accepted=True,
+        )
+    payload = payments.invoice_payload(payment)
+    async with database.unit_of_work() as uow:
+        with pytest.raises(PaymentRefused, match="changed"):
+            await payments.check_checkout(uow, clock, 500001, payload, "RUB", 1235)
+        with pytest.raises(PaymentRefused, match="unknown"):
+            await payments.check_checkout(uow, clock, 500002, payload, "RUB", 1234)
+        await payments.check_checkout(uow, clock, 500001, payload, "RUB", 1234)
+        for _ in range(2):
+            await payments.record_telegram_payment(
+                uow, clock, payer, None, 500001, payload, "RUB", 1234, "yk-1"
+            )
+        with pytest.raises(PaymentRefused, match="paid"):
+            await payments.check_checkout(uow, clock, 500001, payload, "RUB", 1234)
+        after = await payments.due_of(uow, profile, account.id)
+    assert payer.told == [(payment.id, PaymentStatus.SUCCEEDED)]
+    assert after.lines[0].due == line.due - Decimal("12.34")
+
+
+def test_a_pending_payment_is_asked_about_less_and_less_often():
+    assert [payments.next_check(n).total_seconds() for n in range(7)] == [
+        30,
+        60,
+        120,
+        240,
+        480,
+        900,
+        900,
+    ]
