@@ -9,6 +9,8 @@ from aiogram.types import CallbackQuery
 from aiogram_dialog import DialogManager
 from aiogram_dialog.widgets.kbd import Calendar
 from aiogram_dialog.widgets.kbd.calendar_kbd import (
+    CALLBACK_PREFIX_MONTH,
+    CALLBACK_PREFIX_YEAR,
     CalendarDaysView,
     CalendarMonthView,
     CalendarScope,
@@ -20,7 +22,7 @@ from aiogram_dialog.widgets.text import Format, Text
 from babel.dates import format_date
 
 from dialogs.context import ctx
-from dialogs.widgets import refuse_forged
+from dialogs.widgets import Tr, refuse_forged
 
 
 class LocalDate(Text):
@@ -46,7 +48,7 @@ class LocalCalendar(Calendar):
     ) -> bool:
         """A day, a month or a year the calendar showed; forged data is refused with a
         notice rather than failing in the date arithmetic."""
-        number = data.removeprefix("M").removeprefix("Y")
+        number = data.removeprefix(CALLBACK_PREFIX_MONTH).removeprefix(CALLBACK_PREFIX_YEAR)
         if data not in self._handlers and not (
             number.isascii() and number.isdigit() and int(number) <= LAST_DAY
         ):
@@ -61,6 +63,8 @@ class LocalCalendar(Calendar):
                 callback,
                 weekday_text=LocalDate("EEEEEE"),
                 header_text=LocalDate("LLLL yyyy", "🗓 {}"),
+                # aiogram-dialog's own "🔍" says nothing of what it does.
+                zoom_out_text=Tr("calendar-months"),
                 next_month_text=LocalDate("LLLL yyyy", "{} >>"),
                 prev_month_text=LocalDate("LLLL yyyy", "<< {}"),
             ),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from aiogram.types import CallbackQuery
+from aiogram.types import CallbackQuery, InlineKeyboardButton
 from aiogram_dialog import DialogManager
 from aiogram_dialog.widgets.common import WhenCondition
 from aiogram_dialog.widgets.kbd import Button, Row, ScrollingGroup, Select
@@ -97,7 +97,34 @@ def choices(
 
 
 class Pages(ScrollingGroup):
-    """A ScrollingGroup that refuses a forged page number instead of failing on it."""
+    """A ScrollingGroup that refuses a forged page number instead of failing on it, and
+    pages as the text lists do: earlier, "page of pages", later."""
+
+    async def _render_pager(self, pages: int, manager: DialogManager) -> list:
+        if pages == 0 or (pages == 1 and self.hide_on_single_page):
+            return []
+        i18n = ctx(manager).i18n
+        current = min(pages - 1, await self.get_page(manager))
+        row = [
+            InlineKeyboardButton(
+                text=i18n.get("page-of", page=current + 1, pages=pages),
+                callback_data=self._item_callback_data(current),
+            )
+        ]
+        if current > 0:
+            row.insert(
+                0,
+                InlineKeyboardButton(
+                    text=i18n.get("page-prev"), callback_data=self._item_callback_data(current - 1)
+                ),
+            )
+        if current < pages - 1:
+            row.append(
+                InlineKeyboardButton(
+                    text=i18n.get("page-next"), callback_data=self._item_callback_data(current + 1)
+                )
+            )
+        return [row]
 
     async def _process_item_callback(
         self, callback: CallbackQuery, data: str, dialog: Any, manager: DialogManager

@@ -174,3 +174,13 @@ async def test_forged_account_buttons_show_nothing(chat, new_chat, bot_database,
             )
         ).scalar_one()
     assert remembered is None
+
+
+async def test_a_long_list_of_accounts_pages_with_words_not_arrows(chat, bot_database):
+    await bind_resident(bot_database, chat.user.id, accounts=10)
+    await chat.send("/accounts")
+    pager = [b.text for _, b in chat.inline_buttons()][8:11]
+    assert pager == ["· 1 из 2 ·", "Дальше ▶️", "➕ Подключить лицевой счёт"]
+    await chat.press("Дальше ▶️")
+    labels = [b.text for _, b in chat.inline_buttons()]
+    assert labels[2:4] == ["◀️ Раньше", "· 2 из 2 ·"] and "<" not in labels

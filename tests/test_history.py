@@ -89,6 +89,9 @@ async def test_a_calendar_range_in_russian(chat, bot_database, demo):
     labels = [b.text for _, b in chat.inline_buttons()]
     assert "🗓 Ноябрь 2026" in labels
     assert labels[1:8] == ["Пн", "Вт", "Ср", "Чт", "Пт", "Сб", "Вс"]
+    assert "🔍" not in labels
+    await chat.press("📅 Месяцы")  # to jump to a month, or a year
+    await chat.press("[ Ноябрь ]")
     await chat.press("01")
     assert chat.last.text.startswith("Начало периода: 01.11.2026.")
     await chat.press("20")
