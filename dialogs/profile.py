@@ -105,6 +105,18 @@ async def on_gender(_callback: CallbackQuery, button: Button, manager: DialogMan
     await _saved(manager)
 
 
+async def on_clear_gender(_callback: CallbackQuery, _button: Button, manager: DialogManager):
+    context = ctx(manager)
+    await profile_.set_gender(context.uow, context.profile, None)
+    await _saved(manager)
+
+
+async def on_clear_birth_date(_callback: CallbackQuery, _button: Button, manager: DialogManager):
+    context = ctx(manager)
+    await profile_.clear_birth_date(context.uow, context.profile)
+    await _saved(manager)
+
+
 async def new_email(text: str, manager: DialogManager) -> str:
     context = ctx(manager)
     return await profile_.new_email(context.uow, context.profile, text)
@@ -344,8 +356,20 @@ delete_window = Window(
 
 
 name_window = edit(ProfileSG.name, "profile-ask-full-name", edits(rename))
-gender_window = edit(ProfileSG.gender, "identity-ask-gender", keyboard=(gender_buttons(on_gender),))
-birth_date_window = edit(ProfileSG.birth_date, "identity-ask-birth-date", edits(set_birth_date))
+gender_window = edit(
+    ProfileSG.gender,
+    "profile-ask-gender",
+    keyboard=(
+        gender_buttons(on_gender),
+        Button(Tr("profile-clear"), id="clear", on_click=on_clear_gender),
+    ),
+)
+birth_date_window = edit(
+    ProfileSG.birth_date,
+    "profile-ask-birth-date",
+    edits(set_birth_date),
+    keyboard=(Button(Tr("profile-clear"), id="clear", on_click=on_clear_birth_date),),
+)
 phone_edit_window = phone_window(ProfileSG.phone, then=save_phone)
 email_window = edit(
     ProfileSG.email,

@@ -32,12 +32,19 @@ async def set_birth_date(uow: UnitOfWork, clock: Clock, profile: Profile, text: 
     return await _save(uow, profile)
 
 
+async def clear_birth_date(uow: UnitOfWork, profile: Profile) -> Profile:
+    """The date of birth is optional: a resident may take it out of the profile."""
+    profile.birth_date = None
+    return await _save(uow, profile)
+
+
 async def set_phone(uow: UnitOfWork, profile: Profile, phone: str) -> Profile:
     profile.phone = parse_phone(phone)
     return await _save(uow, profile)
 
 
-async def set_gender(uow: UnitOfWork, profile: Profile, gender: Gender) -> Profile:
+async def set_gender(uow: UnitOfWork, profile: Profile, gender: Gender | None) -> Profile:
+    """``None`` takes the (optional) gender out of the profile."""
     profile.gender = gender
     return await _save(uow, profile)
 

@@ -71,6 +71,16 @@ async def test_full_name_gender_and_birth_date_are_edited(chat, resident, bot_da
     assert (row.surname, row.name, row.patronymic) == ("Иванова", "Мария", "Петровна")
     assert row.gender == "female" and str(row.birth_date) == "1990-02-28"
 
+    # Both are optional: either can be taken out again.
+    await chat.press("✏️ Пол")
+    assert "«Не указывать» уберёт его из профиля" in chat.last.text
+    await chat.press("🚫 Не указывать")
+    await chat.press("✏️ Дата рождения")
+    await chat.press("🚫 Не указывать")
+    assert "Пол: не указан" in chat.last.text and "Дата рождения: —" in chat.last.text
+    row = await stored(bot_database, resident)
+    assert row.gender is None and row.birth_date is None
+
 
 async def test_the_phone_is_edited_by_contact_or_typing(chat, resident, bot_database):
     await chat.press("✏️ Телефон")

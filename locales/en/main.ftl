@@ -757,3 +757,6 @@ payment-failed =
     }
     Nothing was charged.
 payment-try-again = 🔁 Try again
+profile-ask-gender = Your gender. “Leave it out” removes it from the profile.
+profile-ask-birth-date = Your date of birth as DD.MM.YYYY, e.g. 31.12.1980. “Leave it out” removes it from the profile.
+profile-clear = 🚫 Leave it out
