@@ -215,8 +215,9 @@ class ReadingRepository(Protocol):
 
     async def history(self, meter_id: int, zone: Zone, since: datetime) -> Sequence[Reading]: ...
 
-    async def submitted_for(self, meter_id: int, month: date) -> bool:
-        """Whether a resident sent any reading of the meter for the month."""
+    async def read_for(self, meter_id: int, month: date) -> bool:
+        """Whether the meter has a reading for the month, from any source: the resident's
+        own, or the billing system's (an inspector, a smart meter, another channel)."""
 
     async def add(self, reading: Reading) -> bool:
         """Records a resident's reading unless the same value for the meter's zone and month

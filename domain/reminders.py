@@ -1,5 +1,6 @@
 """Reminding residents of the reading deadline: a few days before the reading window closes,
-each bound resident hears of the accounts whose meters still lack this month's reading."""
+each bound resident hears of the accounts whose meters still lack this month's reading, from
+whatever source."""
 
 from __future__ import annotations
 
@@ -41,7 +42,8 @@ async def due_reminders(uow: UnitOfWork, clock: Clock, window: tuple[int, int]) 
                 assert meter.id is not None
                 if meter.verification_expired(today):
                     continue  # it takes no reading; the readings screen says why
-                if not await uow.readings.submitted_for(meter.id, month):
+                # What the readings screen shows as this month's, from any source.
+                if not await uow.readings.read_for(meter.id, month):
                     left += 1
             if left:
                 reminders.append(Reminder(user, account, left, deadline))

@@ -35,10 +35,15 @@ async def test_two_days_before_the_window_closes_residents_are_reminded(
     await bind_resident(bot_database, chat.user.id, link=(EPD,))
     assert await remind(running, bot_database, clock, settings) == 0  # the 24th: not the day
 
-    clock.advance(days=-1)  # the 23rd of November
+    # The 23rd of November: billing has read every meter this month, and the readings screen
+    # shows those readings as this month's; the reminder agrees.
+    clock.advance(days=-1)
+    assert await remind(running, bot_database, clock, settings) == 0
+
+    clock.advance(days=30)  # the 23rd of December: nothing read yet
     assert await remind(running, bot_database, clock, settings) == 1
     assert chat.last.text.replace("\u00a0", " ").startswith(
-        "📟 Напоминаем: показания принимаются до 25.11.2026. По лицевому счёту "
+        "📟 Напоминаем: показания принимаются до 25.12.2026. По лицевому счёту "
         "№ 700100103492 (634583, Томская обл., Томский р-н, Октябрьское с., "
         "Ласточкина ул., д.13, кв.11) 3 счётчика ещё без показаний за этот месяц."
     )
@@ -48,7 +53,7 @@ async def test_a_resident_who_sent_everything_hears_nothing(
     chat, running, bot_database, demo, clock, settings
 ):
     await bind_resident(bot_database, chat.user.id, link=("801400622390",))  # one meter
-    clock.advance(days=-1)
+    clock.advance(days=29)  # the 23rd of December
     await chat.send("/accounts")
     await chat.press(chat.inline_buttons()[0][1].text)
     await chat.press("📟 Передать показания")

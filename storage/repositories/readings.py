@@ -101,14 +101,10 @@ class SqlReadingRepository:
         )
         return [self._reading(row) for row in rows]
 
-    async def submitted_for(self, meter_id: int, month: date) -> bool:
+    async def read_for(self, meter_id: int, month: date) -> bool:
         found = await self._connection.execute(
             select(readings.c.id)
-            .where(
-                readings.c.meter_id == meter_id,
-                readings.c.billing_month == month,
-                readings.c.source == ReadingSource.RESIDENT,
-            )
+            .where(readings.c.meter_id == meter_id, readings.c.billing_month == month)
             .limit(1)
         )
         return found.first() is not None
