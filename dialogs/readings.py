@@ -170,6 +170,27 @@ async def _accept(manager: DialogManager, zone: Zone, value: Decimal) -> None:
         number=submitted.meter.number,
         month=submitted.month,
     )
+    if submitted.replaced:
+        i18n = context.i18n
+        await say(
+            manager,
+            "readings-replaced",
+            number=submitted.meter.number,
+            month=submitted.month,
+            lines=joined(
+                [
+                    i18n.get(
+                        "readings-replaced-line",
+                        zone=zone.value,
+                        before=before,
+                        after=submitted.meter.on_dial(Decimal(data["values"][zone.value])),
+                        unit=submitted.meter.unit,
+                    )
+                    for zone, before in submitted.replaced.items()
+                ],
+                "\n",
+            ),
+        )
     await manager.switch_to(ReadingsSG.meters, show_mode=ShowMode.SEND)
 
 
@@ -180,7 +201,13 @@ async def on_value(message: Message, _widget: Any, manager: DialogManager) -> No
         meter = await readings.owned_meter(context.uow, context.profile, data["meter_id"])
         zone = _zone(manager, meter.zones)
         value = await readings.check_reading(
-            context.uow, context.clock, context.profile, data["meter_id"], zone, message.text or ""
+            context.uow,
+            context.clock,
+            context.utility.reading_window,
+            context.profile,
+            data["meter_id"],
+            zone,
+            message.text or "",
         )
     except MeterNotFound as error:
         explain(manager, error)

@@ -205,7 +205,14 @@ class SubmittedReading:
 class ReadingRepository(Protocol):
     async def submitted_since(self, since: datetime) -> Sequence[SubmittedReading]: ...
 
-    async def last(self, meter_id: int, zone: Zone) -> Reading | None: ...
+    async def last(
+        self, meter_id: int, zone: Zone, replacing: date | None = None
+    ) -> Reading | None:
+        """The latest reading of the zone; with ``replacing``, leaving out the resident's own
+        of that month, which a new one is to replace."""
+
+    async def own_for(self, meter_id: int, zone: Zone, month: date) -> Reading | None:
+        """The resident's reading of the zone for the month, if one was sent."""
 
     async def of_meter(self, meter_id: int) -> Sequence[Reading]:
         """Newest first."""
@@ -219,9 +226,9 @@ class ReadingRepository(Protocol):
         """Whether the meter has a reading for the month, from any source: the resident's
         own, or the billing system's (an inspector, a smart meter, another channel)."""
 
-    async def add(self, reading: Reading) -> bool:
-        """Records a resident's reading unless the same value for the meter's zone and month
-        is there already (decided by the database, in one statement); False when it was."""
+    async def record(self, reading: Reading) -> None:
+        """Records a resident's reading of the month, replacing the one sent before for the
+        same meter, zone and month (decided by the database, in one statement)."""
 
 
 class MeterRepository(Protocol):

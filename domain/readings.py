@@ -90,6 +90,7 @@ class Submitted:
     meter: Meter
     month: date
     in_window: bool
+    replaced: dict[Zone, Decimal]  # the values this reading replaced, where they differ
 
 
 async def owned_meter(uow: UnitOfWork, profile: Profile, meter_id: int) -> Meter:
@@ -129,12 +130,20 @@ async def last_reading(uow: UnitOfWork, meter: Meter, zone: Zone) -> Reading | N
 
 
 async def _check(
-    uow: UnitOfWork, clock: Clock, meter: Meter, zone: Zone, value: Decimal, confirmed: bool
+    uow: UnitOfWork,
+    clock: Clock,
+    meter: Meter,
+    zone: Zone,
+    value: Decimal,
+    month: date,
+    confirmed: bool,
 ) -> None:
     assert meter.id is not None
     if not fits_digits(value, meter.digits_before, meter.digits_after):
         raise TooManyDigits(meter.digits_before, meter.digits_after)
-    last = await uow.readings.last(meter.id, zone)
+    # A value sent again for the month replaces the one sent before: it is checked against
+    # what came before that one.
+    last = await uow.readings.last(meter.id, zone, replacing=month)
     if last is None:
         return
     if value < last.value:
@@ -155,13 +164,20 @@ async def _check(
 
 
 async def check_reading(
-    uow: UnitOfWork, clock: Clock, profile: Profile, meter_id: int, zone: Zone, text: str
+    uow: UnitOfWork,
+    clock: Clock,
+    window: tuple[int, int],
+    profile: Profile,
+    meter_id: int,
+    zone: Zone,
+    text: str,
 ) -> Decimal:
     """The value typed for one zone of the meter, checked as soon as it is typed; raises
     what is wrong with it (NeedsConfirmation where the resident may insist)."""
     meter = await meter_to_read(uow, clock, profile, meter_id)
     value = parse_reading(text)
-    await _check(uow, clock, meter, zone, value, confirmed=False)
+    month, _ = billing_month(clock.today(), window)
+    await _check(uow, clock, meter, zone, value, month, confirmed=False)
     return value
 
 
@@ -174,19 +190,25 @@ async def submit_reading(
     values: dict[Zone, Decimal],
     confirmed: frozenset[Zone] = frozenset(),
 ) -> Submitted:
-    """Checks and records the values of all the meter's zones, once: the same value sent
-    again for the same month is kept once. ``confirmed`` names the zones whose unusual value
-    the resident insisted on. Committed before it returns."""
+    """Checks and records the values of all the meter's zones, one reading per month: a
+    second one for the month replaces the first (``Submitted.replaced`` says what it was).
+    ``confirmed`` names the zones whose unusual value the resident insisted on. Committed
+    before it returns."""
     meter = await meter_to_read(uow, clock, profile, meter_id)
     assert meter.id is not None
     if set(values) != set(meter.zones):
         raise ZonesMissing(tuple(zone for zone in meter.zones if zone not in values))
-    for zone, value in values.items():
-        await _check(uow, clock, meter, zone, value, confirmed=zone in confirmed)
     month, in_window = billing_month(clock.today(), window)
+    for zone, value in values.items():
+        await _check(uow, clock, meter, zone, value, month, confirmed=zone in confirmed)
+    replaced = {}
+    for zone, value in values.items():
+        before = await uow.readings.own_for(meter.id, zone, month)
+        if before is not None and before.value != value:
+            replaced[zone] = meter.on_dial(before.value)
     now = clock.now()
     for zone, value in values.items():
-        await uow.readings.add(
+        await uow.readings.record(
             Reading(
                 meter_id=meter.id,
                 zone=zone,
@@ -197,4 +219,4 @@ async def submit_reading(
             )
         )
     await uow.commit()
-    return Submitted(meter, month, in_window)
+    return Submitted(meter, month, in_window, replaced)

@@ -120,13 +120,13 @@ readings = Table(
     Column("billing_month", Date, nullable=False),
     Column("source", String(16), nullable=False),
     UniqueConstraint("meter_id", "zone", "taken_at"),
-    # A resident's value for a meter's zone and month is kept once, however many chats send it.
+    # One reading of a resident's per meter, zone and month (the guide's one per period): a
+    # later one replaces it, however many chats send one at once.
     Index(
-        "uq_readings_resident_value",
+        "uq_readings_resident_month",
         "meter_id",
         "zone",
         "billing_month",
-        "value",
         unique=True,
         sqlite_where=text("source = 'resident'"),
         postgresql_where=text("source = 'resident'"),

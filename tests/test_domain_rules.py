@@ -250,7 +250,7 @@ async def test_a_dial_going_round_is_taken_once_confirmed(database, clock, world
     _, profile = world
     water = await meter(database, profile, "517480")  # six digits before the point
     async with database.unit_of_work() as uow:
-        await uow.readings.add(
+        await uow.readings.record(
             Reading(
                 meter_id=water.id,
                 zone=Zone.SINGLE,

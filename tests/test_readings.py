@@ -85,8 +85,22 @@ async def test_a_reading_is_checked_confirmed_and_saved_once(chat, bot_database,
     ]
 
     await chat.press("№ 517480 · Горячая вода")
-    await chat.send(str(value))  # the same value again: kept once
+    await chat.send(str(value))  # the same value again: kept once, nothing replaced
     assert len(await submitted(bot_database, "517480")) == 1
+    assert not any("уже были показания" in (m.text or "") for m in chat.bot_messages())
+
+    # A second value for the month replaces the first, even one lower than it: it is checked
+    # against what came before the first.
+    corrected = last + Decimal("1.5")
+    await chat.press("№ 517480 · Горячая вода")
+    await chat.send(str(corrected))
+    replaced = chat.bot_messages()[-2].text.replace("\u00a0", " ")
+    assert "по счётчику № 517480 уже были показания — учитываются новые" in replaced
+    assert f"было {value:.3f}".replace(".", ",") in replaced
+    assert f"стало {corrected:.3f} м³".replace(".", ",") in replaced
+    assert await submitted(bot_database, "517480") == [
+        ("single", corrected.quantize(Decimal("0.000001")))
+    ]
 
 
 async def test_a_roll_over_is_offered_only_near_the_top_of_the_dial(chat, bot_database, demo):

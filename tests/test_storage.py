@@ -118,7 +118,7 @@ async def test_readings_and_times_round_trip_exactly(database):
                     zone=Zone.SINGLE,
                     value=Decimal(value),
                     taken_at=taken + timedelta(days=day),
-                    billing_month=date(2018, 11, 1),
+                    billing_month=date(2018, 8 + day, 1),  # one reading a month
                     source="resident",
                 )
             )
@@ -274,3 +274,30 @@ async def test_0006_keeps_imported_payments_as_paid_elsewhere_and_in_billing(dat
     assert {(r.method, r.in_billing, r.status, r.checks) for r in rows} == {
         ("billing", True, "succeeded", 0)
     }
+
+
+async def test_0007_keeps_the_latest_of_a_months_readings(database):
+    await seed_demo(database, date(2026, 11, 24))
+    await downgrade(database.engine, "0006")
+    async with database.engine.begin() as connection:
+        meter_id = (await connection.execute(select(t.meters.c.id).limit(1))).scalar_one()
+        for minute, value in ((1, 9999000), (5, 9999500), (3, 9999200)):  # sent three times
+            await connection.execute(
+                text(
+                    "INSERT INTO readings (meter_id, zone, value, taken_at, billing_month, source) "
+                    "VALUES (:m, 'single', :v, :at, '2026-11-01', 'resident')"
+                ),
+                {"m": meter_id, "v": value, "at": datetime(2026, 11, 24, 3, minute, tzinfo=UTC)},
+            )
+
+    await upgrade(database.engine)
+
+    async with database.engine.connect() as connection:
+        kept = (
+            await connection.execute(
+                select(t.readings.c.value).where(
+                    t.readings.c.meter_id == meter_id, t.readings.c.source == "resident"
+                )
+            )
+        ).all()
+    assert kept == [(Decimal("9.999500"),)]

@@ -373,6 +373,14 @@ readings-confirm-yes = Yes, submit
 readings-confirm-no = No, correct
 readings-saved = ✅ The readings of meter No. { $number } are submitted and will count in the bill for { MONTH($month) }.
 readings-saved-outside = ✅ The readings of meter No. { $number } were submitted outside the reading period and will count in the bill for { MONTH($month) }.
+readings-replaced =
+    ♻️ Meter No. { $number } already had readings for { MONTH($month) } — the new ones count:
+    { $lines }
+readings-replaced-line = { $zone ->
+        [day] day:{" "}
+        [night] night:{" "}
+       *[single] {""}
+    }was { VALUE($before) }, now { VALUE($after) } { UNIT($unit) }
 
 ## Requisites
 requisites-contract-button = { $supplier } – { $service } No. { $number }

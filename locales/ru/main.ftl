@@ -377,6 +377,14 @@ readings-confirm-yes = Да, передать
 readings-confirm-no = Нет, исправить
 readings-saved = ✅ Показания по счётчику № { $number } успешно переданы и будут учтены в счёте за { MONTH($month) }.
 readings-saved-outside = ✅ Показания по счётчику № { $number } переданы вне периода приёма показаний и будут учтены в счёте за { MONTH($month) }.
+readings-replaced =
+    ♻️ За { MONTH($month) } по счётчику № { $number } уже были показания — учитываются новые:
+    { $lines }
+readings-replaced-line = { $zone ->
+        [day] день:{" "}
+        [night] ночь:{" "}
+       *[single] {""}
+    }было { VALUE($before) }, стало { VALUE($after) } { UNIT($unit) }
 
 ## Реквизиты ЛС
 requisites-contract-button = { $supplier } – { $service } № { $number }

@@ -57,11 +57,19 @@ class SqlReadingRepository:
         values["source"] = ReadingSource(values["source"])
         return Reading(**values)
 
-    async def last(self, meter_id: int, zone: Zone) -> Reading | None:
+    async def last(
+        self, meter_id: int, zone: Zone, replacing: date | None = None
+    ) -> Reading | None:
+        conditions = [readings.c.meter_id == meter_id, readings.c.zone == zone]
+        if replacing is not None:
+            conditions.append(
+                (readings.c.source != ReadingSource.RESIDENT)
+                | (readings.c.billing_month != replacing)
+            )
         row = (
             await self._connection.execute(
                 select(readings)
-                .where(readings.c.meter_id == meter_id, readings.c.zone == zone)
+                .where(*conditions)
                 .order_by(readings.c.taken_at.desc(), readings.c.id.desc())
                 .limit(1)
             )
@@ -109,13 +117,30 @@ class SqlReadingRepository:
         )
         return found.first() is not None
 
-    async def add(self, reading: Reading) -> bool:
+    async def record(self, reading: Reading) -> None:
         values = asdict(reading)
         del values["id"]
         insert = pg_insert if self._connection.dialect.name == "postgresql" else sqlite_insert
-        # The unique indexes decide between two chats sending the same reading at once.
-        added = await self._connection.execute(
-            insert(readings).values(**values).on_conflict_do_nothing().returning(readings.c.id)
+        statement = insert(readings).values(**values)
+        # The unique index decides between two chats sending a reading of the month at once.
+        recorded = await self._connection.execute(
+            statement.on_conflict_do_update(
+                index_elements=["meter_id", "zone", "billing_month"],
+                index_where=readings.c.source == ReadingSource.RESIDENT,
+                set_={"value": statement.excluded.value, "taken_at": statement.excluded.taken_at},
+            ).returning(readings.c.id)
         )
-        reading.id = added.scalar_one_or_none()
-        return reading.id is not None
+        reading.id = recorded.scalar_one()
+
+    async def own_for(self, meter_id: int, zone: Zone, month: date) -> Reading | None:
+        row = (
+            await self._connection.execute(
+                select(readings).where(
+                    readings.c.meter_id == meter_id,
+                    readings.c.zone == zone,
+                    readings.c.billing_month == month,
+                    readings.c.source == ReadingSource.RESIDENT,
+                )
+            )
+        ).one_or_none()
+        return self._reading(row) if row else None
