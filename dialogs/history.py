@@ -235,9 +235,14 @@ async def on_chart(_callback: CallbackQuery, _button: Button, manager: DialogMan
     from rendering.documents import consumption_chart  # matplotlib is loaded when first needed
 
     context = ctx(manager)
-    found = await _meter_history(manager)
-    months = history.monthly_consumption(found.readings)
-    if not months:
+    found = await history.consumption(
+        context.uow,
+        context.profile,
+        chosen_account(manager),
+        manager.dialog_data["meter_id"],
+        period.chosen(manager),
+    )
+    if found.empty:
         notify(manager, "history-chart-empty")
         return
     i18n = context.i18n
@@ -246,7 +251,12 @@ async def on_chart(_callback: CallbackQuery, _button: Button, manager: DialogMan
         consumption_chart,
         title,
         found.meter.unit,
-        [(format_month(month, i18n.locale, heading=True), value) for month, value in months],
+        [format_month(month, i18n.locale, heading=True) for month in found.months],
+        [
+            (i18n.get("history-chart-zone", zone=zone.value), values)
+            for zone, values in found.by_zone.items()
+        ],
+        i18n.get("history-chart-no-reading"),
     )
     await context.bot.send_photo(
         context.chat_id, BufferedInputFile(png, filename="consumption.png"), caption=title

@@ -7,10 +7,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from itertools import pairwise
 
 from domain.accounts import linked_account
-from domain.errors import BillNotFound, InvalidPeriod
+from domain.errors import BillNotFound, InvalidPeriod, MeterNotFound
 from domain.model import (
     Account,
     Bill,
@@ -20,6 +19,7 @@ from domain.model import (
     Profile,
     Reading,
     Supplier,
+    Zone,
 )
 from domain.money import to_kopecks
 from domain.ports import Clock, UnitOfWork
@@ -161,20 +161,57 @@ async def readings(
     return histories
 
 
-def monthly_consumption(history: list[Reading]) -> list[tuple[date, Decimal]]:
-    """Consumption per billing month: the rise of the month's last reading over the last
-    reading before it (zones added together)."""
-    last_by_zone_month: dict[tuple[str, date], Reading] = {}
-    for reading in sorted(history, key=lambda r: r.taken_at):
-        last_by_zone_month[(reading.zone, reading.billing_month)] = reading
-    by_zone: dict[str, list[Reading]] = defaultdict(list)
-    for (zone, _month), reading in sorted(last_by_zone_month.items(), key=lambda i: i[0][1]):
-        by_zone[zone].append(reading)
-    totals: dict[date, Decimal] = defaultdict(Decimal)
-    for series in by_zone.values():
-        for before, after in pairwise(series):
-            totals[after.billing_month] += max(after.value - before.value, Decimal(0))
-    return sorted(totals.items())
+@dataclass(frozen=True, slots=True)
+class Consumption:
+    """What a meter counted in each month of a period, per tariff zone: ``None`` for a month
+    with no reading, or none before it to count from."""
+
+    meter: Meter
+    months: list[date]
+    by_zone: dict[Zone, list[Decimal | None]]
+
+    @property
+    def empty(self) -> bool:
+        return all(value is None for values in self.by_zone.values() for value in values)
+
+
+def months_of(period: Period) -> list[date]:
+    month, months = period.start.replace(day=1), []
+    while month <= period.end:
+        months.append(month)
+        month = (month + timedelta(days=32)).replace(day=1)
+    return months
+
+
+def monthly_consumption(meter: Meter, readings: list[Reading], period: Period) -> Consumption:
+    """Consumption per billing month of the period: the rise of the month's last reading
+    over the last reading of an earlier month (before the period too), zone by zone."""
+    months = months_of(period)
+    last_of: dict[tuple[Zone, date], Decimal] = {}
+    for reading in sorted(readings, key=lambda r: r.taken_at):
+        last_of[(reading.zone, reading.billing_month)] = reading.value
+    by_zone: dict[Zone, list[Decimal | None]] = {}
+    for zone in meter.zones:
+        read = sorted((month, value) for (z, month), value in last_of.items() if z == zone)
+        values: list[Decimal | None] = []
+        for month in months:
+            this = next((value for m, value in read if m == month), None)
+            before = [value for m, value in read if m < month]
+            values.append(
+                max(this - before[-1], Decimal(0)) if this is not None and before else None
+            )
+        by_zone[zone] = values
+    return Consumption(meter, months, by_zone)
+
+
+async def consumption(
+    uow: UnitOfWork, profile: Profile, account_id: int, meter_id: int, period: Period
+) -> Consumption:
+    account = await linked_account(uow, profile, account_id)
+    meter = await uow.meters.get(meter_id)
+    if meter is None or meter.account_id != account.id:
+        raise MeterNotFound
+    return monthly_consumption(meter, list(await uow.readings.of_meter(meter_id)), period)
 
 
 @dataclass(frozen=True, slots=True)

@@ -186,16 +186,44 @@ def receipt_pdf(
     return out.getvalue()
 
 
-def consumption_chart(title: str, unit: str, months: Sequence[tuple[str, Decimal]]) -> bytes:
-    """A bar chart of consumption per month."""
+def consumption_chart(
+    title: str,
+    unit: str,
+    months: Sequence[str],
+    series: Sequence[tuple[str, Sequence[Decimal | None]]],
+    no_reading: str,
+) -> bytes:
+    """Consumption per month, a bar per tariff zone side by side (labelled in the legend
+    where there are several); a month without a reading says so instead of a bar."""
     # A Figure of its own, not pyplot's global state: charts are drawn in worker threads.
     figure = Figure(figsize=(8, 4), dpi=100)
     axes = figure.subplots()
-    axes.bar([label for label, _ in months], [float(value) for _, value in months], color="#f28c28")
+    width = 0.8 / len(series)
+    colours = ("#f28c28", "#3b6fb6", "#6aa84f")
+    highest = max((float(v) for _, values in series for v in values if v is not None), default=1)
+    for index, (label, values) in enumerate(series):
+        positions = [m + (index - (len(series) - 1) / 2) * width for m in range(len(months))]
+        heights = [float(v) if v is not None else 0.0 for v in values]
+        axes.bar(positions, heights, width, label=label or None, color=colours[index % 3])
+        for x, value in zip(positions, values, strict=True):
+            if value is None:
+                axes.text(
+                    x,
+                    highest * 0.02,
+                    no_reading,
+                    rotation=90,
+                    ha="center",
+                    va="bottom",
+                    fontsize=8,
+                    color="#777777",
+                )
+    axes.set_xticks(range(len(months)), list(months))
     axes.set_title(title)
     axes.set_ylabel(format_unit(unit))
     axes.grid(axis="y", alpha=0.3)
     axes.tick_params(axis="x", labelrotation=45)
+    if len(series) > 1:
+        axes.legend()
     figure.tight_layout()
     out = io.BytesIO()
     figure.savefig(out, format="png")

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from domain import accounts, appeals, login, payments, readings
+from domain import accounts, appeals, history, login, payments, readings
 from domain.accounts import ControlQuestion
 from domain.errors import (
     AmountTooLarge,
@@ -386,3 +386,26 @@ def test_a_pending_payment_is_asked_about_less_and_less_often():
         900,
         900,
     ]
+
+
+async def test_the_chart_counts_every_month_of_the_period_zone_by_zone(database, clock, world):
+    _, profile = world
+    two_zone = await meter(database, profile, "201704012803")
+    async with database.unit_of_work() as uow:
+        period = history.last_months(clock.today(), 3)
+        shown = await history.consumption(uow, profile, two_zone.account_id, two_zone.id, period)
+        readings_ = await uow.readings.of_meter(two_zone.id)
+    assert [m.month for m in shown.months] == [9, 10, 11]
+    assert list(shown.by_zone) == [Zone.DAY, Zone.NIGHT]
+    # September counts from August's reading, before the period.
+    last = {(r.zone, r.billing_month.month): r.value for r in readings_}
+    assert shown.by_zone[Zone.NIGHT][0] == last[(Zone.NIGHT, 9)] - last[(Zone.NIGHT, 8)]
+    assert all(
+        value is not None and value > 0 for values in shown.by_zone.values() for value in values
+    )
+
+    # A month with no reading is shown as such; the next counts from the last one before it.
+    gap = [r for r in readings_ if r.billing_month.month != 10]
+    found = history.monthly_consumption(two_zone, gap, period)
+    assert found.by_zone[Zone.DAY][1] is None
+    assert found.by_zone[Zone.DAY][2] == last[(Zone.DAY, 11)] - last[(Zone.DAY, 9)]

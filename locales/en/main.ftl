@@ -506,8 +506,14 @@ history-reading = { DATE($date) } · { MONTH($month) } · { VALUE($value) } { UN
     }
 history-meter-button = { $service } - meter No. { $number }
 history-chart = 📈 Consumption chart
-history-chart-empty = A chart needs readings of at least two months of the period.
+history-chart-empty = There are no readings in this period to count consumption from.
 history-chart-title = Consumption of meter No. { $number }
+history-chart-zone = { $zone ->
+        [day] Day
+        [night] Night
+       *[single] {""}
+    }
+history-chart-no-reading = no reading
 history-payments-list =
     <b>Payments</b>{ $pages ->
         [1] {""}

@@ -510,8 +510,14 @@ history-reading = { DATE($date) } · { MONTH($month) } · { VALUE($value) } { UN
     }
 history-meter-button = { $service } - № ПУ { $number }
 history-chart = 📈 График потребления
-history-chart-empty = Для графика нужны показания хотя бы за два месяца периода.
+history-chart-empty = За этот период нет показаний, по которым можно посчитать потребление.
 history-chart-title = Потребление по счётчику № { $number }
+history-chart-zone = { $zone ->
+        [day] День
+        [night] Ночь
+       *[single] {""}
+    }
+history-chart-no-reading = нет показаний
 history-payments-list =
     <b>Оплаты</b>{ $pages ->
         [1] {""}
