@@ -16,6 +16,9 @@ from bot.logs import setup_logging
 
 logger = logging.getLogger("bot")
 
+DEMO_STAFF_CHAT = -1000000000777  # the demo's staff group, which the demo chat switches to
+DEMO_STAFF_USER = 700777
+
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="bot.py", description=__doc__)
@@ -65,11 +68,13 @@ async def _database(settings: Settings):
     return database
 
 
-async def _seed_demo(settings: Settings, database) -> None:
-    from storage.demo import seed_demo
+async def _seed_demo(settings: Settings, database, *, write: bool = True) -> None:
+    """Writes the demo data (unless ``write`` is False) and prints its accounts."""
+    from storage.demo import demo_accounts, seed_demo
 
     today = datetime.now(settings.zone).date()
-    for account in await seed_demo(database, today):
+    accounts = await seed_demo(database, today) if write else await demo_accounts(database)
+    for account in accounts:
         print(
             f"{account.number}  {account.kind:<12} link code {account.link_code}  "
             f"latest total {account.latest_total}  {account.address}"
@@ -77,13 +82,15 @@ async def _seed_demo(settings: Settings, database) -> None:
 
 
 async def _chat(settings: Settings, database) -> None:
+    from aiogram.types import Chat
     from aiohttp import web
 
-    from bot.app import start_local
+    from bot.app import scheduler, start_local
     from bot.console import Console
     from bot.local_yookassa import LocalYooKassa
     from bot.mail import OutboxMailer, build_mailer
     from bot.payments import NOTIFICATIONS_PATH
+    from bot.reminders import send_reminders
     from bot.transports.local import LocalChat
     from bot.webhook import web_app
 
@@ -95,6 +102,7 @@ async def _chat(settings: Settings, database) -> None:
     await yookassa.start()
     settings = settings.model_copy(
         update={
+            "staff_chat_id": DEMO_STAFF_CHAT,
             "payments_provider_token": SecretStr("381764678:TEST:demo"),
             "yookassa_shop_id": yookassa.shop_id,
             "yookassa_secret_key": SecretStr(yookassa.secret_key),
@@ -107,12 +115,42 @@ async def _chat(settings: Settings, database) -> None:
     await notifications.setup()
     await web.TCPSite(notifications, "127.0.0.1", 0).start()
     yookassa.notify_url = f"http://127.0.0.1:{notifications.addresses[0][1]}{NOTIFICATIONS_PATH}"
-    console = Console(LocalChat(dp, bot, session), yookassa=yookassa)
+    staff = LocalChat(
+        dp,
+        bot,
+        session,
+        user_id=DEMO_STAFF_USER,
+        first_name="Оператор",
+        last_name=None,
+        group=Chat(id=DEMO_STAFF_CHAT, type="supergroup", title="Обращения"),
+    )
+    jobs = scheduler(bot, dp, database, settings)
+    jobs.start()
+
+    async def remind() -> None:
+        await send_reminders(
+            bot,
+            database,
+            dp["clock"],
+            dp["i18n_middleware"].core,
+            settings.reading_days,
+            settings.default_locale,
+            any_day=True,
+        )
+
+    console = Console(
+        LocalChat(dp, bot, session),
+        yookassa=yookassa,
+        files=settings.outbox_dir.parent / "demo-files",
+        staff=staff,
+        remind=remind,
+    )
     if isinstance(mailer, OutboxMailer):
         mailer.listeners.append(console.show_letter)
     try:
         await console.run()
     finally:
+        jobs.shutdown(wait=False)
         await dp.emit_shutdown(bot=bot, bots=[bot], dispatcher=dp, **dp.workflow_data)
         await notifications.cleanup()
         await yookassa.stop()
@@ -183,15 +221,22 @@ async def _main(args: argparse.Namespace, settings: Settings) -> int:
             case "seed-demo":
                 await _seed_demo(settings, database)
             case "chat" | "run" | None:
-                if await is_empty(database):
+                empty = await is_empty(database)
+                if empty:
                     await _seed_demo(settings, database)
-                if args.command == "chat" or settings.bot_token is None:
+                if _is_demo(args, settings):
+                    if not empty:  # the demo's accounts, on every start
+                        await _seed_demo(settings, database, write=False)
                     await _chat(settings, database)
                 else:
                     await _poll(settings, database)
     finally:
         await database.dispose()
     return 0
+
+
+def _is_demo(args: argparse.Namespace, settings: Settings) -> bool:
+    return args.command == "chat" or (args.command in ("run", None) and not settings.bot_token)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -201,7 +246,9 @@ def main(argv: list[str] | None = None) -> int:
     except SettingsError as error:
         print(error, file=sys.stderr)
         return 2
-    setup_logging(settings.log_level, settings.secrets())
+    # The demo chat is the terminal: the log goes to a file beside the demo's letters.
+    log_file = settings.outbox_dir.parent / "demo.log" if _is_demo(args, settings) else None
+    setup_logging(settings.log_level, settings.secrets(), log_file)
     try:
         return asyncio.run(_main(args, settings))
     except KeyboardInterrupt:

@@ -4,8 +4,10 @@ Telegram's updates, on the demo data."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from decimal import Decimal
+from pathlib import Path
+from typing import Any
 
 from aiogram.types import Message
 
@@ -19,10 +21,14 @@ TEST_CARD = "1111 1111 1111 1026"
 HELP = (
     "Demo chat. Type a message or a command (/start, /help, /faq, /language, /cancel).\n"
     "A number presses the inline button shown with it; a reply button's text sends it;\n"
-    "/contact shares the demo phone number; /quit (or Ctrl-D) ends the demo.\n"
+    "/contact shares the demo phone number; /attach PATH sends a picture or a file;\n"
+    "/quit (or Ctrl-D) ends the demo.\n"
     f"Payments: /card NUMBER pays the latest invoice (test card {TEST_CARD});\n"
-    "/yookassa pay or /yookassa cancel plays you on YooKassa's payment page."
+    "/yookassa pay or /yookassa cancel plays you on YooKassa's payment page.\n"
+    "Staff: /staff switches to the staff group (a message there replies to the bot's last),\n"
+    "/resident back to your chat; /remind sends the reading reminders now."
 )
+PICTURES = {".png", ".jpg", ".jpeg", ".webp"}
 
 
 class Console:
@@ -31,22 +37,41 @@ class Console:
         chat: LocalChat,
         write: Callable[[str], None] = print,
         yookassa: LocalYooKassa | None = None,
+        files: Path | None = None,
+        staff: LocalChat | None = None,
+        remind: Callable[[], Awaitable[Any]] | None = None,
     ) -> None:
-        self.chat = chat
+        """``files``: where the documents and pictures the bot sends are saved; ``staff``: the
+        staff group's chat; ``remind``: the reminder job."""
+        self.chat = self.resident = chat
         self.write = write
         self.yookassa = yookassa
+        self.files = files
+        self.staff = staff
+        self.remind = remind
         self._seen: dict[int, str | None] = {}
 
     def show_letter(self, letter: Letter) -> None:
         self.write(f"\n✉  E-mail to {letter.to}: {letter.subject}\n{letter.body}\n")
 
+    def _saved(self, message: Message, name: str) -> str:
+        """Where the file of the message was saved, for the visitor to open."""
+        content = self.chat.session.files.get(message.message_id)
+        if self.files is None or content is None:
+            return name
+        self.files.mkdir(parents=True, exist_ok=True)
+        path = self.files / f"{message.message_id}-{name}"
+        path.write_bytes(content)
+        return str(path)
+
     def _render(self, message: Message) -> str:
         body = message.text or message.caption or ""
         text = visible_text(body, "HTML")
         if message.document:
-            text = f"[document {message.document.file_name}] {text}".strip()
+            where = self._saved(message, message.document.file_name or "document")
+            text = f"[document {where}] {text}".strip()
         if message.photo:
-            text = f"[picture] {text}".strip()
+            text = f"[picture {self._saved(message, 'picture.png')}] {text}".strip()
         if message.invoice:
             invoice = message.invoice
             total = Decimal(invoice.total_amount) / 100
@@ -96,12 +121,37 @@ class Console:
                 await self.yookassa.pay(pending)
             else:
                 await self.yookassa.cancel(pending)
+        elif line.startswith("/attach "):
+            await self._attach(line.removeprefix("/attach ").strip())
+        elif line in ("/staff", "/resident"):
+            self._switch(self.staff if line == "/staff" else self.resident)
+        elif line == "/remind" and self.remind:
+            await self.remind()
         elif line in (label(button) for button in self.chat.reply_keyboard()):
             await self.chat.press_reply(line)
+        elif line and self.chat is self.staff:
+            # Staff answer by replying to the post or to the bot's prompt: its last message.
+            await self.chat.send(line, reply_to=self.chat.last_bot_message())
         elif line:
             await self.chat.send(line)
         self.show_new()
         return True
+
+    async def _attach(self, text: str) -> None:
+        found = attachment(text)
+        if found is None:
+            self.write(f"📎 no file {text}")
+        elif found[1]:
+            await self.chat.send_photo(file_id=f"resident-{found[0]}")
+        else:
+            await self.chat.send_document(found[0])
+
+    def _switch(self, chat: LocalChat | None) -> None:
+        if chat is None:
+            self.write("No staff group in this demo.")
+            return
+        self.chat = chat
+        self.write("— the staff group —" if chat is self.staff else "— your chat with the bot —")
 
     async def run(self) -> None:
         self.write(HELP)
@@ -113,3 +163,11 @@ class Console:
                 break
             if not await self.handle(line):
                 break
+
+
+def attachment(text: str) -> tuple[str, bool] | None:
+    """The name of the file at the path typed, and whether it is a picture; None when there
+    is no such file. (The local Telegram keeps no content of a resident's files, as the bot
+    keeps only Telegram's file ids.)"""
+    path = Path(text).expanduser()
+    return (path.name, path.suffix.lower() in PICTURES) if path.is_file() else None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from pathlib import Path
 
 MASK = "***"
 
@@ -27,8 +28,12 @@ class RedactSecrets(logging.Filter):
         return True
 
 
-def setup_logging(level: str, secrets: Iterable[str]) -> None:
-    handler = logging.StreamHandler()
+def setup_logging(level: str, secrets: Iterable[str], file: Path | None = None) -> None:
+    """To standard error, or to ``file`` (the demo chat keeps the terminal for the chat)."""
+    handler: logging.Handler = logging.StreamHandler()
+    if file is not None:
+        file.parent.mkdir(parents=True, exist_ok=True)
+        handler = logging.FileHandler(file, encoding="utf-8")
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler.addFilter(RedactSecrets(secrets))
     logging.basicConfig(level=level, handlers=[handler], force=True)

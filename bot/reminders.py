@@ -22,10 +22,13 @@ async def send_reminders(
     core: TextCore,
     window: tuple[int, int],
     default_locale: str,
+    *,
+    any_day: bool = False,
 ) -> int:
-    """Sends today's reminders, if today is the reminder day; returns how many went."""
+    """Sends today's reminders, if today is the reminder day (``any_day``: the demo's
+    /remind, whatever the day); returns how many went."""
     async with store.unit_of_work() as uow:
-        reminders = await due_reminders(uow, clock, window)
+        reminders = await due_reminders(uow, clock, window, any_day=any_day)
     sent = 0
     for reminder in reminders:
         locale = locale_for(reminder.user, None, default_locale)

@@ -26,12 +26,15 @@ def reminder_day(today: date, window: tuple[int, int]) -> bool:
     return today.day == max(window[0], window[1] - DAYS_BEFORE_DEADLINE)
 
 
-async def due_reminders(uow: UnitOfWork, clock: Clock, window: tuple[int, int]) -> list[Reminder]:
+async def due_reminders(
+    uow: UnitOfWork, clock: Clock, window: tuple[int, int], *, any_day: bool = False
+) -> list[Reminder]:
+    """Today's reminders, if today is the reminder day (``any_day``: whatever the day)."""
     today = clock.today()
-    if not reminder_day(today, window):
+    if not (any_day or reminder_day(today, window)):
         return []
     month, _ = billing_month(today, window)
-    deadline = today.replace(day=window[1])
+    deadline = month.replace(day=window[1])
     reminders = []
     for user in await uow.telegram_users.bound():
         assert user.profile_id is not None

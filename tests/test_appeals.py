@@ -10,9 +10,11 @@ from aiogram.methods import SendMessage
 from aiogram.types import Chat
 from sqlalchemy import select
 
+from bot.console import Console
 from bot.transports.local import LocalChat
 from domain.appeals import post_unposted
 from storage.tables import appeals
+from tests.chat import buttons
 from tests.data import bind_resident
 
 STAFF = -1001000000001
@@ -350,3 +352,33 @@ async def open_appeals_text(chat: LocalChat) -> None:
     await chat.press("✍️ Новое обращение")
     await chat.press('ООО "ЗТК"')
     await chat.send("Прошу проверить счётчик, фото прилагаю.")
+
+
+async def test_the_demo_chat_switches_to_the_staff_group_to_answer(
+    chat, staff, bot_database, demo, tmp_path
+):
+    lines: list[str] = []
+    console = Console(chat, lines.append, staff=staff)
+    await bind_resident(bot_database, chat.user.id, link=(EPD,))
+    await console.handle("/accounts")
+    await console.handle("1")
+    await chat.press("✉️ Обращения")
+    await chat.press("✍️ Новое обращение")
+    await chat.press('ООО "ЗТК"')
+    await chat.send("Прошу проверить начисление.")
+    picture = tmp_path / "meter.jpg"
+    picture.write_bytes(b"\xff\xd8\xff")
+    await console.handle(f"/attach {picture}")
+    await console.handle(f"/attach {tmp_path / 'missing.pdf'}")
+    assert f"📎 no file {tmp_path / 'missing.pdf'}" in lines
+    await chat.press("📨 Отправить")
+    assert (await rows(bot_database))[0].attachments == ["photo:resident-meter.jpg"]
+
+    lines.clear()
+    await console.handle("/staff")
+    assert lines[0] == "— the staff group —"
+    assert any("Прошу проверить начисление." in line for line in lines)
+    await console.handle(str(buttons(staff).index("✍️ Ответить") + 1))
+    await console.handle("Проверили, всё верно.")  # a reply to the bot's prompt
+    await console.handle("/resident")
+    assert chat.bot_messages()[-1].text.endswith("Проверили, всё верно.")

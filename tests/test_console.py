@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+from pathlib import Path
+
+from aiogram.types import BufferedInputFile
+
 from bot.console import Console
 from domain.ports import Letter
 from tests.data import import_faq
@@ -53,3 +58,14 @@ def test_the_console_shows_letters():
         Letter(to="a@example.org", subject="Код", body="123456")
     )
     assert lines == ["\n✉  E-mail to a@example.org: Код\n123456\n"]
+
+
+async def test_documents_and_pictures_the_bot_sends_are_saved_for_the_visitor(chat, tmp_path):
+    lines: list[str] = []
+    console = Console(chat, lines.append, files=tmp_path / "files")
+    await chat.bot.send_document(chat.chat.id, BufferedInputFile(b"%PDF-1.7", "receipt.pdf"))
+    console.show_new()
+    [line] = lines
+    path = line.removeprefix("🤖 [document ").removesuffix("]")
+    assert path.endswith("-receipt.pdf")
+    assert await asyncio.to_thread(Path(path).read_bytes) == b"%PDF-1.7"

@@ -436,15 +436,23 @@ class LocalChat:
         await self.feed(message=message)
         return message
 
-    async def send_photo(self, caption: str | None = None) -> Message:
-        photo = [
-            PhotoSize(
-                file_id="resident-photo", file_unique_id="resident-photo", width=1280, height=960
-            )
-        ]
+    async def send_photo(
+        self, caption: str | None = None, file_id: str = "resident-photo"
+    ) -> Message:
+        photo = [PhotoSize(file_id=file_id, file_unique_id=file_id, width=1280, height=960)]
         message = self._incoming(photo=photo, caption=caption)
         await self.feed(message=message)
         return message
+
+    async def send_document(self, name: str, caption: str | None = None) -> Message:
+        document = Document(file_id=f"resident-{name}", file_unique_id=name, file_name=name)
+        message = self._incoming(document=document, caption=caption)
+        await self.feed(message=message)
+        return message
+
+    def last_bot_message(self) -> Message | None:
+        messages = self.bot_messages()
+        return messages[-1] if messages else None
 
     def invoice(self) -> Message:
         """The latest invoice the bot sent in this chat."""
