@@ -1,7 +1,7 @@
 """Realistic demo data, written through the same import as the billing system's files.
 
 Five accounts in the Tomsk region with the suppliers the user guide names, twelve months of
-bills up to the current month, meters (a day/night electricity meter and a water meter whose
+bills up to last month, meters (a day/night electricity meter and a water meter whose
 verification has expired among them), readings, payments and tariff history. The numbers are
 made from a fixed seed, so every demo is the same but for the months it ends on.
 """
@@ -413,9 +413,13 @@ def _contract(account: _Account, service: _Service, today: date) -> dict[str, An
 
 
 def demo_billing(today: date) -> dict[str, Any]:
-    """The demo as a billing file, ending with the bill of the month of ``today``."""
+    """The demo as a billing file, as it stands on ``today``: a year of bills up to last
+    month's (this month's comes once its readings are in), meters read by billing up to last
+    month (this month's readings are the resident's to send; a meter past its verification
+    was not read since), each service's debt carried from bill to bill, so that the services
+    add up to their supplier's block."""
     rng = random.Random(20181206)
-    months = _months(today, 12)
+    months = _months((today.replace(day=1) - timedelta(days=1)), 12)
     contracts, meters, bills, payments = [], [], [], []
     for account in ACCOUNTS:
         contracts += [_contract(account, service, today) for service in account.services]
@@ -423,8 +427,10 @@ def demo_billing(today: date) -> dict[str, Any]:
             readings, value = [], meter.start
             step = Decimal("0.001") if meter.unit == "м3" else Decimal("0.1")
             for month in months:
-                day = month.replace(day=min(20, today.day) if month == months[-1] else 20)
                 value += (meter.monthly * Decimal(rng.uniform(0.7, 1.3))).quantize(step)
+                day = month.replace(day=20)
+                if day > meter.verified_until:
+                    continue
                 for zone in zones_of(meter.zones):
                     share = Decimal("0.6") if zone is Zone.NIGHT else Decimal(1)
                     readings.append(
@@ -450,16 +456,23 @@ def demo_billing(today: date) -> dict[str, Any]:
                 }
             )
 
-        debts = {s.supplier: Decimal("0.00") for s in account.services}
+        debts = {service.name: Decimal("0.00") for service in account.services}
+        suppliers = list(dict.fromkeys(s.supplier for s in account.services))
         for index, month in enumerate(months):
             lines = []
-            for supplier in debts:
+            for supplier in suppliers:
                 services = []
                 for service in (s for s in account.services if s.supplier == supplier):
                     quantity = (service.monthly * Decimal(rng.uniform(0.8, 1.2))).quantize(
                         Decimal("0.001")
                     )
                     charged = money(quantity * service.tariff)
+                    debt_start = debts[service.name]
+                    paid = debt_start if account.pays else money(debt_start * Decimal("0.1"))
+                    # Penalties on what stays unpaid: the service's correction, and the sum of
+                    # them its supplier's penalties.
+                    penalty = money((debt_start - paid) * Decimal("0.0125") * index)
+                    debts[service.name] = debt_start - paid + charged + penalty
                     services.append(
                         {
                             "service": service.name,
@@ -467,42 +480,41 @@ def demo_billing(today: date) -> dict[str, Any]:
                             "quantity": str(quantity),
                             "tariff": str(service.tariff),
                             "price_per_unit": str(money(service.tariff)),
-                            "debt_start": "0.00",
-                            "paid": "0.00",
+                            "debt_start": str(debt_start),
+                            "paid": str(paid),
                             "charged": str(charged),
-                            "debt_end": str(charged),
+                            "corrections": str(penalty),
+                            "debt_end": str(debts[service.name]),
                         }
                     )
-                charged = sum((Decimal(s["charged"]) for s in services), Decimal("0.00"))
-                debt_start = debts[supplier]
-                paid = debt_start if account.pays else money(debt_start * Decimal("0.1"))
-                penalties = (
-                    Decimal("0.00")
-                    if account.pays
-                    else money((debt_start - paid) * Decimal("0.0125") * index)
-                )
-                to_pay = debt_start - paid + charged + penalties
-                debts[supplier] = to_pay
+                total = {
+                    key: sum((Decimal(s[key]) for s in services), Decimal("0.00"))
+                    for key in ("debt_start", "paid", "charged", "corrections", "debt_end")
+                }
                 lines.append(
                     {
                         "supplier": supplier,
-                        "debt_start": str(debt_start),
-                        "paid": str(paid),
-                        "charged": str(charged),
-                        "to_pay": str(to_pay),
-                        "penalties": str(penalties),
+                        "debt_start": str(total["debt_start"]),
+                        "paid": str(total["paid"]),
+                        "charged": str(total["charged"]),
+                        "to_pay": str(total["debt_end"]),
+                        "penalties": str(total["corrections"]),
                         "services": services,
                     }
                 )
-                if paid > 0:
+                if total["paid"] > 0:
                     service = next(s for s in account.services if s.supplier == supplier)
                     payments.append(
                         {
                             "id": f"demo-{account.number}-{supplier}-{month:%Y%m}",
                             "account": account.number,
-                            "paid_at": _at(month.replace(day=min(8, today.day)), 12),
+                            "paid_at": _at(month.replace(day=8), 12),
                             "items": [
-                                {"supplier": supplier, "service": service.name, "amount": str(paid)}
+                                {
+                                    "supplier": supplier,
+                                    "service": service.name,
+                                    "amount": str(total["paid"]),
+                                }
                             ],
                         }
                     )

@@ -198,13 +198,33 @@ async def test_the_demo_has_what_the_guide_shows(database):
             .all()
         )
     assert {'ПАО "Томскэнергосбыт"', 'АО "ТомскРТС"', 'МУП ЖКХ "Октябрьское"'} <= suppliers
-    assert len(periods) == 12 and max(periods) == date(2026, 11, 1)
+    # November's bill comes once November's readings are in: the latest is October's.
+    assert len(periods) == 12 and max(periods) == date(2026, 10, 1)
     assert any(m.zone_count == 2 and m.service == "electricity" for m in meters)
     assert any(m.verified_until < TODAY for m in meters)
     assert {m.service for m in meters} >= {"electricity", "hot_water", "cold_water"}
     rows = await count_rows(database)
     assert rows["readings"] > 100 and rows["payments"] > 0 and rows["tariffs"] > 10
     assert rows["faq_entries"] == 18
+
+
+async def test_the_demo_tells_a_consistent_story(database):
+    await seed_demo(database, TODAY)
+    async with database.unit_of_work() as uow:
+        for account in await uow.accounts.all():
+            for bill in await uow.bills.of_account(account.id):
+                for line in bill.suppliers:
+                    # Each service's debt carries on, and they add up to the supplier's.
+                    assert sum(s.debt_end for s in line.services) == line.to_pay
+                    assert line.debt_start - line.paid + line.charged + line.penalties == (
+                        line.to_pay
+                    )
+            for meter in await uow.meters.of_account(account.id):
+                taken = [r.taken_at.date() for r in await uow.readings.of_meter(meter.id)]
+                # Nothing read past its verification, nor yet this month: that is the
+                # resident's to send.
+                assert all(day <= meter.verified_until for day in taken)
+                assert all(day < TODAY.replace(day=1) for day in taken)
 
 
 async def test_bill_totals_are_what_the_control_question_accepts(database):
@@ -241,7 +261,7 @@ async def _submitted(database) -> None:
             ("day", "10412.5", 10, "resident"),
             ("night", "6000.0", 10, "resident"),
             ("day", "10300.0", 1, "billing"),
-            ("day", "10200.0", 3, "resident"),
+            ("day", "10200.0", 3, "resident"),  # October's, sent in November
         ]:
             await connection.execute(
                 insert(t.readings).values(
@@ -249,7 +269,7 @@ async def _submitted(database) -> None:
                     zone=zone,
                     value=Decimal(value),
                     taken_at=datetime(2026, 11, day, 5, tzinfo=UTC),
-                    billing_month=date(2026, 11, 1),
+                    billing_month=date(2026, 11 if day > 3 else 10, 1),
                     source=source,
                 )
             )
