@@ -10,6 +10,7 @@ from aiogram.types import CallbackQuery
 from aiogram_dialog import Dialog, DialogManager, StartMode, Window
 from aiogram_dialog.widgets.kbd import Back, Button, Cancel, Row, Url
 from aiogram_dialog.widgets.text import Format
+from aiogram_i18n import I18nContext
 
 from dialogs.context import ctx
 from dialogs.inputs import (
@@ -33,6 +34,7 @@ from domain import registration
 from domain.errors import EmailTaken
 from domain.model import CodePurpose, Gender, Utility
 from domain.registration import NewProfile
+from rendering.texts import format_day
 
 
 async def skip(manager: DialogManager) -> None:
@@ -73,8 +75,22 @@ async def on_consent(_callback: CallbackQuery, _button: Button, manager: DialogM
     )
 
 
-async def get_consent(utility: Utility, **_: Any) -> dict[str, Any]:
-    return {"agreement_url": utility.user_agreement_url}
+async def get_consent(
+    dialog_manager: DialogManager, utility: Utility, i18n: I18nContext, **_: Any
+) -> dict[str, Any]:
+    """What was entered, to be read over before it is accepted."""
+    data = dialog_manager.dialog_data
+    born = data.get("birth_date")
+    return {
+        "agreement_url": utility.user_agreement_url,
+        "full_name": " ".join(
+            part for part in (data.get("surname"), data.get("name"), data.get("patronymic")) if part
+        ),
+        "email": data.get("email", ""),
+        "phone": data.get("phone") or "—",
+        "birth_date": format_day(date.fromisoformat(born), i18n.locale) if born else "—",
+        "gender": data.get("gender") or "none",
+    }
 
 
 phone_step_window = phone_window(RegistrationSG.phone, then=next_step, skip=next_step, back=False)
@@ -147,6 +163,14 @@ consent_window = Window(
     Row(Back(Tr("back")), Cancel(Tr("cancel"))),
     state=RegistrationSG.consent,
     getter=get_consent,
+    preview_data={
+        "agreement_url": "https://example.org/agreement",
+        "full_name": "Малашта Светлана Михайловна",
+        "email": "resident@example.org",
+        "phone": "+79138250075",
+        "birth_date": "31.12.1980",
+        "gender": "female",
+    },
 )
 
 

@@ -53,6 +53,12 @@ async def register(chat: LocalChat, email: str = EMAIL, *, share_contact: bool =
     await chat.send("Михайловна")
     await chat.send("15.03.1984")
     await chat.press("Женский")
+    # What was entered, read over before it is accepted.
+    summary = chat.last.text
+    assert "ФИО: Малашта Светлана Михайловна" in summary and f"E-mail (логин): {email}" in summary
+    assert "Дата рождения: 15.03.1984" in summary and "Пол: женский" in summary
+    phone = "+79138250075" if share_contact else "—"
+    assert f"Мобильный телефон: {phone}" in summary
     await chat.press("✅ Принимаю")
 
 

@@ -149,7 +149,19 @@ identity-wrong-password = The current password is wrong.
 
 ## Registration
 registration-consent =
-    Almost done. By pressing "I accept" you accept the user agreement and consent to the processing of your personal data.
+    Almost done. Check that all is right:
+
+    Full name: { $full_name }
+    E-mail (login): { $email }
+    Mobile phone: { $phone }
+    Date of birth: { $birth_date }
+    Gender: { $gender ->
+        [male] male
+        [female] female
+       *[none] not given
+    }
+
+    By pressing "I accept" you accept the user agreement and consent to the processing of your personal data. "Back" lets you correct an answer.
 registration-agreement = 📄 User agreement
 registration-accept = ✅ I accept
 
