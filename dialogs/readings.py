@@ -14,7 +14,7 @@ from aiogram_i18n import I18nContext
 
 from dialogs.context import chosen_account, ctx
 from dialogs.inputs import question, say
-from dialogs.states import ReadingsSG
+from dialogs.states import AppealsSG, ReadingsSG
 from dialogs.widgets import Notice, Tr, choices, label, notify
 from domain import readings
 from domain.accounts import linked_account
@@ -27,7 +27,7 @@ from domain.errors import (
     ReadingRejected,
     TooManyDigits,
 )
-from domain.model import Profile, Zone
+from domain.model import AppealKind, Profile, Zone
 from domain.ports import Clock, UnitOfWork
 from rendering.texts import joined
 
@@ -56,7 +56,8 @@ async def get_meters(
     account = await linked_account(uow, profile, chosen_account(dialog_manager))
     assert account.id is not None
     lines, buttons = [], []
-    for state in await readings.meters_of(uow, account.id):
+    states = await readings.meters_of(uow, account.id)
+    for state in states:
         meter = state.meter
         lines.append(
             i18n.get(
@@ -93,7 +94,16 @@ async def get_meters(
         "lines": joined(lines),
         "meters": buttons,
         "none": "yes" if not buttons else "no",
+        "expired": any(s.meter.verification_expired(clock.today()) for s in states),
     }
+
+
+async def on_write_appeal(_callback: CallbackQuery, _button: Button, manager: DialogManager):
+    """An expired meter is reported to its supplier by an appeal."""
+    await manager.start(
+        AppealsSG.supplier,
+        data={"account_id": chosen_account(manager), "kind": AppealKind.APPEAL.value},
+    )
 
 
 async def on_meter(
@@ -138,7 +148,8 @@ def _zone(manager: DialogManager, zones: tuple[Zone, ...]) -> Zone:
 
 
 async def _accept(manager: DialogManager, zone: Zone, value: Decimal) -> None:
-    """Keeps the zone's value and asks for the next zone, or submits them all."""
+    """Keeps the zone's value and asks for the next zone; with every zone's value, shows
+    them together (a two-zone meter) or submits it."""
     data = manager.dialog_data
     data["values"][zone.value] = str(value)
     data["pending"] = None
@@ -146,7 +157,47 @@ async def _accept(manager: DialogManager, zone: Zone, value: Decimal) -> None:
     meter = await readings.owned_meter(context.uow, context.profile, data["meter_id"])
     if len(data["values"]) < len(meter.zones):
         await manager.switch_to(ReadingsSG.value)
-        return
+    elif len(meter.zones) > 1:
+        await manager.switch_to(ReadingsSG.review)
+    else:
+        await _submit(manager)
+
+
+async def on_send(_callback: CallbackQuery, _button: Button, manager: DialogManager) -> None:
+    await _submit(manager)
+
+
+async def on_retype_all(_callback: CallbackQuery, _button: Button, manager: DialogManager):
+    manager.dialog_data.update(values={}, confirmed=[], pending=None)
+    await manager.switch_to(ReadingsSG.value)
+
+
+async def get_review(
+    dialog_manager: DialogManager, uow: UnitOfWork, profile: Profile, i18n: I18nContext, **_: Any
+) -> dict[str, Any]:
+    data = dialog_manager.dialog_data
+    meter = await readings.owned_meter(uow, profile, data["meter_id"])
+    return {
+        "number": meter.number,
+        "lines": joined(
+            [
+                i18n.get(
+                    "readings-review-line",
+                    zone=zone,
+                    value=meter.on_dial(Decimal(value)),
+                    unit=meter.unit,
+                )
+                for zone, value in data["values"].items()
+            ],
+            "\n",
+        ),
+    }
+
+
+async def _submit(manager: DialogManager) -> None:
+    data = manager.dialog_data
+    context = ctx(manager)
+    meter = await readings.owned_meter(context.uow, context.profile, data["meter_id"])
     try:
         submitted = await readings.submit_reading(
             context.uow,
@@ -261,6 +312,7 @@ meters_window = Window(
     Notice(),
     Tr("readings-meters"),
     Column(choices("meter", "meters", on_meter)),
+    Button(Tr("readings-write-appeal"), id="appeal", on_click=on_write_appeal, when="expired"),
     Cancel(Tr("back")),
     state=ReadingsSG.meters,
     getter=get_meters,
@@ -269,6 +321,7 @@ meters_window = Window(
         "lines": "Счётчик № 927210 — Электроэнергия",
         "meters": [(1, "№ 927210 · Электроэнергия")],
         "none": "no",
+        "expired": True,
     },
 )
 
@@ -281,6 +334,17 @@ value_window = question(
     keyboard=(SwitchTo(Tr("back"), id="to_meters", state=ReadingsSG.meters),),
     getter=get_value,
     preview_data=VALUE_PREVIEW,
+)
+
+review_window = Window(
+    Tr("readings-review"),
+    Row(
+        Button(Tr("readings-send"), id="send", on_click=on_send),
+        Button(Tr("readings-retype"), id="retype", on_click=on_retype_all),
+    ),
+    state=ReadingsSG.review,
+    getter=get_review,
+    preview_data={"number": "201704012803", "lines": "день: 10 412,5 кВт·ч"},
 )
 
 confirm_window = Window(
@@ -296,4 +360,4 @@ confirm_window = Window(
 
 
 def dialog() -> Dialog:
-    return Dialog(meters_window, value_window, confirm_window)
+    return Dialog(meters_window, value_window, confirm_window, review_window)

@@ -86,6 +86,7 @@ class ReadingsSG(StatesGroup):
     meters = State()
     value = State()
     confirm = State()
+    review = State()
 
 
 class RequisitesSG(StatesGroup):

@@ -145,6 +145,10 @@ async def test_an_expired_meter_takes_no_reading_and_says_why(chat, bot_database
     assert chat.last.text.startswith("Срок поверки счётчика № 927213 истёк 05.07.2023")
     assert "замените" in chat.last.text
     assert await submitted(bot_database, "927213") == []
+    # The text sends the resident to the supplier: a button takes them there.
+    await chat.press("✉️ Написать поставщику о поверке")
+    assert "поставщик" in chat.last.text.lower()
+    assert 'МУП ЖКХ "Октябрьское"' in [b.text for _, b in chat.inline_buttons()]
 
 
 async def test_a_day_night_meter_takes_a_value_per_zone(chat, bot_database, demo):
@@ -156,6 +160,16 @@ async def test_a_day_night_meter_takes_a_value_per_zone(chat, bot_database, demo
     await chat.send(str(day + 100))
     assert "ночная зона" in chat.last.text
     await chat.send(str(night + 60))
+    # Both values together, before anything is sent.
+    review = chat.last.text.replace("\u00a0", " ")
+    assert review.startswith("Счётчик № 201704012803: проверьте показания перед отправкой.")
+    assert f"День: {day + 100:,.1f} кВт·ч".replace(",", " ").replace(".", ",") in review
+    assert await submitted(bot_database, "201704012803") == []
+    await chat.press("✏️ Ввести заново")
+    assert "дневная зона" in chat.last.text
+    await chat.send(str(day + 100))
+    await chat.send(str(night + 60))
+    await chat.press("📨 Отправить")
     assert await submitted(bot_database, "201704012803") == [
         ("day", day + 100),
         ("night", night + 60),
@@ -174,6 +188,7 @@ async def test_a_value_delivered_twice_is_taken_once(chat, bot_database, demo):
 
     assert chat.last.text == asked and "ночная зона" in asked  # still waiting for the night
     await chat.send(str(night + 60))
+    await chat.press("📨 Отправить")
     assert await submitted(bot_database, "201704012803") == [
         ("day", day + 100),
         ("night", night + 60),

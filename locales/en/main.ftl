@@ -385,6 +385,17 @@ readings-confirm-yes = Yes, submit
 readings-confirm-no = No, correct
 readings-saved = ✅ The readings of meter No. { $number } are submitted and will count in the bill for { MONTH($month) }.
 readings-saved-outside = ✅ The readings of meter No. { $number } were submitted outside the reading period and will count in the bill for { MONTH($month) }.
+readings-review =
+    Meter No. { $number }: check the readings before they are sent.
+    { $lines }
+readings-review-line = { $zone ->
+        [day] Day
+        [night] Night
+       *[single] Reading
+    }: { VALUE($value) } { UNIT($unit) }
+readings-send = 📨 Send
+readings-retype = ✏️ Type again
+readings-write-appeal = ✉️ Write to the supplier about verification
 readings-replaced =
     ♻️ Meter No. { $number } already had readings for { MONTH($month) } — the new ones count:
     { $lines }

@@ -389,6 +389,17 @@ readings-confirm-yes = Да, передать
 readings-confirm-no = Нет, исправить
 readings-saved = ✅ Показания по счётчику № { $number } успешно переданы и будут учтены в счёте за { MONTH($month) }.
 readings-saved-outside = ✅ Показания по счётчику № { $number } переданы вне периода приёма показаний и будут учтены в счёте за { MONTH($month) }.
+readings-review =
+    Счётчик № { $number }: проверьте показания перед отправкой.
+    { $lines }
+readings-review-line = { $zone ->
+        [day] День
+        [night] Ночь
+       *[single] Показания
+    }: { VALUE($value) } { UNIT($unit) }
+readings-send = 📨 Отправить
+readings-retype = ✏️ Ввести заново
+readings-write-appeal = ✉️ Написать поставщику о поверке
 readings-replaced =
     ♻️ За { MONTH($month) } по счётчику № { $number } уже были показания — учитываются новые:
     { $lines }
