@@ -25,7 +25,7 @@ from domain import history
 from domain.errors import AccountNotFound, BillNotFound
 from domain.model import Profile
 from domain.ports import Clock, UnitOfWork
-from rendering.texts import format_money, format_month, joined, trimmed
+from rendering.texts import format_month, joined, trimmed
 
 LINES_PER_PAGE = 12  # lines of a list on one screen
 
@@ -144,15 +144,7 @@ async def on_print(callback: CallbackQuery, _button: Button, manager: DialogMana
     account, bill = detail.account, detail.bill
     i18n = context.i18n
     month = format_month(bill.period, i18n.locale)
-    pdf = await asyncio.to_thread(
-        receipt_pdf,
-        i18n.get,
-        lambda amount: format_money(amount, i18n.locale),
-        account,
-        bill,
-        month,
-        detail.blocks,
-    )
+    pdf = await asyncio.to_thread(receipt_pdf, i18n.get, i18n.locale, detail, month)
     await context.bot.send_document(
         context.chat_id,
         BufferedInputFile(pdf, filename=f"receipt-{account.number}-{bill.period:%Y-%m}.pdf"),

@@ -80,10 +80,28 @@ class SupplierBlock:
 
 
 @dataclass(frozen=True, slots=True)
+class MeterLine:
+    """A meter's zone in a receipt's readings block: the reading the bill counts and the one
+    before it."""
+
+    meter: Meter
+    zone: Zone
+    previous: Reading | None
+    current: Reading | None
+
+    @property
+    def consumption(self) -> Decimal | None:
+        if self.previous is None or self.current is None:
+            return None
+        return self.meter.on_dial(max(self.current.value - self.previous.value, Decimal(0)))
+
+
+@dataclass(frozen=True, slots=True)
 class BillDetail:
     account: Account
     bill: Bill
     blocks: list[SupplierBlock]
+    meters: list[MeterLine]
 
     def block(self, supplier_id: int) -> SupplierBlock:
         """One supplier's block: whatever id a button carries is checked here."""
@@ -112,7 +130,28 @@ async def bill(uow: UnitOfWork, profile: Profile, account_id: int, bill_id: int)
         number = numbers.get(line.supplier_id, account.number)
         qr = payment_qr(supplier, number, line.to_pay, found.period)
         blocks.append(SupplierBlock(supplier, number, line, qr))
-    return BillDetail(account, found, blocks)
+    return BillDetail(account, found, blocks, await _meter_lines(uow, account, found.period))
+
+
+async def _meter_lines(uow: UnitOfWork, account: Account, month: date) -> list[MeterLine]:
+    assert account.id is not None
+    lines = []
+    for meter in await uow.meters.of_account(account.id):
+        assert meter.id is not None
+        taken = sorted(await uow.readings.of_meter(meter.id), key=lambda r: r.taken_at)
+        for zone in meter.zones:
+            of_zone = [r for r in taken if r.zone is zone]
+            current = [r for r in of_zone if r.billing_month == month]
+            previous = [r for r in of_zone if r.billing_month < month]
+            lines.append(
+                MeterLine(
+                    meter,
+                    zone,
+                    previous[-1] if previous else None,
+                    current[-1] if current else None,
+                )
+            )
+    return lines
 
 
 def payment_qr(supplier: Supplier, payer_account: str, amount: Decimal, month: date) -> str:

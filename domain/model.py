@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
 
@@ -242,6 +242,17 @@ class Bill:
     @property
     def total(self) -> Decimal:
         return sum((line.to_pay for line in self.suppliers), Decimal("0.00"))
+
+    @property
+    def issued_on(self) -> date:
+        """A month's bill is issued on the first of the next month, once its readings are in."""
+        return (self.period.replace(day=28) + timedelta(days=4)).replace(day=1)
+
+    @property
+    def pay_by(self) -> date:
+        """Housing services are paid by the 10th of the month after the one billed (Housing
+        Code, art. 155)."""
+        return self.issued_on.replace(day=10)
 
 
 @dataclass(slots=True, kw_only=True)

@@ -61,15 +61,43 @@ async def test_the_receipt_is_a_pdf_with_a_payment_qr_per_supplier(chat, bot_dat
     assert chat.last.text.startswith("<b>Октябрь 2026</b>")  # the bill stays below
     pdf = chat.session.files[document.message_id]
 
-    content = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
-    assert "Счёт на оплату за октябрь 2026" in content
+    reader = PdfReader(io.BytesIO(pdf))
+    assert all(page.mediabox.width > page.mediabox.height for page in reader.pages)  # landscape
+    # Every piece of text as it is drawn, one cell or one line at a time.
+    cells: list[str] = []
+    for page in reader.pages:
+        page.extract_text(visitor_text=lambda text, *_: cells.append(text.strip()))
+    cells = [c.replace(NBSP, " ") for c in cells if c.strip()]
+    content = "\n".join(cells)
+    assert "Единый платёжный документ за октябрь 2026" in content
     assert "Лицевой счёт: 700100103492" in content
     assert "Ласточкина ул., д.13, кв.11" in content
-    assert 'ООО "ЗТК"' in content and "ИНН 7014059187" in content
+    assert "Дата выставления: 01.11.2026" in content and "Оплатить до: 10.11.2026" in content
+    assert 'ООО "ЗТК"' in content and "ИНН 7014059187, БИК 046902606" in content
     assert "Отопление (Клов)" in content and "ВСЕГО К ОПЛАТЕ:" in content
+    # Headers are whole words, never cut mid-word.
+    for word in ("Оплачено", "Начислено", "Перерасчёт", "Объём", "Предыдущие", "Текущие"):
+        assert word in cells
+    assert not any(c in ("Оплаче", "Начисл", "но", "ено") for c in cells)
+    # Each amount and quantity stands whole in one cell, with the chat's comma.
+    async with bot_database.unit_of_work() as uow:
+        account = await uow.accounts.by_number("700100103492")
+        bill = await uow.bills.latest(account.id)
+    for line in bill.suppliers:
+        for service in line.services:
+            for amount in (service.tariff, service.charged, service.debt_end):
+                assert f"{amount:,.2f} ₽".replace(",", " ").replace(".", ",") in cells
+            assert f"{service.quantity.normalize()}".replace(".", ",") in cells
+    # The readings block: meter, the reading before and the one billed.
+    meter_row = cells.index("517480")
+    assert cells[meter_row + 1 : meter_row + 3] == ["Горячая вода", "—"]
+    assert all("," in value for value in cells[meter_row + 3 : meter_row + 6])
 
-    page = pypdfium2.PdfDocument(pdf)[0].render(scale=4).to_pil()
-    payloads = sorted(code.text for code in zxingcpp.read_barcodes(page))
+    payloads = sorted(
+        code.text
+        for page in pypdfium2.PdfDocument(pdf)
+        for code in zxingcpp.read_barcodes(page.render(scale=4).to_pil())
+    )
     assert len(payloads) == 3  # one per supplier
     ztk = next(p for p in payloads if 'Name=ООО "ЗТК"' in p)
     fields = dict(part.split("=", 1) for part in ztk.split("|")[1:])

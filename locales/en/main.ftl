@@ -552,26 +552,6 @@ history-payment =     { DATE($date) } — { MONEY($amount) }{ $billed ->
 history-no-payments =     no payments
 profile-mailing-line = • { $email }: { $companies }
 
-## Receipt (PDF)
-receipt-title = Bill for { $month }
-receipt-author = Tomskenergosbyt
-receipt-account = Personal account: { $number }
-receipt-payer = Customer: { $owner }
-receipt-address = Address: { $address }
-receipt-supplier = <b>{ $name }</b><br/>INN { $inn }, BIC { $bic }, account { $account }, corr. account { $corr }<br/>{ $bank }<br/>Account at the supplier: { $personal }
-receipt-totals = Debt at the start: { $debt } · Paid: { $paid } · Charged: { $charged } · Of which penalties: { $penalties }<br/><b>Total to pay: { $total }</b>
-receipt-column-service = Service
-receipt-column-unit = Unit
-receipt-column-quantity = Quantity
-receipt-column-tariff = Tariff
-receipt-column-debt = Debt at start
-receipt-column-paid = Paid
-receipt-column-charged = Charged
-receipt-column-support = Social support
-receipt-column-corrections = Corrections
-receipt-column-end = Debt at end
-receipt-grand-total = TOTAL TO PAY: { $total }
-
 ## Appeals
 accounts-appeals = ✉️ Appeals
 faq-ask = ✍️ Ask a question
@@ -797,3 +777,42 @@ payment-try-again = 🔁 Try again
 profile-ask-gender = Your gender. “Leave it out” removes it from the profile.
 profile-ask-birth-date = Your date of birth as DD.MM.YYYY, e.g. 31.12.1980. “Leave it out” removes it from the profile.
 profile-clear = 🚫 Leave it out
+## Receipt (PDF)
+receipt-title = Single payment document for { $month }
+receipt-author = Tomskenergosbyt
+receipt-account = Personal account: { $number }
+receipt-payer = Payer: { $owner }
+receipt-address = Address: { $address }
+receipt-premises = Area: total { $total } m², living { $living } m² · Registered: { $persons }
+receipt-issued = Issued: { $date }
+receipt-pay-by = Pay by: { $date }
+receipt-supplier = <b>{ $name }</b><br/>INN { $inn }, BIC { $bic }<br/>account { $account }, corr. { $corr }<br/>{ $bank }<br/>Your account with the supplier: <b>{ $personal }</b>
+receipt-total-debt = Debt at start
+receipt-total-paid = Paid
+receipt-total-charged = Charged
+receipt-total-penalties = Of which penalties
+receipt-total-to-pay = Total to pay
+receipt-column-service = Service
+receipt-column-unit = Unit
+receipt-column-quantity = Quantity
+receipt-column-tariff = Tariff
+receipt-column-debt = Debt at start
+receipt-column-paid = Paid
+receipt-column-charged = Charged
+receipt-column-support = Benefits, subsidies
+receipt-column-corrections = Recalculation
+receipt-column-end = To pay
+receipt-meters = Meter readings
+receipt-meter-meter = Meter
+receipt-meter-service = Service
+receipt-meter-zone = Zone
+receipt-meter-previous = Previous
+receipt-meter-current = Current
+receipt-meter-consumption = Consumption
+receipt-meter-unit = Unit
+receipt-zone = { $zone ->
+        [day] day
+        [night] night
+       *[single] —
+    }
+receipt-grand-total = TOTAL TO PAY: { $total }

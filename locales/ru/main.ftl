@@ -556,26 +556,6 @@ history-payment =     { DATE($date) } — { MONEY($amount) }{ $billed ->
 history-no-payments =     оплат нет
 profile-mailing-line = • { $email }: { $companies }
 
-## Квитанция (PDF)
-receipt-title = Счёт на оплату за { $month }
-receipt-author = АО «Томскэнергосбыт»
-receipt-account = Лицевой счёт: { $number }
-receipt-payer = Абонент: { $owner }
-receipt-address = Адрес: { $address }
-receipt-supplier = <b>{ $name }</b><br/>ИНН { $inn }, БИК { $bic }, р/с { $account }, к/с { $corr }<br/>{ $bank }<br/>Лицевой счёт у поставщика: { $personal }
-receipt-totals = Долг на начало: { $debt } · Оплачено: { $paid } · Начислено: { $charged } · В т.ч. пени: { $penalties }<br/><b>Итого к оплате: { $total }</b>
-receipt-column-service = Услуга
-receipt-column-unit = Ед. изм.
-receipt-column-quantity = Кол-во
-receipt-column-tariff = Тариф
-receipt-column-debt = Долг на начало
-receipt-column-paid = Оплачено
-receipt-column-charged = Начислено
-receipt-column-support = Меры соц. поддержки
-receipt-column-corrections = Списано/ доначислено
-receipt-column-end = Долг на конец
-receipt-grand-total = ВСЕГО К ОПЛАТЕ: { $total }
-
 ## Обращения
 accounts-appeals = ✉️ Обращения
 faq-ask = ✍️ Задать вопрос
@@ -802,3 +782,42 @@ payment-try-again = 🔁 Попробовать снова
 profile-ask-gender = Укажите пол. «Не указывать» уберёт его из профиля.
 profile-ask-birth-date = Введите дату рождения в формате ДД.ММ.ГГГГ, например 31.12.1980. «Не указывать» уберёт её из профиля.
 profile-clear = 🚫 Не указывать
+## Квитанция (PDF)
+receipt-title = Единый платёжный документ за { $month }
+receipt-author = АО «Томскэнергосбыт»
+receipt-account = Лицевой счёт: { $number }
+receipt-payer = Плательщик: { $owner }
+receipt-address = Адрес: { $address }
+receipt-premises = Площадь: общая { $total } м², жилая { $living } м² · Зарегистрировано: { $persons }
+receipt-issued = Дата выставления: { $date }
+receipt-pay-by = Оплатить до: { $date }
+receipt-supplier = <b>{ $name }</b><br/>ИНН { $inn }, БИК { $bic }<br/>р/с { $account }, к/с { $corr }<br/>{ $bank }<br/>Лицевой счёт у поставщика: <b>{ $personal }</b>
+receipt-total-debt = Долг на начало
+receipt-total-paid = Оплачено
+receipt-total-charged = Начислено
+receipt-total-penalties = В т.ч. пени
+receipt-total-to-pay = Итого к оплате
+receipt-column-service = Услуга
+receipt-column-unit = Ед. изм.
+receipt-column-quantity = Объём
+receipt-column-tariff = Тариф
+receipt-column-debt = Долг на начало
+receipt-column-paid = Оплачено
+receipt-column-charged = Начислено
+receipt-column-support = Льготы, субсидии
+receipt-column-corrections = Перерасчёт
+receipt-column-end = К оплате
+receipt-meters = Показания приборов учёта
+receipt-meter-meter = Счётчик
+receipt-meter-service = Услуга
+receipt-meter-zone = Зона
+receipt-meter-previous = Предыдущие
+receipt-meter-current = Текущие
+receipt-meter-consumption = Расход
+receipt-meter-unit = Ед. изм.
+receipt-zone = { $zone ->
+        [day] день
+        [night] ночь
+       *[single] —
+    }
+receipt-grand-total = ВСЕГО К ОПЛАТЕ: { $total }
