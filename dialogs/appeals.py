@@ -240,7 +240,7 @@ async def on_not_attachment(_message: Message, _widget: Any, manager: DialogMana
     notify(manager, "appeals-attachments-expected")
 
 
-SUPPLIERS_PREVIEW = {"suppliers": [(1, "АО «Томскэнергосбыт»")], "kind": "appeal"}
+SUPPLIERS_PREVIEW = {"suppliers": [(1, 'ПАО "Томскэнергосбыт"')], "kind": "appeal"}
 
 list_window = Window(
     Notice(),

@@ -338,9 +338,9 @@ bill_window = Window(
     preview_data={
         "month": "Октябрь 2026",
         "number": "800100000001",
-        "lines": "АО «Томскэнергосбыт»: 1 628,12 ₽",
+        "lines": 'ПАО "Томскэнергосбыт": 1 628,12 ₽',
         "total": Decimal("1628.12"),
-        "suppliers": [(1, "АО «Томскэнергосбыт»")],
+        "suppliers": [(1, 'ПАО "Томскэнергосбыт"')],
     },
 )
 
@@ -352,7 +352,7 @@ bill_supplier_window = Window(
     state=HistorySG.bill_supplier,
     getter=get_bill_supplier,
     preview_data={
-        "supplier": "АО «Томскэнергосбыт»",
+        "supplier": 'ПАО "Томскэнергосбыт"',
         **dict.fromkeys(
             ("debt_start", "paid", "charged", "support", "corrections", "to_pay", "penalties"),
             Decimal("1628.12"),
@@ -384,7 +384,7 @@ meter_window = Window(
     preview_data={
         "service": "Электроэнергия",
         "number": "927210",
-        "supplier": "АО «Томскэнергосбыт»",
+        "supplier": 'ПАО "Томскэнергосбыт"',
         "account": "70010001",
         "has_readings": True,
         **PAGE_PREVIEW,

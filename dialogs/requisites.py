@@ -133,7 +133,7 @@ info_window = Window(
         "total_area": Decimal("54.3"),
         "living_area": Decimal("38.1"),
         "persons": 2,
-        "contracts": [(1, "АО «Томскэнергосбыт» – Электроэнергия № 70010001")],
+        "contracts": [(1, 'ПАО "Томскэнергосбыт" – Электроэнергия № 70010001')],
     },
 )
 
@@ -148,7 +148,7 @@ contract_window = Window(
     state=RequisitesSG.contract,
     getter=get_contract,
     preview_data={
-        "supplier": "АО «Томскэнергосбыт»",
+        "supplier": 'ПАО "Томскэнергосбыт"',
         "service": "Электроэнергия",
         "supplier_account": "70010001",
         "tariff_name": "Одноставочный",

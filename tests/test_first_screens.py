@@ -24,7 +24,7 @@ from tests.data import bind_resident, import_faq
 async def test_a_stranger_is_greeted_and_offered_register_and_login(chat: LocalChat):
     await chat.send("/start")
 
-    assert "личный кабинет клиента <b>АО «Томскэнергосбыт»</b>" in chat.last.text
+    assert 'личный кабинет клиента <b>ПАО "Томскэнергосбыт"</b>' in chat.last.text
     assert buttons(chat) == ["📝 Регистрация", "🔑 Вход", "❓ Вопросы и ответы", "🌐 Язык"]
 
 

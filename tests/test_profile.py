@@ -139,17 +139,17 @@ async def test_mailing_addresses_are_added_changed_and_removed(chat, resident, b
     assert "Адресов для рассылок пока нет." in chat.last.text
     await chat.press("➕ Добавить адрес")
     await chat.send("news@example.org")
-    assert "✅ АО «ТомскРТС»" in buttons(chat)
-    await chat.press("✅ АО «ТомскРТС»")  # untick: only Томскэнергосбыт
+    assert '✅ АО "ТомскРТС"' in buttons(chat)
+    await chat.press('✅ АО "ТомскРТС"')  # untick: only Томскэнергосбыт
     await chat.press("💾 Сохранить")
-    assert "• news@example.org: АО «Томскэнергосбыт»" in chat.last.text
+    assert '• news@example.org: ПАО "Томскэнергосбыт"' in chat.last.text
 
     async with bot_database.engine.connect() as connection:
         rows = (await connection.execute(select(marketing_emails))).all()
     assert [(r.email, r.company) for r in rows] == [("news@example.org", "tomskenergosbyt")]
 
     await chat.press("✏️ news@example.org")
-    await chat.press("✅ АО «Томскэнергосбыт»")
+    await chat.press('✅ ПАО "Томскэнергосбыт"')
     await chat.press("💾 Сохранить")
     assert chat.last.text.startswith("Адрес удалён из рассылок.")
     async with bot_database.engine.connect() as connection:
