@@ -85,12 +85,11 @@ async def _chat(settings: Settings, database) -> None:
     from aiogram.types import Chat
     from aiohttp import web
 
-    from bot.app import scheduler, start_local
+    from bot.app import reminders, scheduler, start_local
     from bot.console import Console
     from bot.local_yookassa import LocalYooKassa
     from bot.mail import OutboxMailer, build_mailer
     from bot.payments import NOTIFICATIONS_PATH
-    from bot.reminders import send_reminders
     from bot.transports.local import LocalChat
     from bot.webhook import web_app
 
@@ -127,23 +126,12 @@ async def _chat(settings: Settings, database) -> None:
     jobs = scheduler(bot, dp, database, settings)
     jobs.start()
 
-    async def remind() -> None:
-        await send_reminders(
-            bot,
-            database,
-            dp["clock"],
-            dp["i18n_middleware"].core,
-            settings.reading_days,
-            settings.default_locale,
-            any_day=True,
-        )
-
     console = Console(
         LocalChat(dp, bot, session),
         yookassa=yookassa,
         files=settings.outbox_dir.parent / "demo-files",
         staff=staff,
-        remind=remind,
+        remind=reminders(bot, dp, database, settings, any_day=True),
     )
     if isinstance(mailer, OutboxMailer):
         mailer.listeners.append(console.show_letter)

@@ -4,7 +4,9 @@ chat and the tests alike."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
+from functools import partial
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
@@ -94,18 +96,10 @@ def scheduler(bot: Bot, dp: Dispatcher, database: Database, settings: Settings) 
     forgetting the ids of old updates."""
     jobs = AsyncIOScheduler(timezone=settings.zone)
     jobs.add_job(
-        send_reminders,
+        reminders(bot, dp, database, settings),
         "cron",
         hour=REMINDER_HOUR,
         id="remind-readings",
-        args=[
-            bot,
-            database,
-            dp["clock"],
-            dp["i18n_middleware"].core,
-            settings.reading_days,
-            settings.default_locale,
-        ],
         max_instances=1,
         coalesce=True,
     )
@@ -138,6 +132,22 @@ def scheduler(bot: Bot, dp: Dispatcher, database: Database, settings: Settings) 
         coalesce=True,
     )
     return jobs
+
+
+def reminders(
+    bot: Bot, dp: Dispatcher, database: Database, settings: Settings, *, any_day: bool = False
+) -> Callable[[], Awaitable[int]]:
+    """The reading reminders as a job: the day's (or, ``any_day``, the demo's /remind)."""
+    return partial(
+        send_reminders,
+        bot,
+        database,
+        dp["clock"],
+        dp["i18n_middleware"].core,
+        settings.reading_days,
+        settings.default_locale,
+        any_day=any_day,
+    )
 
 
 async def forget_updates(database: Database, clock: Clock) -> None:

@@ -20,15 +20,17 @@ from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder
 from aiogram.fsm.storage.memory import MemoryStorage
 from aiogram.fsm.storage.redis import RedisStorage
 from sqlalchemy import text
+from sqlalchemy.engine import make_url
 
 from bot.app import start_local
 from bot.config import Settings
 from bot.mail import OutboxMailer
 from bot.transports.local import LocalChat, LocalSession
 from storage.database import Database
-from storage.demo import seed_demo
+from storage.demo import demo_accounts, seed_demo
 from storage.migrate import upgrade
 from storage.tables import metadata
+from tests.data import count_rows
 
 pytest_plugins = ["tests.smtp"]
 
@@ -189,9 +191,33 @@ async def running(
     await dp.emit_shutdown(bot=bot, bots=[bot], dispatcher=dp, **dp.workflow_data)
 
 
+@pytest.fixture(scope="session")
+def sqlite_demo_template(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The migrated SQLite file with the demo data in it, as of the fake clock's day."""
+    path = tmp_path_factory.mktemp("template") / "demo.sqlite3"
+    shutil.copy(sqlite_template, path)
+
+    async def seed() -> None:
+        database = Database(f"sqlite+aiosqlite:///{path}")
+        await seed_demo(database, FakeClock().today())
+        await database.dispose()
+
+    _run_apart(seed())
+    return path
+
+
 @pytest.fixture
-async def demo(bot_database: Database, clock: FakeClock) -> dict:
-    """The demo data, by account number."""
+async def demo(bot_database: Database, clock: FakeClock, request: pytest.FixtureRequest) -> dict:
+    """The demo data, by account number. An SQLite database nothing was written to yet gets
+    a copy of a file seeded once (the import takes seconds, and most tests need it)."""
+    path = make_url(bot_database.url).database
+    fresh = clock.today() == FakeClock().today() and not any(
+        (await count_rows(bot_database)).values()
+    )
+    if bot_database.url.startswith("sqlite") and path and fresh:
+        await bot_database.engine.dispose()
+        shutil.copy(request.getfixturevalue("sqlite_demo_template"), path)
+        return {a.number: a for a in await demo_accounts(bot_database)}
     return {a.number: a for a in await seed_demo(bot_database, clock.today())}
 
 
