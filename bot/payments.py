@@ -62,7 +62,7 @@ class YooKassaGateway:
             "confirmation": {"type": "redirect", "return_url": order.return_url},
             "description": order.description,
             "metadata": {"payment_id": str(order.payment_id)},
-            "receipt": fiscal_receipt(order, self.vat_code),
+            "receipt": fiscal_receipt(order.receipt_contact, order.lines, self.vat_code),
         }
         created = await self._call(
             "create a payment", lambda: SdkPayment.create(request, order.idempotence_key)

@@ -46,8 +46,8 @@ def _amounts(manager: DialogManager, due: Due) -> dict[int, Decimal]:
     }
 
 
-def _contact(manager: DialogManager, profile: Profile, terms: PaymentTerms) -> str:
-    return manager.dialog_data.get("contact") or payments.default_contact(profile, terms)
+def _contact(manager: DialogManager, profile: Profile) -> str:
+    return manager.dialog_data.get("contact") or profile.email
 
 
 async def get_form(
@@ -91,7 +91,7 @@ async def get_form(
             for line in due.lines
         ],
         "total": sum(amounts.values(), Decimal("0.00")),
-        "contact": _contact(dialog_manager, profile, payment_terms),
+        "contact": _contact(dialog_manager, profile),
         "sms": "yes" if payment_terms.sms_receipts else "no",
         "accepted": dialog_manager.dialog_data.get("accepted", False),
         "telegram": bool(due.lines) and PaymentMethod.TELEGRAM in payment_methods,
@@ -157,12 +157,16 @@ async def _start(manager: DialogManager, method: PaymentMethod) -> Payment:
     account_id = chosen_account(manager)
     due = await payments.due_of(context.uow, context.profile, account_id)
     amounts = _amounts(manager, due)
-    contact = _contact(manager, context.profile, terms)
+    contact = _contact(manager, context.profile)
     asked = json.dumps([method, contact, sorted((k, str(v)) for k, v in amounts.items())])
     kept = manager.dialog_data.get("payment")
     if kept and kept["asked"] == asked:
         payment = await context.uow.payments.get(kept["id"])
-        if payment is not None and payment.status is PaymentStatus.PENDING:
+        if (
+            payment is not None
+            and payment.status is PaymentStatus.PENDING
+            and (payment.expires_at is None or context.clock.now() < payment.expires_at)
+        ):
             return payment
     payment = await payments.start_payment(
         context.uow,
@@ -218,7 +222,8 @@ async def on_pay_telegram(_callback: CallbackQuery, _button: Button, manager: Di
     account = await context.uow.accounts.get(payment.account_id)
     assert account is not None
     i18n = context.i18n
-    order = await payments.order_of(context.uow, payment, "", "")
+    assert payment.receipt_contact is not None
+    lines = await payments.receipt_lines(context.uow, payment)
     await context.bot.send_invoice(
         chat_id=context.chat_id,
         title=i18n.get("payment-invoice-title", number=account.number)[:INVOICE_TITLE],
@@ -228,10 +233,14 @@ async def on_pay_telegram(_callback: CallbackQuery, _button: Button, manager: Di
         currency=payments.CURRENCY,
         prices=[
             LabeledPrice(label=line.description, amount=to_kopecks(line.amount))
-            for line in order.lines
+            for line in lines
         ],
         provider_data=json.dumps(
-            {"receipt": payments.fiscal_receipt(order, context.payment_terms.vat_code)},
+            {
+                "receipt": payments.fiscal_receipt(
+                    payment.receipt_contact, lines, context.payment_terms.vat_code
+                )
+            },
             ensure_ascii=False,
         ),
     )

@@ -166,12 +166,6 @@ def read_contact(text: str, terms: PaymentTerms) -> str:
     return parse_phone(text)
 
 
-def default_contact(profile: Profile, terms: PaymentTerms) -> str:
-    if terms.sms_receipts and profile.phone and not profile.email:
-        return profile.phone
-    return profile.email
-
-
 # --- Starting a payment ----------------------------------------------------------------------
 
 
@@ -221,31 +215,19 @@ async def start_payment(
     return payment
 
 
-async def order_of(
-    uow: UnitOfWork, payment: Payment, description: str, return_url: str
-) -> PaymentOrder:
-    """The provider's order for a payment: one receipt line per contract paid."""
-    assert payment.id is not None and payment.idempotence_key and payment.receipt_contact
+async def receipt_lines(uow: UnitOfWork, payment: Payment) -> list[ReceiptLine]:
+    """One receipt line per contract the payment pays."""
     lines = []
     for item in payment.items:
         found = await uow.contracts.get(item.contract_id)
         assert found is not None
         lines.append(ReceiptLine(DueLine(*found, item.amount).description, item.amount))
-    return PaymentOrder(
-        payment_id=payment.id,
-        amount=payment.amount,
-        description=description[:DESCRIPTION_LENGTH],
-        receipt_contact=payment.receipt_contact,
-        lines=lines,
-        idempotence_key=payment.idempotence_key,
-        return_url=return_url,
-    )
+    return lines
 
 
-def fiscal_receipt(order: PaymentOrder, vat_code: int) -> dict:
+def fiscal_receipt(contact: str, lines: Sequence[ReceiptLine], vat_code: int) -> dict:
     """The 54-FZ receipt in the form YooKassa takes it, through its own API or through a
     Telegram invoice's ``provider_data``: a service paid in full, per line."""
-    contact = order.receipt_contact
     customer = {"email": contact} if "@" in contact else {"phone": contact.lstrip("+")}
     return {
         "customer": customer,
@@ -258,7 +240,7 @@ def fiscal_receipt(order: PaymentOrder, vat_code: int) -> dict:
                 "payment_subject": "service",
                 "payment_mode": "full_payment",
             }
-            for line in order.lines
+            for line in lines
         ],
     }
 
@@ -279,7 +261,17 @@ async def payment_page(
         raise PaymentRefused(payment.status.value)
     if payment.confirmation_url:
         return payment.confirmation_url
-    created = await gateway.create(await order_of(uow, payment, description, return_url))
+    assert payment.idempotence_key and payment.receipt_contact
+    order = PaymentOrder(
+        payment_id=payment.id,
+        amount=payment.amount,
+        description=description[:DESCRIPTION_LENGTH],
+        receipt_contact=payment.receipt_contact,
+        lines=await receipt_lines(uow, payment),
+        idempotence_key=payment.idempotence_key,
+        return_url=return_url,
+    )
+    created = await gateway.create(order)
     if not created.confirmation_url:
         raise PaymentServiceDown
     await uow.payments.save_provider(payment.id, created.id, created.confirmation_url)
