@@ -206,19 +206,66 @@ def sqlite_demo_template(sqlite_template: Path, tmp_path_factory: pytest.TempPat
     return path
 
 
+DEMO_COPY = "demo_copy"  # the PostgreSQL schema that keeps the demo, seeded once
+
+
+@pytest.fixture(scope="session")
+def postgres_demo_copy(postgres_schema: str) -> str:
+    """The demo data seeded once into the test database and kept in a schema of its own."""
+
+    async def seed() -> None:
+        database = await _open(postgres_schema)
+        await seed_demo(database, FakeClock().today())
+        async with database.engine.begin() as connection:
+            await connection.execute(text(f"DROP SCHEMA IF EXISTS {DEMO_COPY} CASCADE"))
+            await connection.execute(text(f"CREATE SCHEMA {DEMO_COPY}"))
+            for table in metadata.sorted_tables:
+                await connection.execute(
+                    text(f"CREATE TABLE {DEMO_COPY}.{table.name} AS TABLE public.{table.name}")
+                )
+        await database.dispose()
+        # Asked for from inside a test, whose database must stay as it found it: empty.
+        await (await _open(postgres_schema)).dispose()
+
+    _run_apart(seed())
+    return DEMO_COPY
+
+
+async def _copy_demo(database: Database, request: pytest.FixtureRequest) -> None:
+    """Puts the demo seeded once into an empty database: a file copy on SQLite, rows copied
+    from their own schema on PostgreSQL, with the id sequences moved past them."""
+    if database.url.startswith("sqlite"):
+        await database.engine.dispose()
+        path = make_url(database.url).database
+        assert path
+        shutil.copy(request.getfixturevalue("sqlite_demo_template"), path)
+        return
+    copy = request.getfixturevalue("postgres_demo_copy")
+    async with database.engine.begin() as connection:
+        for table in metadata.sorted_tables:
+            await connection.execute(
+                text(f"INSERT INTO {table.name} SELECT * FROM {copy}.{table.name}")
+            )
+            if "id" in table.c and table.c.id.autoincrement is True:
+                await connection.execute(
+                    text(
+                        f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                        f"COALESCE(MAX(id), 0) + 1, false) FROM {table.name}"
+                    )
+                )
+
+
 @pytest.fixture
 async def demo(bot_database: Database, clock: FakeClock, request: pytest.FixtureRequest) -> dict:
-    """The demo data, by account number. An SQLite database nothing was written to yet gets
-    a copy of a file seeded once (the import takes seconds, and most tests need it)."""
-    path = make_url(bot_database.url).database
+    """The demo data, by account number. A database nothing was written to yet gets a copy
+    of the demo seeded once (the import takes seconds, and most tests need it)."""
     fresh = clock.today() == FakeClock().today() and not any(
         (await count_rows(bot_database)).values()
     )
-    if bot_database.url.startswith("sqlite") and path and fresh:
-        await bot_database.engine.dispose()
-        shutil.copy(request.getfixturevalue("sqlite_demo_template"), path)
-        return {a.number: a for a in await demo_accounts(bot_database)}
-    return {a.number: a for a in await seed_demo(bot_database, clock.today())}
+    if not fresh:
+        return {a.number: a for a in await seed_demo(bot_database, clock.today())}
+    await _copy_demo(bot_database, request)
+    return {a.number: a for a in await demo_accounts(bot_database)}
 
 
 @pytest.fixture
