@@ -7,12 +7,18 @@ import asyncio
 from urllib.parse import urlsplit
 
 from aiogram import Bot, Dispatcher
+from aiogram.fsm.storage.redis import RedisStorage
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
 from aiohttp import web
+from redis.exceptions import RedisError
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.config import Settings
 from bot.payments import add_notifications
 from storage.database import Database
+
+READY_TIMEOUT = 3  # seconds a readiness check waits for the database and Redis
 
 
 def webhook_path(settings: Settings) -> str:
@@ -21,8 +27,27 @@ def webhook_path(settings: Settings) -> str:
 
 
 def web_app(dp: Dispatcher, database: Database) -> web.Application:
-    """The bot's web server: YooKassa's notifications, where its page is switched on."""
+    """The bot's web server: health and readiness for the operator's proxy or orchestrator,
+    and YooKassa's notifications, where its page is switched on."""
     app = web.Application()
+
+    async def healthz(_request: web.Request) -> web.Response:
+        return web.Response(text="ok")
+
+    async def readyz(_request: web.Request) -> web.Response:
+        """Ready when the database and, where the FSM is kept there, Redis answer."""
+        try:
+            async with asyncio.timeout(READY_TIMEOUT):
+                async with database.engine.connect() as connection:
+                    await connection.execute(text("SELECT 1"))
+                if isinstance(dp.storage, RedisStorage):
+                    await dp.storage.redis.ping()
+        except (OSError, TimeoutError, SQLAlchemyError, RedisError) as error:
+            return web.Response(status=503, text=f"not ready: {type(error).__name__}")
+        return web.Response(text="ready")
+
+    app.router.add_get("/healthz", healthz)
+    app.router.add_get("/readyz", readyz)
     if dp["payment_gateway"] is not None:
         add_notifications(
             app,

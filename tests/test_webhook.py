@@ -11,7 +11,8 @@ from pydantic import AnyHttpUrl, SecretStr
 
 from bot.app import BOT_DEFAULTS, LOCAL_TOKEN, build_dispatcher
 from bot.transports.local import LocalSession
-from bot.webhook import webhook_app
+from bot.webhook import web_app, webhook_app
+from storage.database import Database
 
 SECRET = "s3cret-token-for-telegram"
 
@@ -66,3 +67,19 @@ async def test_a_request_without_the_secret_is_refused(client):
     )
     assert response.status == 401
     assert session.messages == {}
+
+
+async def test_health_and_readiness(client, settings, mailer):
+    http, _session = client
+    assert (await http.get("/healthz")).status == 200
+    response = await http.get("/readyz")
+    assert response.status == 200 and await response.text() == "ready"
+
+    # A database that does not answer (nothing listens on its port): alive, not ready.
+    gone = Database("postgresql+asyncpg://postgres@127.0.0.1:9/test")
+    dp = build_dispatcher(settings, gone, mailer)
+    async with TestClient(TestServer(web_app(dp, gone))) as down:
+        assert (await down.get("/healthz")).status == 200
+        response = await down.get("/readyz")
+        assert response.status == 503 and "not ready" in await response.text()
+    await gone.dispose()
