@@ -153,15 +153,20 @@ async def _poll(settings: Settings, database) -> None:
     jobs = scheduler(bot, dp, database, settings)
     jobs.start()
     try:
+        from bot.polling import poll
         from bot.webhook import serve, serve_webhook, web_app
 
         if settings.webhook_url:
             await serve_webhook(dp, bot, settings, database)
         elif dp["payment_gateway"] is not None:
             # Polling, but YooKassa's notifications still need an address to come to.
-            await asyncio.gather(dp.start_polling(bot), serve(web_app(dp, database), settings))
+            web = asyncio.ensure_future(serve(web_app(dp, database), settings))
+            try:
+                await poll(dp, bot)
+            finally:
+                web.cancel()
         else:
-            await dp.start_polling(bot)
+            await poll(dp, bot)
     finally:
         jobs.shutdown(wait=False)
 
@@ -237,10 +242,20 @@ def main(argv: list[str] | None = None) -> int:
     # The demo chat is the terminal: the log goes to a file beside the demo's letters.
     log_file = settings.outbox_dir.parent / "demo.log" if _is_demo(args, settings) else None
     setup_logging(settings.log_level, settings.secrets(), log_file)
+    from bot.polling import PollingConflict
+
     try:
         return asyncio.run(_main(args, settings))
     except KeyboardInterrupt:
         return 130
+    except PollingConflict as conflict:
+        print(
+            "Another process is receiving this bot's updates (Telegram says: "
+            f"{conflict}). Run one poller per token, or set WEBHOOK_URL and run several "
+            "processes behind one webhook.",
+            file=sys.stderr,
+        )
+        return 1
 
 
 if __name__ == "__main__":

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -126,3 +129,46 @@ def test_run_without_a_token_starts_the_demo_chat_on_the_demo_data(run):
     assert "[3] ❓ Вопросы и ответы" in result.stdout
     assert "Какова методика расчёта пени?" in result.stdout
     assert "1/300 ключевой ставки" in result.stdout
+
+
+class _ConflictingTelegram(BaseHTTPRequestHandler):
+    """A Bot API server for whom another process is polling the token: getUpdates gets 409."""
+
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        method = self.path.rsplit("/", 1)[-1].lower()
+        status, body = 200, {"ok": True, "result": True}
+        if method == "getme":
+            body["result"] = {"id": 1, "is_bot": True, "first_name": "Бот", "username": "bot"}
+        elif method == "getupdates":
+            status, body = 409, {
+                "ok": False,
+                "error_code": 409,
+                "description": "Conflict: terminated by other getUpdates request; make sure "
+                "that only one bot instance is running",
+            }
+        payload = json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+    def log_message(self, *_args) -> None:
+        pass
+
+
+def test_a_second_poller_for_the_token_stops_with_a_clear_message(run):
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _ConflictingTelegram)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        result = run(
+            "run",
+            BOT_TOKEN="123456:conflict",
+            TELEGRAM_API_URL=f"http://127.0.0.1:{server.server_address[1]}",
+        )
+    finally:
+        server.shutdown()
+    assert result.returncode == 1
+    assert "Another process is receiving this bot's updates" in result.stderr
+    assert "only one bot instance is running" in result.stderr
