@@ -24,6 +24,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from bot.clock import SystemClock
 from bot.config import Settings
 from bot.locale import ResidentLocaleManager
+from bot.metrics import CountedPayments, Metrics, MetricsMiddleware
 from bot.middlewares import (
     OnceMiddleware,
     OutageMiddleware,
@@ -224,6 +225,8 @@ def build_dispatcher(
     dp["clock"] = clock = clock or SystemClock(settings.zone)
     dp["hasher"] = Argon2Hasher()
     core = TextCore(settings.default_locale)
+    dp["metrics"] = metrics = Metrics(database)
+    dp.update.outer_middleware(MetricsMiddleware(metrics))
     dp.update.outer_middleware(OutageMiddleware(core, settings.default_locale))
     dp.update.outer_middleware(dp.fsm)
     dp.update.outer_middleware(OnceMiddleware(database.updates, clock))
@@ -245,7 +248,9 @@ def build_dispatcher(
         else None
     )
     dp["payment_gateway"] = payment_gateway(settings)
-    dp["payment_messenger"] = PaymentMessenger(core, messenger.locale_of, messenger.send)
+    dp["payment_messenger"] = CountedPayments(
+        PaymentMessenger(core, messenger.locale_of, messenger.send), metrics
+    )
     i18n = I18nMiddleware(
         core=core,
         manager=ResidentLocaleManager(settings.default_locale),

@@ -10,6 +10,7 @@ from aiogram import Bot, Dispatcher
 from aiogram.fsm.storage.redis import RedisStorage
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
 from aiohttp import web
+from prometheus_client import CONTENT_TYPE_LATEST
 from redis.exceptions import RedisError
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
@@ -27,8 +28,8 @@ def webhook_path(settings: Settings) -> str:
 
 
 def web_app(dp: Dispatcher, database: Database) -> web.Application:
-    """The bot's web server: health and readiness for the operator's proxy or orchestrator,
-    and YooKassa's notifications, where its page is switched on."""
+    """The bot's web server: health, readiness and metrics for the operator, and YooKassa's
+    notifications, where its page is switched on."""
     app = web.Application()
 
     async def healthz(_request: web.Request) -> web.Response:
@@ -46,8 +47,14 @@ def web_app(dp: Dispatcher, database: Database) -> web.Application:
             return web.Response(status=503, text=f"not ready: {type(error).__name__}")
         return web.Response(text="ready")
 
+    async def metrics(_request: web.Request) -> web.Response:
+        return web.Response(
+            body=dp["metrics"].exposition(), headers={"Content-Type": CONTENT_TYPE_LATEST}
+        )
+
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
+    app.router.add_get("/metrics", metrics)
     if dp["payment_gateway"] is not None:
         add_notifications(
             app,

@@ -292,6 +292,8 @@ async def test_a_resident_pays_on_yookassa_s_page(chat, bot_database, demo, noti
     assert await yookassa.notify(provider_id) == 200
     await check_payments(bot_database, *_job(chat))
     assert said(chat, "Оплата прошла") == 1
+    exposition = chat.dispatcher["metrics"].exposition().decode()
+    assert 'bot_payments_total{status="succeeded"} 1.0' in exposition
 
 
 def _job(chat):

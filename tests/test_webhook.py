@@ -83,3 +83,20 @@ async def test_health_and_readiness(client, settings, mailer):
         response = await down.get("/readyz")
         assert response.status == 503 and "not ready" in await response.text()
     await gone.dispose()
+
+
+async def test_metrics_count_and_time_updates(client):
+    http, session = client
+    await http.post(
+        "/telegram", json=update(3, "/help"), headers={"X-Telegram-Bot-Api-Secret-Token": SECRET}
+    )
+    for _ in range(100):  # handled in the background
+        if session.messages.get(123):
+            break
+        await asyncio.sleep(0.02)
+    response = await http.get("/metrics")
+    assert response.status == 200 and response.content_type == "text/plain"
+    text = await response.text()
+    assert 'bot_updates_total{type="message"} 1.0' in text
+    assert 'bot_update_seconds_count{type="message"} 1.0' in text
+    assert "bot_db_connections_in_use" in text and "bot_payments_total" in text
