@@ -85,18 +85,13 @@ async def test_health_and_readiness(client, settings, mailer):
     await gone.dispose()
 
 
-async def test_metrics_count_and_time_updates(client):
-    http, session = client
-    await http.post(
-        "/telegram", json=update(3, "/help"), headers={"X-Telegram-Bot-Api-Secret-Token": SECRET}
-    )
-    for _ in range(100):  # handled in the background
-        if session.messages.get(123):
-            break
-        await asyncio.sleep(0.02)
-    response = await http.get("/metrics")
-    assert response.status == 200 and response.content_type == "text/plain"
-    text = await response.text()
+async def test_metrics_count_and_time_updates(chat, running, bot_database):
+    dp, _bot, _session = running
+    await chat.send("/help")
+    async with TestClient(TestServer(web_app(dp, bot_database))) as http:
+        response = await http.get("/metrics")
+        assert response.status == 200 and response.content_type == "text/plain"
+        text = await response.text()
     assert 'bot_updates_total{type="message"} 1.0' in text
     assert 'bot_update_seconds_count{type="message"} 1.0' in text
     assert "bot_db_connections_in_use" in text and "bot_payments_total" in text
