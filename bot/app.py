@@ -4,6 +4,7 @@ chat and the tests alike."""
 from __future__ import annotations
 
 import logging
+import secrets
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from functools import partial
@@ -18,6 +19,7 @@ from aiogram.fsm.storage.memory import MemoryStorage
 from aiogram.fsm.storage.redis import RedisStorage
 from aiogram.types import BotCommand, BotCommandScopeAllPrivateChats
 from aiogram_dialog import setup_dialogs
+from aiogram_dialog.api.entities import stack
 from aiogram_i18n import I18nMiddleware
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
@@ -65,6 +67,15 @@ logger = logging.getLogger(__name__)
 
 COMMANDS = ("start", "accounts", "profile", "faq", "language", "help", "cancel", "logout")
 BOT_DEFAULTS = DefaultBotProperties(parse_mode=ParseMode.HTML)
+
+
+def unique_dialog_ids() -> None:
+    """aiogram-dialog names each stack and dialog context by the current second plus one of
+    only 100 random numbers: two dialogs a resident opens within one second (a menu, then
+    the screen it leads to) share a name one time in a hundred, and finishing one then deletes
+    the other ("Stack is broken, resetting"). 35 random bits keep the names as short (six
+    characters in callback data) and make a clash one in tens of billions."""
+    stack.new_int_id = lambda: secrets.randbits(35)
 
 
 def fsm_storage(redis_url: str | None) -> BaseStorage:
@@ -291,6 +302,7 @@ def build_dispatcher(
     dp.include_routers(
         commands.router(), payments.router(), errors.router(), *open_to_all, *residents_only
     )
+    unique_dialog_ids()
     setup_dialogs(dp)
     dp.include_router(fallback.router())  # last: it takes only what everything else left
     return dp

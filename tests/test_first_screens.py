@@ -226,3 +226,13 @@ async def test_a_bot_api_server_answering_an_error_page_does_not_stop_start_up(
             await bot.session.close()
 
     assert "could not register the command list" in caplog.text
+
+
+def test_dialogs_opened_within_one_second_get_names_of_their_own(running):
+    """aiogram-dialog's own naming gives 100 names a second: a menu and the screen it opens
+    would share one now and then, and closing one would break the other."""
+    from aiogram_dialog.api.entities.stack import Stack, new_id
+
+    names = {new_id() for _ in range(10_000)} | {Stack()._id for _ in range(10_000)}
+    assert len(names) == 20_000
+    assert all(len(name) <= 6 for name in names)  # as short in callback data as before
