@@ -165,7 +165,7 @@ async def _start(manager: DialogManager, method: PaymentMethod) -> Payment:
         if (
             payment is not None
             and payment.status is PaymentStatus.PENDING
-            and (payment.expires_at is None or context.clock.now() < payment.expires_at)
+            and not payment.expired(context.clock.now())
         ):
             return payment
     payment = await payments.start_payment(

@@ -288,6 +288,10 @@ class Payment:
     checks: int = 0  # how often the provider was asked about it
     next_check_at: datetime | None = None
 
+    def expired(self, now: datetime) -> bool:
+        """Past the time it may be paid in (whatever its status says yet)."""
+        return self.expires_at is not None and now >= self.expires_at
+
 
 @dataclass(slots=True, kw_only=True)
 class Profile:

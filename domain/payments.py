@@ -71,7 +71,7 @@ class PaymentTerms:
 @dataclass(frozen=True, slots=True)
 class DueLine:
     """One supplier's part of the latest bill, paid under one of the account's contracts
-    (the guide's Fig. 20: "Услуга … ЛС № …")."""
+    (the guide's Fig. 20: "Услуга … ЛС № …"); for a payment made, the amount it paid."""
 
     contract: Contract
     supplier: Supplier
@@ -215,14 +215,19 @@ async def start_payment(
     return payment
 
 
-async def receipt_lines(uow: UnitOfWork, payment: Payment) -> list[ReceiptLine]:
-    """One receipt line per contract the payment pays."""
+async def paid_lines(uow: UnitOfWork, payment: Payment) -> list[DueLine]:
+    """What the payment pays, line by line: each contract with its supplier and amount."""
     lines = []
     for item in payment.items:
         found = await uow.contracts.get(item.contract_id)
         assert found is not None
-        lines.append(ReceiptLine(DueLine(*found, item.amount).description, item.amount))
+        lines.append(DueLine(*found, item.amount))
     return lines
+
+
+async def receipt_lines(uow: UnitOfWork, payment: Payment) -> list[ReceiptLine]:
+    """One receipt line per contract the payment pays."""
+    return [ReceiptLine(line.description, line.due) for line in await paid_lines(uow, payment)]
 
 
 def fiscal_receipt(contact: str, lines: Sequence[ReceiptLine], vat_code: int) -> dict:
@@ -314,7 +319,7 @@ async def check_checkout(
         raise PaymentRefused("paid")
     if payment.status is not PaymentStatus.PENDING:
         raise PaymentRefused(payment.status.value)
-    if payment.expires_at is not None and clock.now() >= payment.expires_at:
+    if payment.expired(clock.now()):
         raise PaymentRefused("expired")
     if currency != CURRENCY or total != to_kopecks(payment.amount):
         raise PaymentRefused("changed")
@@ -479,12 +484,7 @@ async def check_pending(
             reported = None
         if reported is not None and await apply_report(uow, clock, notifier, payment, reported):
             settled += 1
-        elif (
-            reported is not None
-            and reported.status == "pending"
-            and payment.expires_at is not None
-            and now >= payment.expires_at
-        ):
+        elif reported is not None and reported.status == "pending" and payment.expired(now):
             settled += await _settle(uow, clock, notifier, payment, PaymentStatus.EXPIRED)
         else:
             await uow.payments.schedule_check(

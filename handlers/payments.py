@@ -49,20 +49,16 @@ class PaymentMessenger:
         account = await uow.accounts.get(payment.account_id)
         number = account.number if account else ""
         if payment.status is PaymentStatus.SUCCEEDED:
-            lines = []
-            for item in payment.items:
-                found = await uow.contracts.get(item.contract_id)
-                if found is not None:
-                    contract, supplier = found
-                    lines.append(
-                        self.core.get(
-                            "payment-paid-line",
-                            locale,
-                            supplier=supplier.name,
-                            account=contract.supplier_account_number,
-                            amount=item.amount,
-                        )
-                    )
+            lines = [
+                self.core.get(
+                    "payment-paid-line",
+                    locale,
+                    supplier=line.supplier.name,
+                    account=line.contract.supplier_account_number,
+                    amount=line.due,
+                )
+                for line in await payments.paid_lines(uow, payment)
+            ]
             text = self.core.get(
                 "payment-paid",
                 locale,
