@@ -85,7 +85,7 @@ async def _chat(settings: Settings, database) -> None:
     from aiogram.types import Chat
     from aiohttp import web
 
-    from bot.app import reminders, scheduler, start_local
+    from bot.app import Background, reading_reminders, start_local
     from bot.console import Console
     from bot.local_yookassa import LocalYooKassa
     from bot.mail import OutboxMailer, build_mailer
@@ -123,35 +123,34 @@ async def _chat(settings: Settings, database) -> None:
         last_name=None,
         group=Chat(id=DEMO_STAFF_CHAT, type="supergroup", title="Обращения"),
     )
-    jobs = scheduler(bot, dp, database, settings)
-    jobs.start()
-
+    background = Background(bot, dp, database, settings)
+    background.start()
     console = Console(
         LocalChat(dp, bot, session),
         yookassa=yookassa,
         files=settings.outbox_dir.parent / "demo-files",
         staff=staff,
-        remind=reminders(bot, dp, database, settings, any_day=True),
+        remind=reading_reminders(database, dp["clock"], settings, any_day=True),
     )
     if isinstance(mailer, OutboxMailer):
         mailer.listeners.append(console.show_letter)
     try:
         await console.run()
     finally:
-        jobs.shutdown(wait=False)
+        await background.stop()
         await dp.emit_shutdown(bot=bot, bots=[bot], dispatcher=dp, **dp.workflow_data)
         await notifications.cleanup()
         await yookassa.stop()
 
 
 async def _poll(settings: Settings, database) -> None:
-    from bot.app import build_dispatcher, scheduler, telegram_bot
+    from bot.app import Background, build_dispatcher, telegram_bot
     from bot.mail import build_mailer
 
     bot = telegram_bot(settings)
     dp = build_dispatcher(settings, database, build_mailer(settings))
-    jobs = scheduler(bot, dp, database, settings)
-    jobs.start()
+    background = Background(bot, dp, database, settings)
+    background.start()
     try:
         from bot.polling import poll
         from bot.webhook import serve, serve_webhook, web_app
@@ -168,10 +167,12 @@ async def _poll(settings: Settings, database) -> None:
         else:
             await poll(dp, bot)
     finally:
-        jobs.shutdown(wait=False)
+        await background.stop()
 
 
 async def _main(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.clock import SystemClock
+    from domain.notifications import queue_new_bills
     from storage.billing import ImportRefused, format_payments, format_readings, import_billing
     from storage.demo import is_empty
 
@@ -198,6 +199,11 @@ async def _main(args: argparse.Namespace, settings: Settings) -> int:
                     ", ".join(f"{name}: {n}" for name, n in sorted(counts.items()))
                     or "Nothing changed."
                 )
+                # Residents hear of a new month's bill now, not at the job's next run.
+                async with database.unit_of_work() as uow:
+                    told = await queue_new_bills(uow, SystemClock(settings.zone))
+                if told:
+                    print(f"New bills queued for residents: {told}.")
             case "export":
                 since = datetime.combine(args.since, time(), tzinfo=settings.zone)
                 async with database.unit_of_work() as uow:

@@ -3,11 +3,14 @@ chat and the tests alike."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import secrets
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from functools import partial
+from typing import Any
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
@@ -34,8 +37,8 @@ from bot.middlewares import (
     SignedInOnly,
     UnitOfWorkMiddleware,
 )
+from bot.notifications import NotificationSender, Pace
 from bot.payments import YooKassaGateway, check_payments
-from bot.reminders import send_reminders
 from bot.residents import ResidentMessenger
 from bot.security import Argon2Hasher
 from bot.transports.local import LocalSession
@@ -48,6 +51,7 @@ from dialogs import (
     language,
     login,
     menu,
+    notifications,
     payment,
     period,
     profile,
@@ -55,17 +59,29 @@ from dialogs import (
     registration,
     requisites,
 )
+from domain import notifications as notices
 from domain.appeals import post_unposted
 from domain.ports import Clock, Mailer
 from handlers import commands, errors, fallback, payments, staff
-from handlers.payments import PaymentMessenger
+from handlers import notifications as notice_handlers
+from handlers.notifications import NotificationTexts
 from handlers.staff import StaffDesk
 from rendering.texts import TextCore
 from storage.database import Database
 
 logger = logging.getLogger(__name__)
 
-COMMANDS = ("start", "accounts", "profile", "faq", "language", "help", "cancel", "logout")
+COMMANDS = (
+    "start",
+    "accounts",
+    "profile",
+    "notifications",
+    "faq",
+    "language",
+    "help",
+    "cancel",
+    "logout",
+)
 BOT_DEFAULTS = DefaultBotProperties(parse_mode=ParseMode.HTML)
 
 
@@ -99,67 +115,132 @@ def telegram_bot(settings: Settings) -> Bot:
 STAFF_RETRY_SECONDS = 60
 PAYMENT_CHECK_SECONDS = 15  # how often pending payments are looked at; each waits its turn
 UPDATE_MEMORY = timedelta(days=2)
-REMINDER_HOUR = 10  # local time: a reminder should not wake anyone
+NOTICES_HOUR = 10  # local time, as every hour here: notices should not wake anyone
+NEW_BILLS_MINUTES = 30  # how soon a billing import's new bills are told of
+
+
+def once_per_fleet(
+    database: Database, name: str, job: Callable[..., Awaitable[Any]]
+) -> Callable[..., Awaitable[Any]]:
+    """The job, run by whichever process of the fleet takes its lock; the others skip it.
+    Whatever it queues is keyed, so a run that slipped through twice queues nothing new."""
+
+    async def run(*args: Any) -> Any:
+        async with database.fleet_lock(name) as held:
+            if held:
+                return await job(*args)
+            logger.debug("job %s runs in another process", name)
+            return None
+
+    return run
 
 
 def scheduler(bot: Bot, dp: Dispatcher, database: Database, settings: Settings) -> AsyncIOScheduler:
-    """Background jobs: posting the appeals the staff group could not be sent, the
-    reading-deadline reminder each morning, asking YooKassa about pending payments, and
-    forgetting the ids of old updates."""
+    """Background jobs: the notifications of the day (the reading reminder, meters whose
+    verification runs out, new bills, the staff's digest of late appeals), posting the
+    appeals the staff group could not be sent, asking YooKassa about pending payments, and
+    forgetting the ids of old updates. Each runs in one process of the fleet at a time."""
     jobs = AsyncIOScheduler(timezone=settings.zone)
-    jobs.add_job(
-        reminders(bot, dp, database, settings),
-        "cron",
-        hour=REMINDER_HOUR,
-        id="remind-readings",
-        max_instances=1,
-        coalesce=True,
-    )
-    jobs.add_job(
-        post_unposted,
-        "interval",
-        seconds=STAFF_RETRY_SECONDS,
-        id="post-appeals",
-        args=[database, dp["clock"], dp["staff_desk"]],
-        max_instances=1,
-        coalesce=True,
-    )
-    if dp["payment_gateway"] is not None:
+    clock = dp["clock"]
+
+    def add(name: str, job: Callable[..., Awaitable[Any]], *args: Any, **trigger: Any) -> None:
+        kind = "cron" if {"hour", "minute"} & set(trigger) else "interval"
         jobs.add_job(
-            check_payments,
-            "interval",
-            seconds=PAYMENT_CHECK_SECONDS,
-            id="check-payments",
-            args=[database, dp["clock"], dp["payment_messenger"], dp["payment_gateway"]],
+            once_per_fleet(database, name, job),
+            kind,
+            id=name,
+            args=args,
             max_instances=1,
             coalesce=True,
+            **trigger,
         )
-    jobs.add_job(
-        forget_updates,
-        "interval",
-        hours=1,
-        id="forget-updates",
-        args=[database, dp["clock"]],
-        max_instances=1,
-        coalesce=True,
+
+    add(
+        "remind-readings", reading_reminders(database, clock, settings), hour=settings.reminder_hour
     )
+    add(
+        "meters-expiring",
+        queue_in(database, notices.queue_meter_expiring, clock),
+        hour=NOTICES_HOUR,
+    )
+    add("new-bills", queue_in(database, notices.queue_new_bills, clock), minutes=NEW_BILLS_MINUTES)
+    if settings.staff_chat_id is not None:
+        add(
+            "appeals-digest",
+            queue_in(
+                database,
+                notices.queue_appeals_digest,
+                clock,
+                settings.staff_chat_id,
+                settings.appeals_digest_days,
+            ),
+            hour=settings.appeals_digest_hour,
+        )
+    add(
+        "post-appeals",
+        post_unposted,
+        database,
+        clock,
+        dp["staff_desk"],
+        seconds=STAFF_RETRY_SECONDS,
+    )
+    if dp["payment_gateway"] is not None:
+        add(
+            "check-payments",
+            check_payments,
+            database,
+            clock,
+            dp["payment_notifier"],
+            dp["payment_gateway"],
+            seconds=PAYMENT_CHECK_SECONDS,
+        )
+    add("forget-updates", forget_updates, database, clock, hours=1)
     return jobs
 
 
-def reminders(
-    bot: Bot, dp: Dispatcher, database: Database, settings: Settings, *, any_day: bool = False
-) -> Callable[[], Awaitable[int]]:
+def queue_in(
+    database: Database, queue: Callable[..., Awaitable[Any]], *args: Any
+) -> Callable[[], Awaitable[Any]]:
+    """A domain function that queues notifications in a unit of work, as a job."""
+
+    async def job() -> Any:
+        async with database.unit_of_work() as uow:
+            return await queue(uow, *args)
+
+    return job
+
+
+def reading_reminders(
+    database: Database, clock: Clock, settings: Settings, *, any_day: bool = False
+) -> Callable[[], Awaitable[int | None]]:
     """The reading reminders as a job: the day's (or, ``any_day``, the demo's /remind)."""
-    return partial(
-        send_reminders,
-        bot,
+    return queue_in(
         database,
-        dp["clock"],
-        dp["i18n_middleware"].core,
+        partial(notices.queue_reading_window, any_day=any_day),
+        clock,
         settings.reading_days,
-        settings.default_locale,
-        any_day=any_day,
+        settings.reminder_days_before,
     )
+
+
+class Background:
+    """What runs beside the updates: the scheduler and the notification sender."""
+
+    def __init__(self, bot: Bot, dp: Dispatcher, database: Database, settings: Settings) -> None:
+        self.jobs = scheduler(bot, dp, database, settings)
+        self.sender: NotificationSender = dp["notification_sender"]
+        self._sending: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        self.jobs.start()
+        self._sending = asyncio.create_task(self.sender.run())
+
+    async def stop(self) -> None:
+        self.jobs.shutdown(wait=False)
+        if self._sending is not None:
+            self._sending.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._sending
 
 
 async def forget_updates(database: Database, clock: Clock) -> None:
@@ -248,7 +329,7 @@ def build_dispatcher(
     dp["sessions"] = messenger = ResidentMessenger(core, settings.default_locale)
     dp.startup.register(messenger.attach)
     dp["staff_desk"] = desk = StaffDesk(
-        core, settings.staff_chat_id, settings.default_locale, clock, messenger.tell
+        core, settings.staff_chat_id, settings.default_locale, clock
     )
     dp.startup.register(desk.attach)
     dp["payment_terms"] = settings.payment_terms()
@@ -259,9 +340,16 @@ def build_dispatcher(
         else None
     )
     dp["payment_gateway"] = payment_gateway(settings)
-    dp["payment_messenger"] = CountedPayments(
-        PaymentMessenger(core, messenger.locale_of, messenger.send), metrics
+    dp["payment_notifier"] = CountedPayments(metrics)
+    dp["notification_sender"] = sender = NotificationSender(
+        database,
+        clock,
+        NotificationTexts(core, clock),
+        Pace(settings.notify_rate),
+        settings.default_locale,
+        counted=lambda kind, status: metrics.notifications.labels(kind, status).inc(),
     )
+    dp.startup.register(sender.attach)
     i18n = I18nMiddleware(
         core=core,
         manager=ResidentLocaleManager(settings.default_locale),
@@ -271,6 +359,7 @@ def build_dispatcher(
     dp.startup.register(register_commands)
     if settings.staff_chat_id is not None:
         dp.include_router(staff.router(settings.staff_chat_id))
+    dp.include_router(notice_handlers.router())
     # Conversations anyone may have, and those of a logged-in resident only.
     open_to_all = [
         menu.welcome_dialog(),
@@ -293,6 +382,7 @@ def build_dispatcher(
         period.dialog(),
         appeals.dialog(),
         payment.dialog(),
+        notifications.dialog(),
     ]
     for dialog in residents_only:
         dialog.message.middleware(SignedInOnly())

@@ -65,6 +65,13 @@ class Settings(BaseSettings):
         default_factory=lambda: [IPv4Network("127.0.0.1/32"), IPv6Network("::1/128")]
     )
 
+    # Notifications: Telegram takes about 30 messages a second from a bot in all.
+    notify_rate: float = Field(default=25, gt=0, le=30)
+    reminder_days_before: int = Field(default=2, ge=0, le=27)
+    reminder_hour: int = Field(default=10, ge=0, le=23)  # local time, as the jobs below
+    appeals_digest_days: int = Field(default=3, ge=1, le=60)
+    appeals_digest_hour: int = Field(default=9, ge=0, le=23)
+
     timezone: str = "Asia/Tomsk"
     default_locale: Literal["ru", "en"] = "ru"
     readings_window: str = "15-25"

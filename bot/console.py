@@ -134,6 +134,9 @@ class Console:
             await self.chat.send(line, reply_to=self.chat.last_bot_message())
         elif line:
             await self.chat.send(line)
+        # What the line made happen outside the chat (a payment's result from YooKassa, the
+        # reminders) is shown with the rest, not a second later.
+        await self.chat.deliver_notifications()
         self.show_new()
         return True
 

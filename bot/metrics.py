@@ -12,7 +12,7 @@ from aiogram.types import TelegramObject, Update
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 
 from domain.model import Payment
-from domain.ports import PaymentNotifier, UnitOfWork
+from domain.ports import UnitOfWork
 from storage.database import Database
 
 # Seconds: an update that answers from memory takes milliseconds, one that renders a PDF or
@@ -44,6 +44,12 @@ class Metrics:
         )
         self.payments = Counter(
             "bot_payments", "Payments settled, by outcome", ["status"], registry=self.registry
+        )
+        self.notifications = Counter(
+            "bot_notifications",
+            "Notifications a sender is through with, by kind and outcome",
+            ["kind", "status"],
+            registry=self.registry,
         )
         pool = Gauge(
             "bot_db_connections_in_use",
@@ -86,12 +92,11 @@ class MetricsMiddleware(BaseMiddleware):
 
 
 class CountedPayments:
-    """The PaymentNotifier that counts each settled payment before telling its payer."""
+    """The PaymentNotifier: the payer's news is queued with the outcome (domain.payments);
+    here each settled payment is counted."""
 
-    def __init__(self, notifier: PaymentNotifier, metrics: Metrics) -> None:
-        self.notifier = notifier
+    def __init__(self, metrics: Metrics) -> None:
         self.metrics = metrics
 
     async def settled(self, uow: UnitOfWork, payment: Payment) -> None:
         self.metrics.payments.labels(payment.status.value).inc()
-        await self.notifier.settled(uow, payment)

@@ -131,6 +131,11 @@ class ResidentMiddleware(BaseMiddleware):
         user: User | None = data.get("event_from_user")
         if user is not None:
             data["resident"] = await resident(data["uow"], user.id)
+            if data["resident"].unreachable_at is not None:
+                # They wrote again: notifications may reach them again.
+                await data["uow"].telegram_users.reachable(user.id)
+                await data["uow"].commit()
+                data["resident"].unreachable_at = None
             data["profile"] = await bound_profile(data["uow"], data["resident"])
         return await handler(event, data)
 

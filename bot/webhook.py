@@ -60,7 +60,7 @@ def web_app(dp: Dispatcher, database: Database) -> web.Application:
             app,
             database,
             dp["clock"],
-            dp["payment_messenger"],
+            dp["payment_notifier"],
             dp["payment_gateway"],
             dp["settings"].trusted_proxies,
         )

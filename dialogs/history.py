@@ -18,7 +18,7 @@ from aiogram_dialog.widgets.kbd import (
 from aiogram_i18n import I18nContext
 
 from dialogs import period
-from dialogs.context import chosen_account, ctx
+from dialogs.context import chosen_account, ctx, started_with
 from dialogs.states import HistorySG
 from dialogs.widgets import PAGE_KEY, Notice, Pages, Tr, choices, label, notify, one_page, pager
 from domain import history
@@ -70,7 +70,7 @@ async def _bill(manager: DialogManager, bill_id: int) -> history.BillDetail:
 
 
 async def get_bill(dialog_manager: DialogManager, i18n: I18nContext, **_: Any) -> dict[str, Any]:
-    detail = await _bill(dialog_manager, dialog_manager.dialog_data["bill_id"])
+    detail = await _bill(dialog_manager, started_with(dialog_manager, "bill_id"))
     return {
         "month": format_month(detail.bill.period, i18n.locale, heading=True),
         "number": detail.account.number,
@@ -89,7 +89,7 @@ async def get_bill(dialog_manager: DialogManager, i18n: I18nContext, **_: Any) -
 async def on_supplier(
     _callback: CallbackQuery, _widget: Any, manager: DialogManager, item_id: int
 ) -> None:
-    detail = await _bill(manager, manager.dialog_data["bill_id"])
+    detail = await _bill(manager, started_with(manager, "bill_id"))
     try:
         block = detail.block(item_id)
     except BillNotFound:
@@ -102,7 +102,7 @@ async def on_supplier(
 async def get_bill_supplier(
     dialog_manager: DialogManager, i18n: I18nContext, **_: Any
 ) -> dict[str, Any]:
-    detail = await _bill(dialog_manager, dialog_manager.dialog_data["bill_id"])
+    detail = await _bill(dialog_manager, started_with(dialog_manager, "bill_id"))
     block = detail.block(dialog_manager.dialog_data["supplier_id"])
     line = block.line
     services = [
@@ -140,7 +140,7 @@ async def on_print(callback: CallbackQuery, _button: Button, manager: DialogMana
     from rendering.documents import receipt_pdf  # reportlab is loaded when first needed
 
     context = ctx(manager)
-    detail = await _bill(manager, manager.dialog_data["bill_id"])
+    detail = await _bill(manager, started_with(manager, "bill_id"))
     account, bill = detail.account, detail.bill
     i18n = context.i18n
     month = format_month(bill.period, i18n.locale)

@@ -18,6 +18,7 @@ from aiogram_dialog.widgets.kbd import (
     Multiselect,
     Row,
     Select,
+    Start,
     SwitchTo,
 )
 from aiogram_dialog.widgets.text import Format
@@ -37,7 +38,7 @@ from dialogs.inputs import (
     say,
 )
 from dialogs.phone import PHONE, phone_window
-from dialogs.states import ConfirmSG, ProfileSG, WelcomeSG
+from dialogs.states import ConfirmSG, NotificationsSG, ProfileSG, WelcomeSG
 from dialogs.widgets import Notice, Tr, notify, refuse_forged
 from domain import passwords
 from domain import profile as profile_
@@ -285,7 +286,10 @@ view_window = Window(
         _to(ProfileSG.email, "profile-edit-email", "email"),
         _to(ProfileSG.password_current, "profile-edit-password", "password"),
     ),
-    _to(ProfileSG.mailings, "profile-mailings", "mailings"),
+    Row(
+        _to(ProfileSG.mailings, "profile-mailings", "mailings"),
+        Start(Tr("profile-notifications"), id="notifications", state=NotificationsSG.kinds),
+    ),
     _to(ProfileSG.delete, "profile-delete", "delete"),
     Cancel(Tr("back")),
     state=ProfileSG.view,

@@ -127,3 +127,7 @@ class PaymentSG(StatesGroup):
     rules = State()
     invoiced = State()
     page = State()
+
+
+class NotificationsSG(StatesGroup):
+    kinds = State()

@@ -18,6 +18,7 @@ from domain.errors import (
 )
 from domain.history import Period
 from domain.model import Appeal, AppealKind, AppealStatus, Attachment, Profile, Supplier
+from domain.notifications import queue_appeal_answered
 from domain.ports import AppealNotifier, Clock, Store, UnitOfWork
 
 logger = logging.getLogger(__name__)
@@ -165,6 +166,7 @@ async def _settle(
         await uow.rollback()
         first = await uow.appeals.get(appeal.id) if appeal.id is not None else None
         raise AppealNotOpen(first or appeal)
+    await queue_appeal_answered(uow, clock, appeal)
     await uow.commit()
     await notifier.settled(uow, appeal)
     return appeal

@@ -259,5 +259,9 @@ class UnsupportedLocale(ValueError):
         self.locale = locale
 
 
+class UnknownNotificationKind(ValueError):
+    """A kind of notification a resident does not choose (a forged button)."""
+
+
 class NotSignedIn(Exception):
     """A screen for a logged-in resident reached by someone who is not (an old button)."""

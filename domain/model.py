@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 
 
 class AccountKind(StrEnum):
@@ -340,6 +341,9 @@ class TelegramUser:
     profile_id: int | None = None
     locale: str | None = None
     last_account_id: int | None = None
+    # Since when Telegram refuses messages to them (they blocked the bot); cleared when they
+    # write again.
+    unreachable_at: datetime | None = None
 
 
 class AttachmentKind(StrEnum):
@@ -422,3 +426,50 @@ class Utility:
     contact_phone: str
     user_agreement_url: str
     default_locale: str
+
+
+class NotificationKind(StrEnum):
+    """What the bot tells people on its own initiative."""
+
+    READING_WINDOW = "reading-window"
+    METER_EXPIRING = "meter-expiring"
+    NEW_BILL = "new-bill"
+    PAYMENT_RESULT = "payment-result"
+    APPEAL_ANSWERED = "appeal-answered"
+    APPEALS_DIGEST = "appeals-digest"  # to the staff group
+
+
+class NotificationStatus(StrEnum):
+    QUEUED = "queued"
+    SENDING = "sending"  # claimed by a sender until its lease runs out
+    SENT = "sent"
+    BLOCKED = "blocked"  # the recipient blocked the bot
+    MUTED = "muted"  # the resident turned the kind off
+    FAILED = "failed"
+
+
+@dataclass(slots=True, kw_only=True)
+class Notification:
+    """A message to one chat, kept before it is sent. ``key`` names what it is about (a
+    month's reading window for an account, a payment): the same key is queued for a chat once,
+    however often whatever queues it runs."""
+
+    chat_id: int
+    kind: NotificationKind
+    key: str
+    args: dict[str, Any] = field(default_factory=dict)
+    broadcast_id: int | None = None
+    id: int | None = None
+    status: NotificationStatus = NotificationStatus.QUEUED
+    attempts: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Broadcast:
+    """One run of a scheduled notification (a month's reading reminder) and how it went."""
+
+    id: int
+    kind: NotificationKind
+    key: str
+    started_at: datetime
+    counts: dict[NotificationStatus, int]

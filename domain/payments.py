@@ -33,6 +33,7 @@ from domain.model import (
     TelegramUser,
 )
 from domain.money import money, parse_amount, to_kopecks
+from domain.notifications import queue_payment_result
 from domain.ports import (
     Clock,
     PaymentGateway,
@@ -401,6 +402,9 @@ async def _settle(
         provider_payment_id=provider_id,
         reason=reason,
     )
+    if moved:
+        payment.status = status
+        await queue_payment_result(uow, clock, payment)
     await uow.commit()
     if moved:
         settled = await uow.payments.get(payment.id)

@@ -15,6 +15,7 @@ from domain.model import (
     AccountLink,
     Appeal,
     Bill,
+    Broadcast,
     CodePurpose,
     Contract,
     EmailCode,
@@ -22,6 +23,9 @@ from domain.model import (
     MailingCompany,
     MarketingEmail,
     Meter,
+    Notification,
+    NotificationKind,
+    NotificationStatus,
     Payment,
     PaymentStatus,
     Profile,
@@ -43,6 +47,9 @@ class TelegramUserRepository(Protocol):
         """Every Telegram user bound to a profile."""
 
     async def save(self, user: TelegramUser) -> None: ...
+
+    async def reachable(self, telegram_id: int) -> None:
+        """They wrote to the bot: messages may go to them again."""
 
     async def unbind_others(self, profile_id: int, keep: int | None) -> Sequence[int]:
         """Logs every Telegram user but ``keep`` out of the profile; the ids logged out."""
@@ -281,6 +288,86 @@ class AppealRepository(Protocol):
         """The appeal whose post, or whose answer prompt, is that message."""
 
 
+@dataclass(frozen=True, slots=True)
+class Recipient:
+    """What a sender needs to know of a chat: its language, whether it takes messages, and
+    the kinds its resident turned off."""
+
+    locale: str | None = None
+    unreachable: bool = False
+    muted: frozenset[NotificationKind] = frozenset()
+
+
+class NotificationRepository(Protocol):
+    """The queue of notifications. A notification is queued for a chat once per key; the
+    ``queue_*`` selections each run as one statement in the database, whatever the number of
+    residents, appending the subject's id to ``key_prefix``."""
+
+    async def broadcast(self, kind: NotificationKind, key: str, now: datetime) -> int:
+        """The id of the run named ``key``, created the first time it is asked for."""
+
+    async def queue(self, notifications: Sequence[Notification], now: datetime) -> int:
+        """Queues those not queued before; how many were new."""
+
+    async def queue_reading_window(
+        self,
+        broadcast_id: int,
+        key_prefix: str,
+        month: date,
+        today: date,
+        deadline: date,
+        now: datetime,
+    ) -> int:
+        """Every bound Telegram user, per linked account that has meters in verification
+        with no reading, from any source, for ``month``; ``args``: account_id, number,
+        address, meters (how many), deadline."""
+
+    async def queue_meter_expiring(
+        self,
+        broadcast_id: int,
+        key_prefix: str,
+        verified_until: date,
+        days_left: int,
+        now: datetime,
+    ) -> int:
+        """Every bound Telegram user, per meter of a linked account whose verification runs
+        out on ``verified_until``; ``args``: account_id, number, meter, until, days."""
+
+    async def queue_new_bills(
+        self, broadcast_id: int, key_prefix: str, period: date, now: datetime
+    ) -> int:
+        """Every bound Telegram user, per linked account with a bill for ``period``;
+        ``args``: account_id, number, period."""
+
+    async def claim(self, now: datetime, lease_until: datetime, limit: int) -> list[Notification]:
+        """Takes up to ``limit`` due notifications (queued, or claimed by a sender whose lease
+        ran out) for this sender until ``lease_until``, oldest first, skipping those another
+        sender holds."""
+
+    async def recipients(self, chat_ids: Sequence[int]) -> dict[int, Recipient]:
+        """Those of the chats the bot knows as Telegram users."""
+
+    async def finish(
+        self,
+        outcomes: Sequence[tuple[int, NotificationStatus, str | None]],
+        now: datetime,
+    ) -> None:
+        """Records (id, final status, error) of notifications a sender took."""
+
+    async def retry(self, notification_id: int, due_at: datetime, error: str | None) -> None:
+        """Puts a taken notification back in the queue until ``due_at``."""
+
+    async def unreachable(self, chat_id: int, now: datetime) -> None:
+        """The chat refuses messages: its user is marked and what is queued for it blocked."""
+
+    async def broadcasts(self, limit: int) -> Sequence[Broadcast]:
+        """The latest runs, newest first, with their notifications counted by status."""
+
+    async def muted(self, profile_id: int) -> frozenset[NotificationKind]: ...
+
+    async def mute(self, profile_id: int, kind: NotificationKind, muted: bool) -> None: ...
+
+
 class AppealNotifier(Protocol):
     """Tells people of an appeal's life: the staff of a new one, the resident of its answer."""
 
@@ -367,6 +454,7 @@ class UnitOfWork(Protocol):
     readings: ReadingRepository
     faq: FaqRepository
     appeals: AppealRepository
+    notifications: NotificationRepository
 
     async def commit(self) -> None: ...
 
@@ -377,6 +465,9 @@ class Store(Protocol):
     """Where units of work come from, for work done outside an update (scheduled jobs)."""
 
     def unit_of_work(self) -> AbstractAsyncContextManager[UnitOfWork]: ...
+
+    def fleet_lock(self, name: str) -> AbstractAsyncContextManager[bool]:
+        """Whether this process holds the lock ``name``, which one process holds at a time."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,88 +1,28 @@
 """Payments outside the payment dialog: Telegram's pre-checkout query and successful payment
-of an invoice, the outcome told to the payer (``PaymentMessenger``, the domain's
-PaymentNotifier), and the "try again" button of a payment that did not go through."""
+of an invoice, and the "try again" button of a payment that did not go through (its
+notification is in handlers.notifications)."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
 
 from aiogram import F, Router
 from aiogram.filters.callback_data import CallbackData
-from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message, PreCheckoutQuery
-from aiogram.utils.keyboard import InlineKeyboardBuilder
+from aiogram.types import CallbackQuery, Message, PreCheckoutQuery
 from aiogram_dialog import DialogManager, StartMode
 from aiogram_i18n import I18nContext
 
 from dialogs.states import PaymentSG
 from domain import payments
 from domain.errors import AccountNotFound, NotSignedIn, PaymentRefused
-from domain.model import Payment, PaymentStatus, Profile
-from domain.ports import Clock, PaymentGateway, UnitOfWork
-from rendering.texts import TextCore, joined
+from domain.model import Profile
+from domain.ports import Clock, PaymentGateway, PaymentNotifier, UnitOfWork
 
 logger = logging.getLogger(__name__)
 
 
 class PayAgain(CallbackData, prefix="payagain"):
     account_id: int
-
-
-class PaymentMessenger:
-    """Tells the payer of the outcome, in their language: paid (per service, and where the
-    receipt goes), or not, with a button to try again."""
-
-    def __init__(
-        self,
-        core: TextCore,
-        locale_of: Callable[[UnitOfWork, int], Awaitable[str]],
-        send: Callable[[int, str, InlineKeyboardMarkup | None], Awaitable[None]],
-    ) -> None:
-        self.core = core
-        self.locale_of = locale_of
-        self.send = send
-
-    async def settled(self, uow: UnitOfWork, payment: Payment) -> None:
-        if payment.telegram_id is None:
-            return
-        locale = await self.locale_of(uow, payment.telegram_id)
-        account = await uow.accounts.get(payment.account_id)
-        number = account.number if account else ""
-        if payment.status is PaymentStatus.SUCCEEDED:
-            lines = [
-                self.core.get(
-                    "payment-paid-line",
-                    locale,
-                    supplier=line.supplier.name,
-                    account=line.contract.supplier_account_number,
-                    amount=line.due,
-                )
-                for line in await payments.paid_lines(uow, payment)
-            ]
-            text = self.core.get(
-                "payment-paid",
-                locale,
-                number=number,
-                amount=payment.amount,
-                lines=joined(lines, "\n"),
-                contact=payment.receipt_contact or "",
-            )
-            await self.send(payment.telegram_id, text, None)
-            return
-        text = self.core.get(
-            "payment-failed",
-            locale,
-            number=number,
-            amount=payment.amount,
-            status=payment.status.value,
-            reason=payment.cancel_reason or "other",
-        )
-        again = InlineKeyboardBuilder()
-        again.button(
-            text=self.core.get("payment-try-again", locale),
-            callback_data=PayAgain(account_id=payment.account_id),
-        )
-        await self.send(payment.telegram_id, text, again.as_markup())
 
 
 async def on_pre_checkout(
@@ -108,7 +48,7 @@ async def on_successful_payment(
     message: Message,
     uow: UnitOfWork,
     clock: Clock,
-    payment_messenger: PaymentMessenger,
+    payment_notifier: PaymentNotifier,
     payment_gateway: PaymentGateway | None,
 ) -> None:
     paid = message.successful_payment
@@ -117,7 +57,7 @@ async def on_successful_payment(
         await payments.record_telegram_payment(
             uow,
             clock,
-            payment_messenger,
+            payment_notifier,
             payment_gateway,
             message.from_user.id,
             paid.invoice_payload,

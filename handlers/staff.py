@@ -5,7 +5,6 @@ prompt, answers it; /open lists what waits. Nothing from any other chat counts."
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
 
 from aiogram import Bot, F, Router
 from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
@@ -24,7 +23,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from domain import appeals
 from domain.errors import AppealNotFound, AppealNotOpen, AppealTextInvalid
-from domain.model import Appeal, AppealStatus, AttachmentKind
+from domain.model import Appeal, AppealStatus, AttachmentKind, NotificationStatus
 from domain.ports import Clock, UnitOfWork
 from rendering.texts import Html, TextCore, joined, shorten, split_pages, utf16_length
 
@@ -34,10 +33,7 @@ MESSAGE_LIMIT = 4096  # UTF-16 units Telegram takes in one message
 POST_TEXT = 3000  # UTF-16 units of an appeal's text in a post that would be over the limit
 OPEN_LISTED = 30  # appeals /open shows; the count says how many wait in all
 OPEN_TEXT = 80  # characters of each appeal's text in that list
-
-
-# Sends a text to Telegram users, each in their language (the bot's ResidentMessenger.tell).
-TellResidents = Callable[..., Awaitable[None]]
+BROADCASTS_LISTED = 10  # the latest runs /broadcasts shows
 
 
 class AppealAction(CallbackData, prefix="appeal"):
@@ -46,8 +42,8 @@ class AppealAction(CallbackData, prefix="appeal"):
 
 
 class StaffDesk:
-    """What the bot says in the staff group, in the utility's language, and what it tells
-    residents of their appeals. The bot is attached at start-up."""
+    """What the bot says in the staff group, in the utility's language. The bot is attached
+    at start-up."""
 
     def __init__(
         self,
@@ -55,13 +51,11 @@ class StaffDesk:
         chat_id: int | None,
         locale: str,
         clock: Clock,
-        tell_residents: TellResidents,
     ) -> None:
         self.core = core
         self.chat_id = chat_id
         self.locale = locale
         self.clock = clock
-        self.tell_residents = tell_residents
         self.bot: Bot | None = None
 
     async def attach(self, bot: Bot) -> None:
@@ -196,12 +190,7 @@ class StaffDesk:
         return prompt.message_id
 
     async def settled(self, uow: UnitOfWork, appeal: Appeal) -> None:
-        key = (
-            "appeals-answer-received"
-            if appeal.status is AppealStatus.ANSWERED
-            else "appeals-closed"
-        )
-        await self._tell_resident(uow, appeal, key)
+        """The resident's news of it is queued with the answer (domain.appeals)."""
         await self._refresh(uow, appeal)
 
     async def _refresh(self, uow: UnitOfWork, appeal: Appeal) -> None:
@@ -217,21 +206,6 @@ class StaffDesk:
             )
         except TelegramAPIError as error:
             logger.warning("post of appeal %s not updated: %s", appeal.id, error)
-
-    async def _tell_resident(self, uow: UnitOfWork, appeal: Appeal, key: str) -> None:
-        """Sends the news to every Telegram user bound to the appeal's profile."""
-        if appeal.profile_id is None:
-            return
-        await self.tell_residents(
-            uow,
-            await uow.telegram_users.bound_to(appeal.profile_id),
-            key,
-            number=appeal.id,
-            kind=appeal.kind.value,
-            text=appeal.text,
-            answer=appeal.answer or "",
-            date=self.clock.local(appeal.answered_at).date() if appeal.answered_at else "",
-        )
 
 
 def _member(user: User) -> str:
@@ -318,11 +292,38 @@ async def on_open(message: Message, uow: UnitOfWork, clock: Clock, staff_desk: S
     await message.answer(staff_desk.text("staff-open", count=len(waiting), lines=joined(first)))
 
 
+async def on_broadcasts(
+    message: Message, uow: UnitOfWork, clock: Clock, staff_desk: StaffDesk
+) -> None:
+    """The latest scheduled notifications, each run's by what became of them."""
+    runs = await uow.notifications.broadcasts(BROADCASTS_LISTED)
+    if not runs:
+        await message.answer(staff_desk.text("staff-broadcasts-none"))
+        return
+    lines = []
+    for run in runs:
+        count = run.counts.get
+        lines.append(
+            staff_desk.text(
+                "staff-broadcast-line",
+                run=run.key,
+                at=clock.local(run.started_at),
+                queued=count(NotificationStatus.QUEUED, 0) + count(NotificationStatus.SENDING, 0),
+                sent=count(NotificationStatus.SENT, 0),
+                blocked=count(NotificationStatus.BLOCKED, 0),
+                muted=count(NotificationStatus.MUTED, 0),
+                failed=count(NotificationStatus.FAILED, 0),
+            )
+        )
+    await message.answer(staff_desk.text("staff-broadcasts", lines=joined(lines, "\n\n")))
+
+
 def router(staff_chat_id: int) -> Router:
     router = Router(name="staff")
     router.message.filter(F.chat.id == staff_chat_id)
     router.callback_query.filter(F.message.chat.id == staff_chat_id)
     router.message.register(on_open, Command("open"))
+    router.message.register(on_broadcasts, Command("broadcasts"))
     router.message.register(on_reply, F.reply_to_message, F.text)
     router.callback_query.register(on_answer_button, AppealAction.filter(F.action == "answer"))
     router.callback_query.register(on_close_button, AppealAction.filter(F.action == "close"))

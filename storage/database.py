@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+import hashlib
 import secrets
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import datetime
 from types import TracebackType
 
-from sqlalchemy import delete, event
+from sqlalchemy import delete, event, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import make_url
@@ -19,6 +23,7 @@ from storage.repositories.bills import SqlBillRepository, SqlSupplierRepository
 from storage.repositories.codes import SqlEmailCodeRepository
 from storage.repositories.faq import SqlFaqRepository
 from storage.repositories.meters import SqlContractRepository, SqlMeterRepository
+from storage.repositories.notifications import SqlNotificationRepository
 from storage.repositories.payments import SqlPaymentRepository
 from storage.repositories.profiles import SqlMarketingEmailRepository, SqlProfileRepository
 from storage.repositories.readings import SqlReadingRepository
@@ -27,13 +32,19 @@ from storage.tables import processed_updates
 
 
 def create_engine(url: str) -> AsyncEngine:
-    engine = create_async_engine(url, pool_pre_ping=True)
-    if make_url(url).get_backend_name() == "sqlite":
-        # SQLite enforces foreign keys only when asked, per connection.
+    sqlite = make_url(url).get_backend_name() == "sqlite"
+    # A pooled PostgreSQL connection may have died with a server restart; a file may not.
+    engine = create_async_engine(url, pool_pre_ping=not sqlite)
+    if sqlite:
+        # SQLite enforces foreign keys only when asked, per connection. In WAL mode readers
+        # do not wait for a writer, and a commit appends to the log instead of syncing the
+        # file: each sent notification is one commit.
         @event.listens_for(engine.sync_engine, "connect")
-        def _enable_foreign_keys(dbapi_connection, _record) -> None:
+        def _configure(dbapi_connection, _record) -> None:
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.close()
 
     return engine
@@ -65,6 +76,7 @@ class SqlUnitOfWork:
         self.readings = SqlReadingRepository(connection)
         self.faq = SqlFaqRepository(connection)
         self.appeals = SqlAppealRepository(connection)
+        self.notifications = SqlNotificationRepository(connection)
         return self
 
     async def __aexit__(
@@ -112,6 +124,10 @@ class UpdateLog:
             )
 
 
+# SQLite serves one process (the demo, the tests): its fleet locks are this process's.
+_local_locks: dict[tuple[str, str], asyncio.Lock] = {}
+
+
 class Database:
     def __init__(self, url: str, secret_key: bytes | None = None) -> None:
         """``secret_key`` keys the digests of e-mail codes; without one, a key of this process
@@ -123,6 +139,34 @@ class Database:
 
     def unit_of_work(self) -> SqlUnitOfWork:
         return SqlUnitOfWork(self.engine, self.secret_key)
+
+    @asynccontextmanager
+    async def fleet_lock(self, name: str) -> AsyncIterator[bool]:
+        """Yields whether this process holds ``name`` now; one process of the fleet holds it
+        at a time. On PostgreSQL it is an advisory lock, which the server lets go of when the
+        holder's connection dies with it."""
+        if self.engine.dialect.name != "postgresql":
+            lock = _local_locks.setdefault((self.url, name), asyncio.Lock())
+            if lock.locked():
+                yield False
+                return
+            async with lock:
+                yield True
+            return
+        key = int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
+        async with self.engine.connect() as connection:
+            held = (
+                await connection.execute(text("SELECT pg_try_advisory_lock(:key)"), {"key": key})
+            ).scalar_one()
+            await connection.commit()  # the lock is the session's: no transaction stays open
+            try:
+                yield held
+            finally:
+                if held:
+                    await connection.execute(
+                        text("SELECT pg_advisory_unlock(:key)"), {"key": key}
+                    )
+                    await connection.commit()
 
     async def dispose(self) -> None:
         await self.engine.dispose()

@@ -224,6 +224,7 @@ telegram_users = Table(
     Column("profile_id", ForeignKey("profiles.id", ondelete="SET NULL"), index=True),
     Column("locale", String(8)),
     Column("last_account_id", ForeignKey("accounts.id", ondelete="SET NULL")),
+    Column("unreachable_at", UtcDateTime),
 )
 
 payments = Table(
@@ -330,4 +331,42 @@ processed_updates = Table(
     metadata,
     Column("update_id", BigInteger, primary_key=True, autoincrement=False),
     Column("received_at", UtcDateTime, nullable=False, index=True),
+)
+
+# A run of a scheduled notification (a month's reading reminder), for staff to follow.
+broadcasts = Table(
+    "broadcasts",
+    metadata,
+    _id(),
+    Column("kind", String(32), nullable=False),
+    Column("key", String(128), nullable=False, unique=True),
+    Column("started_at", UtcDateTime, nullable=False),
+)
+
+notifications = Table(
+    "notifications",
+    metadata,
+    _id(),
+    Column("chat_id", BigInteger, nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("key", String(128), nullable=False),
+    Column("args", JSON, nullable=False),
+    Column("broadcast_id", ForeignKey("broadcasts.id", ondelete="SET NULL"), index=True),
+    Column("status", String(16), nullable=False),
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    # When a queued one may be sent; for one a sender took, when its lease runs out.
+    Column("due_at", UtcDateTime, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("sent_at", UtcDateTime),
+    Column("error", String(256)),
+    UniqueConstraint("chat_id", "key"),
+    Index("ix_notifications_status_due_at", "status", "due_at"),
+)
+
+# The kinds a resident turned off; a row per kind off.
+notification_optouts = Table(
+    "notification_optouts",
+    metadata,
+    Column("profile_id", ForeignKey("profiles.id", ondelete="CASCADE"), primary_key=True),
+    Column("kind", String(32), primary_key=True),
 )

@@ -221,7 +221,6 @@ async def test_the_retry_job_is_scheduled_every_minute(running, bot_database, se
     dp, bot, _session = running
     job = scheduler(bot, dp, bot_database, settings).get_job("post-appeals")
     assert job.trigger.interval.total_seconds() == 60
-    assert job.func is post_unposted
 
 
 async def test_two_staff_members_answering_at_once_settle_it_once(

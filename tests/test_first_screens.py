@@ -154,6 +154,7 @@ async def test_the_command_menu_is_registered_in_both_languages(running):
         "start",
         "accounts",
         "profile",
+        "notifications",
         "faq",
         "language",
         "help",

@@ -281,6 +281,7 @@ async def test_a_resident_pays_on_yookassa_s_page(chat, bot_database, demo, noti
         yookassa.notify(provider_id),
         check_payments(bot_database, *_job(chat)),
     )
+    await chat.deliver_notifications()
     assert answers[:2] == [200, 200]
     assert said(chat, "Оплата прошла") == 1
     [paid] = await bot_payments(bot_database)
@@ -291,6 +292,7 @@ async def test_a_resident_pays_on_yookassa_s_page(chat, bot_database, demo, noti
     # Reported again later: nothing more.
     assert await yookassa.notify(provider_id) == 200
     await check_payments(bot_database, *_job(chat))
+    await chat.deliver_notifications()
     assert said(chat, "Оплата прошла") == 1
     exposition = chat.dispatcher["metrics"].exposition().decode()
     assert 'bot_payments_total{status="succeeded"} 1.0' in exposition
@@ -298,7 +300,7 @@ async def test_a_resident_pays_on_yookassa_s_page(chat, bot_database, demo, noti
 
 def _job(chat):
     dp = chat.dispatcher
-    return dp["clock"], dp["payment_messenger"], dp["payment_gateway"]
+    return dp["clock"], dp["payment_notifier"], dp["payment_gateway"]
 
 
 async def test_a_notification_from_outside_yookassa_is_refused(
@@ -332,6 +334,7 @@ async def test_a_canceled_payment_is_told_with_its_reason_and_can_be_tried_again
     await _page(chat, bot_database)
     [provider_id] = yookassa.payments
     await yookassa.cancel(provider_id, "insufficient_funds")
+    await chat.deliver_notifications()
     assert "на карте недостаточно средств" in seen(chat)
     [payment] = await bot_payments(bot_database)
     assert payment.status == "canceled" and payment.cancel_reason == "insufficient_funds"
@@ -368,12 +371,14 @@ async def test_without_a_notification_the_check_job_settles_or_expires(
     assert said(chat, "Оплата прошла") == 0
     clock.advance(minutes=1)
     await check_payments(bot_database, *_job(chat))
+    await chat.deliver_notifications()
     assert said(chat, "Оплата прошла") == 1
 
     other = new_chat(100002)
     await _page(other, bot_database, EPD)
     clock.advance(hours=2)
     await check_payments(bot_database, *_job(chat))
+    await other.deliver_notifications()
     assert "время на оплату истекло" in seen(other)
     statuses = sorted(p.status for p in await bot_payments(bot_database))
     assert statuses == ["expired", "succeeded"]

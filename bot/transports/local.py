@@ -399,6 +399,13 @@ class LocalChat:
     async def feed(self, **event: Any) -> None:
         self.last_update = Update(update_id=next(self._update_ids), **event)
         await self.dispatcher.feed_update(self.bot, self.last_update)
+        await self.deliver_notifications()
+
+    async def deliver_notifications(self) -> None:
+        """Sends what the update queued, as the running bot's sender would within a second."""
+        sender = self.dispatcher.workflow_data.get("notification_sender")
+        if sender is not None:
+            await sender.send_due()
 
     async def redeliver(self) -> None:
         """Delivers the last update again, as Telegram does after a webhook answered late or

@@ -12,6 +12,7 @@ command-faq = Questions and answers
 command-language = Language / Язык
 command-cancel = Cancel the current action
 command-profile = Profile
+command-notifications = Notifications
 command-logout = Log out of the customer account
 
 ## /start
@@ -48,6 +49,7 @@ help-text =
     /start — main menu
     /accounts — your personal accounts
     /profile — profile
+    /notifications — which notifications to get
     /faq — questions and answers
     /language — change the language
     /cancel — cancel the current action
@@ -206,6 +208,7 @@ profile-edit-phone = ✏️ Phone
 profile-edit-email = ✏️ E-mail
 profile-edit-password = 🔑 Password
 profile-mailings = 📬 Mailings
+profile-notifications = 🔔 Notifications
 profile-delete = 🗑 Delete profile
 profile-saved = ✅ Saved.
 profile-ask-full-name = Enter your surname, first name and patronymic separated by spaces, e.g.: Ivanova Maria Petrovna
@@ -679,11 +682,6 @@ requisites-meters =
     }
 
 ## Reminders
-reminder-readings =
-    📟 A reminder: readings are taken until { DATE($deadline) }. For personal account No. { $number } ({ $address }) { $meters ->
-        [one] { $meters } meter has
-       *[other] { $meters } meters have
-    } no readings this month yet. To submit them: /accounts
 fallback-password-deleted = 🔒 That looked like a password, so the message was deleted from the chat. The conversation that asked for it was interrupted — start again: /start.
 service-unavailable = 😔 The service is temporarily unavailable. Please try again in a few minutes.
 fallback-not-understood = I did not understand that. The main menu is /start, the commands are in /help.
@@ -816,3 +814,49 @@ receipt-zone = { $zone ->
        *[single] —
     }
 receipt-grand-total = TOTAL TO PAY: { $total }
+
+## Notifications
+notify-reading-window =
+    📟 A reminder: readings are taken until { DATE($deadline) }. For personal account No. { $number } ({ $address }) { $meters ->
+        [one] { $meters } meter has
+       *[other] { $meters } meters have
+    } no readings this month yet.
+notify-meter-expiring =
+    ⚠️ { $today ->
+        [yes] Today, { DATE($until) }, the verification of meter No. { $meter } runs out
+       *[no] The verification of meter No. { $meter } runs out on { DATE($until) }
+    } (personal account No. { $number }). After that its readings are not taken, and charges follow the standard rate.
+    What to do: have the meter verified or replaced by an accredited company, then send a copy of the certificate to the supplier, by an appeal in the bot or at an office.
+notify-new-bill =
+    🧾 The bill for { $month } for personal account No. { $number } is here. { $owes ->
+        [yes] To pay: { MONEY($amount) }, by { DATE($pay_by) }.
+       *[no] Nothing is owed.
+    }
+notify-open-readings = 📟 Submit readings
+notify-open-bill = 🧾 Open the bill
+notify-open-pay = 💳 Pay
+notify-appeals-digest =
+    <b>Unanswered for { $days } days or longer: { $count }</b>
+    { $lines }{ $more ->
+        [0] {""}
+       *[other] {"\u000A"}…and { $more } more. All of them: /open
+    }
+notify-digest-line = No. { $number } — waiting { $days } days
+notifications-settings = 🔔 <b>Notifications</b>. Press a line to turn it on or off.
+notifications-kind = { $on ->
+        [yes] ✅
+       *[no] 🔕
+    } { $kind ->
+        [reading-window] Readings reminder
+        [meter-expiring] Meter verification running out
+        [new-bill] New bill
+        [payment-result] Payment result
+       *[appeal-answered] Answer to an appeal
+    }
+staff-broadcasts-none = No broadcasts yet.
+staff-broadcasts =
+    <b>Latest broadcasts</b>
+
+    { $lines }
+staff-broadcast-line = <b>{ $run }</b> · { DATETIME($at) }
+    queued { $queued } · sent { $sent } · blocked the bot { $blocked } · turned off { $muted } · failed { $failed }

@@ -12,6 +12,7 @@ command-faq = Вопросы и ответы
 command-language = Язык / Language
 command-cancel = Отменить текущее действие
 command-profile = Профиль
+command-notifications = Уведомления
 command-logout = Выйти из личного кабинета
 
 ## /start
@@ -49,6 +50,7 @@ help-text =
     /start — главное меню
     /accounts — ваши лицевые счета
     /profile — профиль
+    /notifications — какие уведомления получать
     /faq — вопросы и ответы
     /language — сменить язык
     /cancel — отменить текущее действие
@@ -209,6 +211,7 @@ profile-edit-phone = ✏️ Телефон
 profile-edit-email = ✏️ E-mail
 profile-edit-password = 🔑 Пароль
 profile-mailings = 📬 Рассылки
+profile-notifications = 🔔 Уведомления
 profile-delete = 🗑 Удалить профиль
 profile-saved = ✅ Сохранено.
 profile-ask-full-name = Введите фамилию, имя и отчество через пробел, например: Иванова Мария Петровна
@@ -683,12 +686,6 @@ requisites-meters =
     }
 
 ## Напоминания
-reminder-readings =
-    📟 Напоминаем: показания принимаются до { DATE($deadline) }. По лицевому счёту № { $number } ({ $address }) { $meters ->
-        [one] { $meters } счётчик ещё без показаний
-        [few] { $meters } счётчика ещё без показаний
-       *[many] { $meters } счётчиков ещё без показаний
-    } за этот месяц. Передать показания: /accounts
 fallback-password-deleted = 🔒 Похоже, это был пароль: сообщение удалено из чата. Разговор, который его просил, прервался — начните снова: /start.
 service-unavailable = 😔 Сервис временно недоступен. Попробуйте ещё раз через несколько минут.
 fallback-not-understood = Не понял сообщение. Главное меню — /start, список команд — /help.
@@ -821,3 +818,50 @@ receipt-zone = { $zone ->
        *[single] —
     }
 receipt-grand-total = ВСЕГО К ОПЛАТЕ: { $total }
+
+## Уведомления
+notify-reading-window =
+    📟 Напоминаем: показания принимаются до { DATE($deadline) }. По лицевому счёту № { $number } ({ $address }) { $meters ->
+        [one] { $meters } счётчик ещё без показаний
+        [few] { $meters } счётчика ещё без показаний
+       *[many] { $meters } счётчиков ещё без показаний
+    } за этот месяц.
+notify-meter-expiring =
+    ⚠️ { $today ->
+        [yes] Сегодня, { DATE($until) }, истекает срок поверки счётчика № { $meter }
+       *[no] { DATE($until) } истекает срок поверки счётчика № { $meter }
+    } (лицевой счёт № { $number }). После этой даты показания счётчика не принимаются, и начисления идут по нормативу.
+    Что сделать: закажите поверку или замену счётчика в аккредитованной организации, затем передайте копию акта или свидетельства поставщику — через обращение в боте или в офисе.
+notify-new-bill =
+    🧾 Пришёл счёт за { $month } по лицевому счёту № { $number }. { $owes ->
+        [yes] К оплате: { MONEY($amount) }, оплатить до { DATE($pay_by) }.
+       *[no] Долга нет.
+    }
+notify-open-readings = 📟 Передать показания
+notify-open-bill = 🧾 Открыть счёт
+notify-open-pay = 💳 Оплатить
+notify-appeals-digest =
+    <b>Без ответа { $days } дн. и дольше: { $count }</b>
+    { $lines }{ $more ->
+        [0] {""}
+       *[other] {"\u000A"}…и ещё { $more }. Все — /open
+    }
+notify-digest-line = № { $number } — ждёт { $days } дн.
+notifications-settings = 🔔 <b>Уведомления</b>. Нажмите на строку, чтобы включить или выключить.
+notifications-kind = { $on ->
+        [yes] ✅
+       *[no] 🔕
+    } { $kind ->
+        [reading-window] Напоминание о показаниях
+        [meter-expiring] Срок поверки счётчика
+        [new-bill] Новый счёт
+        [payment-result] Результат оплаты
+       *[appeal-answered] Ответ на обращение
+    }
+staff-broadcasts-none = Рассылок ещё не было.
+staff-broadcasts =
+    <b>Последние рассылки</b>
+
+    { $lines }
+staff-broadcast-line = <b>{ $run }</b> · { DATETIME($at) }
+    в очереди { $queued } · отправлено { $sent } · заблокировали бота { $blocked } · отключили { $muted } · ошибок { $failed }

@@ -51,6 +51,16 @@ class SqlTelegramUserRepository:
                 insert(telegram_users).values(telegram_id=user.telegram_id, **values)
             )
 
+    async def reachable(self, telegram_id: int) -> None:
+        await self._connection.execute(
+            update(telegram_users)
+            .where(
+                telegram_users.c.telegram_id == telegram_id,
+                telegram_users.c.unreachable_at.is_not(None),
+            )
+            .values(unreachable_at=None)
+        )
+
     async def unbind_others(self, profile_id: int, keep: int | None) -> Sequence[int]:
         others = telegram_users.c.profile_id == profile_id
         if keep is not None:

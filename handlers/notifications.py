@@ -1,0 +1,242 @@
+"""Notifications as residents and staff read them (``NotificationTexts``, rendered when sent,
+in the recipient's language), the buttons they carry, /notifications, and /broadcasts in the
+staff group."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from aiogram import Router
+from aiogram.filters import Command
+from aiogram.filters.callback_data import CallbackData
+from aiogram.fsm.state import State
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+from aiogram_dialog import DialogManager, StartMode
+from aiogram_i18n import I18nContext
+
+from dialogs.states import HistorySG, NotificationsSG, PaymentSG, ReadingsSG
+from domain import history, payments
+from domain.accounts import linked_account
+from domain.errors import AccountNotFound, BillNotFound, NotSignedIn
+from domain.model import (
+    AppealStatus,
+    Notification,
+    NotificationKind,
+    PaymentStatus,
+    Profile,
+)
+from domain.ports import Clock, UnitOfWork
+from handlers.payments import PayAgain
+from rendering.texts import Html, TextCore, format_month, joined
+
+Kind = NotificationKind
+
+
+class FromNotice(CallbackData, prefix="notice"):
+    """A notification's button: a screen about one of the resident's accounts."""
+
+    to: str  # a key of TARGETS
+    account_id: int
+    bill_id: int = 0
+
+
+TARGETS: dict[str, State] = {
+    "readings": ReadingsSG.meters,
+    "bill": HistorySG.bill,
+    "pay": PaymentSG.form,
+}
+
+
+class NotificationTexts:
+    """Each kind's text and buttons."""
+
+    def __init__(self, core: TextCore, clock: Clock) -> None:
+        self.core = core
+        self.clock = clock
+
+    async def render(
+        self, uow: UnitOfWork, notice: Notification, locale: str | None
+    ) -> tuple[Html, InlineKeyboardMarkup | None] | None:
+        assert locale is not None
+        args = notice.args
+        match notice.kind:
+            case Kind.READING_WINDOW:
+                text = self._text(
+                    "notify-reading-window",
+                    locale,
+                    number=args["number"],
+                    address=args["address"],
+                    meters=args["meters"],
+                    deadline=date.fromisoformat(args["deadline"]),
+                )
+                return text, self._buttons(locale, ("readings", args["account_id"], 0))
+            case Kind.METER_EXPIRING:
+                text = self._text(
+                    "notify-meter-expiring",
+                    locale,
+                    meter=args["meter"],
+                    number=args["number"],
+                    until=date.fromisoformat(args["until"]),
+                    today="yes" if args["days"] == 0 else "no",
+                )
+                return text, self._buttons(locale, ("readings", args["account_id"], 0))
+            case Kind.NEW_BILL:
+                return await self._new_bill(uow, args, locale)
+            case Kind.PAYMENT_RESULT:
+                return await self._payment(uow, args["payment_id"], locale)
+            case Kind.APPEAL_ANSWERED:
+                return await self._appeal(uow, args["appeal_id"], locale)
+            case Kind.APPEALS_DIGEST:
+                lines = [
+                    self._text("notify-digest-line", locale, number=number, days=days)
+                    for number, days in args["appeals"]
+                ]
+                text = self._text(
+                    "notify-appeals-digest",
+                    locale,
+                    count=args["count"],
+                    days=args["days"],
+                    lines=joined(lines),
+                    more=args["count"] - len(lines),
+                )
+                return text, None
+
+    def _text(self, key: str, locale: str, **args: Any) -> Html:
+        return self.core.get(key, locale, **args)
+
+    def _buttons(self, locale: str, *targets: tuple[str, int, int]) -> InlineKeyboardMarkup:
+        keyboard = InlineKeyboardBuilder()
+        for to, account_id, bill_id in targets:
+            keyboard.button(
+                text=self._text(f"notify-open-{to}", locale),
+                callback_data=FromNotice(to=to, account_id=account_id, bill_id=bill_id),
+            )
+        return keyboard.adjust(1).as_markup()
+
+    async def _new_bill(
+        self, uow: UnitOfWork, args: dict[str, Any], locale: str
+    ) -> tuple[Html, InlineKeyboardMarkup | None] | None:
+        account = await uow.accounts.get(args["account_id"])
+        bill = await uow.bills.latest(args["account_id"])
+        if account is None or bill is None or bill.id is None:
+            return None
+        due = await payments.amount_due(uow, account)
+        text = self._text(
+            "notify-new-bill",
+            locale,
+            number=account.number,
+            month=format_month(bill.period, locale),
+            amount=due.total,
+            pay_by=bill.pay_by,
+            owes="yes" if due.total > 0 else "no",
+        )
+        targets = [("bill", account.id, bill.id)]
+        if due.total > 0:
+            targets.append(("pay", account.id, 0))
+        return text, self._buttons(locale, *targets)
+
+    async def _payment(
+        self, uow: UnitOfWork, payment_id: int, locale: str
+    ) -> tuple[Html, InlineKeyboardMarkup | None] | None:
+        payment = await uow.payments.get(payment_id)
+        account = await uow.accounts.get(payment.account_id) if payment else None
+        if payment is None or account is None:
+            return None
+        if payment.status is PaymentStatus.SUCCEEDED:
+            lines = [
+                self._text(
+                    "payment-paid-line",
+                    locale,
+                    supplier=line.supplier.name,
+                    account=line.contract.supplier_account_number,
+                    amount=line.due,
+                )
+                for line in await payments.paid_lines(uow, payment)
+            ]
+            text = self._text(
+                "payment-paid",
+                locale,
+                number=account.number,
+                amount=payment.amount,
+                lines=joined(lines),
+                contact=payment.receipt_contact or "",
+            )
+            return text, None
+        text = self._text(
+            "payment-failed",
+            locale,
+            number=account.number,
+            amount=payment.amount,
+            status=payment.status.value,
+            reason=payment.cancel_reason or "other",
+        )
+        again = InlineKeyboardBuilder()
+        again.button(
+            text=self._text("payment-try-again", locale),
+            callback_data=PayAgain(account_id=payment.account_id),
+        )
+        return text, again.as_markup()
+
+    async def _appeal(
+        self, uow: UnitOfWork, appeal_id: int, locale: str
+    ) -> tuple[Html, InlineKeyboardMarkup | None] | None:
+        appeal = await uow.appeals.get(appeal_id)
+        if appeal is None or appeal.answered_at is None:
+            return None
+        key = (
+            "appeals-answer-received"
+            if appeal.status is AppealStatus.ANSWERED
+            else "appeals-closed"
+        )
+        text = self._text(
+            key,
+            locale,
+            number=appeal.id,
+            kind=appeal.kind.value,
+            text=appeal.text,
+            answer=appeal.answer or "",
+            date=self.clock.local(appeal.answered_at).date(),
+        )
+        return text, None
+
+
+async def on_open(
+    callback: CallbackQuery,
+    callback_data: FromNotice,
+    dialog_manager: DialogManager,
+    uow: UnitOfWork,
+    profile: Profile | None,
+    i18n: I18nContext,
+) -> None:
+    """A notification's button: the screen it names, for an account still linked."""
+    if profile is None:
+        raise NotSignedIn
+    state = TARGETS.get(callback_data.to)
+    try:
+        if state is None:
+            raise AccountNotFound(callback_data.account_id)  # a forged button
+        await linked_account(uow, profile, callback_data.account_id)
+        if state is HistorySG.bill:
+            await history.bill(uow, profile, callback_data.account_id, callback_data.bill_id)
+    except (AccountNotFound, BillNotFound):
+        await callback.answer(i18n.get("accounts-not-found"), show_alert=True)
+        return
+    await callback.answer()
+    await dialog_manager.start(
+        state,
+        data={"account_id": callback_data.account_id, "bill_id": callback_data.bill_id},
+        mode=StartMode.RESET_STACK,
+    )
+
+
+async def on_settings(_message: Message, dialog_manager: DialogManager) -> None:
+    await dialog_manager.start(NotificationsSG.kinds, mode=StartMode.RESET_STACK)
+
+
+def router() -> Router:
+    router = Router(name="notifications")
+    router.callback_query.register(on_open, FromNotice.filter())
+    router.message.register(on_settings, Command("notifications"))
+    return router
