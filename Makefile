@@ -28,3 +28,4 @@ test: lint
 
 bench: $(STAMP)
 	$(BIN)/python -m tests.bench
+	$(BIN)/python -m tests.bench.notifications

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import signal
 import sys
 from datetime import date, datetime, time
 from pathlib import Path
@@ -144,30 +145,35 @@ async def _chat(settings: Settings, database) -> None:
 
 
 async def _poll(settings: Settings, database) -> None:
+    """Serves Telegram (by webhook or polling) until SIGTERM or SIGINT, then finishes what is
+    in flight and returns."""
     from bot.app import Background, build_dispatcher, telegram_bot
     from bot.mail import build_mailer
+    from bot.polling import poll
+    from bot.webhook import serve, serve_webhook, web_app
 
     bot = telegram_bot(settings)
     dp = build_dispatcher(settings, database, build_mailer(settings))
+    stopping = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stopping.set)
     background = Background(bot, dp, database, settings)
     background.start()
     try:
-        from bot.polling import poll
-        from bot.webhook import serve, serve_webhook, web_app
-
         if settings.webhook_url:
-            await serve_webhook(dp, bot, settings, database)
+            await serve_webhook(dp, bot, settings, database, stopping)
         elif dp["payment_gateway"] is not None:
             # Polling, but YooKassa's notifications still need an address to come to.
-            web = asyncio.ensure_future(serve(web_app(dp, database), settings))
-            try:
-                await poll(dp, bot)
-            finally:
-                web.cancel()
+            await asyncio.gather(
+                serve(web_app(dp, database), settings, stopping, dp["in_flight"]),
+                poll(dp, bot, stopping, dp["in_flight"]),
+            )
         else:
-            await poll(dp, bot)
+            await poll(dp, bot, stopping, dp["in_flight"])
     finally:
         await background.stop()
+    logger.info("stopped")
 
 
 async def _main(args: argparse.Namespace, settings: Settings) -> int:

@@ -31,6 +31,7 @@ from bot.config import Settings
 from bot.locale import ResidentLocaleManager
 from bot.metrics import CountedPayments, Metrics, MetricsMiddleware
 from bot.middlewares import (
+    InFlight,
     OnceMiddleware,
     OutageMiddleware,
     ResidentMiddleware,
@@ -317,6 +318,8 @@ def build_dispatcher(
     dp["clock"] = clock = clock or SystemClock(settings.zone)
     dp["hasher"] = Argon2Hasher()
     core = TextCore(settings.default_locale)
+    dp["in_flight"] = in_flight = InFlight()
+    dp.update.outer_middleware(in_flight)
     dp["metrics"] = metrics = Metrics(database)
     dp.update.outer_middleware(MetricsMiddleware(metrics))
     dp.update.outer_middleware(OutageMiddleware(core, settings.default_locale))

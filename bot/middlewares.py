@@ -103,6 +103,40 @@ class OnceMiddleware(BaseMiddleware):
         return await handler(event, data)
 
 
+class InFlight(BaseMiddleware):
+    """Outermost: counts the updates being handled, so that a process told to stop can finish
+    them before it goes."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self._idle = asyncio.Event()
+        self._idle.set()
+
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        self.count += 1
+        self._idle.clear()
+        try:
+            return await handler(event, data)
+        finally:
+            self.count -= 1
+            if not self.count:
+                self._idle.set()
+
+    async def finished(self, timeout: float) -> bool:
+        """Waits until no update is being handled; False if some still were after
+        ``timeout`` seconds."""
+        try:
+            await asyncio.wait_for(self._idle.wait(), timeout)
+        except TimeoutError:
+            return False
+        return True
+
+
 class UnitOfWorkMiddleware(BaseMiddleware):
     def __init__(self, database: Database) -> None:
         self.database = database

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from aiogram import Bot, Dispatcher
@@ -9,15 +10,19 @@ from aiogram.client.session.middlewares.base import NextRequestMiddlewareType
 from aiogram.exceptions import TelegramConflictError
 from aiogram.methods import GetUpdates, TelegramMethod
 
+from bot.middlewares import InFlight
+from bot.webhook import finish_updates
+
 
 class PollingConflict(Exception):
     """Another process polls Telegram for the same bot token (or a webhook is set)."""
 
 
-async def poll(dp: Dispatcher, bot: Bot) -> None:
-    """Polls until stopped. Telegram answers 409 when another process polls the same token;
-    aiogram would log it and try again forever, each poller knocking the other off: this one
-    stops instead and raises PollingConflict."""
+async def poll(dp: Dispatcher, bot: Bot, stopping: asyncio.Event, in_flight: InFlight) -> None:
+    """Polls until ``stopping`` is set (SIGTERM), then finishes the updates in flight and
+    closes the bot's session. Telegram answers 409 when another process polls the same
+    token; aiogram would log it and try again forever, each poller knocking the other off:
+    this one stops instead and raises PollingConflict."""
     conflicts: list[TelegramConflictError] = []
 
     async def guard(
@@ -28,10 +33,22 @@ async def poll(dp: Dispatcher, bot: Bot) -> None:
         except TelegramConflictError as conflict:
             if isinstance(method, GetUpdates) and not conflicts:
                 conflicts.append(conflict)
-                await dp.stop_polling()
+                stopping.set()
             raise
 
     bot.session.middleware(guard)
-    await dp.start_polling(bot, handle_signals=True)
+    polling = asyncio.create_task(
+        dp.start_polling(bot, handle_signals=False, close_bot_session=False)
+    )
+    try:
+        await asyncio.wait(
+            [polling, asyncio.create_task(stopping.wait())], return_when=asyncio.FIRST_COMPLETED
+        )
+        if not polling.done():
+            await dp.stop_polling()
+        await polling
+        await finish_updates(in_flight)
+    finally:
+        await bot.session.close()
     if conflicts:
         raise PollingConflict(conflicts[0].message)

@@ -4,6 +4,8 @@ Telegram posts to, behind the operator's HTTPS reverse proxy."""
 from __future__ import annotations
 
 import asyncio
+import logging
+from typing import Any
 from urllib.parse import urlsplit
 
 from aiogram import Bot, Dispatcher
@@ -16,10 +18,16 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.config import Settings
+from bot.middlewares import InFlight
 from bot.payments import add_notifications
 from storage.database import Database
 
 READY_TIMEOUT = 3  # seconds a readiness check waits for the database and Redis
+# What a stopping process gives its updates in flight: less than the 30 s that supervisors
+# (systemd, Kubernetes, Docker) usually allow between SIGTERM and SIGKILL.
+SHUTDOWN_SECONDS = 25.0
+
+logger = logging.getLogger(__name__)
 
 
 def webhook_path(settings: Settings) -> str:
@@ -81,18 +89,45 @@ def webhook_app(
     return app
 
 
-async def serve(app: web.Application, settings: Settings) -> None:
-    """Serves the app on WEBHOOK_HOST:WEBHOOK_PORT until the process is stopped."""
-    runner = web.AppRunner(app)
+async def serve(
+    app: web.Application, settings: Settings, stopping: asyncio.Event, in_flight: InFlight
+) -> None:
+    """Serves the app on WEBHOOK_HOST:WEBHOOK_PORT until ``stopping`` is set (SIGTERM); then
+    takes no more requests, finishes the updates in flight (for SHUTDOWN_SECONDS at most)
+    and closes. Telegram delivers an update it could not deliver here again, to whichever
+    process the proxy sends it."""
+
+    @web.middleware
+    async def refuse_when_stopping(request: web.Request, handler: Any) -> web.StreamResponse:
+        # A connection kept alive from before the stop may still bring a request.
+        if stopping.is_set():
+            return web.Response(status=503, text="stopping")
+        return await handler(request)
+
+    app.middlewares.append(refuse_when_stopping)
+    runner = web.AppRunner(app, handle_signals=False)
     await runner.setup()
-    await web.TCPSite(runner, settings.webhook_host, settings.webhook_port).start()
+    site = web.TCPSite(runner, settings.webhook_host, settings.webhook_port)
+    await site.start()
     try:
-        await asyncio.Event().wait()
+        await stopping.wait()
+        await site.stop()
+        await finish_updates(in_flight)
     finally:
+        # Only now: closing the app closes the bot's session, which updates in flight need.
         await runner.cleanup()
 
 
-async def serve_webhook(dp: Dispatcher, bot: Bot, settings: Settings, database: Database) -> None:
+async def finish_updates(in_flight: InFlight) -> None:
+    if not await in_flight.finished(SHUTDOWN_SECONDS):
+        logger.warning(
+            "stopped with %s updates unfinished after %s s", in_flight.count, SHUTDOWN_SECONDS
+        )
+
+
+async def serve_webhook(
+    dp: Dispatcher, bot: Bot, settings: Settings, database: Database, stopping: asyncio.Event
+) -> None:
     assert settings.webhook_url is not None
     await bot.set_webhook(
         str(settings.webhook_url),
@@ -101,4 +136,4 @@ async def serve_webhook(dp: Dispatcher, bot: Bot, settings: Settings, database: 
         else None,
         allowed_updates=dp.resolve_used_update_types(),
     )
-    await serve(webhook_app(dp, bot, settings, database), settings)
+    await serve(webhook_app(dp, bot, settings, database), settings, stopping, dp["in_flight"])

@@ -141,12 +141,15 @@ class _ConflictingTelegram(BaseHTTPRequestHandler):
         if method == "getme":
             body["result"] = {"id": 1, "is_bot": True, "first_name": "Бот", "username": "bot"}
         elif method == "getupdates":
-            status, body = 409, {
-                "ok": False,
-                "error_code": 409,
-                "description": "Conflict: terminated by other getUpdates request; make sure "
-                "that only one bot instance is running",
-            }
+            status, body = (
+                409,
+                {
+                    "ok": False,
+                    "error_code": 409,
+                    "description": "Conflict: terminated by other getUpdates request; make sure "
+                    "that only one bot instance is running",
+                },
+            )
         payload = json.dumps(body).encode()
         self.send_response(status)
         self.send_header("Content-Type", "application/json")

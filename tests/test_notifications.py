@@ -7,16 +7,13 @@ import asyncio
 from collections import Counter, deque
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 import pytest
 from aiogram import Bot
 from aiogram.exceptions import (
     TelegramForbiddenError,
-    TelegramRetryAfter,
-    TelegramServerError,
 )
-from aiogram.methods import SendMessage, TelegramMethod
+from aiogram.methods import SendMessage
 from aiogram.types import Chat
 from sqlalchemy import func, insert, select, update
 
@@ -32,6 +29,7 @@ from storage.tables import accounts, appeals, meters, readings, telegram_users
 from storage.tables import notifications as queue
 from tests.chat import buttons
 from tests.data import bind_resident
+from tests.fake_telegram import Crash, RateLimitedTelegram, VirtualTime
 
 EPD = "700100103492"  # four meters, one of them past its verification
 STAFF = -1001000000001
@@ -40,90 +38,6 @@ STAFF = -1001000000001
 @pytest.fixture
 def settings(settings):
     return settings.model_copy(update={"staff_chat_id": STAFF})
-
-
-# --- The fake Telegram and time ----------------------------------------------------------------
-
-
-class VirtualTime:
-    """The sender's clock, its pace's and the fake Bot API's: sleeping moves it on at once,
-    so a broadcast of hours runs in seconds and every limit is still kept in its seconds."""
-
-    def __init__(self) -> None:
-        self.start = datetime(2026, 11, 23, 3, 0, tzinfo=UTC)  # 10:00 in Tomsk
-        self.seconds = 0.0
-
-    def monotonic(self) -> float:
-        return self.seconds
-
-    async def sleep(self, seconds: float) -> None:
-        self.seconds += seconds
-        await asyncio.sleep(0)
-
-    def now(self) -> datetime:
-        return self.start + timedelta(seconds=self.seconds)
-
-    def today(self) -> date:
-        return self.local(self.now()).date()
-
-    def local(self, moment: datetime) -> datetime:
-        return moment.astimezone(ZoneInfo("Asia/Tomsk"))
-
-
-class Crash(BaseException):
-    """The process dies."""
-
-
-class RateLimitedTelegram:
-    """sendMessage as Telegram limits it: ``limit`` messages a second in all and one a second
-    per chat, else 429 with retry_after; 403 for chats that blocked the bot; ``failing`` chats
-    get a 5xx that many times first. It is the local session's ``fail`` hook: a message it
-    lets through is delivered by the session."""
-
-    def __init__(
-        self,
-        time: VirtualTime,
-        *,
-        limit: int = 30,
-        blocked: frozenset[int] = frozenset(),
-        failing: dict[int, int] | None = None,
-        crash_at: int | None = None,
-    ) -> None:
-        self.time = time
-        self.limit = limit
-        self.blocked = blocked
-        self.failing = dict(failing or {})
-        self.crash_at = crash_at
-        self.calls = 0
-        self.recent: deque[float] = deque()
-        self.last_in_chat: dict[int, float] = {}
-        self.delivered: Counter[int] = Counter()
-        self.delivered_at: list[float] = []
-        self.too_many: list[float] = []
-
-    def __call__(self, method: TelegramMethod) -> Exception | None:
-        if not isinstance(method, SendMessage):
-            return None
-        self.calls += 1
-        if self.calls == self.crash_at:
-            raise Crash
-        now = self.time.monotonic()
-        chat = int(method.chat_id)
-        while self.recent and self.recent[0] <= now - 1:
-            self.recent.popleft()
-        if chat in self.blocked:
-            return TelegramForbiddenError(method, "Forbidden: bot was blocked by the user")
-        if self.failing.get(chat, 0) > 0:
-            self.failing[chat] -= 1
-            return TelegramServerError(method, "Internal Server Error")
-        if len(self.recent) >= self.limit or now - self.last_in_chat.get(chat, -9) < 1:
-            self.too_many.append(now)
-            return TelegramRetryAfter(method, "Too Many Requests: retry after 1", retry_after=1)
-        self.recent.append(now)
-        self.last_in_chat[chat] = now
-        self.delivered[chat] += 1
-        self.delivered_at.append(now)
-        return None
 
 
 def busiest_second(times: list[float]) -> int:

@@ -9,7 +9,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import insert, select, text
 
-from domain.model import Zone
+from domain.model import Notification, NotificationKind, Zone
 from storage import tables as t
 from storage.billing import import_billing
 from storage.demo import seed_demo
@@ -301,3 +301,25 @@ async def test_0007_keeps_the_latest_of_a_months_readings(database):
             )
         ).all()
     assert kept == [(Decimal("9.999500"),)]
+
+
+async def test_0008_keeps_telegram_users_reachable_and_starts_an_empty_queue(database):
+    await seed_demo(database, date(2026, 11, 24))
+    await downgrade(database.engine, "0007")
+    async with database.engine.begin() as connection:
+        await connection.execute(
+            text("INSERT INTO telegram_users (telegram_id, locale) VALUES (100001, 'en')")
+        )
+
+    await upgrade(database.engine)
+
+    async with database.engine.connect() as connection:
+        user = (await connection.execute(select(t.telegram_users))).one()
+        assert (user.telegram_id, user.locale, user.unreachable_at) == (100001, "en", None)
+        assert (await connection.execute(select(t.notifications))).all() == []
+    async with database.unit_of_work() as uow:
+        now = datetime(2026, 11, 24, 3, tzinfo=UTC)
+        notice = Notification(
+            chat_id=100001, kind=NotificationKind.NEW_BILL, key="new-bill:2026-10:account 1"
+        )
+        assert await uow.notifications.queue([notice, notice], now) == 1

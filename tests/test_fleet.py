@@ -1,0 +1,226 @@
+"""Bot processes as an operator runs them: several behind one webhook address, sharing
+PostgreSQL and Redis, and each stopping gracefully on SIGTERM. Real ``bot.py run`` processes,
+talking to a Bot API server on the loopback."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import socket
+import sys
+from collections.abc import AsyncIterator
+from decimal import Decimal
+from pathlib import Path
+
+import aiohttp
+import pytest
+from aiogram.types import Chat, Message, Update, User
+from redis.asyncio import Redis
+from sqlalchemy import text
+
+from storage.database import Database
+from storage.tables import metadata
+from tests.conftest import POSTGRES, REDIS
+from tests.fake_bot_api import FakeBotApi, RemoteChat, post_update, until
+from tests.smtp import SmtpServer
+from tests.test_identity import register
+from tests.test_readings import last_value
+
+ROOT = Path(__file__).resolve().parent.parent
+SECRET = "fleet-webhook-secret-0123456789"
+EMAIL = "s.malashta@example.org"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class BotProcess:
+    """``bot.py run`` in webhook mode on a port of its own."""
+
+    def __init__(self, folder: Path, api: FakeBotApi, database_url: str, **env: str) -> None:
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.webhook = f"{self.base}/telegram"
+        self.folder = folder
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "bot.py").symlink_to(ROOT / "bot.py")
+        self.env = {
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith(("BOT_", "DATABASE_", "SMTP_", "STAFF_", "YOOKASSA_", "REDIS_"))
+        } | {
+            "PYTHONPATH": str(ROOT),
+            "BOT_TOKEN": "123456:fleet",
+            "TELEGRAM_API_URL": api.url,
+            "WEBHOOK_URL": "https://bot.example.org/telegram",
+            "WEBHOOK_SECRET": SECRET,
+            "WEBHOOK_HOST": "127.0.0.1",
+            "WEBHOOK_PORT": str(self.port),
+            "SECRET_KEY": "a-secret-key-the-whole-fleet-shares-0123",
+            "DATABASE_URL": database_url,
+            "OUTBOX_DIR": str(folder / "outbox"),
+            "LOG_LEVEL": "INFO",
+            **env,
+        }
+        self.process: asyncio.subprocess.Process | None = None
+        self.log = b""
+
+    async def start(self) -> None:
+        self.process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "bot.py",
+            "run",
+            cwd=self.folder,
+            env=self.env,
+            stdout=asyncio.subprocess.DEVNULL,
+            stderr=asyncio.subprocess.PIPE,
+        )
+
+        async def up() -> bool:
+            assert self.process is not None
+            if self.process.returncode is not None:
+                raise AssertionError(await self.stderr())
+            try:
+                async with (
+                    aiohttp.ClientSession() as client,
+                    client.get(f"{self.base}/healthz") as response,
+                ):
+                    return response.status == 200
+            except aiohttp.ClientConnectionError:
+                return False
+
+        await until(up, f"bot.py run on port {self.port}")
+
+    async def stderr(self) -> str:
+        assert self.process is not None and self.process.stderr is not None
+        self.log += await self.process.stderr.read()
+        return self.log.decode()
+
+    def terminate(self) -> None:
+        assert self.process is not None
+        self.process.send_signal(signal.SIGTERM)
+
+    async def stopped(self) -> int:
+        """Its exit code, once it exits."""
+        assert self.process is not None
+        log = asyncio.create_task(self.stderr())
+        code = await asyncio.wait_for(self.process.wait(), 60)
+        await log
+        return code
+
+    async def kill(self) -> None:
+        if self.process is not None and self.process.returncode is None:
+            self.process.kill()
+            await self.process.wait()
+
+
+@pytest.fixture
+async def api() -> AsyncIterator[FakeBotApi]:
+    api = FakeBotApi()
+    await api.start()
+    yield api
+    await api.stop()
+
+
+async def test_sigterm_takes_no_more_updates_and_finishes_the_one_in_flight(api, tmp_path):
+    bot = BotProcess(tmp_path / "bot", api, f"sqlite+aiosqlite:///{tmp_path}/bot.sqlite3")
+    await bot.start()
+    try:
+        person = User(id=100001, is_bot=False, first_name="Светлана", language_code="ru")
+        chat = Chat(id=person.id, type="private")
+
+        def message(update_id: int, words: str) -> Update:  # as Telegram posts it
+            return Update(
+                update_id=update_id,
+                message=Message(
+                    message_id=update_id, date=0, chat=chat, from_user=person, text=words
+                ),
+            )
+
+        api.hold()  # Telegram is slow to take the bot's answer to /start
+        assert await post_update(bot.webhook, SECRET, message(1, "/start")) == 200
+
+        async def answering() -> bool:
+            return api.held.is_set()
+
+        await until(answering, "the bot to answer /start")
+        bot.terminate()  # in the middle of the update
+
+        later = iter(range(2, 10_000))
+
+        async def refusing() -> bool:
+            try:
+                return await post_update(bot.webhook, SECRET, message(next(later), "?")) != 200
+            except aiohttp.ClientConnectionError:
+                return True
+
+        await until(refusing, "the stopping process to refuse a new update")
+        api.release()
+        assert await bot.stopped() == 0
+    finally:
+        await bot.kill()
+
+    # The update in flight was finished: its answer reached the chat, and the log says so.
+    answers = [m.text or "" for m in api.session.messages.get(chat.id, {}).values()]
+    assert any(a.startswith("Здравствуйте!") for a in answers)
+    log = bot.log.decode()
+    assert "Update id=1 is handled" in log
+    assert log.rstrip().endswith("stopped")
+
+
+@pytest.mark.skipif(not (POSTGRES and REDIS), reason="the fleet shares PostgreSQL and Redis")
+async def test_two_processes_behind_one_webhook_carry_one_conversation(
+    api, tmp_path, postgres_schema
+):
+    # An empty database: the first process fills the demo data, as on a first rollout.
+    database = Database(postgres_schema)
+    names = ", ".join(table.name for table in metadata.sorted_tables)
+    async with database.engine.begin() as connection:
+        await connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    smtp = SmtpServer().start()
+    redis_url = REDIS
+    assert redis_url is not None
+    shared = {
+        "REDIS_URL": redis_url,
+        "SMTP_HOST": "127.0.0.1",
+        "SMTP_PORT": str(smtp.port),
+        "SMTP_SECURITY": "none",
+    }
+    fleet = [BotProcess(tmp_path / name, api, postgres_schema, **shared) for name in ("one", "two")]
+    try:
+        for bot in fleet:  # one after the other: the first migrates and fills the demo
+            await bot.start()
+        chat = RemoteChat(api, [bot.webhook for bot in fleet], SECRET)
+
+        await register(chat, EMAIL)
+        await chat.send(smtp.inbox.code(EMAIL))
+        await chat.send("/accounts")
+        await chat.press("➕ Подключить лицевой счёт")
+        await chat.send("7001 0010 3492")
+        await chat.press("Собственник")
+        await chat.press("Код для добавления договора из квитанции")
+        await chat.send("466305")
+        assert chat.last.text.startswith("<b>Лицевой счёт № 700100103492</b>")
+        await chat.press("📟 Передать показания")
+        await chat.press("№ 517480 · Горячая вода")
+        value = await last_value(database, "517480") + Decimal("2.5")
+        await chat.send(f"{value}".replace(".", ","))
+
+        saved = [m.text or "" for m in chat.bot_messages()][-2]
+        assert saved.startswith("✅ Показания по счётчику № 517480 ")
+        assert await last_value(database, "517480") == value.quantize(Decimal("0.000001"))
+        assert set(chat.received) == {0, 1}  # both processes took part, in turn
+    finally:
+        for bot in fleet:
+            await bot.kill()
+        smtp.stop()
+        await database.dispose()
+        redis = Redis.from_url(redis_url)
+        keys = [key async for key in redis.scan_iter("fsm:*")]
+        if keys:
+            await redis.delete(*keys)
+        await redis.aclose()
