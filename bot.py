@@ -64,7 +64,7 @@ async def _database(settings: Settings):
         logger.warning(
             "SECRET_KEY is not set: e-mail codes sent before a restart will not be accepted"
         )
-    database = Database(settings.database_url, key)
+    database = Database(settings.database_url, key, settings.pool_size)
     await upgrade(database.engine)
     return database
 

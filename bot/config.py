@@ -36,7 +36,11 @@ class Settings(BaseSettings):
     webhook_secret: SecretStr | None = Field(default=None, validate_default=True)
     webhook_host: str = "127.0.0.1"
     webhook_port: int = Field(default=8080, ge=1, le=65535)
+    # Updates Telegram sends a process at once (its default); the database pool takes half as
+    # many connections and opens as many again for a burst, one per update at most.
+    webhook_max_connections: int = Field(default=40, ge=1, le=100)
     database_url: str = "sqlite+aiosqlite:///data/bot.sqlite3"
+    database_pool_size: int | None = Field(default=None, ge=1, le=100)
     redis_url: RedisDsn | None = None
     secret_key: SecretStr | None = Field(default=None, validate_default=True)
 
@@ -126,6 +130,10 @@ class Settings(BaseSettings):
         ):
             raise ValueError("days of the month as FIRST-LAST, e.g. 15-25")
         return value
+
+    @property
+    def pool_size(self) -> int:
+        return self.database_pool_size or max(1, self.webhook_max_connections // 2)
 
     @property
     def zone(self) -> ZoneInfo:

@@ -135,5 +135,6 @@ async def serve_webhook(
         if settings.webhook_secret
         else None,
         allowed_updates=dp.resolve_used_update_types(),
+        max_connections=settings.webhook_max_connections,
     )
     await serve(webhook_app(dp, bot, settings, database), settings, stopping, dp["in_flight"])

@@ -212,6 +212,9 @@ class SubmittedReading:
 class ReadingRepository(Protocol):
     async def submitted_since(self, since: datetime) -> Sequence[SubmittedReading]: ...
 
+    async def latest_of(self, meter_ids: Sequence[int]) -> dict[tuple[int, Zone], Reading]:
+        """The latest reading of each zone of the meters, in one query."""
+
     async def last(
         self, meter_id: int, zone: Zone, replacing: date | None = None
     ) -> Reading | None:

@@ -112,16 +112,19 @@ async def meter_to_read(uow: UnitOfWork, clock: Clock, profile: Profile, meter_i
 
 async def meters_of(uow: UnitOfWork, account_id: int) -> list[MeterState]:
     """The account's meters with their last readings (the account is the caller's check)."""
-    states = []
-    for meter in await uow.meters.of_account(account_id):
-        assert meter.id is not None
-        last = {
-            zone: reading
-            for zone in meter.zones
-            if (reading := await uow.readings.last(meter.id, zone)) is not None
-        }
-        states.append(MeterState(meter, last))
-    return states
+    meters = await uow.meters.of_account(account_id)
+    latest = await uow.readings.latest_of([m.id for m in meters if m.id is not None])
+    return [
+        MeterState(
+            meter,
+            {
+                zone: latest[(meter.id, zone)]
+                for zone in meter.zones
+                if meter.id is not None and (meter.id, zone) in latest
+            },
+        )
+        for meter in meters
+    ]
 
 
 async def last_reading(uow: UnitOfWork, meter: Meter, zone: Zone) -> Reading | None:

@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import datetime
 from types import TracebackType
+from typing import Any, cast
 
 from sqlalchemy import delete, event, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -30,37 +31,81 @@ from storage.repositories.readings import SqlReadingRepository
 from storage.repositories.telegram_users import SqlTelegramUserRepository
 from storage.tables import processed_updates
 
+POOL_SIZE = 20  # connections a process keeps; as many again may open for a burst
+RECYCLE_SECONDS = 1800  # a PostgreSQL connection older than this is replaced when checked out
 
-def create_engine(url: str) -> AsyncEngine:
-    sqlite = make_url(url).get_backend_name() == "sqlite"
-    # A pooled PostgreSQL connection may have died with a server restart; a file may not.
-    engine = create_async_engine(url, pool_pre_ping=not sqlite)
-    if sqlite:
-        # SQLite enforces foreign keys only when asked, per connection. In WAL mode readers
-        # do not wait for a writer, and a commit appends to the log instead of syncing the
-        # file: each sent notification is one commit.
-        @event.listens_for(engine.sync_engine, "connect")
-        def _configure(dbapi_connection, _record) -> None:
-            cursor = dbapi_connection.cursor()
-            cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.execute("PRAGMA journal_mode=WAL")
-            cursor.execute("PRAGMA synchronous=NORMAL")
-            cursor.close()
+
+def create_engine(url: str, pool_size: int = POOL_SIZE) -> AsyncEngine:
+    if make_url(url).get_backend_name() != "sqlite":
+        # No ping per checkout (a round trip per unit of work): connections are replaced
+        # after half an hour, and one a server restart killed fails its statement, which
+        # invalidates the pool, so the next update gets fresh ones.
+        return create_async_engine(
+            url, pool_size=pool_size, max_overflow=pool_size, pool_recycle=RECYCLE_SECONDS
+        )
+    engine = create_async_engine(url)
+
+    # SQLite enforces foreign keys only when asked, per connection. In WAL mode readers do
+    # not wait for a writer, and a commit appends to the log instead of syncing the file.
+    @event.listens_for(engine.sync_engine, "connect")
+    def _configure(dbapi_connection, _record) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
 
     return engine
 
 
+class LazyConnection:
+    """The unit of work's connection: taken from the pool when a statement first needs it,
+    and given back at each commit or rollback, so that an update holds none while it waits
+    for Telegram between two transactions."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+        self._connection: AsyncConnection | None = None
+
+    @property
+    def dialect(self) -> Any:
+        return self._engine.dialect
+
+    async def execute(self, *args: Any, **kwargs: Any) -> Any:
+        if self._connection is None:
+            self._connection = await self._engine.connect()
+        return await self._connection.execute(*args, **kwargs)
+
+    async def commit(self) -> None:
+        await self._end(commit=True)
+
+    async def rollback(self) -> None:
+        await self._end(commit=False)
+
+    async def _end(self, *, commit: bool) -> None:
+        connection, self._connection = self._connection, None
+        if connection is None:
+            return
+        try:
+            if commit:
+                await connection.commit()
+            else:
+                await connection.rollback()
+        finally:
+            await connection.close()
+
+
 class SqlUnitOfWork:
-    """One connection and one transaction for the life of an update (or a command)."""
+    """One transaction at a time for the life of an update (or a command): what a service
+    did not commit is rolled back at the end."""
 
     def __init__(self, engine: AsyncEngine, secret_key: bytes) -> None:
         self._engine = engine
         self._secret_key = secret_key
-        self.connection: AsyncConnection | None = None
+        self.connection = LazyConnection(engine)
 
     async def __aenter__(self) -> SqlUnitOfWork:
-        self.connection = await self._engine.connect()
-        connection = self.connection
+        connection = cast(AsyncConnection, self.connection)  # all the repositories use of it
         self.telegram_users = SqlTelegramUserRepository(connection)
         self.profiles = SqlProfileRepository(connection)
         self.marketing = SqlMarketingEmailRepository(connection)
@@ -85,17 +130,13 @@ class SqlUnitOfWork:
         exc: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
-        assert self.connection is not None
         # What a service did not commit is not kept, whether it failed or forgot.
         await self.connection.rollback()
-        await self.connection.close()
 
     async def commit(self) -> None:
-        assert self.connection is not None
         await self.connection.commit()
 
     async def rollback(self) -> None:
-        assert self.connection is not None
         await self.connection.rollback()
 
 
@@ -129,11 +170,13 @@ _local_locks: dict[tuple[str, str], asyncio.Lock] = {}
 
 
 class Database:
-    def __init__(self, url: str, secret_key: bytes | None = None) -> None:
+    def __init__(
+        self, url: str, secret_key: bytes | None = None, pool_size: int = POOL_SIZE
+    ) -> None:
         """``secret_key`` keys the digests of e-mail codes; without one, a key of this process
         only (codes sent before a restart, or by another process, then do not match)."""
         self.url = url
-        self.engine = create_engine(url)
+        self.engine = create_engine(url, pool_size)
         self.secret_key = secret_key or secrets.token_bytes(32)
         self.updates = UpdateLog(self.engine)
 

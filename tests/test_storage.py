@@ -9,7 +9,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import insert, select, text
 
-from domain.model import Notification, NotificationKind, Zone
+from domain.model import Notification, NotificationKind, Reading, ReadingSource, Zone
 from storage import tables as t
 from storage.billing import import_billing
 from storage.demo import seed_demo
@@ -323,3 +323,34 @@ async def test_0008_keeps_telegram_users_reachable_and_starts_an_empty_queue(dat
             chat_id=100001, kind=NotificationKind.NEW_BILL, key="new-bill:2026-10:account 1"
         )
         assert await uow.notifications.queue([notice, notice], now) == 1
+
+
+async def test_a_reading_replaces_the_month_s_however_often_one_connection_records_it(database):
+    """PostgreSQL plans a statement generically from its sixth execution on a connection: the
+    upsert must still find the partial index of the resident's readings."""
+    await seed_demo(database, date(2026, 11, 24))
+    async with database.unit_of_work() as uow:
+        meter_id = (
+            await uow.connection.execute(select(t.meters.c.id).order_by(t.meters.c.id).limit(1))
+        ).scalar_one()
+        for tenth in range(10):
+            await uow.readings.record(
+                Reading(
+                    meter_id=meter_id,
+                    zone=Zone.SINGLE,
+                    value=Decimal(f"9999.{tenth}"),
+                    taken_at=datetime(2026, 11, 24, 3, tenth, tzinfo=UTC),
+                    billing_month=date(2026, 12, 1),
+                    source=ReadingSource.RESIDENT,
+                )
+            )
+        await uow.commit()
+    async with database.engine.connect() as connection:
+        kept = (
+            await connection.execute(
+                select(t.readings.c.value).where(
+                    t.readings.c.meter_id == meter_id, t.readings.c.source == "resident"
+                )
+            )
+        ).all()
+    assert kept == [(Decimal("9999.900000"),)]

@@ -18,14 +18,22 @@ def account_from_row(row: Row) -> Account:
 
 
 class SqlAccountRepository:
+    """Accounts change only by a billing import: within one unit of work (an update), each
+    is read once, however many screens and checks ask for it."""
+
     def __init__(self, connection: AsyncConnection) -> None:
         self._connection = connection
+        self._read: dict[int, Account | None] = {}
 
     async def get(self, account_id: int) -> Account | None:
-        row = (
-            await self._connection.execute(select(accounts).where(accounts.c.id == account_id))
-        ).one_or_none()
-        return account_from_row(row) if row else None
+        if account_id not in self._read:
+            row = (
+                await self._connection.execute(
+                    select(accounts).where(accounts.c.id == account_id)
+                )
+            ).one_or_none()
+            self._read[account_id] = account_from_row(row) if row else None
+        return self._read[account_id]
 
     async def by_number(self, number: str) -> Account | None:
         row = (
@@ -39,8 +47,12 @@ class SqlAccountRepository:
 
 
 class SqlAccountLinkRepository:
+    """Whether a profile links an account is asked by every check of a button's account id:
+    within one unit of work it is read once, and kept up to date by linking and unlinking."""
+
     def __init__(self, connection: AsyncConnection) -> None:
         self._connection = connection
+        self._linked: dict[tuple[int, int], bool] = {}
 
     async def accounts_of(self, profile_id: int) -> Sequence[Account]:
         rows = await self._connection.execute(
@@ -52,12 +64,15 @@ class SqlAccountLinkRepository:
         return [account_from_row(row) for row in rows]
 
     async def is_linked(self, profile_id: int, account_id: int) -> bool:
-        found = await self._connection.execute(
-            select(account_links.c.id).where(
-                account_links.c.profile_id == profile_id, account_links.c.account_id == account_id
+        if (profile_id, account_id) not in self._linked:
+            found = await self._connection.execute(
+                select(account_links.c.id).where(
+                    account_links.c.profile_id == profile_id,
+                    account_links.c.account_id == account_id,
+                )
             )
-        )
-        return found.first() is not None
+            self._linked[(profile_id, account_id)] = found.first() is not None
+        return self._linked[(profile_id, account_id)]
 
     async def add(self, link: AccountLink) -> None:
         values = asdict(link)
@@ -68,8 +83,10 @@ class SqlAccountLinkRepository:
                 insert(account_links).values(**values).returning(account_links.c.id)
             )
         ).scalar_one()
+        self._linked[(link.profile_id, link.account_id)] = True
 
     async def remove(self, profile_id: int, account_id: int) -> None:
+        self._linked[(profile_id, account_id)] = False
         await self._connection.execute(
             delete(account_links).where(
                 account_links.c.profile_id == profile_id, account_links.c.account_id == account_id

@@ -17,22 +17,32 @@ def meter_from_row(row: Row) -> Meter:
 
 
 class SqlMeterRepository:
+    """Meters change only by a billing import: within one unit of work (an update), each is
+    read once, however many screens and checks ask for it."""
+
     def __init__(self, connection: AsyncConnection) -> None:
         self._connection = connection
+        self._read: dict[int, Meter | None] = {}
+        self._of_account: dict[int, list[Meter]] = {}
 
     async def get(self, meter_id: int) -> Meter | None:
-        row = (
-            await self._connection.execute(select(meters).where(meters.c.id == meter_id))
-        ).one_or_none()
-        return meter_from_row(row) if row else None
+        if meter_id not in self._read:
+            row = (
+                await self._connection.execute(select(meters).where(meters.c.id == meter_id))
+            ).one_or_none()
+            self._read[meter_id] = meter_from_row(row) if row else None
+        return self._read[meter_id]
 
     async def of_account(self, account_id: int) -> Sequence[Meter]:
-        rows = await self._connection.execute(
-            select(meters)
-            .where(meters.c.account_id == account_id)
-            .order_by(meters.c.service, meters.c.number)
-        )
-        return [meter_from_row(row) for row in rows]
+        if account_id not in self._of_account:
+            rows = await self._connection.execute(
+                select(meters)
+                .where(meters.c.account_id == account_id)
+                .order_by(meters.c.service, meters.c.number)
+            )
+            self._of_account[account_id] = [meter_from_row(row) for row in rows]
+            self._read |= {m.id: m for m in self._of_account[account_id] if m.id is not None}
+        return self._of_account[account_id]
 
 
 class SqlContractRepository:

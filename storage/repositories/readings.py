@@ -4,7 +4,7 @@ from collections.abc import Sequence
 from dataclasses import asdict
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, literal_column, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Row
@@ -56,6 +56,24 @@ class SqlReadingRepository:
         values["zone"] = Zone(values["zone"])
         values["source"] = ReadingSource(values["source"])
         return Reading(**values)
+
+    async def latest_of(self, meter_ids: Sequence[int]) -> dict[tuple[int, Zone], Reading]:
+        if not meter_ids:
+            return {}
+        rank = (
+            func.row_number()
+            .over(
+                partition_by=(readings.c.meter_id, readings.c.zone),
+                order_by=(readings.c.taken_at.desc(), readings.c.id.desc()),
+            )
+            .label("rank")
+        )
+        ranked = select(readings, rank).where(readings.c.meter_id.in_(meter_ids)).subquery()
+        rows = await self._connection.execute(
+            select(*(ranked.c[c.name] for c in readings.c)).where(ranked.c.rank == 1)
+        )
+        latest = (self._reading(row) for row in rows)
+        return {(reading.meter_id, reading.zone): reading for reading in latest}
 
     async def last(
         self, meter_id: int, zone: Zone, replacing: date | None = None
@@ -126,7 +144,10 @@ class SqlReadingRepository:
         recorded = await self._connection.execute(
             statement.on_conflict_do_update(
                 index_elements=["meter_id", "zone", "billing_month"],
-                index_where=readings.c.source == ReadingSource.RESIDENT,
+                # A literal, as in the index: PostgreSQL matches a partial index to the
+                # predicate when it plans, and a generic plan (from a statement's sixth
+                # execution on a connection) knows no parameter's value.
+                index_where=readings.c.source == literal_column(f"'{ReadingSource.RESIDENT}'"),
                 set_={"value": statement.excluded.value, "taken_at": statement.excluded.taken_at},
             ).returning(readings.c.id)
         )
