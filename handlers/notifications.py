@@ -28,7 +28,6 @@ from domain.model import (
     Profile,
 )
 from domain.ports import Clock, UnitOfWork
-from handlers.payments import PayAgain
 from rendering.texts import Html, TextCore, format_month, joined
 
 Kind = NotificationKind
@@ -175,7 +174,7 @@ class NotificationTexts:
         again = InlineKeyboardBuilder()
         again.button(
             text=self._text("payment-try-again", locale),
-            callback_data=PayAgain(account_id=payment.account_id),
+            callback_data=FromNotice(to="pay", account_id=payment.account_id),
         )
         return text, again.as_markup()
 

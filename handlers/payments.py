@@ -1,28 +1,20 @@
-"""Payments outside the payment dialog: Telegram's pre-checkout query and successful payment
-of an invoice, and the "try again" button of a payment that did not go through (its
-notification is in handlers.notifications)."""
+"""Payments outside the payment dialog: Telegram's pre-checkout query and the successful
+payment of an invoice. The payer hears of the outcome by a notification
+(handlers.notifications)."""
 
 from __future__ import annotations
 
 import logging
 
 from aiogram import F, Router
-from aiogram.filters.callback_data import CallbackData
-from aiogram.types import CallbackQuery, Message, PreCheckoutQuery
-from aiogram_dialog import DialogManager, StartMode
+from aiogram.types import Message, PreCheckoutQuery
 from aiogram_i18n import I18nContext
 
-from dialogs.states import PaymentSG
 from domain import payments
-from domain.errors import AccountNotFound, NotSignedIn, PaymentRefused
-from domain.model import Profile
+from domain.errors import PaymentRefused
 from domain.ports import Clock, PaymentGateway, PaymentNotifier, UnitOfWork
 
 logger = logging.getLogger(__name__)
-
-
-class PayAgain(CallbackData, prefix="payagain"):
-    account_id: int
 
 
 async def on_pre_checkout(
@@ -74,32 +66,8 @@ async def on_successful_payment(
         )
 
 
-async def on_pay_again(
-    callback: CallbackQuery,
-    callback_data: PayAgain,
-    dialog_manager: DialogManager,
-    uow: UnitOfWork,
-    profile: Profile | None,
-    i18n: I18nContext,
-) -> None:
-    if profile is None:
-        raise NotSignedIn
-    try:
-        await payments.due_of(uow, profile, callback_data.account_id)
-    except AccountNotFound:
-        await callback.answer(i18n.get("accounts-not-found"))
-        return
-    await callback.answer()
-    await dialog_manager.start(
-        PaymentSG.form,
-        data={"account_id": callback_data.account_id},
-        mode=StartMode.RESET_STACK,
-    )
-
-
 def router() -> Router:
     router = Router(name="payments")
     router.pre_checkout_query.register(on_pre_checkout)
     router.message.register(on_successful_payment, F.successful_payment)
-    router.callback_query.register(on_pay_again, PayAgain.filter())
     return router

@@ -8,8 +8,16 @@ from collections import Counter, deque
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from aiogram import Bot
 from aiogram.exceptions import TelegramForbiddenError, TelegramRetryAfter, TelegramServerError
 from aiogram.methods import SendMessage, TelegramMethod
+
+from bot.app import BOT_DEFAULTS, LOCAL_TOKEN
+from bot.notifications import NotificationSender, Pace
+from bot.transports.local import LocalSession
+from handlers.notifications import NotificationTexts
+from rendering.texts import TextCore
+from storage.database import Database
 
 
 class VirtualTime:
@@ -91,3 +99,20 @@ class RateLimitedTelegram:
         self.delivered[chat] += 1
         self.delivered_at.append(now)
         return None
+
+
+async def sender_on(
+    database: Database, time: VirtualTime, telegram: RateLimitedTelegram, rate: float = 25
+) -> NotificationSender:
+    """The notification sender on the fake clock, sending to the fake Telegram."""
+    core = TextCore("ru")
+    await core.startup()
+    sender = NotificationSender(
+        database,
+        time,
+        NotificationTexts(core, time),
+        Pace(rate, time.monotonic, time.sleep),
+        "ru",
+    )
+    await sender.attach(Bot(LOCAL_TOKEN, session=LocalSession(fail=telegram), default=BOT_DEFAULTS))
+    return sender

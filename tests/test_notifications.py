@@ -9,7 +9,6 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
-from aiogram import Bot
 from aiogram.exceptions import (
     TelegramForbiddenError,
 )
@@ -17,19 +16,17 @@ from aiogram.methods import SendMessage
 from aiogram.types import Chat
 from sqlalchemy import func, insert, select, update
 
-from bot.app import BOT_DEFAULTS, LOCAL_TOKEN, once_per_fleet, reading_reminders
-from bot.notifications import LEASE, NotificationSender, Pace
-from bot.transports.local import LocalChat, LocalSession, visible_text
+from bot.app import once_per_fleet, reading_reminders
+from bot.notifications import LEASE, NotificationSender
+from bot.transports.local import LocalChat, visible_text
 from domain import notifications
 from domain.model import Notification, NotificationKind
-from handlers.notifications import NotificationTexts
-from rendering.texts import TextCore
 from storage.database import Database
 from storage.tables import accounts, appeals, meters, readings, telegram_users
 from storage.tables import notifications as queue
 from tests.chat import buttons
 from tests.data import bind_resident
-from tests.fake_telegram import Crash, RateLimitedTelegram, VirtualTime
+from tests.fake_telegram import Crash, RateLimitedTelegram, VirtualTime, sender_on
 
 EPD = "700100103492"  # four meters, one of them past its verification
 STAFF = -1001000000001
@@ -49,22 +46,6 @@ def busiest_second(times: list[float]) -> int:
             window.popleft()
         busiest = max(busiest, len(window))
     return busiest
-
-
-async def sender_on(
-    database: Database, time: VirtualTime, telegram: RateLimitedTelegram, rate: float = 25
-) -> NotificationSender:
-    core = TextCore("ru")
-    await core.startup()
-    sender = NotificationSender(
-        database,
-        time,
-        NotificationTexts(core, time),
-        Pace(rate, time.monotonic, time.sleep),
-        "ru",
-    )
-    await sender.attach(Bot(LOCAL_TOKEN, session=LocalSession(fail=telegram), default=BOT_DEFAULTS))
-    return sender
 
 
 async def queue_reminders(database: Database, time: VirtualTime, chats: range) -> None:

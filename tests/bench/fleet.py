@@ -45,7 +45,7 @@ from bot.transports.local import LocalChat, LocalSession
 from storage import tables as t
 from storage.database import Database
 from storage.demo import seed_demo
-from storage.migrate import upgrade
+from tests.bench import fresh_database
 from tests.data import bind_resident
 
 ROUNDS = 5
@@ -200,12 +200,7 @@ class Row:
 async def full_bot(
     folder: Path, url: str, storage: BaseStorage, name: str
 ) -> tuple[Dispatcher, Database]:
-    database = Database(url)
-    if url.startswith("postgresql"):
-        async with database.engine.begin() as connection:
-            await connection.execute(text("DROP SCHEMA public CASCADE"))
-            await connection.execute(text("CREATE SCHEMA public"))
-    await upgrade(database.engine)
+    database = await fresh_database(url)
     await seed_demo(database, date.today())
     settings = Settings(_env_file=None, outbox_dir=folder / name / "outbox", bot_token=None)
     dp = build_dispatcher(

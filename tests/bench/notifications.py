@@ -16,19 +16,13 @@ import tempfile
 import time
 from datetime import UTC, date, datetime
 
-from aiogram import Bot
-from sqlalchemy import insert, text
+from sqlalchemy import insert
 
-from bot.app import BOT_DEFAULTS, LOCAL_TOKEN
-from bot.notifications import NotificationSender, Pace
-from bot.transports.local import LocalSession
 from domain import notifications
-from handlers.notifications import NotificationTexts
-from rendering.texts import TextCore
 from storage import tables as t
 from storage.database import Database
-from storage.migrate import upgrade
-from tests.fake_telegram import RateLimitedTelegram, VirtualTime
+from tests.bench import fresh_database
+from tests.fake_telegram import RateLimitedTelegram, VirtualTime, sender_on
 
 CHUNK = 5_000
 
@@ -99,18 +93,8 @@ async def populate(database: Database, residents: int) -> None:
             )
 
 
-async def fresh(url: str) -> Database:
-    database = Database(url)
-    if url.startswith("postgresql"):
-        async with database.engine.begin() as connection:
-            await connection.execute(text("DROP SCHEMA public CASCADE"))
-            await connection.execute(text("CREATE SCHEMA public"))
-    await upgrade(database.engine)
-    return database
-
-
 async def main(residents: int, url: str) -> None:
-    database = await fresh(url)
+    database = await fresh_database(url)
     started = time.perf_counter()
     await populate(database, residents)
     print(
@@ -125,17 +109,7 @@ async def main(residents: int, url: str) -> None:
     print(f"selected and queued {queued} reminders: {time.perf_counter() - started:.2f} s")
 
     telegram = RateLimitedTelegram(clock, limit=30)
-    core = TextCore("ru")
-    await core.startup()
-    sender = NotificationSender(
-        database,
-        clock,
-        NotificationTexts(core, clock),
-        Pace(25, clock.monotonic, clock.sleep),
-        "ru",
-    )
-    session = LocalSession(fail=telegram)
-    await sender.attach(Bot(LOCAL_TOKEN, session=session, default=BOT_DEFAULTS))
+    sender = await sender_on(database, clock, telegram)
     started = time.perf_counter()
     sent = await sender.drain()
     wall = time.perf_counter() - started
