@@ -22,7 +22,8 @@ from domain import notifications
 from storage import tables as t
 from storage.database import Database
 from tests.bench import fresh_database
-from tests.fake_telegram import RateLimitedTelegram, VirtualTime, sender_on
+from tests.bench.fleet import rss_mib
+from tests.fake_telegram import ForgetfulSession, RateLimitedTelegram, VirtualTime, sender_on
 
 CHUNK = 5_000
 
@@ -109,7 +110,8 @@ async def main(residents: int, url: str) -> None:
     print(f"selected and queued {queued} reminders: {time.perf_counter() - started:.2f} s")
 
     telegram = RateLimitedTelegram(clock, limit=30)
-    sender = await sender_on(database, clock, telegram)
+    sender = await sender_on(database, clock, telegram, session=ForgetfulSession())
+    before = rss_mib()
     started = time.perf_counter()
     sent = await sender.drain()
     wall = time.perf_counter() - started
@@ -123,7 +125,10 @@ async def main(residents: int, url: str) -> None:
     )
     print(f"duplicates {duplicates}, lost {lost}")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"peak RSS {peak:.0f} MiB")
+    print(
+        f"RSS {before:.0f} MiB before sending, {rss_mib():.0f} MiB after; "
+        f"peak {peak:.0f} MiB (filling the database included)"
+    )
     await database.dispose()
 
 
