@@ -246,14 +246,22 @@ class Bill:
 
     @property
     def issued_on(self) -> date:
-        """A month's bill is issued on the first of the next month, once its readings are in."""
-        return (self.period.replace(day=28) + timedelta(days=4)).replace(day=1)
+        return issued_on(self.period)
 
     @property
     def pay_by(self) -> date:
-        """Housing services are paid by the 10th of the month after the one billed (Housing
-        Code, art. 155)."""
-        return self.issued_on.replace(day=10)
+        return pay_by(self.period)
+
+
+def issued_on(period: date) -> date:
+    """A month's bill is issued on the first of the next month, once its readings are in."""
+    return (period.replace(day=28) + timedelta(days=4)).replace(day=1)
+
+
+def pay_by(period: date) -> date:
+    """Housing services are paid by the 10th of the month after the one billed (Housing Code,
+    art. 155)."""
+    return issued_on(period).replace(day=10)
 
 
 @dataclass(slots=True, kw_only=True)

@@ -347,6 +347,9 @@ async def test_a_new_bill_is_told_with_the_amount_due_and_buttons_to_open_it_and
     chat, bot_database, demo, clock
 ):
     await bind_resident(bot_database, chat.user.id, link=("800200415527",))
+    # The 24th: October's bill, due by the 10th, is no news any more.
+    assert await queue_in(bot_database, notifications.queue_new_bills, clock) == 0
+    clock.advance(days=-20)  # the 4th of November: October's bill came with the month
     assert await queue_in(bot_database, notifications.queue_new_bills, clock) == 1
     assert await queue_in(bot_database, notifications.queue_new_bills, clock) == 0
     await chat.deliver_notifications()
