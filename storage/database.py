@@ -206,9 +206,7 @@ class Database:
                 yield held
             finally:
                 if held:
-                    await connection.execute(
-                        text("SELECT pg_advisory_unlock(:key)"), {"key": key}
-                    )
+                    await connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": key})
                     await connection.commit()
 
     async def dispose(self) -> None:

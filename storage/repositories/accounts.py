@@ -28,9 +28,7 @@ class SqlAccountRepository:
     async def get(self, account_id: int) -> Account | None:
         if account_id not in self._read:
             row = (
-                await self._connection.execute(
-                    select(accounts).where(accounts.c.id == account_id)
-                )
+                await self._connection.execute(select(accounts).where(accounts.c.id == account_id))
             ).one_or_none()
             self._read[account_id] = account_from_row(row) if row else None
         return self._read[account_id]
