@@ -125,8 +125,10 @@ class NotificationSender:
         self.counted = counted
         self.bot: Bot | None = None
         self.batch_size = max(1, round(1 / pace.interval))  # a second's worth
-        # One write at a time: SQLite would make concurrent ones wait on its file lock.
+        # One write at a time (SQLite would make concurrent ones wait on its file lock); what
+        # finishes meanwhile waits in _unrecorded and goes with the next write.
         self._recording = asyncio.Lock()
+        self._unrecorded: list[_Outcome] = []
 
     async def attach(self, bot: Bot) -> None:
         """For ``dp.startup``: the bot that sends."""
@@ -227,23 +229,29 @@ class NotificationSender:
         return outcome.status
 
     async def _record(self, outcomes: list[_Outcome]) -> None:
-        if not outcomes:
-            return
-        async with self._recording, self.store.unit_of_work() as uow:
-            now = self.clock.now()
-            await uow.notifications.finish(
-                [(o.notice.id, o.status, o.error) for o in outcomes if o.status is not None],
-                now,
-            )
-            for o in outcomes:
-                assert o.notice.id is not None
-                if o.status is None:
-                    await uow.notifications.retry(
-                        o.notice.id, now + timedelta(seconds=o.delay), o.error
-                    )
-                if o.unreachable:
-                    await uow.notifications.unreachable(o.notice.chat_id, now)
-            await uow.commit()
+        """Records the outcomes, with any others that finished while the last record was
+        being written: one transaction for all that are ready, so that messages Telegram
+        answered at the same moment do not wait for each other's commits."""
+        self._unrecorded += outcomes
+        async with self._recording:
+            outcomes, self._unrecorded = self._unrecorded, []
+            if not outcomes:
+                return  # recorded with another's
+            async with self.store.unit_of_work() as uow:
+                now = self.clock.now()
+                await uow.notifications.finish(
+                    [(o.notice.id, o.status, o.error) for o in outcomes if o.status is not None],
+                    now,
+                )
+                for o in outcomes:
+                    assert o.notice.id is not None
+                    if o.status is None:
+                        await uow.notifications.retry(
+                            o.notice.id, now + timedelta(seconds=o.delay), o.error
+                        )
+                    if o.unreachable:
+                        await uow.notifications.unreachable(o.notice.chat_id, now)
+                await uow.commit()
         for o in outcomes:
             if o.status is not None:
                 self.counted(o.notice.kind, o.status)
