@@ -144,12 +144,12 @@ async def _chat(settings: Settings, database) -> None:
         await yookassa.stop()
 
 
-async def _poll(settings: Settings, database) -> None:
+async def _poll(settings: Settings, database) -> int:
     """Serves Telegram (by webhook or polling) until SIGTERM or SIGINT, then finishes what is
-    in flight and returns."""
+    in flight; the exit code."""
     from bot.app import Background, build_dispatcher, telegram_bot
     from bot.mail import build_mailer
-    from bot.polling import poll
+    from bot.polling import PollingConflict, poll
     from bot.webhook import serve, serve_webhook, web_app
 
     bot = telegram_bot(settings)
@@ -171,9 +171,18 @@ async def _poll(settings: Settings, database) -> None:
             )
         else:
             await poll(dp, bot, stopping, dp["in_flight"])
+    except PollingConflict as conflict:
+        print(
+            "Another process is receiving this bot's updates (Telegram says: "
+            f"{conflict}). Run one poller per token, or set WEBHOOK_URL and run several "
+            "processes behind one webhook.",
+            file=sys.stderr,
+        )
+        return 1
     finally:
         await background.stop()
     logger.info("stopped")
+    return 0
 
 
 async def _main(args: argparse.Namespace, settings: Settings) -> int:
@@ -234,7 +243,7 @@ async def _main(args: argparse.Namespace, settings: Settings) -> int:
                         await _seed_demo(settings, database, write=False)
                     await _chat(settings, database)
                 else:
-                    await _poll(settings, database)
+                    return await _poll(settings, database)
     finally:
         await database.dispose()
     return 0
@@ -254,20 +263,10 @@ def main(argv: list[str] | None = None) -> int:
     # The demo chat is the terminal: the log goes to a file beside the demo's letters.
     log_file = settings.outbox_dir.parent / "demo.log" if _is_demo(args, settings) else None
     setup_logging(settings.log_level, settings.secrets(), log_file)
-    from bot.polling import PollingConflict
-
     try:
         return asyncio.run(_main(args, settings))
     except KeyboardInterrupt:
         return 130
-    except PollingConflict as conflict:
-        print(
-            "Another process is receiving this bot's updates (Telegram says: "
-            f"{conflict}). Run one poller per token, or set WEBHOOK_URL and run several "
-            "processes behind one webhook.",
-            file=sys.stderr,
-        )
-        return 1
 
 
 if __name__ == "__main__":
