@@ -29,8 +29,6 @@ from domain.model import (
 from domain.ports import Clock, UnitOfWork
 from rendering.texts import Html, TextCore, format_month, joined
 
-Kind = NotificationKind
-
 
 class FromNotice(CallbackData, prefix="notice"):
     """A notification's button: a screen about one of the resident's accounts."""
@@ -60,7 +58,7 @@ class NotificationTexts:
         assert locale is not None
         args = notice.args
         match notice.kind:
-            case Kind.READING_WINDOW:
+            case NotificationKind.READING_WINDOW:
                 text = self._text(
                     "notify-reading-window",
                     locale,
@@ -70,7 +68,7 @@ class NotificationTexts:
                     deadline=date.fromisoformat(args["deadline"]),
                 )
                 return text, self._buttons(locale, ("readings", args["account_id"], 0, None))
-            case Kind.METER_EXPIRING:
+            case NotificationKind.METER_EXPIRING:
                 text = self._text(
                     "notify-meter-expiring",
                     locale,
@@ -80,13 +78,13 @@ class NotificationTexts:
                     today="yes" if args["days"] == 0 else "no",
                 )
                 return text, self._buttons(locale, ("readings", args["account_id"], 0, None))
-            case Kind.NEW_BILL:
+            case NotificationKind.NEW_BILL:
                 return await self._new_bill(uow, args, locale)
-            case Kind.PAYMENT_RESULT:
+            case NotificationKind.PAYMENT_RESULT:
                 return await self._payment(uow, args["payment_id"], locale)
-            case Kind.APPEAL_ANSWERED:
+            case NotificationKind.APPEAL_ANSWERED:
                 return await self._appeal(uow, args["appeal_id"], locale)
-            case Kind.APPEALS_DIGEST:
+            case NotificationKind.APPEALS_DIGEST:
                 lines = [
                     self._text("notify-digest-line", locale, number=number, days=days)
                     for number, days in args["appeals"]
