@@ -163,14 +163,18 @@ async def _poll(settings: Settings, database) -> int:
     try:
         if settings.webhook_url:
             await serve_webhook(dp, bot, settings, database, stopping)
-        elif dp["payment_gateway"] is not None:
-            # Polling, but YooKassa's notifications still need an address to come to.
-            await asyncio.gather(
-                serve(web_app(dp, database), settings, stopping, dp["in_flight"]),
-                poll(dp, bot, stopping, dp["in_flight"]),
-            )
         else:
-            await poll(dp, bot, stopping, dp["in_flight"])
+            # Polling, but the web server still serves the operator's checks, the devices and
+            # YooKassa's notifications.
+            async def polling() -> None:
+                try:
+                    await poll(dp, bot, stopping, dp["in_flight"])
+                finally:
+                    stopping.set()  # the web server stops with it
+
+            await asyncio.gather(
+                serve(web_app(dp, database), settings, stopping, dp["in_flight"]), polling()
+            )
     except PollingConflict as conflict:
         print(
             "Another process is receiving this bot's updates (Telegram says: "

@@ -26,6 +26,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from domain.model import PaymentMethod, Utility
 from domain.payments import PaymentTerms
 
+DEVICE_API_PATH = "/api/v1/readings"
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
@@ -53,6 +55,9 @@ class Settings(BaseSettings):
     outbox_dir: Path = Path("data/outbox")
 
     staff_chat_id: int | None = None
+    # The device API's public address, told to residents with a device's token; by default
+    # the webhook's origin with the API's path.
+    device_api_url: AnyHttpUrl | None = None
 
     yookassa_shop_id: str | None = None
     yookassa_secret_key: SecretStr | None = None
@@ -150,7 +155,17 @@ class Settings(BaseSettings):
             contact_phone=self.contact_phone,
             user_agreement_url=str(self.user_agreement_url),
             default_locale=self.default_locale,
+            device_api_url=self.device_api_address,
         )
+
+    @property
+    def device_api_address(self) -> str | None:
+        if self.device_api_url is not None:
+            return str(self.device_api_url)
+        if self.webhook_url is None:
+            return None
+        parts = urlsplit(str(self.webhook_url))
+        return f"{parts.scheme}://{parts.netloc}{DEVICE_API_PATH}"
 
     @field_validator("yookassa_secret_key")
     @classmethod

@@ -18,6 +18,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.config import Settings
+from bot.devices import add_device_api
 from bot.middlewares import InFlight
 from bot.payments import add_notifications
 from storage.database import Database
@@ -36,8 +37,8 @@ def webhook_path(settings: Settings) -> str:
 
 
 def web_app(dp: Dispatcher, database: Database) -> web.Application:
-    """The bot's web server: health, readiness and metrics for the operator, and YooKassa's
-    notifications, where its page is switched on."""
+    """The bot's web server: health, readiness and metrics for the operator, the device API
+    for smart readers, and YooKassa's notifications, where its page is switched on."""
     app = web.Application()
 
     async def healthz(_request: web.Request) -> web.Response:
@@ -63,6 +64,7 @@ def web_app(dp: Dispatcher, database: Database) -> web.Application:
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
     app.router.add_get("/metrics", metrics)
+    add_device_api(app, database, dp["clock"], dp["utility"].reading_window)
     if dp["payment_gateway"] is not None:
         add_notifications(
             app,

@@ -210,6 +210,12 @@ async def get_meter(
             zone=r.zone.value,
             value=found.meter.on_dial(r.value),
             unit=found.meter.unit,
+            photo="yes" if r.photo else "no",
+            source=r.source.value,
+            # Billing's own readings have no journey to tell: their source says it all.
+            status=r.status.value if r.source.ours else "none",
+            used_in=r.used_in or r.billing_month,
+            reason=r.reason or "—",
         )
         for r in found.readings
     ]

@@ -164,12 +164,13 @@ def question(
     skip: Done | None = None,
     cancel: bool = True,
     secret: bool = False,
+    inputs: tuple[MessageInput, ...] = (),
     **window: Any,
 ) -> Window:
     """A window that asks one thing: the notice of the last wrong answer, the question, its
     buttons, and Back / Skip / Cancel. A ``secret`` question (a password) deletes whatever
     is sent to it, also what it cannot take (a photo captioned with the password, text that
-    starts with "/")."""
+    starts with "/"). ``inputs`` take other messages (a photo) before they are refused."""
 
     async def on_skip(_callback: Any, _button: Any, manager: DialogManager) -> None:
         assert skip is not None
@@ -186,6 +187,7 @@ def question(
         MessageInput(
             on_text or on_text_not_button, content_types=[ContentType.TEXT], filter=NOT_COMMAND
         ),
+        *inputs,
         MessageInput(on_not_secret if secret else on_not_text),
         *keyboard,
         Row(*navigation),
@@ -226,8 +228,13 @@ async def letter_writer(manager: DialogManager, purpose: CodePurpose, email: str
 
 async def say(manager: DialogManager, key: str, **args: Any) -> None:
     """A message of its own, above the next window: a result worth keeping in the chat."""
+    await tell(manager, ctx(manager).i18n.get(key, **args))
+
+
+async def tell(manager: DialogManager, text: str) -> None:
+    """``say`` for a text put together from several."""
     context = ctx(manager)
-    await context.bot.send_message(context.chat_id, context.i18n.get(key, **args))
+    await context.bot.send_message(context.chat_id, text)
     manager.show_mode = ShowMode.SEND  # the window goes below the message, not above it
 
 

@@ -232,8 +232,7 @@ async def on_pay_telegram(_callback: CallbackQuery, _button: Button, manager: Di
         provider_token=context.invoice_token,
         currency=payments.CURRENCY,
         prices=[
-            LabeledPrice(label=line.description, amount=to_kopecks(line.amount))
-            for line in lines
+            LabeledPrice(label=line.description, amount=to_kopecks(line.amount)) for line in lines
         ],
         provider_data=json.dumps(
             {

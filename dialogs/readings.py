@@ -7,14 +7,16 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from aiogram.enums import ContentType
 from aiogram.types import CallbackQuery, Message
 from aiogram_dialog import Dialog, DialogManager, ShowMode, Window
+from aiogram_dialog.widgets.input import MessageInput
 from aiogram_dialog.widgets.kbd import Button, Cancel, Column, Row, SwitchTo
 from aiogram_i18n import I18nContext
 
 from dialogs.context import chosen_account, ctx
-from dialogs.inputs import question, say
-from dialogs.states import AppealsSG, ReadingsSG
+from dialogs.inputs import question, say, tell
+from dialogs.states import AppealsSG, DevicesSG, ReadingsSG
 from dialogs.widgets import Notice, Tr, choices, label, notify
 from domain import readings
 from domain.accounts import linked_account
@@ -29,7 +31,7 @@ from domain.errors import (
 )
 from domain.model import AppealKind, Profile, Zone
 from domain.ports import Clock, UnitOfWork
-from rendering.texts import joined
+from rendering.texts import joined, trimmed
 
 
 def explain(manager: DialogManager, error: ReadingRejected | MeterNotFound) -> None:
@@ -106,6 +108,10 @@ async def on_write_appeal(_callback: CallbackQuery, _button: Button, manager: Di
     )
 
 
+async def on_devices(_callback: CallbackQuery, _button: Button, manager: DialogManager):
+    await manager.start(DevicesSG.devices, data={"account_id": chosen_account(manager)})
+
+
 async def on_meter(
     _callback: CallbackQuery, _widget: Any, manager: DialogManager, item_id: int
 ) -> None:
@@ -115,7 +121,7 @@ async def on_meter(
     except (MeterNotFound, MeterExpired) as error:
         explain(manager, error)
         return
-    manager.dialog_data.update(meter_id=meter.id, values={}, confirmed=[], pending=None)
+    manager.dialog_data.update(meter_id=meter.id, values={}, confirmed=[], pending=None, photo=None)
     await manager.switch_to(ReadingsSG.value)
 
 
@@ -138,7 +144,12 @@ async def get_value(
         "value": Decimal(pending["value"]) if pending else 0,
         "reason": pending["reason"] if pending else "",
         "average": Decimal(pending.get("average", "0")) if pending else 0,
+        "photo": "yes" if dialog_data_photo(dialog_manager) else "no",
     }
+
+
+def dialog_data_photo(manager: DialogManager) -> str | None:
+    return manager.dialog_data.get("photo")
 
 
 def _zone(manager: DialogManager, zones: tuple[Zone, ...]) -> Zone:
@@ -207,6 +218,7 @@ async def _submit(manager: DialogManager) -> None:
             meter.id,
             {Zone(z): Decimal(v) for z, v in data["values"].items()},
             confirmed=frozenset(Zone(z) for z in data["confirmed"]),
+            photo=data.get("photo"),
         )
     except (ReadingRejected, MeterNotFound) as error:
         # Something changed since the values were typed (a newer reading, the meter's
@@ -215,14 +227,18 @@ async def _submit(manager: DialogManager) -> None:
         explain(manager, error)
         await manager.switch_to(ReadingsSG.value)
         return
-    await say(
-        manager,
-        "readings-saved" if submitted.in_window else "readings-saved-outside",
-        number=submitted.meter.number,
-        month=submitted.month,
-    )
+    i18n = context.i18n
+    saved = [
+        i18n.get(
+            "readings-saved" if submitted.in_window else "readings-saved-outside",
+            number=submitted.meter.number,
+            month=submitted.month,
+        )
+    ]
+    if submitted.estimate is not None:
+        saved.append(i18n.get("readings-estimate", **estimate_args(i18n, submitted)))
+    await tell(manager, joined(saved, "\n\n"))
     if submitted.replaced:
-        i18n = context.i18n
         await say(
             manager,
             "readings-replaced",
@@ -245,7 +261,59 @@ async def _submit(manager: DialogManager) -> None:
     await manager.switch_to(ReadingsSG.meters, show_mode=ShowMode.SEND)
 
 
+def estimate_args(i18n: I18nContext, submitted: readings.Submitted) -> dict[str, Any]:
+    estimate = submitted.estimate
+    assert estimate is not None
+    meter = submitted.meter
+    return {
+        "since": estimate.since,
+        "consumption": joined(
+            [
+                i18n.get(
+                    "readings-estimate-used",
+                    zone=zone.value,
+                    used=meter.on_dial(used),
+                    unit=meter.unit,
+                )
+                for zone, used in estimate.consumption.items()
+            ],
+            ", ",
+        ),
+        "lines": joined(
+            [
+                i18n.get(
+                    "readings-estimate-line",
+                    zone=band.zone.value,
+                    band="none" if not estimate.banded else "first" if not band.above else "above",
+                    above=trimmed(band.above, 0),
+                    quantity=meter.on_dial(band.quantity),
+                    unit=meter.unit,
+                    price=trimmed(band.price),
+                    amount=band.amount,
+                )
+                for band in estimate.bands
+            ],
+            "\n",
+        ),
+        "total": estimate.total,
+    }
+
+
+async def on_photo(message: Message, _widget: Any, manager: DialogManager) -> None:
+    """A photo of the meter, kept with the reading; its caption, if any, is the value."""
+    assert message.photo
+    manager.dialog_data["photo"] = message.photo[-1].file_id  # the largest size
+    if message.caption:
+        await _take_value(manager, message.caption)
+    else:
+        notify(manager, "readings-photo-attached")
+
+
 async def on_value(message: Message, _widget: Any, manager: DialogManager) -> None:
+    await _take_value(manager, message.text or "")
+
+
+async def _take_value(manager: DialogManager, text: str) -> None:
     context = ctx(manager)
     data = manager.dialog_data
     try:
@@ -258,7 +326,7 @@ async def on_value(message: Message, _widget: Any, manager: DialogManager) -> No
             context.profile,
             data["meter_id"],
             zone,
-            message.text or "",
+            text,
         )
     except MeterNotFound as error:
         explain(manager, error)
@@ -306,6 +374,7 @@ VALUE_PREVIEW = {
     "value": Decimal("12000"),
     "reason": "below",
     "average": Decimal("180.5"),
+    "photo": "no",
 }
 
 meters_window = Window(
@@ -313,6 +382,7 @@ meters_window = Window(
     Tr("readings-meters"),
     Column(choices("meter", "meters", on_meter)),
     Button(Tr("readings-write-appeal"), id="appeal", on_click=on_write_appeal, when="expired"),
+    Button(Tr("readings-devices"), id="devices", on_click=on_devices),
     Cancel(Tr("back")),
     state=ReadingsSG.meters,
     getter=get_meters,
@@ -332,6 +402,7 @@ value_window = question(
     back=False,
     cancel=False,
     keyboard=(SwitchTo(Tr("back"), id="to_meters", state=ReadingsSG.meters),),
+    inputs=(MessageInput(on_photo, content_types=[ContentType.PHOTO]),),
     getter=get_value,
     preview_data=VALUE_PREVIEW,
 )

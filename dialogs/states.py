@@ -131,3 +131,9 @@ class PaymentSG(StatesGroup):
 
 class NotificationsSG(StatesGroup):
     kinds = State()
+
+
+class DevicesSG(StatesGroup):
+    devices = State()
+    name = State()
+    revoke = State()

@@ -265,3 +265,26 @@ class UnknownNotificationKind(ValueError):
 
 class NotSignedIn(Exception):
     """A screen for a logged-in resident reached by someone who is not (an old button)."""
+
+
+# --- Devices -------------------------------------------------------------------------------------
+
+
+class DeviceNameInvalid(ValueError):
+    def __init__(self, limit: int) -> None:
+        super().__init__(limit)
+        self.limit = limit
+
+
+class TooManyDevices(Exception):
+    def __init__(self, limit: int) -> None:
+        super().__init__(limit)
+        self.limit = limit
+
+
+class DeviceNotFound(LookupError):
+    """Not a device of the resident's accounts, or revoked already (a forged or old button)."""
+
+
+class TokenRefused(Exception):
+    """No device holds this token: never issued, or revoked."""

@@ -33,8 +33,34 @@ class Zone(StrEnum):
 
 
 class ReadingSource(StrEnum):
-    BILLING = "billing"
+    """Who took a reading. The bot's own are the resident's (typed in the chat) and a device's
+    (sent through the device API); the rest come with the billing import."""
+
     RESIDENT = "resident"
+    DEVICE = "device"
+    WEB = "web"  # the web cabinet
+    INSPECTOR = "inspector"
+    AVERAGE = "average"  # billing's estimate from the usual consumption
+    NORM = "norm"  # billing's estimate from the consumption norm
+    BILLING = "billing"  # the billing system's, of no named source
+
+    @property
+    def ours(self) -> bool:
+        """Sent through the bot: one per meter, zone and month, which a newer replaces."""
+        return self in OWN_SOURCES
+
+
+OWN_SOURCES = (ReadingSource.RESIDENT, ReadingSource.DEVICE)
+
+
+class ReadingStatus(StrEnum):
+    """Where a reading sent through the bot is: sent, then received by billing (the import
+    carries it back), then used in a bill or replaced by the utility's own value."""
+
+    SENT = "sent"
+    RECEIVED = "received"
+    USED = "used"
+    REPLACED = "replaced"
 
 
 class Relation(StrEnum):
@@ -141,6 +167,24 @@ class Tariff:
     starts_on: date
     value: Decimal
     period: str
+    rates: list[Rate] = field(default_factory=list)
+
+    def price(self, zone: Zone) -> list[Rate]:
+        """The zone's consumption bands, lowest first: the zone's own rates, else the
+        tariff's rates for every zone, else its one value."""
+        own = [rate for rate in self.rates if rate.zone is zone]
+        common = [rate for rate in self.rates if rate.zone is None]
+        return sorted(own or common or [Rate(value=self.value)], key=lambda rate: rate.above)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Rate:
+    """A price of a tariff: for one zone (None: any), for consumption a month above ``above``
+    (the social norm's band starts at 0, the one above it at the norm)."""
+
+    zone: Zone | None = None
+    above: Decimal = Decimal(0)
+    value: Decimal
 
 
 def zones_of(zone_count: int) -> tuple[Zone, ...]:
@@ -188,6 +232,24 @@ class Reading:
     taken_at: datetime
     billing_month: date
     source: ReadingSource
+    status: ReadingStatus = ReadingStatus.SENT
+    used_in: date | None = None  # the month of the bill that used it
+    reason: str | None = None  # why billing replaced it, as the import gives it
+    photo: str | None = None  # Telegram's file id of the meter's photo
+
+
+@dataclass(slots=True, kw_only=True)
+class Device:
+    """A smart reader (Waterius, a Home Assistant script) that sends an account's readings
+    with a token; the token is shown once and kept only as its hash."""
+
+    id: int | None = None
+    account_id: int
+    profile_id: int  # who created it
+    name: str
+    created_at: datetime
+    last_used_at: datetime | None = None
+    revoked_at: datetime | None = None
 
 
 @dataclass(slots=True, kw_only=True)
@@ -434,6 +496,7 @@ class Utility:
     contact_phone: str
     user_agreement_url: str
     default_locale: str
+    device_api_url: str | None = None  # where smart readers send readings, told with a token
 
 
 class NotificationKind(StrEnum):
@@ -444,6 +507,7 @@ class NotificationKind(StrEnum):
     NEW_BILL = "new-bill"
     PAYMENT_RESULT = "payment-result"
     APPEAL_ANSWERED = "appeal-answered"
+    READING_REPLACED = "reading-replaced"
     APPEALS_DIGEST = "appeals-digest"  # to the staff group
 
 

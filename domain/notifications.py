@@ -26,6 +26,7 @@ RESIDENT_KINDS = (
     Kind.NEW_BILL,
     Kind.PAYMENT_RESULT,
     Kind.APPEAL_ANSWERED,
+    Kind.READING_REPLACED,
 )
 EXPIRY_NOTICE_DAYS = (30, 0)  # a meter's verification runs out: a month before, and that day
 DIGEST_LIMIT = 30  # appeals named in the staff digest; the count covers them all

@@ -18,6 +18,7 @@ from domain.model import (
     Broadcast,
     CodePurpose,
     Contract,
+    Device,
     EmailCode,
     FaqEntry,
     MailingCompany,
@@ -218,11 +219,11 @@ class ReadingRepository(Protocol):
     async def last(
         self, meter_id: int, zone: Zone, replacing: date | None = None
     ) -> Reading | None:
-        """The latest reading of the zone; with ``replacing``, leaving out the resident's own
-        of that month, which a new one is to replace."""
+        """The latest reading of the zone; with ``replacing``, leaving out the bot's own of
+        that month, which a new one is to replace."""
 
     async def own_for(self, meter_id: int, zone: Zone, month: date) -> Reading | None:
-        """The resident's reading of the zone for the month, if one was sent."""
+        """The reading of the zone for the month sent through the bot, if one was sent."""
 
     async def of_meter(self, meter_id: int) -> Sequence[Reading]:
         """Newest first."""
@@ -236,9 +237,12 @@ class ReadingRepository(Protocol):
         """Whether the meter has a reading for the month, from any source: the resident's
         own, or the billing system's (an inspector, a smart meter, another channel)."""
 
+    async def get(self, reading_id: int) -> Reading | None: ...
+
     async def record(self, reading: Reading) -> None:
-        """Records a resident's reading of the month, replacing the one sent before for the
-        same meter, zone and month (decided by the database, in one statement)."""
+        """Records a reading sent through the bot (a resident's or a device's) for its month,
+        replacing the one sent before for the same meter, zone and month (decided by the
+        database, in one statement)."""
 
 
 class MeterRepository(Protocol):
@@ -439,6 +443,21 @@ class SessionNotifier(Protocol):
         """Tells each Telegram user, once, that they were logged out elsewhere."""
 
 
+class DeviceRepository(Protocol):
+    async def add(self, device: Device, token_hash: str) -> None: ...
+
+    async def of_account(self, account_id: int) -> Sequence[Device]:
+        """The account's devices that are not revoked, oldest first."""
+
+    async def by_token(self, token_hash: str) -> Device | None:
+        """The device the token was issued to, unless it was revoked."""
+
+    async def used(self, device_id: int, now: datetime) -> None: ...
+
+    async def revoke(self, device_id: int, now: datetime) -> bool:
+        """False when it was revoked already."""
+
+
 class UnitOfWork(Protocol):
     """One transaction over the repositories. Nothing is kept until ``commit``."""
 
@@ -458,6 +477,7 @@ class UnitOfWork(Protocol):
     faq: FaqRepository
     appeals: AppealRepository
     notifications: NotificationRepository
+    devices: DeviceRepository
 
     async def commit(self) -> None: ...
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
+from domain.charges import Estimate, consumed, in_force, price
 from domain.errors import (
     BelowLast,
     HighConsumption,
@@ -19,7 +20,7 @@ from domain.errors import (
     TooManyDigits,
     ZonesMissing,
 )
-from domain.model import Meter, Profile, Reading, ReadingSource, Zone
+from domain.model import Account, Device, Meter, Profile, Reading, ReadingSource, Zone
 from domain.ports import Clock, UnitOfWork
 
 HIGH_CONSUMPTION_FACTOR = 3
@@ -91,6 +92,7 @@ class Submitted:
     month: date
     in_window: bool
     replaced: dict[Zone, Decimal]  # the values this reading replaced, where they differ
+    estimate: Estimate | None  # None: no reading before it, or no tariff to price it by
 
 
 async def owned_meter(uow: UnitOfWork, profile: Profile, meter_id: int) -> Meter:
@@ -127,6 +129,18 @@ async def meters_of(uow: UnitOfWork, account_id: int) -> list[MeterState]:
     ]
 
 
+async def photo_of(uow: UnitOfWork, reading_id: int) -> tuple[Reading, Meter, Account] | None:
+    """A reading with the meter's photo, for staff: with its meter and account."""
+    reading = await uow.readings.get(reading_id)
+    if reading is None or reading.photo is None:
+        return None
+    meter = await uow.meters.get(reading.meter_id)
+    account = await uow.accounts.get(meter.account_id) if meter else None
+    if meter is None or account is None:
+        return None
+    return reading, meter, account
+
+
 async def last_reading(uow: UnitOfWork, meter: Meter, zone: Zone) -> Reading | None:
     assert meter.id is not None
     return await uow.readings.last(meter.id, zone)
@@ -140,7 +154,8 @@ async def _check(
     value: Decimal,
     month: date,
     confirmed: bool,
-) -> None:
+) -> Reading | None:
+    """Raises what is wrong with the value; the reading it counts from, if any."""
     assert meter.id is not None
     if not fits_digits(value, meter.digits_before, meter.digits_after):
         raise TooManyDigits(meter.digits_before, meter.digits_after)
@@ -148,7 +163,7 @@ async def _check(
     # what came before that one.
     last = await uow.readings.last(meter.id, zone, replacing=month)
     if last is None:
-        return
+        return None
     if value < last.value:
         # Lower than the last: the dial went round only if it was near its top and is near
         # zero now; anything else is a mistake, whatever the resident confirms.
@@ -156,14 +171,15 @@ async def _check(
             raise LowerThanLast(meter.on_dial(last.value))
         if not confirmed:
             raise BelowLast(value, last.value)
-        return
+        return last
     if confirmed:
-        return
+        return last
     history = await uow.readings.history(meter.id, zone, clock.now() - HISTORY)
     average = average_consumption(history)
     consumption = value - last.value
     if average is not None and consumption > HIGH_CONSUMPTION_FACTOR * average:
         raise HighConsumption(value, consumption, average.quantize(Decimal("0.01")))
+    return last
 
 
 async def check_reading(
@@ -192,18 +208,57 @@ async def submit_reading(
     meter_id: int,
     values: dict[Zone, Decimal],
     confirmed: frozenset[Zone] = frozenset(),
+    photo: str | None = None,
+) -> Submitted:
+    """The resident's reading of their meter: see ``record_reading``."""
+    meter = await meter_to_read(uow, clock, profile, meter_id)
+    return await record_reading(
+        uow, clock, window, meter, values, ReadingSource.RESIDENT, confirmed, photo
+    )
+
+
+async def submit_from_device(
+    uow: UnitOfWork,
+    clock: Clock,
+    window: tuple[int, int],
+    device: Device,
+    meter_number: str,
+    values: dict[Zone, Decimal],
+    confirmed: frozenset[Zone] = frozenset(),
+) -> Submitted:
+    """A device's reading of a meter of its account, named by its number: the same checks
+    as the chat's."""
+    meters = await uow.meters.of_account(device.account_id)
+    meter = next((m for m in meters if m.number == meter_number), None)
+    if meter is None:
+        raise MeterNotFound
+    if meter.verification_expired(clock.today()):
+        raise MeterExpired(meter.number, meter.verified_until)
+    return await record_reading(uow, clock, window, meter, values, ReadingSource.DEVICE, confirmed)
+
+
+async def record_reading(
+    uow: UnitOfWork,
+    clock: Clock,
+    window: tuple[int, int],
+    meter: Meter,
+    values: dict[Zone, Decimal],
+    source: ReadingSource,
+    confirmed: frozenset[Zone] = frozenset(),
+    photo: str | None = None,
 ) -> Submitted:
     """Checks and records the values of all the meter's zones, one reading per month: a
     second one for the month replaces the first (``Submitted.replaced`` says what it was).
-    ``confirmed`` names the zones whose unusual value the resident insisted on. Committed
+    ``confirmed`` names the zones whose unusual value the sender insisted on. Committed
     before it returns."""
-    meter = await meter_to_read(uow, clock, profile, meter_id)
     assert meter.id is not None
     if set(values) != set(meter.zones):
         raise ZonesMissing(tuple(zone for zone in meter.zones if zone not in values))
     month, in_window = billing_month(clock.today(), window)
-    for zone, value in values.items():
-        await _check(uow, clock, meter, zone, value, month, confirmed=zone in confirmed)
+    previous = {
+        zone: await _check(uow, clock, meter, zone, value, month, confirmed=zone in confirmed)
+        for zone, value in values.items()
+    }
     replaced = {}
     for zone, value in values.items():
         before = await uow.readings.own_for(meter.id, zone, month)
@@ -218,8 +273,34 @@ async def submit_reading(
                 value=value,
                 taken_at=now,
                 billing_month=month,
-                source=ReadingSource.RESIDENT,
+                source=source,
+                photo=photo,
             )
         )
+    estimate = await _estimate(uow, clock, meter, values, previous)
     await uow.commit()
-    return Submitted(meter, month, in_window, replaced)
+    return Submitted(meter, month, in_window, replaced, estimate)
+
+
+async def _estimate(
+    uow: UnitOfWork,
+    clock: Clock,
+    meter: Meter,
+    values: dict[Zone, Decimal],
+    previous: dict[Zone, Reading | None],
+) -> Estimate | None:
+    """The charge of the consumption since the last readings, by the tariff in force today."""
+    lasts = [last for last in previous.values() if last is not None]
+    if meter.contract_id is None or len(lasts) != len(values):
+        return None
+    tariff = in_force(await uow.contracts.tariffs(meter.contract_id), clock.today())
+    if tariff is None:
+        return None
+    consumption = {
+        zone: consumed(meter, last.value, values[zone])
+        for zone, last in previous.items()
+        if last is not None
+    }
+    bands, banded = price(tariff, consumption)
+    since = min(last.taken_at for last in lasts)
+    return Estimate(clock.local(since).date(), consumption, bands, banded)

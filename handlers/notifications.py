@@ -84,6 +84,8 @@ class NotificationTexts:
                 return await self._payment(uow, args["payment_id"], locale)
             case NotificationKind.APPEAL_ANSWERED:
                 return await self._appeal(uow, args["appeal_id"], locale)
+            case NotificationKind.READING_REPLACED:
+                return await self._replaced(uow, args["reading_id"], locale)
             case NotificationKind.APPEALS_DIGEST:
                 lines = [
                     self._text("notify-digest-line", locale, number=number, days=days)
@@ -179,6 +181,40 @@ class NotificationTexts:
             reason=payment.cancel_reason or "other",
         )
         return text, self._buttons(locale, ("pay", payment.account_id, 0, "payment-try-again"))
+
+    async def _replaced(
+        self, uow: UnitOfWork, reading_id: int, locale: str
+    ) -> tuple[Html, InlineKeyboardMarkup | None] | None:
+        reading = await uow.readings.get(reading_id)
+        meter = await uow.meters.get(reading.meter_id) if reading else None
+        account = await uow.accounts.get(meter.account_id) if meter else None
+        if reading is None or meter is None or account is None or meter.id is None:
+            return None
+        used = next(
+            (
+                other
+                for other in await uow.readings.of_meter(meter.id)
+                if other.zone is reading.zone
+                and other.billing_month == reading.billing_month
+                and not other.source.ours
+            ),
+            None,
+        )
+        text = self._text(
+            "notify-reading-replaced",
+            locale,
+            meter=meter.number,
+            zone=reading.zone.value,
+            month=reading.billing_month,
+            number=account.number,
+            value=meter.on_dial(reading.value),
+            unit=meter.unit,
+            has_used="yes" if used else "no",
+            used=meter.on_dial(used.value) if used else 0,
+            source=used.source.value if used else "billing",
+            reason=reading.reason or "—",
+        )
+        return text, self._buttons(locale, ("readings", account.id, 0, None))
 
     async def _appeal(
         self, uow: UnitOfWork, appeal_id: int, locale: str

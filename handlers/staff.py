@@ -8,7 +8,7 @@ import logging
 
 from aiogram import Bot, F, Router
 from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
-from aiogram.filters import Command
+from aiogram.filters import Command, CommandObject
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import (
     BufferedInputFile,
@@ -21,7 +21,8 @@ from aiogram.types import (
 )
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from domain import appeals
+from dialogs.widgets import MAX_ID
+from domain import appeals, readings
 from domain.errors import AppealNotFound, AppealNotOpen, AppealTextInvalid
 from domain.model import Appeal, AppealStatus, AttachmentKind, NotificationStatus
 from domain.ports import Clock, UnitOfWork
@@ -318,12 +319,45 @@ async def on_broadcasts(
     await message.answer(staff_desk.text("staff-broadcasts", lines=joined(lines, "\n\n")))
 
 
+async def on_photo(
+    message: Message,
+    command: CommandObject,
+    uow: UnitOfWork,
+    clock: Clock,
+    staff_desk: StaffDesk,
+) -> None:
+    """The meter's photo a resident attached to a reading, by its number in the export."""
+    number = (command.args or "").strip()
+    if not (number.isascii() and number.isdigit() and 0 < int(number) < MAX_ID):
+        await message.answer(staff_desk.text("staff-photo-usage"))
+        return
+    found = await readings.photo_of(uow, int(number))
+    if found is None:
+        await message.answer(staff_desk.text("staff-photo-none", number=number))
+        return
+    reading, meter, account = found
+    assert reading.photo is not None
+    await message.answer_photo(
+        reading.photo,
+        caption=staff_desk.text(
+            "staff-photo",
+            number=number,
+            meter=meter.number,
+            account=account.number,
+            value=meter.on_dial(reading.value),
+            unit=meter.unit,
+            at=clock.local(reading.taken_at),
+        ),
+    )
+
+
 def router(staff_chat_id: int) -> Router:
     router = Router(name="staff")
     router.message.filter(F.chat.id == staff_chat_id)
     router.callback_query.filter(F.message.chat.id == staff_chat_id)
     router.message.register(on_open, Command("open"))
     router.message.register(on_broadcasts, Command("broadcasts"))
+    router.message.register(on_photo, Command("photo"))
     router.message.register(on_reply, F.reply_to_message, F.text)
     router.callback_query.register(on_answer_button, AppealAction.filter(F.action == "answer"))
     router.callback_query.register(on_close_button, AppealAction.filter(F.action == "close"))

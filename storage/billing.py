@@ -13,18 +13,34 @@ import io
 import json
 from collections import Counter
 from collections.abc import Hashable, Iterable, Mapping, Sequence
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
-from sqlalchemy import and_, delete, insert, select, update
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+from sqlalchemy import and_, delete, insert, select, true, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from domain.model import AccountKind, MeterService, ReadingSource, Zone, zones_of
+from domain.model import (
+    OWN_SOURCES,
+    AccountKind,
+    MeterService,
+    ReadingSource,
+    ReadingStatus,
+    Zone,
+    zones_of,
+)
 from domain.ports import PaidPayment, SubmittedReading
 from domain.readings import fits_digits
 from storage import tables as t
+from storage.repositories.notifications import SqlNotificationRepository
 
 
 class ImportRefused(Exception):
@@ -82,10 +98,17 @@ class AccountIn(Record):
     link_code: str = Field(min_length=4, max_length=t.accounts.c.link_code.type.length)
 
 
+class RateIn(Record):
+    zone: Zone | None = None  # None: every zone
+    above: Exact = Field(default=Decimal(0), ge=0)
+    value: Exact = Field(ge=0)
+
+
 class TariffIn(Record):
     starts_on: date
     value: Exact
     period: str = fits(t.tariffs.c.period)
+    rates: list[RateIn] = []
 
 
 class ContractIn(Record):
@@ -109,6 +132,22 @@ class ReadingIn(Record):
     value: Exact = Field(ge=0)
     taken_at: datetime
     billing_month: Month
+    source: ReadingSource = ReadingSource.BILLING
+    status: ReadingStatus | None = None  # received, or used once used_in is given
+    used_in: Month | None = None
+    reason: str | None = Field(default=None, max_length=t.readings.c.reason.type.length)
+
+    @model_validator(mode="after")
+    def _status(self) -> ReadingIn:
+        if self.status is ReadingStatus.SENT:
+            raise ValueError(
+                "status: sent is the bot's own; billing says received, used or replaced"
+            )
+        if self.status is ReadingStatus.USED and self.used_in is None:
+            raise ValueError("used_in: the month of the bill that used the reading is required")
+        if self.status is None:
+            self.status = ReadingStatus.USED if self.used_in else ReadingStatus.RECEIVED
+        return self
 
     @field_validator("taken_at")
     @classmethod
@@ -255,9 +294,12 @@ def _digits(spec: str) -> tuple[int, int]:
 class _Writer:
     """Upserts by natural key and counts what it did, per table."""
 
-    def __init__(self, connection: AsyncConnection) -> None:
+    def __init__(self, connection: AsyncConnection, now: datetime) -> None:
         self.connection = connection
+        self.now = now
         self.counts: Counter[str] = Counter()
+        # What the import tells residents is queued in its transaction.
+        self.notifications = SqlNotificationRepository(connection)
 
     async def upsert(
         self, table: t.Table, key: Mapping[str, Any], values: Mapping[str, Any]
@@ -281,6 +323,22 @@ class _Writer:
         condition = and_(*(table.c[name] == value for name, value in key.items()))
         found = await self.connection.execute(select(table.c.id).where(condition))
         return found.first() is not None
+
+    async def replace(
+        self, table: t.Table, parent: Any, children: Sequence[Mapping[str, Any]]
+    ) -> None:
+        """The children exactly as the file lists them (a tariff's rates): when they differ
+        from what is kept, the old go and the new come."""
+        kept = (await self.connection.execute(select(table).where(parent))).all()
+        columns = [c.name for c in table.c if c.name != "id"]
+        if sorted(tuple(row._mapping[c] for c in columns) for row in kept) == sorted(
+            tuple(child[c] for c in columns) for child in children
+        ):
+            return
+        await self.prune(table, parent, true())
+        if children:
+            await self.connection.execute(insert(table), list(children))
+            self.counts[f"{table.name} created"] += len(children)
 
     async def prune(self, table: t.Table, parent: Any, keep: Any) -> None:
         """Removes the children a newer file no longer lists."""
@@ -404,12 +462,14 @@ async def _contracts(connection: AsyncConnection) -> set[tuple[str, str, str]]:
     return {(number, code, service) for number, code, service in rows}
 
 
-async def import_billing(engine: AsyncEngine, text: str) -> Counter[str]:
+async def import_billing(
+    engine: AsyncEngine, text: str, now: datetime | None = None
+) -> Counter[str]:
     """Imports a billing file; returns what was created, updated and removed, per table.
     Raises :class:`ImportRefused` and writes nothing when anything in the file is wrong."""
     file = parse(text)
     async with engine.begin() as connection:
-        writer = _Writer(connection)
+        writer = _Writer(connection, now or datetime.now(UTC))
         supplier_ids = await writer.ids(t.suppliers, "code")
         account_ids = await writer.ids(t.accounts, "number")
         _check(file, set(supplier_ids), set(account_ids), await _contracts(connection))
@@ -443,10 +503,15 @@ async def _write(
             ),
         )
         for tariff in c.tariffs:
-            await writer.upsert(
+            tariff_id = await writer.upsert(
                 t.tariffs,
                 {"contract_id": contract_ids[key], "starts_on": tariff.starts_on},
                 {"value": tariff.value, "period": tariff.period},
+            )
+            await writer.replace(
+                t.tariff_rates,
+                t.tariff_rates.c.tariff_id == tariff_id,
+                [{"tariff_id": tariff_id, **rate.model_dump()} for rate in tariff.rates],
             )
 
     for m in file.meters:
@@ -471,15 +536,7 @@ async def _write(
             },
         )
         for r in m.readings:
-            await writer.upsert(
-                t.readings,
-                {"meter_id": meter_id, "zone": r.zone.value, "taken_at": r.taken_at},
-                {
-                    "value": r.value,
-                    "billing_month": _month(r.billing_month),
-                    "source": ReadingSource.BILLING.value,
-                },
-            )
+            await _reading(writer, meter_id, r)
 
     for b in file.bills:
         bill_id = await writer.upsert(
@@ -553,7 +610,58 @@ async def _write(
         )
 
 
-EXPORT_FIELDS = ("account", "meter", "zone", "value", "taken_at", "billing_month")
+async def _reading(writer: _Writer, meter_id: int, r: ReadingIn) -> None:
+    """A reading of billing's own is kept as billing has it. One sent through the bot comes
+    back with what billing did with it: found by its month (the bot keeps one a month), it
+    takes the status, and the resident hears when billing replaced it."""
+    month = _month(r.billing_month)
+    outcome = {
+        "status": r.status,
+        "used_in": _month(r.used_in) if r.used_in else None,
+        "reason": r.reason,
+    }
+    if not r.source.ours:
+        await writer.upsert(
+            t.readings,
+            {"meter_id": meter_id, "zone": r.zone.value, "taken_at": r.taken_at},
+            {"value": r.value, "billing_month": month, "source": r.source.value, **outcome},
+        )
+        return
+    readings = t.readings.c
+    own = (
+        await writer.connection.execute(
+            select(readings.id, readings.status).where(
+                readings.meter_id == meter_id,
+                readings.zone == r.zone.value,
+                readings.billing_month == month,
+                readings.source.in_(OWN_SOURCES),
+            )
+        )
+    ).one_or_none()
+    if own is None:  # sent before this database kept it (the web cabinet's days)
+        await writer.upsert(
+            t.readings,
+            {"meter_id": meter_id, "zone": r.zone.value, "taken_at": r.taken_at},
+            {"value": r.value, "billing_month": month, "source": r.source.value, **outcome},
+        )
+        return
+    reading_id = await writer.upsert(t.readings, {"id": own.id}, outcome)
+    if r.status is ReadingStatus.REPLACED and own.status != ReadingStatus.REPLACED:
+        await writer.notifications.queue_reading_replaced(reading_id, writer.now)
+
+
+# Columns are only ever added at the end: a reader of the older file goes on reading it.
+EXPORT_FIELDS = (
+    "account",
+    "meter",
+    "zone",
+    "value",
+    "taken_at",
+    "billing_month",
+    "source",
+    "reading",
+    "photo",
+)
 
 
 def _export_row(item: SubmittedReading) -> dict[str, str]:
@@ -565,11 +673,16 @@ def _export_row(item: SubmittedReading) -> dict[str, str]:
         "value": str(reading.value),
         "taken_at": reading.taken_at.isoformat(),
         "billing_month": reading.billing_month.strftime("%Y-%m"),
+        "source": reading.source.value,
+        "reading": str(reading.id),
+        # The photo is Telegram's file: staff see it with /photo READING in their group.
+        "photo": "yes" if reading.photo else "",
     }
 
 
 def format_readings(items: Sequence[SubmittedReading], fmt: Literal["csv", "json"]) -> str:
-    """The readings residents submitted, as the billing system takes them (see the docs)."""
+    """The readings sent through the bot (residents' and devices'), as the billing system
+    takes them (see the docs)."""
     rows = [_export_row(item) for item in items]
     if fmt == "json":
         return (

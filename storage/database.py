@@ -22,6 +22,7 @@ from storage.repositories.appeals import SqlAppealRepository
 from storage.repositories.attempts import SqlAttemptRepository
 from storage.repositories.bills import SqlBillRepository, SqlSupplierRepository
 from storage.repositories.codes import SqlEmailCodeRepository
+from storage.repositories.devices import SqlDeviceRepository
 from storage.repositories.faq import SqlFaqRepository
 from storage.repositories.meters import SqlContractRepository, SqlMeterRepository
 from storage.repositories.notifications import SqlNotificationRepository
@@ -122,6 +123,7 @@ class SqlUnitOfWork:
         self.faq = SqlFaqRepository(connection)
         self.appeals = SqlAppealRepository(connection)
         self.notifications = SqlNotificationRepository(connection)
+        self.devices = SqlDeviceRepository(connection)
         return self
 
     async def __aexit__(

@@ -406,10 +406,35 @@ def _contract(account: _Account, service: _Service, today: date) -> dict[str, An
         "tariff_value": str(service.tariff),
         "tariff_unit": service.unit,
         "tariffs": [
-            {"starts_on": s.isoformat(), "value": str(v), "period": "Один месяц"}
+            {
+                "starts_on": s.isoformat(),
+                "value": str(v),
+                "period": "Один месяц",
+                "rates": _rates(account, service, v),
+            }
             for s, v in zip(starts, values, strict=True)
         ],
     }
+
+
+_SOCIAL_NORM = Decimal("150")  # kWh a month at the lower price; above it costs more
+_ABOVE_NORM = Decimal("1.35")
+_NIGHT_SHARE = Decimal("0.57")  # the night zone's price to the day's
+
+
+def _rates(account: _Account, service: _Service, value: Decimal) -> list[dict[str, str]]:
+    """Electricity is priced in bands (the social norm and above it); a two-zone meter's
+    contract prices the night zone too."""
+    if not service.name.startswith("Электроэнергия"):
+        return []
+    zones: list[tuple[str | None, Decimal]] = [(None, value)]
+    if any(meter.zones == 2 and meter.contract == service.name for meter in account.meters):
+        zones = [("day", value), ("night", money(value * _NIGHT_SHARE))]
+    return [
+        {**({"zone": zone} if zone else {}), "above": str(above), "value": str(price)}
+        for zone, base in zones
+        for above, price in ((Decimal(0), base), (_SOCIAL_NORM, money(base * _ABOVE_NORM)))
+    ]
 
 
 def demo_billing(today: date) -> dict[str, Any]:
@@ -433,14 +458,28 @@ def demo_billing(today: date) -> dict[str, Any]:
                     continue
                 for zone in zones_of(meter.zones):
                     share = Decimal("0.6") if zone is Zone.NIGHT else Decimal(1)
-                    readings.append(
-                        {
-                            "zone": zone.value,
-                            "value": str((value * share).quantize(step)),
-                            "taken_at": _at(day, 10),
-                            "billing_month": month.strftime("%Y-%m"),
-                        }
-                    )
+                    reading = {
+                        "zone": zone.value,
+                        "value": str((value * share).quantize(step)),
+                        "taken_at": _at(day, 10),
+                        "billing_month": month.strftime("%Y-%m"),
+                        "used_in": month.strftime("%Y-%m"),
+                    }
+                    if month == months[-3] and account is ACCOUNTS[0]:
+                        # A resident's reading that an inspector's replaced, as the
+                        # readings history shows it.
+                        readings.append(
+                            {
+                                **reading,
+                                "value": str((value * share + step * 400).quantize(step)),
+                                "taken_at": _at(month.replace(day=17), 19),
+                                "source": "resident",
+                                "status": "replaced",
+                                "reason": "контрольное снятие показаний",
+                            }
+                        )
+                        reading["source"] = "inspector"
+                    readings.append(reading)
             service = next(s for s in account.services if s.name == meter.contract)
             meters.append(
                 {

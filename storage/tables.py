@@ -21,6 +21,7 @@ from sqlalchemy import (
     true,
 )
 
+from domain.model import OWN_SOURCES
 from storage.types import FixedDecimal, Money, UtcDateTime
 
 metadata = MetaData(
@@ -35,6 +36,9 @@ metadata = MetaData(
 
 READING_SCALE = 6  # enough for any meter's digits after the point
 QUANTITY_SCALE = 6
+# The predicate of the partial index of the bot's own readings, also written where an upsert
+# names that index: PostgreSQL matches the two by their text.
+OWN_READING = "source IN ({})".format(", ".join(f"'{source}'" for source in OWN_SOURCES))
 
 
 def _id() -> Column:
@@ -93,6 +97,18 @@ tariffs = Table(
     UniqueConstraint("contract_id", "starts_on"),
 )
 
+tariff_rates = Table(
+    # A tariff's prices by zone and consumption band (domain.model.Rate); a tariff without
+    # rates costs its value for everything. An import gives a tariff's rates whole.
+    "tariff_rates",
+    metadata,
+    _id(),
+    Column("tariff_id", ForeignKey("tariffs.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("zone", String(16)),
+    Column("above", FixedDecimal(QUANTITY_SCALE), nullable=False),
+    Column("value", FixedDecimal(QUANTITY_SCALE), nullable=False),
+)
+
 meters = Table(
     "meters",
     metadata,
@@ -119,17 +135,21 @@ readings = Table(
     Column("taken_at", UtcDateTime, nullable=False, index=True),
     Column("billing_month", Date, nullable=False),
     Column("source", String(16), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("used_in", Date),
+    Column("reason", String(256)),
+    Column("photo", String(256)),
     UniqueConstraint("meter_id", "zone", "taken_at"),
-    # One reading of a resident's per meter, zone and month (the guide's one per period): a
-    # later one replaces it, however many chats send one at once.
+    # One reading sent through the bot per meter, zone and month (the guide's one per
+    # period), from the chat or a device: a later one replaces it, however many send at once.
     Index(
-        "uq_readings_resident_month",
+        "uq_readings_own_month",
         "meter_id",
         "zone",
         "billing_month",
         unique=True,
-        sqlite_where=text("source = 'resident'"),
-        postgresql_where=text("source = 'resident'"),
+        sqlite_where=text(OWN_READING),
+        postgresql_where=text(OWN_READING),
     ),
 )
 
@@ -369,4 +389,17 @@ notification_optouts = Table(
     metadata,
     Column("profile_id", ForeignKey("profiles.id", ondelete="CASCADE"), primary_key=True),
     Column("kind", String(32), primary_key=True),
+)
+
+devices = Table(
+    "devices",
+    metadata,
+    _id(),
+    Column("account_id", ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("profile_id", ForeignKey("profiles.id", ondelete="CASCADE"), nullable=False),
+    Column("name", String(64), nullable=False),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("last_used_at", UtcDateTime),
+    Column("revoked_at", UtcDateTime),
 )

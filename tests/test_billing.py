@@ -259,7 +259,7 @@ async def _submitted(database) -> None:
         ).scalar_one()
         for zone, value, day, source in [
             ("day", "10412.5", 10, "resident"),
-            ("night", "6000.0", 10, "resident"),
+            ("night", "6000.0", 10, "device"),
             ("day", "10300.0", 1, "billing"),
             ("day", "10200.0", 3, "resident"),  # October's, sent in November
         ]:
@@ -271,6 +271,8 @@ async def _submitted(database) -> None:
                     taken_at=datetime(2026, 11, day, 5, tzinfo=UTC),
                     billing_month=date(2026, 11 if day > 3 else 10, 1),
                     source=source,
+                    status="received" if source == "billing" else "sent",
+                    photo="AgACAgIAAxkBAAIB" if source == "resident" else None,
                 )
             )
 
@@ -289,6 +291,9 @@ async def test_the_export_gives_the_billing_system_what_residents_submitted(data
             "value": "10412.5",
             "taken_at": "2026-11-10T05:00:00+00:00",
             "billing_month": "2026-11",
+            "source": "resident",
+            "reading": str(items[0].reading.id),
+            "photo": "yes",  # staff see it with /photo and the reading's number
         },
         {
             "account": "800100103492",
@@ -297,6 +302,9 @@ async def test_the_export_gives_the_billing_system_what_residents_submitted(data
             "value": "6000.0",
             "taken_at": "2026-11-10T05:00:00+00:00",
             "billing_month": "2026-11",
+            "source": "device",
+            "reading": str(items[1].reading.id),
+            "photo": "",
         },
     ]
     as_json = json.loads(format_readings(items, "json"))

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.smtp import free_port
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -117,7 +119,9 @@ def test_import_then_export(run, tmp_path):
     assert run("import", str(faq)).stdout.strip() == "Nothing changed."
     result = run("export", "readings", "--since", "2026-01-01", "--format", "csv")
     assert result.returncode == 0
-    assert result.stdout == "account,meter,zone,value,taken_at,billing_month\n"
+    assert result.stdout == (
+        "account,meter,zone,value,taken_at,billing_month,source,reading,photo\n"
+    )
     assert run("export", "readings", "--since", "01.01.2026").returncode == 2
 
 
@@ -169,6 +173,7 @@ def test_a_second_poller_for_the_token_stops_with_a_clear_message(run):
             "run",
             BOT_TOKEN="123456:conflict",
             TELEGRAM_API_URL=f"http://127.0.0.1:{server.server_address[1]}",
+            WEBHOOK_PORT=str(free_port()),
         )
     finally:
         server.shutdown()

@@ -133,7 +133,11 @@ async def test_the_same_reading_from_two_chats_at_once_is_kept_once(new_chat, bo
             await connection.execute(
                 select(readings.c.value)
                 .join(meters, meters.c.id == readings.c.meter_id)
-                .where(meters.c.number == "517480", readings.c.source == "resident")
+                .where(
+                    meters.c.number == "517480",
+                    readings.c.source == "resident",
+                    readings.c.status == "sent",
+                )
             )
         ).all()
     assert kept == [(last + 1,)]

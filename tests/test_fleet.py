@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import socket
 import sys
 from collections.abc import AsyncIterator
 from decimal import Decimal
@@ -23,19 +22,13 @@ from storage.database import Database
 from storage.tables import metadata
 from tests.conftest import POSTGRES, REDIS
 from tests.fake_bot_api import FakeBotApi, RemoteChat, post_update, until
-from tests.smtp import SmtpServer
+from tests.smtp import SmtpServer, free_port
 from tests.test_identity import register
 from tests.test_readings import last_value
 
 ROOT = Path(__file__).resolve().parent.parent
 SECRET = "fleet-webhook-secret-0123456789"
 EMAIL = "s.malashta@example.org"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class BotProcess:

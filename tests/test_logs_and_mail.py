@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import email
 import logging
-import socket
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -13,6 +12,7 @@ from bot.config import Settings
 from bot.logs import RedactSecrets
 from bot.mail import OutboxMailer, SmtpMailer
 from domain.ports import Letter, MailNotSent
+from tests.smtp import free_port
 
 LETTER = Letter(to="resident@example.org", subject="Код подтверждения", body="Ваш код: 482913")
 
@@ -26,16 +26,10 @@ class Inbox:
         return "250 OK"
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture
 def smtp_server():
     inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=_free_port())
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
     controller.start()
     yield controller, inbox
     controller.stop()
@@ -62,7 +56,7 @@ async def test_a_letter_reaches_the_smtp_server(smtp_server, caplog):
 
 async def test_a_down_smtp_server_is_reported(caplog):
     settings = Settings(
-        _env_file=None, smtp_host="127.0.0.1", smtp_port=_free_port(), smtp_security="none"
+        _env_file=None, smtp_host="127.0.0.1", smtp_port=free_port(), smtp_security="none"
     )
     with pytest.raises(MailNotSent):
         await SmtpMailer(settings).send(LETTER)

@@ -256,6 +256,7 @@ async def test_the_reading_reminder_counts_readings_from_any_source_and_opens_th
                 taken_at=datetime(2026, 11, 22, 3, tzinfo=UTC),
                 billing_month=date(2026, 11, 1),
                 source="billing",
+                status="received",
             )
         )
 
@@ -281,6 +282,7 @@ async def test_a_kind_turned_off_is_never_sent(chat, bot_database, demo, clock, 
         "✅ Новый счёт",
         "✅ Результат оплаты",
         "✅ Ответ на обращение",
+        "✅ Замена показаний расчётным центром",
         "◀️ Назад",
     ]
     await chat.press("✅ Напоминание о показаниях")

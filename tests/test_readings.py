@@ -27,7 +27,11 @@ async def submitted(database, number: str) -> list[tuple[str, Decimal]]:
         rows = await connection.execute(
             select(readings.c.zone, readings.c.value)
             .join(meters, meters.c.id == readings.c.meter_id)
-            .where(meters.c.number == number, readings.c.source == "resident")
+            .where(
+                meters.c.number == number,
+                readings.c.source == "resident",
+                readings.c.status == "sent",
+            )
             .order_by(readings.c.id)
         )
         return [(zone, value) for zone, value in rows]
@@ -121,6 +125,7 @@ async def test_a_roll_over_is_offered_only_near_the_top_of_the_dial(chat, bot_da
                 taken_at=datetime(2026, 11, 24, 1, 0, tzinfo=UTC),
                 billing_month=date(2026, 11, 1),
                 source="billing",
+                status="received",
             )
         )
     await chat.send("0,5")
@@ -201,7 +206,7 @@ async def test_outside_the_window_the_bot_says_which_month(chat, bot_database, d
     last = await last_value(bot_database, "517480")
     await chat.press("№ 517480 · Горячая вода")
     await chat.send(str(last + 1))
-    assert [m.text for m in chat.bot_messages()][-2] == (
+    assert [m.text for m in chat.bot_messages()][-2].split("\n\n")[0] == (
         "✅ Показания по счётчику № 517480 переданы вне периода приёма показаний и будут "
         "учтены в счёте за декабрь 2026."
     )

@@ -377,6 +377,10 @@ readings-ask-value =
         [yes] {" "}Last: { VALUE($last) } on { DATE($date) }.
        *[no] {""}
     }
+    { $photo ->
+        [yes] 📷 The meter's photo is attached.
+       *[no] You may attach a photo of the meter: send it, with the readings as its caption or in the next message.
+    }
 readings-lower-than-last = The readings cannot be lower than the last ones ({ VALUE($last) }). Check the digits and enter them again.
 readings-not-a-number = Enter the readings as a number, e.g. 74.5 or 74,5.
 readings-too-many-digits = The meter does not show so many digits: up to { $before } before the point and { $after } after it.
@@ -529,6 +533,16 @@ history-reading = { DATE($date) } · { MONTH($month) } · { VALUE($value) } { UN
         [day] {" "}(day)
         [night] {" "}(night)
        *[single] {""}
+    }{ $photo ->
+        [yes] {" "}📷
+       *[no] {""}
+    }
+      { reading-source }{ $status ->
+        [sent] {" "}· 📨 sent, waiting for billing
+        [received] {" "}· 📥 received by billing
+        [used] {" "}· ✅ used in the bill for { MONTH($used_in) }
+        [replaced] {" "}· ♻️ replaced by billing: { $reason }
+       *[none] {""}
     }
 history-meter-button = { $service } - meter No. { $number }
 history-chart = 📈 Consumption chart
@@ -851,6 +865,7 @@ notifications-kind = { $on ->
         [meter-expiring] Meter verification running out
         [new-bill] New bill
         [payment-result] Payment result
+        [reading-replaced] Readings replaced by billing
        *[appeal-answered] Answer to an appeal
     }
 staff-broadcasts-none = No broadcasts yet.
@@ -860,3 +875,80 @@ staff-broadcasts =
     { $lines }
 staff-broadcast-line = <b>{ $run }</b> · { DATETIME($at) }
     queued { $queued } · sent { $sent } · blocked the bot { $blocked } · turned off { $muted } · failed { $failed }
+
+## Source and status of readings, estimated charge, devices
+reading-source = { $source ->
+        [resident] 💬 sent in the bot
+        [device] 📡 sent by a device
+        [web] 🌐 sent in the web cabinet
+        [inspector] 👷 taken by an inspector
+        [average] 📊 estimated from the average
+        [norm] 📊 estimated from the norm
+       *[billing] 🏢 billing's own
+    }
+readings-photo-attached = 📷 The photo is attached and will be kept with the readings. Now enter the readings.
+readings-estimate =
+    🧮 <b>Estimated charge</b> (an estimate: the bill has the exact amount)
+    Consumption since { DATE($since) }: { $consumption }
+    { $lines }
+    Total ≈ { MONEY($total) }
+readings-estimate-used = { $zone ->
+        [day] day{" "}
+        [night] night{" "}
+       *[single] {""}
+    }{ VALUE($used) } { UNIT($unit) }
+readings-estimate-line = { $zone ->
+        [day] Day
+        [night] Night
+       *[single] Consumption
+    }{ $band ->
+        [first] {" "}within the social norm
+        [above] {" "}above { VALUE($above) } { UNIT($unit) } a month
+       *[none] {""}
+    }: { VALUE($quantity) } { UNIT($unit) } × { VALUE($price) } ₽ = { MONEY($amount) }
+readings-devices = 📡 Smart meters and devices
+devices =
+    <b>Devices that send readings</b>
+    A smart reader (Waterius, Home Assistant and the like) can send the readings itself, with a token issued here.
+
+    { $none ->
+        [yes] No devices yet.
+       *[no] { $lines }
+    }
+devices-line = • { $name } · added { DATE($created) } · { $used ->
+        [yes] last sent { DATETIME($last) }
+       *[no] has not sent yet
+    }
+devices-revoke-button = 🔌 Revoke: { $name }
+devices-add = ➕ Add a device
+devices-ask-name = What should the device be called? For example: "Waterius, bathroom". Up to 64 characters.
+devices-name-invalid = A name is 1 to { $limit } characters, without control characters. Enter another.
+devices-too-many = The account has { $limit } devices already, the most it takes. Revoke one you no longer use to add a new one.
+devices-token =
+    🔑 The token of "{ $name }":
+    <code>{ $token }</code>
+
+    It is shown only once: copy it into the device's settings. Whoever knows it can send this account's readings, so do not forward it. Revoke a lost token and issue a new one.
+    { $url ->
+        [none] Support will tell you the address for the device.
+       *[other] Address: <code>{ $url }</code>
+    }
+devices-revoke = Revoke "{ $name }"? Its token stops working at once.
+devices-revoke-yes = Yes, revoke
+devices-revoke-no = No
+devices-revoked = The device is revoked.
+devices-not-found = No such device among this account's.
+notify-reading-replaced =
+    ♻️ Billing replaced the readings of meter No. { $meter }{ $zone ->
+        [day] {" "}(day)
+        [night] {" "}(night)
+       *[single] {""}
+    } for { MONTH($month) } (account No. { $number }): yours were { VALUE($value) } { UNIT($unit) }{ $has_used ->
+        [yes] , used instead: { VALUE($used) } { UNIT($unit) }, { reading-source }
+       *[no] {""}
+    }.
+    Reason: { $reason }
+    If you disagree, write an appeal to the supplier.
+staff-photo-usage = Give the readings' number from the export: /photo 123
+staff-photo-none = Readings No. { $number } have no photo.
+staff-photo = Readings No. { $number }: meter No. { $meter }, account No. { $account }, { VALUE($value) } { UNIT($unit) } on { DATETIME($at) }

@@ -381,6 +381,10 @@ readings-ask-value =
         [yes] {" "}Последние: { VALUE($last) } от { DATE($date) }.
        *[no] {""}
     }
+    { $photo ->
+        [yes] 📷 Фото счётчика приложено.
+       *[no] Можно приложить фото счётчика: отправьте его, показания — в подписи или следующим сообщением.
+    }
 readings-lower-than-last = Показания не могут быть меньше последних ({ VALUE($last) }). Проверьте цифры и введите снова.
 readings-not-a-number = Введите показания числом, например 74,5 или 74.5.
 readings-too-many-digits = Столько цифр счётчик не показывает: до { $before } цифр до запятой и до { $after } после.
@@ -533,6 +537,16 @@ history-reading = { DATE($date) } · { MONTH($month) } · { VALUE($value) } { UN
         [day] {" "}(день)
         [night] {" "}(ночь)
        *[single] {""}
+    }{ $photo ->
+        [yes] {" "}📷
+       *[no] {""}
+    }
+      { reading-source }{ $status ->
+        [sent] {" "}· 📨 отправлены, ждут расчётного центра
+        [received] {" "}· 📥 получены расчётным центром
+        [used] {" "}· ✅ учтены в счёте за { MONTH($used_in) }
+        [replaced] {" "}· ♻️ заменены расчётным центром: { $reason }
+       *[none] {""}
     }
 history-meter-button = { $service } - № ПУ { $number }
 history-chart = 📈 График потребления
@@ -856,6 +870,7 @@ notifications-kind = { $on ->
         [meter-expiring] Срок поверки счётчика
         [new-bill] Новый счёт
         [payment-result] Результат оплаты
+        [reading-replaced] Замена показаний расчётным центром
        *[appeal-answered] Ответ на обращение
     }
 staff-broadcasts-none = Рассылок ещё не было.
@@ -865,3 +880,80 @@ staff-broadcasts =
     { $lines }
 staff-broadcast-line = <b>{ $run }</b> · { DATETIME($at) }
     в очереди { $queued } · отправлено { $sent } · заблокировали бота { $blocked } · отключили { $muted } · ошибок { $failed }
+
+## Источник и статус показаний, оценка начисления, устройства
+reading-source = { $source ->
+        [resident] 💬 переданы в боте
+        [device] 📡 переданы устройством
+        [web] 🌐 переданы в личном кабинете
+        [inspector] 👷 сняты контролёром
+        [average] 📊 расчёт по среднему
+        [norm] 📊 расчёт по нормативу
+       *[billing] 🏢 данные расчётного центра
+    }
+readings-photo-attached = 📷 Фото приложено, оно сохранится вместе с показаниями. Теперь введите показания.
+readings-estimate =
+    🧮 <b>Предварительный расчёт</b> (оценка: точная сумма — в счёте)
+    Расход с { DATE($since) }: { $consumption }
+    { $lines }
+    Итого ≈ { MONEY($total) }
+readings-estimate-used = { $zone ->
+        [day] день{" "}
+        [night] ночь{" "}
+       *[single] {""}
+    }{ VALUE($used) } { UNIT($unit) }
+readings-estimate-line = { $zone ->
+        [day] День
+        [night] Ночь
+       *[single] Расход
+    }{ $band ->
+        [first] {" "}в пределах социальной нормы
+        [above] {" "}сверх { VALUE($above) } { UNIT($unit) } в месяц
+       *[none] {""}
+    }: { VALUE($quantity) } { UNIT($unit) } × { VALUE($price) } ₽ = { MONEY($amount) }
+readings-devices = 📡 Умные счётчики и устройства
+devices =
+    <b>Устройства, передающие показания</b>
+    Умный считыватель (Waterius, Home Assistant и подобные) может передавать показания сам — по токену, который выдаётся здесь.
+
+    { $none ->
+        [yes] Устройств пока нет.
+       *[no] { $lines }
+    }
+devices-line = • { $name } · подключено { DATE($created) } · { $used ->
+        [yes] последний раз { DATETIME($last) }
+       *[no] ещё не передавало
+    }
+devices-revoke-button = 🔌 Отключить: { $name }
+devices-add = ➕ Подключить устройство
+devices-ask-name = Как назвать устройство? Например: «Waterius, ванная». До 64 символов.
+devices-name-invalid = Название — от 1 до { $limit } символов, без служебных знаков. Введите другое.
+devices-too-many = По счёту уже { $limit } устройств — это предел. Отключите ненужное, чтобы подключить новое.
+devices-token =
+    🔑 Токен устройства «{ $name }»:
+    <code>{ $token }</code>
+
+    Он показан один раз: скопируйте его в настройки устройства. Кто знает токен, может передавать показания по этому счёту — не пересылайте его. Потерянный токен отключите и выдайте новый.
+    { $url ->
+        [none] Адрес для устройства сообщит служба поддержки.
+       *[other] Адрес: <code>{ $url }</code>
+    }
+devices-revoke = Отключить устройство «{ $name }»? Его токен перестанет действовать сразу.
+devices-revoke-yes = Да, отключить
+devices-revoke-no = Нет
+devices-revoked = Устройство отключено.
+devices-not-found = Такого устройства нет среди подключённых к этому счёту.
+notify-reading-replaced =
+    ♻️ Расчётный центр заменил показания счётчика № { $meter }{ $zone ->
+        [day] {" "}(день)
+        [night] {" "}(ночь)
+       *[single] {""}
+    } за { MONTH($month) } (лицевой счёт № { $number }): было { VALUE($value) } { UNIT($unit) }{ $has_used ->
+        [yes] , учтено { VALUE($used) } { UNIT($unit) } — { reading-source }
+       *[no] {""}
+    }.
+    Причина: { $reason }
+    Не согласны — напишите обращение поставщику.
+staff-photo-usage = Напишите номер показаний из выгрузки: /photo 123
+staff-photo-none = У показаний № { $number } нет фото.
+staff-photo = Показания № { $number }: счётчик № { $meter }, лицевой счёт № { $account }, { VALUE($value) } { UNIT($unit) } от { DATETIME($at) }

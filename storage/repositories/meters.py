@@ -6,8 +6,8 @@ from sqlalchemy import select
 from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from domain.model import Contract, Meter, MeterService, Supplier, Tariff
-from storage.tables import contracts, meters, suppliers, tariffs
+from domain.model import Contract, Meter, MeterService, Rate, Supplier, Tariff, Zone
+from storage.tables import contracts, meters, suppliers, tariff_rates, tariffs
 
 
 def meter_from_row(row: Row) -> Meter:
@@ -81,4 +81,15 @@ class SqlContractRepository:
             .where(tariffs.c.contract_id == contract_id)
             .order_by(tariffs.c.starts_on.desc())
         )
-        return [Tariff(**row._mapping) for row in rows]
+        found = [Tariff(**row._mapping) for row in rows]
+        rates = await self._connection.execute(
+            select(tariff_rates).where(tariff_rates.c.tariff_id.in_([t.id for t in found]))
+        )
+        by_id = {tariff.id: tariff for tariff in found}
+        for rate in rates:
+            by_id[rate.tariff_id].rates.append(
+                Rate(
+                    zone=Zone(rate.zone) if rate.zone else None, above=rate.above, value=rate.value
+                )
+            )
+        return found

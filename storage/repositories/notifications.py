@@ -115,7 +115,7 @@ class SqlNotificationRepository:
     def _columns(
         self,
         kind: NotificationKind,
-        broadcast_id: int,
+        broadcast_id: int | None,
         key_prefix: str,
         subject: ColumnElement[Any],
         now: datetime,
@@ -228,6 +228,29 @@ class SqlNotificationRepository:
             )
             .select_from(self._linked().join(bills, bills.c.account_id == accounts.c.id))
             .where(bills.c.period == period)
+        )
+        return await self._queue_selected(selection)
+
+    async def queue_reading_replaced(self, reading_id: int, now: datetime) -> int:
+        """Everyone linked to the reading's account hears that billing replaced it."""
+        selection = (
+            select(
+                *self._columns(
+                    NotificationKind.READING_REPLACED,
+                    None,
+                    f"{NotificationKind.READING_REPLACED}:",
+                    readings.c.id,
+                    now,
+                    reading_id=readings.c.id,
+                    account_id=accounts.c.id,
+                )
+            )
+            .select_from(
+                self._linked()
+                .join(meters, meters.c.account_id == accounts.c.id)
+                .join(readings, readings.c.meter_id == meters.c.id)
+            )
+            .where(readings.c.id == reading_id)
         )
         return await self._queue_selected(selection)
 

@@ -4,15 +4,17 @@ from collections.abc import Sequence
 from dataclasses import asdict
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import func, literal_column, select
+from sqlalchemy import func, select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from domain.model import Reading, ReadingSource, Zone, on_dial
+from domain.model import OWN_SOURCES, Reading, ReadingSource, ReadingStatus, Zone, on_dial
 from domain.ports import SubmittedReading
-from storage.tables import accounts, meters, readings
+from storage.tables import OWN_READING, accounts, meters, readings
+
+OWN = readings.c.source.in_(OWN_SOURCES)
 
 
 class SqlReadingRepository:
@@ -29,33 +31,30 @@ class SqlReadingRepository:
             )
             .join(meters, meters.c.id == readings.c.meter_id)
             .join(accounts, accounts.c.id == meters.c.account_id)
-            .where(readings.c.source == ReadingSource.RESIDENT, readings.c.taken_at >= since)
+            .where(OWN, readings.c.taken_at >= since)
             .order_by(readings.c.taken_at, readings.c.id)
         )
-        return [
-            SubmittedReading(
-                account_number=row.account_number,
-                meter_number=row.meter_number,
-                reading=Reading(
-                    id=row.id,
-                    meter_id=row.meter_id,
-                    zone=Zone(row.zone),
-                    # shown with the meter's own digits: 74.000 on a 6.3 meter
-                    value=on_dial(row.value, row.digits_after),
-                    taken_at=row.taken_at,
-                    billing_month=row.billing_month,
-                    source=ReadingSource(row.source),
-                ),
-            )
-            for row in rows
-        ]
+        submitted = []
+        for row in rows:
+            reading = self._reading(row)
+            # shown with the meter's own digits: 74.000 on a 6.3 meter
+            reading.value = on_dial(reading.value, row.digits_after)
+            submitted.append(SubmittedReading(row.account_number, row.meter_number, reading))
+        return submitted
 
     @staticmethod
     def _reading(row: Row) -> Reading:
-        values = dict(row._mapping)
+        values = {c.name: row._mapping[c.name] for c in readings.c}
         values["zone"] = Zone(values["zone"])
         values["source"] = ReadingSource(values["source"])
+        values["status"] = ReadingStatus(values["status"])
         return Reading(**values)
+
+    async def get(self, reading_id: int) -> Reading | None:
+        row = (
+            await self._connection.execute(select(readings).where(readings.c.id == reading_id))
+        ).one_or_none()
+        return self._reading(row) if row else None
 
     async def latest_of(self, meter_ids: Sequence[int]) -> dict[tuple[int, Zone], Reading]:
         if not meter_ids:
@@ -80,10 +79,7 @@ class SqlReadingRepository:
     ) -> Reading | None:
         conditions = [readings.c.meter_id == meter_id, readings.c.zone == zone]
         if replacing is not None:
-            conditions.append(
-                (readings.c.source != ReadingSource.RESIDENT)
-                | (readings.c.billing_month != replacing)
-            )
+            conditions.append(~OWN | (readings.c.billing_month != replacing))
         row = (
             await self._connection.execute(
                 select(readings)
@@ -140,15 +136,17 @@ class SqlReadingRepository:
         del values["id"]
         insert = pg_insert if self._connection.dialect.name == "postgresql" else sqlite_insert
         statement = insert(readings).values(**values)
-        # The unique index decides between two chats sending a reading of the month at once.
+        # The unique index decides between two chats (or a chat and a device) sending a
+        # reading of the month at once. The replacement starts afresh: billing has not seen it.
+        replaced = ("value", "taken_at", "source", "status", "used_in", "reason", "photo")
         recorded = await self._connection.execute(
             statement.on_conflict_do_update(
                 index_elements=["meter_id", "zone", "billing_month"],
-                # A literal, as in the index: PostgreSQL matches a partial index to the
-                # predicate when it plans, and a generic plan (from a statement's sixth
-                # execution on a connection) knows no parameter's value.
-                index_where=readings.c.source == literal_column(f"'{ReadingSource.RESIDENT}'"),
-                set_={"value": statement.excluded.value, "taken_at": statement.excluded.taken_at},
+                # The index's own text: PostgreSQL matches a partial index to the predicate
+                # when it plans, and a generic plan (from a statement's sixth execution on a
+                # connection) knows no parameter's value.
+                index_where=text(OWN_READING),
+                set_={name: statement.excluded[name] for name in replaced},
             ).returning(readings.c.id)
         )
         reading.id = recorded.scalar_one()
@@ -160,7 +158,7 @@ class SqlReadingRepository:
                     readings.c.meter_id == meter_id,
                     readings.c.zone == zone,
                     readings.c.billing_month == month,
-                    readings.c.source == ReadingSource.RESIDENT,
+                    OWN,
                 )
             )
         ).one_or_none()
