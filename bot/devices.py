@@ -103,7 +103,10 @@ def accepted(meter: str, submitted: Submitted) -> dict[str, Any]:
     if submitted.estimate is not None:
         result["estimate"] = {
             "since": submitted.estimate.since.isoformat(),
-            "consumption": {z.value: str(c) for z, c in submitted.estimate.consumption.items()},
+            "consumption": {
+                zone.value: str(submitted.meter.on_dial(used))
+                for zone, used in submitted.estimate.consumption.items()
+            },
             "charge": str(submitted.estimate.total),
         }
     return result

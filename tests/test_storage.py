@@ -330,6 +330,49 @@ async def test_0008_keeps_telegram_users_reachable_and_starts_an_empty_queue(dat
         assert await uow.notifications.queue([notice, notice], now) == 1
 
 
+async def test_0009_gives_kept_readings_a_status_and_one_own_reading_a_month(database):
+    await seed_demo(database, date(2026, 11, 24))
+    await downgrade(database.engine, "0008")
+    async with database.engine.begin() as connection:
+        meter_id = (
+            await connection.execute(select(t.meters.c.id).order_by(t.meters.c.id).limit(1))
+        ).scalar_one()
+        await connection.execute(
+            text(
+                "INSERT INTO readings (meter_id, zone, value, taken_at, billing_month, source) "
+                "VALUES (:m, 'single', 9999000, :at, '2026-12-01', 'resident')"
+            ),
+            {"m": meter_id, "at": datetime(2026, 11, 24, 3, tzinfo=UTC)},
+        )
+
+    await upgrade(database.engine)
+
+    async with database.engine.connect() as connection:
+        statuses = {
+            (source, status)
+            for source, status in await connection.execute(
+                select(t.readings.c.source, t.readings.c.status).distinct()
+            )
+        }
+    # The demo's replaced reading lost its status going down: it is "sent" again, as every
+    # resident's reading kept before billing answered for it.
+    assert statuses == {("resident", "sent"), ("billing", "received"), ("inspector", "received")}
+    async with database.unit_of_work() as uow:
+        device_reading = Reading(
+            meter_id=meter_id,
+            zone=Zone.SINGLE,
+            value=Decimal("9999.5"),
+            taken_at=datetime(2026, 11, 24, 4, tzinfo=UTC),
+            billing_month=date(2026, 12, 1),
+            source=ReadingSource.DEVICE,
+        )
+        await uow.readings.record(device_reading)  # replaces the resident's of the month
+        await uow.commit()
+        december = await uow.readings.own_for(meter_id, Zone.SINGLE, date(2026, 12, 1))
+    assert december is not None
+    assert (december.value, december.source) == (Decimal("9999.5"), ReadingSource.DEVICE)
+
+
 async def test_a_reading_replaces_the_month_s_however_often_one_connection_records_it(database):
     """PostgreSQL plans a statement generically from its sixth execution on a connection: the
     upsert must still find the partial index of the resident's readings."""

@@ -262,7 +262,9 @@ class LocalSession(BaseSession):
 
     def _SendPhoto(self, bot: Bot, method: SendPhoto) -> Message:
         self._check_text(bot, method, method.caption, MAX_CAPTION, required=False)
-        photo = [PhotoSize(file_id="photo", file_unique_id="photo", width=800, height=600)]
+        # A photo sent again by its file id keeps it, as Telegram's does.
+        file_id = method.photo if isinstance(method.photo, str) else "photo"
+        photo = [PhotoSize(file_id=file_id, file_unique_id=file_id, width=800, height=600)]
         message = self._message(int(method.chat_id), method, photo=photo, caption=method.caption)
         self._keep(message, method.photo)
         return message
