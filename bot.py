@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import logging
 import signal
+import socket
 import sys
 from datetime import date, datetime, time
 from pathlib import Path
@@ -87,6 +88,7 @@ async def _chat(settings: Settings, database) -> None:
     from aiohttp import web
 
     from bot.app import Background, reading_reminders, start_local
+    from bot.config import DEVICE_API_PATH
     from bot.console import Console
     from bot.local_yookassa import LocalYooKassa
     from bot.mail import OutboxMailer, build_mailer
@@ -100,8 +102,13 @@ async def _chat(settings: Settings, database) -> None:
     # and page played by a local server, whose notifications reach the bot's own endpoint.
     yookassa = LocalYooKassa()
     await yookassa.start()
+    # The bot's web server (YooKassa's notifications, the device API) on a port of its own.
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        web_port = probe.getsockname()[1]
     settings = settings.model_copy(
         update={
+            "device_api_url": f"http://127.0.0.1:{web_port}{DEVICE_API_PATH}",
             "staff_chat_id": DEMO_STAFF_CHAT,
             "payments_provider_token": SecretStr("381764678:TEST:demo"),
             "yookassa_shop_id": yookassa.shop_id,
@@ -111,10 +118,10 @@ async def _chat(settings: Settings, database) -> None:
     )
     mailer = build_mailer(settings)
     dp, bot, session = await start_local(settings, database, mailer)
-    notifications = web.AppRunner(web_app(dp, database))
-    await notifications.setup()
-    await web.TCPSite(notifications, "127.0.0.1", 0).start()
-    yookassa.notify_url = f"http://127.0.0.1:{notifications.addresses[0][1]}{NOTIFICATIONS_PATH}"
+    server = web.AppRunner(web_app(dp, database))
+    await server.setup()
+    await web.TCPSite(server, "127.0.0.1", web_port).start()
+    yookassa.notify_url = f"http://127.0.0.1:{web_port}{NOTIFICATIONS_PATH}"
     staff = LocalChat(
         dp,
         bot,
@@ -140,7 +147,7 @@ async def _chat(settings: Settings, database) -> None:
     finally:
         await background.stop()
         await dp.emit_shutdown(bot=bot, bots=[bot], dispatcher=dp, **dp.workflow_data)
-        await notifications.cleanup()
+        await server.cleanup()
         await yookassa.stop()
 
 
