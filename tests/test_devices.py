@@ -128,6 +128,25 @@ async def test_each_refusal_names_the_rule_it_broke(http, bot_database, demo, cl
     assert status == 200, body
     assert await device_readings(bot_database, "39874512") == [("single", last + 5000, "device")]
 
+    # One meter refused does not take the others of the request with it.
+    water = await last_value(bot_database, "114509")
+    status, body = await post(
+        http,
+        token,
+        {
+            "readings": [
+                {"meter": "39874512", "value": "1"},
+                {"meter": "114509", "value": str(water + 2)},
+            ]
+        },
+    )
+    assert status == 422
+    assert [(r["meter"], r["status"]) for r in body["results"]] == [
+        ("39874512", "refused"),
+        ("114509", "accepted"),
+    ]
+    assert await device_readings(bot_database, "114509") == [("single", water + 2, "device")]
+
 
 async def test_a_meter_past_its_verification_and_a_two_zone_meter(http, bot_database, demo, clock):
     epd = await issue(bot_database, clock, 502, EPD)
