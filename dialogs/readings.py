@@ -144,12 +144,8 @@ async def get_value(
         "value": Decimal(pending["value"]) if pending else 0,
         "reason": pending["reason"] if pending else "",
         "average": Decimal(pending.get("average", "0")) if pending else 0,
-        "photo": "yes" if dialog_data_photo(dialog_manager) else "no",
+        "photo": "yes" if dialog_manager.dialog_data.get("photo") else "no",
     }
-
-
-def dialog_data_photo(manager: DialogManager) -> str | None:
-    return manager.dialog_data.get("photo")
 
 
 def _zone(manager: DialogManager, zones: tuple[Zone, ...]) -> Zone:
