@@ -21,7 +21,7 @@ from aiogram.types import (
 )
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from dialogs.widgets import MAX_ID
+from dialogs.widgets import button_id
 from domain import appeals, readings
 from domain.errors import AppealNotFound, AppealNotOpen, AppealTextInvalid
 from domain.model import Appeal, AppealStatus, AttachmentKind, NotificationStatus
@@ -328,10 +328,12 @@ async def on_photo(
 ) -> None:
     """The meter's photo a resident attached to a reading, by its number in the export."""
     number = (command.args or "").strip()
-    if not (number.isascii() and number.isdigit() and 0 < int(number) < MAX_ID):
+    try:
+        reading_id = button_id(number)  # the same range as any id the bot issues
+    except ValueError:
         await message.answer(staff_desk.text("staff-photo-usage"))
         return
-    found = await readings.photo_of(uow, int(number))
+    found = await readings.photo_of(uow, reading_id)
     if found is None:
         await message.answer(staff_desk.text("staff-photo-none", number=number))
         return

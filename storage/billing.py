@@ -620,25 +620,22 @@ async def _reading(writer: _Writer, meter_id: int, r: ReadingIn) -> None:
         "used_in": _month(r.used_in) if r.used_in else None,
         "reason": r.reason,
     }
-    if not r.source.ours:
-        await writer.upsert(
-            t.readings,
-            {"meter_id": meter_id, "zone": r.zone.value, "taken_at": r.taken_at},
-            {"value": r.value, "billing_month": month, "source": r.source.value, **outcome},
-        )
-        return
     readings = t.readings.c
     own = (
-        await writer.connection.execute(
-            select(readings.id, readings.status).where(
-                readings.meter_id == meter_id,
-                readings.zone == r.zone.value,
-                readings.billing_month == month,
-                readings.source.in_(OWN_SOURCES),
+        (
+            await writer.connection.execute(
+                select(readings.id, readings.status).where(
+                    readings.meter_id == meter_id,
+                    readings.zone == r.zone.value,
+                    readings.billing_month == month,
+                    readings.source.in_(OWN_SOURCES),
+                )
             )
-        )
-    ).one_or_none()
-    if own is None:  # sent before this database kept it (the web cabinet's days)
+        ).one_or_none()
+        if r.source.ours
+        else None
+    )
+    if own is None:  # billing's own, or the bot's sent before this database kept it
         await writer.upsert(
             t.readings,
             {"meter_id": meter_id, "zone": r.zone.value, "taken_at": r.taken_at},
