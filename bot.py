@@ -87,7 +87,7 @@ async def _chat(settings: Settings, database) -> None:
     from aiogram.types import Chat
     from aiohttp import web
 
-    from bot.app import Background, reading_reminders, start_local
+    from bot.app import Background, freeze_start_up_objects, reading_reminders, start_local
     from bot.config import DEVICE_API_PATH
     from bot.console import Console
     from bot.local_yookassa import LocalYooKassa
@@ -142,6 +142,7 @@ async def _chat(settings: Settings, database) -> None:
     )
     if isinstance(mailer, OutboxMailer):
         mailer.listeners.append(console.show_letter)
+    freeze_start_up_objects()
     try:
         await console.run()
     finally:
@@ -154,7 +155,7 @@ async def _chat(settings: Settings, database) -> None:
 async def _poll(settings: Settings, database) -> int:
     """Serves Telegram (by webhook or polling) until SIGTERM or SIGINT, then finishes what is
     in flight; the exit code."""
-    from bot.app import Background, build_dispatcher, telegram_bot
+    from bot.app import Background, build_dispatcher, freeze_start_up_objects, telegram_bot
     from bot.mail import build_mailer
     from bot.polling import PollingConflict, poll
     from bot.webhook import serve, serve_webhook, web_app
@@ -167,6 +168,7 @@ async def _poll(settings: Settings, database) -> int:
         loop.add_signal_handler(signum, stopping.set)
     background = Background(bot, dp, database, settings)
     background.start()
+    freeze_start_up_objects()
     try:
         if settings.webhook_url:
             await serve_webhook(dp, bot, settings, database, stopping)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import secrets
 from collections.abc import Awaitable, Callable
@@ -251,6 +252,15 @@ async def forget_updates(database: Database, clock: Clock) -> None:
 
 
 LOCAL_TOKEN = "1:local-demo"
+
+
+def freeze_start_up_objects() -> None:
+    """Sets what start-up built (modules, dialogs, texts, tables: some 350,000 objects that
+    live as long as the process) aside from the garbage collector. A full collection then
+    walks only what updates made, in milliseconds, instead of pausing every update in flight
+    for 200-300 ms."""
+    gc.collect()
+    gc.freeze()
 
 
 async def start_local(

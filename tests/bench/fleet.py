@@ -38,7 +38,7 @@ from aiogram_dialog.widgets.kbd import Back, Next
 from aiogram_dialog.widgets.text import Const
 from sqlalchemy import select, text
 
-from bot.app import BOT_DEFAULTS, LOCAL_TOKEN, build_dispatcher
+from bot.app import BOT_DEFAULTS, LOCAL_TOKEN, build_dispatcher, freeze_start_up_objects
 from bot.config import Settings
 from bot.mail import OutboxMailer
 from bot.transports.local import LocalChat, LocalSession
@@ -315,6 +315,7 @@ async def main() -> None:
             await row.journey.prepare()
         for row in rows:
             await row.start()
+        freeze_start_up_objects()  # as ``bot.py run`` does once it has started
         for _ in range(ROUNDS):  # interleaved: the machine's moods fall on every row alike
             for row in rows:
                 await row.round()
