@@ -16,7 +16,7 @@ from aiogram.types import Chat, TelegramObject, Update, User
 from domain.errors import NotSignedIn
 from domain.model import TelegramUser
 from domain.ports import Clock
-from domain.residents import bound_profile, locale_for, resident
+from domain.residents import locale_for, resident
 from rendering.texts import TextCore
 from storage.database import Database, UpdateLog
 
@@ -164,13 +164,12 @@ class ResidentMiddleware(BaseMiddleware):
     ) -> Any:
         user: User | None = data.get("event_from_user")
         if user is not None:
-            data["resident"] = await resident(data["uow"], user.id)
+            data["resident"], data["profile"] = await resident(data["uow"], user.id)
             if data["resident"].unreachable_at is not None:
                 # They wrote again: notifications may reach them again.
                 await data["uow"].telegram_users.reachable(user.id)
                 await data["uow"].commit()
                 data["resident"].unreachable_at = None
-            data["profile"] = await bound_profile(data["uow"], data["resident"])
         return await handler(event, data)
 
 

@@ -41,6 +41,10 @@ from domain.model import (
 class TelegramUserRepository(Protocol):
     async def get(self, telegram_id: int) -> TelegramUser | None: ...
 
+    async def with_profile(self, telegram_id: int) -> tuple[TelegramUser | None, Profile | None]:
+        """The Telegram user and the profile they are logged in to, in one query: every
+        update asks."""
+
     async def bound_to(self, profile_id: int) -> Sequence[int]:
         """The Telegram ids bound to the profile."""
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 
 from domain.charges import Estimate, consumed, in_force, price
@@ -174,7 +174,9 @@ async def _check(
         return last
     if confirmed:
         return last
-    history = await uow.readings.history(meter.id, zone, clock.now() - HISTORY)
+    # From a day's start, so that the check on typing and the one on sending ask alike.
+    since = datetime.combine(clock.today() - HISTORY, time(), tzinfo=UTC)
+    history = await uow.readings.history(meter.id, zone, since)
     average = average_consumption(history)
     consumption = value - last.value
     if average is not None and consumption > HIGH_CONSUMPTION_FACTOR * average:

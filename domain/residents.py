@@ -11,15 +11,11 @@ from domain.ports import UnitOfWork
 SUPPORTED_LOCALES = ("ru", "en")
 
 
-async def resident(uow: UnitOfWork, telegram_id: int) -> TelegramUser:
-    """The Telegram user as the bot knows them; a stranger is a user with no profile."""
-    return await uow.telegram_users.get(telegram_id) or TelegramUser(telegram_id=telegram_id)
-
-
-async def bound_profile(uow: UnitOfWork, user: TelegramUser) -> Profile | None:
-    if user.profile_id is None:
-        return None
-    return await uow.profiles.get(user.profile_id)
+async def resident(uow: UnitOfWork, telegram_id: int) -> tuple[TelegramUser, Profile | None]:
+    """The Telegram user as the bot knows them (a stranger is a user with no profile), and
+    the profile they are logged in to."""
+    user, profile = await uow.telegram_users.with_profile(telegram_id)
+    return user or TelegramUser(telegram_id=telegram_id), profile
 
 
 def locale_for(user: TelegramUser, telegram_language: str | None, default: str) -> str:

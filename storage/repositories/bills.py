@@ -15,8 +15,12 @@ from storage.tables import (
 
 
 class SqlBillRepository:
+    """Bills change only by a billing import: within one unit of work (an update), an
+    account's latest bill is read once, however many screens and sums ask for it."""
+
     def __init__(self, connection: AsyncConnection) -> None:
         self._connection = connection
+        self._latest: dict[int, Bill | None] = {}
 
     async def of_account(self, account_id: int) -> Sequence[Bill]:
         rows = (
@@ -50,6 +54,11 @@ class SqlBillRepository:
         )
 
     async def latest(self, account_id: int) -> Bill | None:
+        if account_id not in self._latest:
+            self._latest[account_id] = await self._read_latest(account_id)
+        return self._latest[account_id]
+
+    async def _read_latest(self, account_id: int) -> Bill | None:
         row = (
             await self._connection.execute(
                 select(bills)

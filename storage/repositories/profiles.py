@@ -1,7 +1,8 @@
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict
+from typing import Any
 
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -10,17 +11,19 @@ from domain.model import Gender, MailingCompany, MarketingEmail, Profile
 from storage.tables import marketing_emails, profiles
 
 
+def profile_from(values: Mapping[str, Any]) -> Profile:
+    profile = Profile(**values)
+    profile.gender = Gender(profile.gender) if profile.gender else None
+    return profile
+
+
 class SqlProfileRepository:
     def __init__(self, connection: AsyncConnection) -> None:
         self._connection = connection
 
     async def _one(self, condition) -> Profile | None:
         row = (await self._connection.execute(select(profiles).where(condition))).one_or_none()
-        if row is None:
-            return None
-        values = dict(row._mapping)
-        values["gender"] = Gender(values["gender"]) if values["gender"] else None
-        return Profile(**values)
+        return profile_from(row._mapping) if row else None
 
     async def get(self, profile_id: int) -> Profile | None:
         return await self._one(profiles.c.id == profile_id)

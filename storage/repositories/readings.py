@@ -3,6 +3,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import asdict
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 from sqlalchemy import func, select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -18,8 +19,13 @@ OWN = readings.c.source.in_(OWN_SOURCES)
 
 
 class SqlReadingRepository:
+    """A value's checks read the last reading and the history when it is typed and again
+    when it is sent, often in the same update: within a unit of work each is read once,
+    until a reading is recorded."""
+
     def __init__(self, connection: AsyncConnection) -> None:
         self._connection = connection
+        self._read: dict[tuple[Any, ...], Any] = {}
 
     async def submitted_since(self, since: datetime) -> Sequence[SubmittedReading]:
         rows = await self._connection.execute(
@@ -77,6 +83,12 @@ class SqlReadingRepository:
     async def last(
         self, meter_id: int, zone: Zone, replacing: date | None = None
     ) -> Reading | None:
+        key = ("last", meter_id, zone, replacing)
+        if key not in self._read:
+            self._read[key] = await self._last(meter_id, zone, replacing)
+        return self._read[key]
+
+    async def _last(self, meter_id: int, zone: Zone, replacing: date | None) -> Reading | None:
         conditions = [readings.c.meter_id == meter_id, readings.c.zone == zone]
         if replacing is not None:
             conditions.append(~OWN | (readings.c.billing_month != replacing))
@@ -112,6 +124,12 @@ class SqlReadingRepository:
         return taken.date() if taken else None
 
     async def history(self, meter_id: int, zone: Zone, since: datetime) -> Sequence[Reading]:
+        key = ("history", meter_id, zone, since)
+        if key not in self._read:
+            self._read[key] = await self._history(meter_id, zone, since)
+        return self._read[key]
+
+    async def _history(self, meter_id: int, zone: Zone, since: datetime) -> list[Reading]:
         rows = await self._connection.execute(
             select(readings)
             .where(
@@ -132,6 +150,7 @@ class SqlReadingRepository:
         return found.first() is not None
 
     async def record(self, reading: Reading) -> None:
+        self._read.clear()
         values = asdict(reading)
         del values["id"]
         insert = pg_insert if self._connection.dialect.name == "postgresql" else sqlite_insert

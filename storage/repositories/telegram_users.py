@@ -5,8 +5,9 @@ from collections.abc import Sequence
 from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from domain.model import TelegramUser
-from storage.tables import telegram_users
+from domain.model import Profile, TelegramUser
+from storage.repositories.profiles import profile_from
+from storage.tables import profiles, telegram_users
 
 
 class SqlTelegramUserRepository:
@@ -20,6 +21,22 @@ class SqlTelegramUserRepository:
             )
         ).one_or_none()
         return TelegramUser(**row._mapping) if row else None
+
+    async def with_profile(self, telegram_id: int) -> tuple[TelegramUser | None, Profile | None]:
+        row = (
+            await self._connection.execute(
+                select(telegram_users, profiles)
+                .outerjoin(profiles, profiles.c.id == telegram_users.c.profile_id)
+                .where(telegram_users.c.telegram_id == telegram_id)
+            )
+        ).one_or_none()
+        if row is None:
+            return None, None
+        values = row._mapping
+        user = TelegramUser(**{c.name: values[c] for c in telegram_users.c})
+        if values[profiles.c.id] is None:
+            return user, None
+        return user, profile_from({c.name: values[c] for c in profiles.c})
 
     async def bound_to(self, profile_id: int) -> Sequence[int]:
         rows = await self._connection.execute(
