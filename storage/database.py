@@ -147,16 +147,18 @@ class UpdateLog:
 
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
+        insert = pg_insert if engine.dialect.name == "postgresql" else sqlite_insert
+        self._take = (
+            insert(processed_updates)
+            .on_conflict_do_nothing()
+            .returning(processed_updates.c.update_id)
+        )
 
     async def first_delivery(self, update_id: int, now: datetime) -> bool:
         """Records the update as taken; False when it was taken before."""
-        insert = pg_insert if self._engine.dialect.name == "postgresql" else sqlite_insert
         async with self._engine.begin() as connection:
             taken = await connection.execute(
-                insert(processed_updates)
-                .values(update_id=update_id, received_at=now)
-                .on_conflict_do_nothing()
-                .returning(processed_updates.c.update_id)
+                self._take, {"update_id": update_id, "received_at": now}
             )
             return taken.scalar_one_or_none() is not None
 

@@ -3,12 +3,24 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import asdict
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import bindparam, delete, insert, select
 from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain.model import Account, AccountKind, AccountLink
 from storage.tables import account_links, accounts
+
+_ACCOUNT = select(accounts).where(accounts.c.id == bindparam("account_id"))
+_LINKED = select(account_links.c.id).where(
+    account_links.c.profile_id == bindparam("profile_id"),
+    account_links.c.account_id == bindparam("account_id"),
+)
+_ACCOUNTS_OF = (
+    select(accounts)
+    .join(account_links, account_links.c.account_id == accounts.c.id)
+    .where(account_links.c.profile_id == bindparam("profile_id"))
+    .order_by(account_links.c.linked_at, accounts.c.id)
+)
 
 
 def account_from_row(row: Row) -> Account:
@@ -28,7 +40,7 @@ class SqlAccountRepository:
     async def get(self, account_id: int) -> Account | None:
         if account_id not in self._read:
             row = (
-                await self._connection.execute(select(accounts).where(accounts.c.id == account_id))
+                await self._connection.execute(_ACCOUNT, {"account_id": account_id})
             ).one_or_none()
             self._read[account_id] = account_from_row(row) if row else None
         return self._read[account_id]
@@ -53,21 +65,13 @@ class SqlAccountLinkRepository:
         self._linked: dict[tuple[int, int], bool] = {}
 
     async def accounts_of(self, profile_id: int) -> Sequence[Account]:
-        rows = await self._connection.execute(
-            select(accounts)
-            .join(account_links, account_links.c.account_id == accounts.c.id)
-            .where(account_links.c.profile_id == profile_id)
-            .order_by(account_links.c.linked_at, accounts.c.id)
-        )
+        rows = await self._connection.execute(_ACCOUNTS_OF, {"profile_id": profile_id})
         return [account_from_row(row) for row in rows]
 
     async def is_linked(self, profile_id: int, account_id: int) -> bool:
         if (profile_id, account_id) not in self._linked:
             found = await self._connection.execute(
-                select(account_links.c.id).where(
-                    account_links.c.profile_id == profile_id,
-                    account_links.c.account_id == account_id,
-                )
+                _LINKED, {"profile_id": profile_id, "account_id": account_id}
             )
             self._linked[(profile_id, account_id)] = found.first() is not None
         return self._linked[(profile_id, account_id)]

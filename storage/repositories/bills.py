@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain.model import Bill, BillServiceLine, BillSupplierLine, Supplier
@@ -11,6 +11,23 @@ from storage.tables import (
     bill_suppliers,
     bills,
     suppliers,
+)
+
+_LATEST = (
+    select(bills)
+    .where(bills.c.account_id == bindparam("account_id"))
+    .order_by(bills.c.period.desc())
+    .limit(1)
+)
+_SUPPLIER_LINES = (
+    select(bill_suppliers)
+    .where(bill_suppliers.c.bill_id == bindparam("bill_id"))
+    .order_by(bill_suppliers.c.id)
+)
+_SERVICE_LINES = (
+    select(bill_services)
+    .where(bill_services.c.bill_supplier_id.in_(bindparam("line_ids", expanding=True)))
+    .order_by(bill_services.c.position)
 )
 
 
@@ -59,14 +76,7 @@ class SqlBillRepository:
         return self._latest[account_id]
 
     async def _read_latest(self, account_id: int) -> Bill | None:
-        row = (
-            await self._connection.execute(
-                select(bills)
-                .where(bills.c.account_id == account_id)
-                .order_by(bills.c.period.desc())
-                .limit(1)
-            )
-        ).one_or_none()
+        row = (await self._connection.execute(_LATEST, {"account_id": account_id})).first()
         if row is None:
             return None
         return Bill(
@@ -78,17 +88,11 @@ class SqlBillRepository:
 
     async def _supplier_lines(self, bill_id: int) -> list[BillSupplierLine]:
         supplier_rows = (
-            await self._connection.execute(
-                select(bill_suppliers)
-                .where(bill_suppliers.c.bill_id == bill_id)
-                .order_by(bill_suppliers.c.id)
-            )
+            await self._connection.execute(_SUPPLIER_LINES, {"bill_id": bill_id})
         ).all()
         service_rows = (
             await self._connection.execute(
-                select(bill_services)
-                .where(bill_services.c.bill_supplier_id.in_([row.id for row in supplier_rows]))
-                .order_by(bill_services.c.position)
+                _SERVICE_LINES, {"line_ids": [row.id for row in supplier_rows]}
             )
         ).all()
         lines = []

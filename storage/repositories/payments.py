@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -20,6 +20,21 @@ from storage.repositories.meters import SqlContractRepository
 from storage.tables import accounts, payment_items, payments
 
 _PAYMENT_FIELDS = [c for c in payments.c if c.name != "external_id"]
+_PAID_ITEMS = (
+    select(
+        payment_items.c.contract_id,
+        payments.c.paid_at,
+        payment_items.c.amount,
+        payments.c.in_billing,
+    )
+    .join(payments, payments.c.id == payment_items.c.payment_id)
+    .where(
+        payments.c.account_id == bindparam("account_id"),
+        payments.c.status == PaymentStatus.SUCCEEDED,
+        payments.c.paid_at.is_not(None),
+    )
+    .order_by(payments.c.paid_at.desc())
+)
 
 
 class SqlPaymentRepository:
@@ -27,21 +42,7 @@ class SqlPaymentRepository:
         self._connection = connection
 
     async def items_of_account(self, account_id: int) -> Sequence[PaidItem]:
-        rows = await self._connection.execute(
-            select(
-                payment_items.c.contract_id,
-                payments.c.paid_at,
-                payment_items.c.amount,
-                payments.c.in_billing,
-            )
-            .join(payments, payments.c.id == payment_items.c.payment_id)
-            .where(
-                payments.c.account_id == account_id,
-                payments.c.status == PaymentStatus.SUCCEEDED,
-                payments.c.paid_at.is_not(None),
-            )
-            .order_by(payments.c.paid_at.desc())
-        )
+        rows = await self._connection.execute(_PAID_ITEMS, {"account_id": account_id})
         return [PaidItem(*row) for row in rows]
 
     async def add(self, payment: Payment) -> None:

@@ -5,7 +5,7 @@ from dataclasses import asdict
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import func, select, text
+from sqlalchemy import bindparam, func, select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Row
@@ -16,6 +16,52 @@ from domain.ports import SubmittedReading
 from storage.tables import OWN_READING, accounts, meters, readings
 
 OWN = readings.c.source.in_(OWN_SOURCES)
+
+_NEWEST_FIRST = (readings.c.taken_at.desc(), readings.c.id.desc())
+_OF_ZONE = (readings.c.meter_id == bindparam("meter_id"), readings.c.zone == bindparam("zone"))
+_LAST = select(readings).where(*_OF_ZONE).order_by(*_NEWEST_FIRST).limit(1)
+# The last before the month's own reading, which a value sent again replaces.
+_LAST_BEFORE_OWN = (
+    select(readings)
+    .where(*_OF_ZONE, ~OWN | (readings.c.billing_month != bindparam("month")))
+    .order_by(*_NEWEST_FIRST)
+    .limit(1)
+)
+_HISTORY = (
+    select(readings)
+    .where(*_OF_ZONE, readings.c.taken_at >= bindparam("since"))
+    .order_by(readings.c.taken_at)
+)
+_OWN_FOR = select(readings).where(*_OF_ZONE, readings.c.billing_month == bindparam("month"), OWN)
+_RANKED = (
+    select(
+        readings,
+        func.row_number()
+        .over(partition_by=(readings.c.meter_id, readings.c.zone), order_by=_NEWEST_FIRST)
+        .label("rank"),
+    )
+    .where(readings.c.meter_id.in_(bindparam("meter_ids", expanding=True)))
+    .subquery()
+)
+_LATEST = select(*(_RANKED.c[c.name] for c in readings.c)).where(_RANKED.c.rank == 1)
+
+
+def _upsert(insert: Any) -> Any:
+    """The unique index decides between two chats (or a chat and a device) sending a reading
+    of the month at once. The replacement starts afresh: billing has not seen it."""
+    statement = insert(readings)
+    replaced = ("value", "taken_at", "source", "status", "used_in", "reason", "photo")
+    return statement.on_conflict_do_update(
+        index_elements=["meter_id", "zone", "billing_month"],
+        # The index's own text: PostgreSQL matches a partial index to the predicate when it
+        # plans, and a generic plan (from a statement's sixth execution on a connection)
+        # knows no parameter's value.
+        index_where=text(OWN_READING),
+        set_={name: statement.excluded[name] for name in replaced},
+    ).returning(readings.c.id)
+
+
+_RECORD = {"postgresql": _upsert(pg_insert), "sqlite": _upsert(sqlite_insert)}
 
 
 class SqlReadingRepository:
@@ -65,18 +111,7 @@ class SqlReadingRepository:
     async def latest_of(self, meter_ids: Sequence[int]) -> dict[tuple[int, Zone], Reading]:
         if not meter_ids:
             return {}
-        rank = (
-            func.row_number()
-            .over(
-                partition_by=(readings.c.meter_id, readings.c.zone),
-                order_by=(readings.c.taken_at.desc(), readings.c.id.desc()),
-            )
-            .label("rank")
-        )
-        ranked = select(readings, rank).where(readings.c.meter_id.in_(meter_ids)).subquery()
-        rows = await self._connection.execute(
-            select(*(ranked.c[c.name] for c in readings.c)).where(ranked.c.rank == 1)
-        )
+        rows = await self._connection.execute(_LATEST, {"meter_ids": list(meter_ids)})
         latest = (self._reading(row) for row in rows)
         return {(reading.meter_id, reading.zone): reading for reading in latest}
 
@@ -89,17 +124,9 @@ class SqlReadingRepository:
         return self._read[key]
 
     async def _last(self, meter_id: int, zone: Zone, replacing: date | None) -> Reading | None:
-        conditions = [readings.c.meter_id == meter_id, readings.c.zone == zone]
-        if replacing is not None:
-            conditions.append(~OWN | (readings.c.billing_month != replacing))
-        row = (
-            await self._connection.execute(
-                select(readings)
-                .where(*conditions)
-                .order_by(readings.c.taken_at.desc(), readings.c.id.desc())
-                .limit(1)
-            )
-        ).one_or_none()
+        params = {"meter_id": meter_id, "zone": zone, "month": replacing}
+        statement = _LAST if replacing is None else _LAST_BEFORE_OWN
+        row = (await self._connection.execute(statement, params)).first()
         return self._reading(row) if row else None
 
     async def of_meter(self, meter_id: int) -> Sequence[Reading]:
@@ -131,13 +158,7 @@ class SqlReadingRepository:
 
     async def _history(self, meter_id: int, zone: Zone, since: datetime) -> list[Reading]:
         rows = await self._connection.execute(
-            select(readings)
-            .where(
-                readings.c.meter_id == meter_id,
-                readings.c.zone == zone,
-                readings.c.taken_at >= since,
-            )
-            .order_by(readings.c.taken_at)
+            _HISTORY, {"meter_id": meter_id, "zone": zone, "since": since}
         )
         return [self._reading(row) for row in rows]
 
@@ -153,32 +174,13 @@ class SqlReadingRepository:
         self._read.clear()
         values = asdict(reading)
         del values["id"]
-        insert = pg_insert if self._connection.dialect.name == "postgresql" else sqlite_insert
-        statement = insert(readings).values(**values)
-        # The unique index decides between two chats (or a chat and a device) sending a
-        # reading of the month at once. The replacement starts afresh: billing has not seen it.
-        replaced = ("value", "taken_at", "source", "status", "used_in", "reason", "photo")
-        recorded = await self._connection.execute(
-            statement.on_conflict_do_update(
-                index_elements=["meter_id", "zone", "billing_month"],
-                # The index's own text: PostgreSQL matches a partial index to the predicate
-                # when it plans, and a generic plan (from a statement's sixth execution on a
-                # connection) knows no parameter's value.
-                index_where=text(OWN_READING),
-                set_={name: statement.excluded[name] for name in replaced},
-            ).returning(readings.c.id)
-        )
-        reading.id = recorded.scalar_one()
+        upsert = _RECORD[self._connection.dialect.name]
+        reading.id = (await self._connection.execute(upsert, values)).scalar_one()
 
     async def own_for(self, meter_id: int, zone: Zone, month: date) -> Reading | None:
         row = (
             await self._connection.execute(
-                select(readings).where(
-                    readings.c.meter_id == meter_id,
-                    readings.c.zone == zone,
-                    readings.c.billing_month == month,
-                    OWN,
-                )
+                _OWN_FOR, {"meter_id": meter_id, "zone": zone, "month": month}
             )
         ).one_or_none()
         return self._reading(row) if row else None

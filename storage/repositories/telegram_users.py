@@ -2,12 +2,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain.model import Profile, TelegramUser
 from storage.repositories.profiles import profile_from
 from storage.tables import profiles, telegram_users
+
+_WITH_PROFILE = (
+    select(telegram_users, profiles)
+    .outerjoin(profiles, profiles.c.id == telegram_users.c.profile_id)
+    .where(telegram_users.c.telegram_id == bindparam("telegram_id"))
+)
 
 
 class SqlTelegramUserRepository:
@@ -24,11 +30,7 @@ class SqlTelegramUserRepository:
 
     async def with_profile(self, telegram_id: int) -> tuple[TelegramUser | None, Profile | None]:
         row = (
-            await self._connection.execute(
-                select(telegram_users, profiles)
-                .outerjoin(profiles, profiles.c.id == telegram_users.c.profile_id)
-                .where(telegram_users.c.telegram_id == telegram_id)
-            )
+            await self._connection.execute(_WITH_PROFILE, {"telegram_id": telegram_id})
         ).one_or_none()
         if row is None:
             return None, None
