@@ -35,6 +35,7 @@ from bot.middlewares import (
     InFlight,
     OnceMiddleware,
     OutageMiddleware,
+    RedisUpdateLog,
     ResidentMiddleware,
     SignedInOnly,
     UnitOfWorkMiddleware,
@@ -70,7 +71,7 @@ from handlers import notifications as notice_handlers
 from handlers.notifications import NotificationTexts
 from handlers.staff import StaffDesk
 from rendering.texts import TextCore
-from storage.database import Database
+from storage.database import Database, UpdateLog
 
 logger = logging.getLogger(__name__)
 
@@ -103,6 +104,14 @@ def fsm_storage(redis_url: str | None) -> BaseStorage:
     # aiogram-dialog keeps its stacks and contexts under their own FSM "destinies": the key
     # must carry the destiny, or they overwrite the chat's state.
     return RedisStorage.from_url(redis_url, key_builder=DefaultKeyBuilder(with_destiny=True))
+
+
+def update_log(storage: BaseStorage, database: Database) -> UpdateLog | RedisUpdateLog:
+    """Where the fleet notes the updates it took: in Redis when it shares one, else in the
+    database."""
+    if isinstance(storage, RedisStorage) and isinstance(storage.key_builder, DefaultKeyBuilder):
+        return RedisUpdateLog(storage.redis, storage.key_builder.prefix)
+    return database.updates
 
 
 def telegram_bot(settings: Settings) -> Bot:
@@ -335,7 +344,7 @@ def build_dispatcher(
     dp.update.outer_middleware(MetricsMiddleware(metrics))
     dp.update.outer_middleware(OutageMiddleware(core, settings.default_locale))
     dp.update.outer_middleware(dp.fsm)
-    dp.update.outer_middleware(OnceMiddleware(database.updates, clock))
+    dp.update.outer_middleware(OnceMiddleware(update_log(dp.fsm.storage, database), clock))
     dp.update.outer_middleware(UnitOfWorkMiddleware(database))
     # An error handler runs after the update's unit of work has closed: it gets its own.
     dp.errors.outer_middleware(UnitOfWorkMiddleware(database))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
 from typing import Any
 
 import redis.exceptions
@@ -12,6 +13,7 @@ import sqlalchemy.exc
 from aiogram import BaseMiddleware, Bot
 from aiogram.exceptions import TelegramAPIError
 from aiogram.types import Chat, TelegramObject, Update, User
+from redis.asyncio import Redis
 
 from domain.errors import NotSignedIn
 from domain.model import TelegramUser
@@ -82,11 +84,25 @@ class OutageMiddleware(BaseMiddleware):
             logger.warning("could not tell of the outage: %s", error)
 
 
+class RedisUpdateLog:
+    """Which Telegram updates were taken already, in the fleet's Redis: one SET NX per
+    update, where the database's log costs a transaction and its commit's flush to disk. A
+    key lives a day, longer than Telegram keeps an update it could not deliver."""
+
+    def __init__(self, redis: Redis, prefix: str) -> None:
+        self.redis = redis
+        self.prefix = prefix
+
+    async def first_delivery(self, update_id: int, _now: datetime) -> bool:
+        key = f"{self.prefix}:update:{update_id}"
+        return bool(await self.redis.set(key, 1, nx=True, ex=timedelta(days=1)))
+
+
 class OnceMiddleware(BaseMiddleware):
     """Each update is processed once: one Telegram delivers again (after a webhook answered
     late, or a restart) is dropped, whichever process it reaches."""
 
-    def __init__(self, updates: UpdateLog, clock: Clock) -> None:
+    def __init__(self, updates: UpdateLog | RedisUpdateLog, clock: Clock) -> None:
         self.updates = updates
         self.clock = clock
 

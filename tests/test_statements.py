@@ -8,6 +8,7 @@ from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from decimal import Decimal
 
+from aiogram.fsm.storage.redis import RedisStorage
 from sqlalchemy import event
 
 from storage.database import Database
@@ -36,9 +37,11 @@ def statements(database: Database) -> Iterator[list[str]]:
 
 
 async def test_each_step_of_the_reading_journey_runs_a_handful_of_statements(
-    chat, bot_database, demo
+    chat, bot_database, demo, fsm_storage
 ):
     await bind_resident(bot_database, chat.user.id, link=(EPD,))
+    # The fleet notes the updates it took in the Redis it shares, where there is one.
+    in_redis = isinstance(fsm_storage, RedisStorage)
     value = await last_value(bot_database, "517480") + Decimal("2.5")
     steps: list[tuple[str, Callable[[], Awaitable[object]], int]] = [
         # the update's record, the resident with their profile, the linked accounts
@@ -62,7 +65,7 @@ async def test_each_step_of_the_reading_journey_runs_a_handful_of_statements(
             await step()
         counted[name] = ran
     assert {name: len(counted[name]) for name, _, _ in steps} == {
-        name: budget for name, _, budget in steps
+        name: budget - in_redis for name, _, budget in steps
     }
     # Every step still did what the resident asked.
     assert await submitted(bot_database, "517480") == [
