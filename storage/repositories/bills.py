@@ -3,6 +3,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from sqlalchemy import bindparam, select
+from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain.model import Bill, BillServiceLine, BillSupplierLine, Supplier
@@ -47,28 +48,13 @@ class SqlBillRepository:
                 .order_by(bills.c.period.desc())
             )
         ).all()
-        return [
-            Bill(
-                id=row.id,
-                account_id=row.account_id,
-                period=row.period,
-                suppliers=await self._supplier_lines(row.id),
-            )
-            for row in rows
-        ]
+        return [await self._bill(row) for row in rows]
 
     async def get(self, bill_id: int) -> Bill | None:
         row = (
             await self._connection.execute(select(bills).where(bills.c.id == bill_id))
         ).one_or_none()
-        if row is None:
-            return None
-        return Bill(
-            id=row.id,
-            account_id=row.account_id,
-            period=row.period,
-            suppliers=await self._supplier_lines(row.id),
-        )
+        return await self._bill(row) if row else None
 
     async def latest(self, account_id: int) -> Bill | None:
         if account_id not in self._latest:
@@ -77,8 +63,9 @@ class SqlBillRepository:
 
     async def _read_latest(self, account_id: int) -> Bill | None:
         row = (await self._connection.execute(_LATEST, {"account_id": account_id})).first()
-        if row is None:
-            return None
+        return await self._bill(row) if row else None
+
+    async def _bill(self, row: Row) -> Bill:
         return Bill(
             id=row.id,
             account_id=row.account_id,
