@@ -18,7 +18,7 @@ from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
-from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder
+from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage, DefaultKeyBuilder
 from aiogram.fsm.storage.memory import MemoryStorage
 from aiogram.fsm.storage.redis import RedisStorage
 from aiogram.types import BotCommand, BotCommandScopeAllPrivateChats
@@ -104,6 +104,16 @@ def fsm_storage(redis_url: str | None) -> BaseStorage:
     # aiogram-dialog keeps its stacks and contexts under their own FSM "destinies": the key
     # must carry the destiny, or they overwrite the chat's state.
     return RedisStorage.from_url(redis_url, key_builder=DefaultKeyBuilder(with_destiny=True))
+
+
+def dialog_isolation(storage: BaseStorage) -> BaseEventIsolation | None:
+    """What keeps a resident's updates from changing their dialog at the same time. Within
+    one process aiogram-dialog's own lock does; a fleet sharing Redis takes the lock there,
+    or two taps that reach two processes both read the dialog before either writes it, and
+    the window shown and the window kept part ways."""
+    if isinstance(storage, RedisStorage):
+        return storage.create_isolation()
+    return None
 
 
 def update_log(storage: BaseStorage, database: Database) -> UpdateLog | RedisUpdateLog:
@@ -417,6 +427,6 @@ def build_dispatcher(
         commands.router(), payments.router(), errors.router(), *open_to_all, *residents_only
     )
     unique_dialog_ids()
-    setup_dialogs(dp)
+    setup_dialogs(dp, events_isolation=dialog_isolation(dp.fsm.storage))
     dp.include_router(fallback.router())  # last: it takes only what everything else left
     return dp

@@ -57,6 +57,7 @@ class FakeBotApi:
         self.session = LocalSession()
         self.bot = Bot(LOCAL_TOKEN, session=self.session, default=BOT_DEFAULTS)
         self.held = asyncio.Event()
+        self.holding = 0  # answers waiting for release()
         self._gate: asyncio.Event | None = None
         self._runner: web.AppRunner | None = None
         self.url = ""
@@ -92,7 +93,9 @@ class FakeBotApi:
         gate = self._gate
         if gate is not None and isinstance(method, methods.SendMessage):
             self.held.set()
+            self.holding += 1
             await gate.wait()
+            self.holding -= 1
         handler = getattr(self.session, f"_{type(method).__name__}", None)
         if handler is None:  # setWebhook, deleteWebhook and the like: nothing to keep
             return web.json_response({"ok": True, "result": True})

@@ -9,6 +9,7 @@ import os
 import signal
 import sys
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from decimal import Decimal
 from pathlib import Path
 
@@ -21,7 +22,7 @@ from sqlalchemy import text
 from storage.database import Database
 from storage.tables import metadata
 from tests.conftest import POSTGRES, REDIS
-from tests.fake_bot_api import FakeBotApi, RemoteChat, post_update, until
+from tests.fake_bot_api import FakeBotApi, RemoteChat, handled, post_update, until
 from tests.smtp import SmtpServer, free_port
 from tests.test_identity import register
 from tests.test_readings import last_value
@@ -111,6 +112,23 @@ class BotProcess:
             await self.process.wait()
 
 
+PERSON = User(id=100001, is_bot=False, first_name="Светлана", language_code="ru")
+
+
+def message(update_id: int, words: str) -> Update:
+    """A message from PERSON, as Telegram posts it."""
+    return Update(
+        update_id=update_id,
+        message=Message(
+            message_id=update_id,
+            date=0,
+            chat=Chat(id=PERSON.id, type="private"),
+            from_user=PERSON,
+            text=words,
+        ),
+    )
+
+
 @pytest.fixture
 async def api() -> AsyncIterator[FakeBotApi]:
     api = FakeBotApi()
@@ -123,17 +141,6 @@ async def test_sigterm_takes_no_more_updates_and_finishes_the_one_in_flight(api,
     bot = BotProcess(tmp_path / "bot", api, f"sqlite+aiosqlite:///{tmp_path}/bot.sqlite3")
     await bot.start()
     try:
-        person = User(id=100001, is_bot=False, first_name="Светлана", language_code="ru")
-        chat = Chat(id=person.id, type="private")
-
-        def message(update_id: int, words: str) -> Update:  # as Telegram posts it
-            return Update(
-                update_id=update_id,
-                message=Message(
-                    message_id=update_id, date=0, chat=chat, from_user=person, text=words
-                ),
-            )
-
         api.hold()  # Telegram is slow to take the bot's answer to /start
         assert await post_update(bot.webhook, SECRET, message(1, "/start")) == 200
 
@@ -158,7 +165,7 @@ async def test_sigterm_takes_no_more_updates_and_finishes_the_one_in_flight(api,
         await bot.kill()
 
     # The update in flight was finished: its answer reached the chat, and the log says so.
-    answers = [m.text or "" for m in api.session.messages.get(chat.id, {}).values()]
+    answers = [m.text or "" for m in api.session.messages.get(PERSON.id, {}).values()]
     assert any(a.startswith("Здравствуйте!") for a in answers)
     log = bot.log.decode()
     assert "Update id=1 is handled" in log
@@ -169,25 +176,7 @@ async def test_sigterm_takes_no_more_updates_and_finishes_the_one_in_flight(api,
 async def test_two_processes_behind_one_webhook_carry_one_conversation(
     api, tmp_path, postgres_schema
 ):
-    # An empty database: the first process fills the demo data, as on a first rollout.
-    database = Database(postgres_schema)
-    names = ", ".join(table.name for table in metadata.sorted_tables)
-    async with database.engine.begin() as connection:
-        await connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-    smtp = SmtpServer().start()
-    redis_url = REDIS
-    assert redis_url is not None
-    shared = {
-        "REDIS_URL": redis_url,
-        "SMTP_HOST": "127.0.0.1",
-        "SMTP_PORT": str(smtp.port),
-        "SMTP_SECURITY": "none",
-    }
-    fleet = [BotProcess(tmp_path / name, api, postgres_schema, **shared) for name in ("one", "two")]
-    await forget_the_fleet(redis_url)  # a run that died may have left dialogs and update ids
-    try:
-        for bot in fleet:  # one after the other: the first migrates and fills the demo
-            await bot.start()
+    async with running_fleet(api, tmp_path, postgres_schema) as (fleet, database, smtp):
         chat = RemoteChat(api, [bot.webhook for bot in fleet], SECRET)
 
         await register(chat, EMAIL)
@@ -208,12 +197,97 @@ async def test_two_processes_behind_one_webhook_carry_one_conversation(
         assert saved.startswith("✅ Показания по счётчику № 517480 ")
         assert await last_value(database, "517480") == value.quantize(Decimal("0.000001"))
         assert set(chat.received) == {0, 1}  # both processes took part, in turn
+
+
+@pytest.mark.skipif(not (POSTGRES and REDIS), reason="the fleet shares PostgreSQL and Redis")
+async def test_a_residents_updates_at_two_processes_at_once_are_taken_one_after_the_other(
+    api, tmp_path, postgres_schema
+):
+    lock = f":{PERSON.id}:{PERSON.id}:aiogd:stack::lock"
+    tries: list[str] = []  # the attempts to take the lock on the resident's dialog
+
+    watched = asyncio.Event()
+
+    async def watch(redis: Redis) -> None:
+        async with redis.monitor() as monitor:
+            watched.set()
+            async for command in monitor.listen():
+                if lock in command["command"] and " NX" in command["command"]:
+                    tries.append(command["command"])
+
+    async with running_fleet(api, tmp_path, postgres_schema) as ((one, two), _, _):
+        redis = Redis.from_url(REDIS or "")
+        watching = asyncio.create_task(watch(redis))
+        await watched.wait()
+        try:
+            api.hold()  # process one, in the middle of the resident's /start, waits for Telegram
+            assert await post_update(one.webhook, SECRET, message(1, "/start")) == 200
+
+            async def answering() -> bool:
+                return api.held.is_set()
+
+            await until(answering, "process one to answer /start")
+            two_handled = await handled(two.base)
+            # The resident taps again, and Telegram posts that to process two.
+            assert await post_update(two.webhook, SECRET, message(2, "/start")) == 200
+
+            async def asking_or_answering() -> bool:
+                return bool(tries) or api.holding > 1
+
+            await until(asking_or_answering, "process two to take the update up")
+            # It waits for process one's lock on the dialog: only one answer waits for
+            # Telegram, and process two has finished nothing.
+            assert api.holding == 1 and tries
+            assert await handled(two.base) == two_handled
+            api.release()
+
+            async def done() -> bool:
+                return await handled(two.base) > two_handled
+
+            await until(done, "process two to take the second /start")
+        finally:
+            watching.cancel()
+            await redis.aclose()
+
+        # Both were answered, one after the other, and the conversation goes on from the last.
+        chat = RemoteChat(api, [one.webhook, two.webhook], SECRET, user_id=PERSON.id)
+        texts = [m.text or "" for m in chat.bot_messages()]
+        assert sum(text.startswith("Здравствуйте!") for text in texts) == 2
+        await chat.press("📝 Регистрация")
+        await chat.press_reply("Пропустить ⏭")
+        assert chat.last.text == "Введите e-mail — он будет логином в личном кабинете."
+
+
+@asynccontextmanager
+async def running_fleet(
+    api: FakeBotApi, folder: Path, url: str
+) -> AsyncIterator[tuple[list[BotProcess], Database, SmtpServer]]:
+    """Two ``bot.py run`` processes sharing Redis and an empty database (the first migrates
+    it and fills the demo, as on a first rollout)."""
+    assert REDIS is not None
+    database = Database(url)
+    names = ", ".join(table.name for table in metadata.sorted_tables)
+    async with database.engine.begin() as connection:
+        await connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    await forget_the_fleet(REDIS)  # a run that died may have left dialogs and update ids
+    smtp = SmtpServer().start()
+    shared = {
+        "REDIS_URL": REDIS,
+        "SMTP_HOST": "127.0.0.1",
+        "SMTP_PORT": str(smtp.port),
+        "SMTP_SECURITY": "none",
+    }
+    fleet = [BotProcess(folder / name, api, url, **shared) for name in ("one", "two")]
+    try:
+        for bot in fleet:  # one after the other: the first migrates and fills the demo
+            await bot.start()
+        yield fleet, database, smtp
     finally:
         for bot in fleet:
             await bot.kill()
         smtp.stop()
         await database.dispose()
-        await forget_the_fleet(redis_url)
+        await forget_the_fleet(REDIS)
 
 
 async def forget_the_fleet(redis_url: str) -> None:
