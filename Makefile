@@ -28,4 +28,5 @@ test: lint
 
 bench: $(STAMP)
 	$(BIN)/python -m tests.bench
+	$(BIN)/python -m tests.bench.fleet
 	$(BIN)/python -m tests.bench.notifications

@@ -171,6 +171,9 @@ class Row:
         self.user_id = user_id
         self.rates: list[float] = []
         self.timings: list[float] = []
+        # The process's CPU time per update, and its share of the round's time, round by round.
+        self.cpu: list[float] = []
+        self.busy: list[float] = []
 
     async def start(self) -> None:
         await self.dp.emit_startup(
@@ -179,9 +182,13 @@ class Row:
 
     async def round(self) -> None:
         chat = chat_on(self.dp, self.bot, self.session, self.user_id)
+        cpu, wall = time.process_time(), time.perf_counter()
         for _ in range(JOURNEYS):
             await self.journey(chat)
             self.session.calls.clear()  # the fake API keeps what it needs in its chats
+        cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+        self.cpu.append(cpu / len(chat.timings))
+        self.busy.append(cpu / wall)
         self.rates.append(len(chat.timings) / sum(chat.timings))
         self.timings += chat.timings
 
@@ -193,7 +200,9 @@ class Row:
 
         return (
             f"{self.name:<44} {statistics.median(self.rates):8.0f} updates/s   "
-            f"p50 {at(0.5):6.2f}  p95 {at(0.95):6.2f}  p99 {at(0.99):6.2f} ms"
+            f"p50 {at(0.5):6.2f}  p95 {at(0.95):6.2f}  p99 {at(0.99):6.2f} ms   "
+            f"CPU {statistics.median(self.cpu) * 1000:6.2f} ms "
+            f"({statistics.median(self.busy):4.0%} busy)"
         )
 
 
@@ -319,7 +328,9 @@ async def main() -> None:
         for _ in range(ROUNDS):  # interleaved: the machine's moods fall on every row alike
             for row in rows:
                 await row.round()
-        print(f"Updates, one resident at a time ({ROUNDS} rounds of {JOURNEYS} journeys):")
+        print(f"Updates, one resident at a time ({ROUNDS} rounds of {JOURNEYS} journeys;")
+        print("CPU: the process's time per update, the fake Telegram's share included, and")
+        print("the share of the round's time the process was busy):")
         for row in rows:
             print("  " + row.line())
         rate = {row.name[0]: statistics.median(row.rates) for row in rows}
