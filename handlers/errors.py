@@ -35,7 +35,13 @@ async def on_outdated_menu(
     event: ErrorEvent, dialog_manager: DialogManager, i18n: I18nContext, resident: TelegramUser
 ) -> None:
     """A button of a menu the bot no longer keeps (after /cancel, a restart, an old message)."""
-    await event.update.callback_query.answer(i18n.get("menu-outdated"))
+    query = event.update.callback_query
+    if query.message and query.message.message_id == dialog_manager.current_stack().last_message_id:
+        # The screen the resident looks at, changed by the tap before this one: a double
+        # tap. They see where the first tap took them, and stay there.
+        await query.answer()
+        return
+    await query.answer(i18n.get("menu-outdated"))
     await show_start(dialog_manager, resident)
 
 

@@ -15,6 +15,7 @@ from tests.data import bind_resident
 
 PASSWORD = "Secret123"
 CROWD = 20
+TO_READINGS = "📟 Передать показания"
 
 
 @pytest.fixture
@@ -156,3 +157,25 @@ async def test_one_letter_goes_however_many_ask_for_it_at_once(new_chat, bot_dat
     await asyncio.gather(*(chat.send(email) for chat in chats))
 
     assert len([letter for letter in smtp.inbox.letters if letter["To"] == email]) == 1
+
+
+async def test_a_double_tap_takes_the_resident_where_one_tap_would(chat, bot_database, demo):
+    await bind_resident(bot_database, chat.user.id, link=("700100103492",))
+    await chat.send("/accounts")
+    await chat.press(chat.inline_buttons()[0][1].text)
+    card = chat.last
+    ((_, button),) = [(m, b) for m, b in chat.inline_buttons() if b.text == TO_READINGS]
+
+    # Both taps arrive before the screen changes for the resident.
+    taps = await asyncio.gather(*(chat.press_data(card, button.callback_data or "") for _ in "12"))
+
+    # Both taps answered (no button left spinning), neither with a word of an outdated menu;
+    # the readings where the card was.
+    answers = [chat.callback_answer(tap) for tap in taps]
+    assert all(answer is not None and answer.text is None for answer in answers)
+    assert chat.last.message_id == card.message_id
+    assert chat.last.text.startswith("<b>Передача показаний</b>")
+    assert not any("устарело" in (m.text or "") for m in chat.bot_messages())
+    # And the conversation goes on from there.
+    await chat.press("№ 517480 · Горячая вода")
+    assert "Введите текущие показания, м³" in chat.last.text
