@@ -7,12 +7,12 @@ from typing import Any
 
 from aiogram.types import CallbackQuery
 from aiogram_dialog import Dialog, DialogManager, Window
-from aiogram_dialog.widgets.kbd import Back, Button, Cancel
+from aiogram_dialog.widgets.kbd import Button, Cancel
 from aiogram_i18n import I18nContext
 
 from dialogs.context import ctx
 from dialogs.states import AppealsSG, FaqSG
-from dialogs.widgets import Notice, Pages, Tr, choices, label, notify
+from dialogs.widgets import Notice, Pages, Tr, back_from, choices, label, notify
 from domain import faq
 from domain.errors import FaqEntryNotFound
 from domain.model import AppealKind, Utility
@@ -85,7 +85,7 @@ questions_window = Window(
 
 answer_window = Window(
     Tr("faq-answer"),
-    Back(Tr("back")),
+    back_from(FaqSG.answer),
     state=FaqSG.answer,
     getter=get_answer,
     preview_data={

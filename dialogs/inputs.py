@@ -14,11 +14,11 @@ from aiogram.fsm.state import State
 from aiogram.types import Message
 from aiogram_dialog import DialogManager, ShowMode, Window
 from aiogram_dialog.widgets.input import MessageInput
-from aiogram_dialog.widgets.kbd import Back, Button, Cancel, Keyboard, Row
+from aiogram_dialog.widgets.kbd import Button, Cancel, Keyboard, Row
 from aiogram_dialog.widgets.text import Text
 
 from dialogs.context import ctx
-from dialogs.widgets import Notice, Tr, notify
+from dialogs.widgets import Notice, Tr, back_from, notify, own_id
 from domain import codes, errors, passwords, registration, validation
 from domain.codes import IssuedCode, LetterWriter
 from domain.model import CodePurpose, Gender
@@ -176,9 +176,9 @@ def question(
         assert skip is not None
         await skip(manager)
 
-    navigation = [Back(Tr("back"))] if back else []
+    navigation = [back_from(state)] if back else []
     if skip is not None:
-        navigation.append(Button(Tr("skip"), id="skip", on_click=on_skip))
+        navigation.append(Button(Tr("skip"), id=own_id("skip", state), on_click=on_skip))
     if cancel:
         navigation.append(Cancel(Tr("cancel")))
     return Window(

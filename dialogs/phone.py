@@ -10,11 +10,11 @@ from aiogram.fsm.state import State
 from aiogram.types import Message
 from aiogram_dialog import DialogManager, Window
 from aiogram_dialog.widgets.input import MessageInput
-from aiogram_dialog.widgets.kbd import Back, Button, Cancel, RequestContact, Row
+from aiogram_dialog.widgets.kbd import Button, Cancel, RequestContact, Row
 from aiogram_dialog.widgets.markup.reply_keyboard import ReplyKeyboardFactory
 
 from dialogs.inputs import NOT_COMMAND, answer, explain, on_not_text, parse_phone
-from dialogs.widgets import Notice, Tr, notify
+from dialogs.widgets import Notice, Tr, back_from, notify, own_id
 from domain import validation
 from domain.errors import InvalidInput
 
@@ -43,9 +43,9 @@ def phone_window(
         manager.dialog_data[PHONE] = None
         await skip(manager)
 
-    buttons = [Back(Tr("back"))] if back else []
+    buttons = [back_from(state)] if back else []
     if skip is not None:
-        buttons.append(Button(Tr("skip"), id="skip", on_click=on_skip))
+        buttons.append(Button(Tr("skip"), id=own_id("skip", state), on_click=on_skip))
     buttons.append(Cancel(Tr("cancel")))
     return Window(
         Notice(),

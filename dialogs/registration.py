@@ -8,7 +8,7 @@ from typing import Any
 
 from aiogram.types import CallbackQuery
 from aiogram_dialog import Dialog, DialogManager, StartMode, Window
-from aiogram_dialog.widgets.kbd import Back, Button, Cancel, Row, Url
+from aiogram_dialog.widgets.kbd import Button, Cancel, Row, Url
 from aiogram_dialog.widgets.text import Format
 from aiogram_i18n import I18nContext
 
@@ -29,7 +29,7 @@ from dialogs.inputs import (
 )
 from dialogs.phone import phone_window
 from dialogs.states import ConfirmSG, RegistrationSG
-from dialogs.widgets import Notice, Tr
+from dialogs.widgets import Notice, Tr, back_from
 from domain import registration
 from domain.errors import EmailTaken
 from domain.model import CodePurpose, Gender, Utility
@@ -160,7 +160,7 @@ consent_window = Window(
     Tr("registration-consent"),
     Url(Tr("registration-agreement"), Format("{agreement_url}")),
     Button(Tr("registration-accept"), id="accept", on_click=on_consent),
-    Row(Back(Tr("back")), Cancel(Tr("cancel"))),
+    Row(back_from(RegistrationSG.consent), Cancel(Tr("cancel"))),
     state=RegistrationSG.consent,
     getter=get_consent,
     preview_data={

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from aiogram.fsm.state import State
 from aiogram.types import CallbackQuery, InlineKeyboardButton
 from aiogram_dialog import DialogManager
 from aiogram_dialog.widgets.common import WhenCondition
-from aiogram_dialog.widgets.kbd import Button, Row, ScrollingGroup, Select
+from aiogram_dialog.widgets.kbd import Back, Button, Row, ScrollingGroup, Select
 from aiogram_dialog.widgets.text import Format, Text
 from aiogram_i18n import I18nContext
 
@@ -33,6 +34,19 @@ BUTTON_LENGTH = 64  # characters a button shows before Telegram cuts it on a pho
 def label(i18n: I18nContext, key: str, **args: Any) -> str:
     """A button's label from the locales, cut to what a button shows."""
     return shorten(i18n.get(key, **args), BUTTON_LENGTH)
+
+
+def own_id(widget: str, state: State) -> str:
+    """An id for ``widget`` on the window of ``state`` alone. Back and Skip stand on window
+    after window of a dialog: with one id on all, the second tap of a double tap, handled
+    once the first has moved on, would go back or skip again on the next window; with the
+    window's own, it finds no such button there and does nothing."""
+    return f"{widget}_{state.state.split(':')[-1]}"
+
+
+def back_from(state: State) -> Back:
+    """Back from ``state``'s window to the dialog's window before it."""
+    return Back(Tr("back"), id=own_id("back", state))
 
 
 NOTICE = "notice"

@@ -181,3 +181,22 @@ async def test_a_double_tap_takes_the_resident_where_one_tap_would(chat, bot_dat
     # And the conversation goes on from there.
     await chat.press("№ 517480 · Горячая вода")
     assert "Введите текущие показания, м³" in chat.last.text
+
+
+async def test_a_double_tap_on_back_goes_back_one_step(chat):
+    await chat.send("/start")
+    await chat.press("📝 Регистрация")
+    await chat.press_reply("Пропустить ⏭")
+    await chat.send("s.malashta@example.org")
+    assert chat.last.text.startswith("Придумайте пароль")
+    ((question, button),) = [(m, b) for m, b in chat.inline_buttons() if b.text == "◀️ Назад"]
+
+    taps = await asyncio.gather(
+        *(chat.press_data(question, button.callback_data or "") for _ in range(2))
+    )
+
+    # Back to the e-mail, not past it to the phone; both taps answered.
+    assert all(chat.callback_answer(tap) is not None for tap in taps)
+    assert chat.last.text == "Введите e-mail — он будет логином в личном кабинете."
+    await chat.send("s.malashta@example.org")
+    assert chat.last.text.startswith("Придумайте пароль")
