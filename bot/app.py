@@ -18,10 +18,11 @@ from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
+from aiogram.filters import ExceptionTypeFilter
 from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage, DefaultKeyBuilder
-from aiogram.fsm.storage.memory import MemoryStorage
+from aiogram.fsm.storage.memory import DisabledEventIsolation, MemoryStorage, SimpleEventIsolation
 from aiogram.fsm.storage.redis import RedisStorage
-from aiogram.types import BotCommand, BotCommandScopeAllPrivateChats
+from aiogram.types import BotCommand, BotCommandScopeAllPrivateChats, ErrorEvent
 from aiogram_dialog import setup_dialogs
 from aiogram_dialog.api.entities import stack
 from aiogram_i18n import I18nMiddleware
@@ -39,6 +40,7 @@ from bot.middlewares import (
     ResidentMiddleware,
     SignedInOnly,
     UnitOfWorkMiddleware,
+    UpdateBusy,
 )
 from bot.notifications import NotificationSender, Pace
 from bot.payments import YooKassaGateway, check_payments
@@ -106,22 +108,24 @@ def fsm_storage(redis_url: str | None) -> BaseStorage:
     return RedisStorage.from_url(redis_url, key_builder=DefaultKeyBuilder(with_destiny=True))
 
 
-def dialog_isolation(storage: BaseStorage) -> BaseEventIsolation | None:
-    """What keeps a resident's updates from changing their dialog at the same time. Within
-    one process aiogram-dialog's own lock does; a fleet sharing Redis takes the lock there,
-    or two taps that reach two processes both read the dialog before either writes it, and
-    the window shown and the window kept part ways."""
+def resident_isolation(storage: BaseStorage, lease: timedelta) -> BaseEventIsolation:
+    """The lock a resident's whole update is handled under, so that the second tap of a
+    double tap starts only when the first has committed and saved its dialog: in the fleet's
+    Redis when it shares one (two taps may reach two processes), else in the process."""
     if isinstance(storage, RedisStorage):
-        return storage.create_isolation()
-    return None
+        # The lock of a process that died lapses with its claim on the update.
+        return storage.create_isolation(lock_kwargs={"timeout": lease.total_seconds()})
+    return SimpleEventIsolation()
 
 
-def update_log(storage: BaseStorage, database: Database) -> UpdateLog | RedisUpdateLog:
-    """Where the fleet notes the updates it took: in Redis when it shares one, else in the
-    database."""
+def update_log(
+    storage: BaseStorage, database: Database, lease: timedelta
+) -> UpdateLog | RedisUpdateLog:
+    """Where the fleet notes the updates it took and handled: in Redis when it shares one,
+    else in the database."""
     if isinstance(storage, RedisStorage) and isinstance(storage.key_builder, DefaultKeyBuilder):
-        return RedisUpdateLog(storage.redis, storage.key_builder.prefix)
-    return database.updates
+        return RedisUpdateLog(storage.redis, storage.key_builder.prefix, lease)
+    return UpdateLog(database.engine, lease)
 
 
 def telegram_bot(settings: Settings) -> Bot:
@@ -265,6 +269,10 @@ class Background:
                 await self._sending
 
 
+async def deliver_later(event: ErrorEvent) -> None:
+    raise event.exception
+
+
 async def forget_updates(database: Database, clock: Clock) -> None:
     """Telegram keeps an undelivered update for a day: ids older than that can go."""
     await database.updates.forget_before(clock.now() - UPDATE_MEMORY)
@@ -338,9 +346,10 @@ def build_dispatcher(
 ) -> Dispatcher:
     # The FSM middleware is registered by hand, inside the outage middleware: reading the
     # state is the first thing that fails when Redis is down.
+    storage = storage or fsm_storage(settings.redis_url and str(settings.redis_url))
+    lease = timedelta(seconds=settings.update_lease_seconds)
     dp = Dispatcher(
-        storage=storage or fsm_storage(settings.redis_url and str(settings.redis_url)),
-        disable_fsm=True,
+        storage=storage, events_isolation=resident_isolation(storage, lease), disable_fsm=True
     )
     dp["settings"] = settings
     dp["utility"] = settings.utility()
@@ -354,7 +363,9 @@ def build_dispatcher(
     dp.update.outer_middleware(MetricsMiddleware(metrics))
     dp.update.outer_middleware(OutageMiddleware(core, settings.default_locale))
     dp.update.outer_middleware(dp.fsm)
-    dp.update.outer_middleware(OnceMiddleware(update_log(dp.fsm.storage, database), clock))
+    dp.update.outer_middleware(OnceMiddleware(update_log(storage, database, lease), clock))
+    # Not an error to answer: raised on, so that the webhook does not acknowledge it.
+    dp.errors.register(deliver_later, ExceptionTypeFilter(UpdateBusy))
     dp.update.outer_middleware(UnitOfWorkMiddleware(database))
     # An error handler runs after the update's unit of work has closed: it gets its own.
     dp.errors.outer_middleware(UnitOfWorkMiddleware(database))
@@ -373,7 +384,7 @@ def build_dispatcher(
         else None
     )
     dp["payment_gateway"] = payment_gateway(settings)
-    dp["payment_notifier"] = CountedPayments(metrics)
+    dp["payment_notifier"] = CountedPayments(metrics, settings.staff_chat_id)
     dp["notification_sender"] = sender = NotificationSender(
         database,
         clock,
@@ -427,6 +438,12 @@ def build_dispatcher(
         commands.router(), payments.router(), errors.router(), *open_to_all, *residents_only
     )
     unique_dialog_ids()
-    setup_dialogs(dp, events_isolation=dialog_isolation(dp.fsm.storage))
+    # aiogram-dialog's own lock is not enough: on a button it reads the dialog's context
+    # before it takes the lock (IntentMiddlewareFactory._load_context_by_intent calls
+    # StorageProxy.load_context, then _load_stack, which locks), so a second tap waits and
+    # then acts on its stale copy. The resident's lock, taken by the FSM middleware above
+    # before anything is read, holds the whole update; a second lock here would add only a
+    # round trip to Redis.
+    setup_dialogs(dp, events_isolation=DisabledEventIsolation())
     dp.include_router(fallback.router())  # last: it takes only what everything else left
     return dp

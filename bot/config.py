@@ -41,6 +41,10 @@ class Settings(BaseSettings):
     # Updates Telegram sends a process at once (its default); the database pool takes half as
     # many connections and opens as many again for a burst, one per update at most.
     webhook_max_connections: int = Field(default=40, ge=1, le=100)
+    # How long a process's claim on an update, and its lock on the resident, hold: longer than
+    # an update takes and than Telegram waits for an answer (60 s). The update of a process
+    # that died is taken again after it.
+    update_lease_seconds: float = Field(default=90, ge=1, le=3600)
     database_url: str = "sqlite+aiosqlite:///data/bot.sqlite3"
     database_pool_size: int | None = Field(default=None, ge=1, le=100)
     redis_url: RedisDsn | None = None

@@ -7,6 +7,7 @@ describe it."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from collections.abc import Callable
@@ -17,6 +18,7 @@ from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from bot.config import DEVICE_API_PATH
+from bot.middlewares import OUTAGES
 from domain import devices
 from domain.errors import (
     BelowLast,
@@ -36,6 +38,8 @@ from domain.readings import Submitted, parse_reading, submit_from_device
 
 MAX_BODY = 16 * 1024  # a request of every meter of an account is well under a kilobyte
 MAX_VALUES = 60  # twenty two-zone meters and then some
+BODY_SECONDS = 10  # a device on a slow line sends its kilobyte in well under this
+RETRY_SECONDS = "30"  # what a device waits when the database or Redis is away
 
 logger = logging.getLogger(__name__)
 
@@ -118,6 +122,32 @@ def error(status: int, rule: str, message: str, **headers: str) -> web.Response:
     )
 
 
+async def read_body(request: web.Request) -> bytes | None:
+    """The whole body, however many segments it comes in; None past MAX_BODY."""
+    if (request.content_length or 0) > MAX_BODY:
+        return None
+    body = b""
+    while chunk := await request.content.read(MAX_BODY + 1 - len(body)):
+        body += chunk
+        if len(body) > MAX_BODY:
+            return None
+    return body
+
+
+def parse_request(body: bytes) -> RequestIn | web.Response:
+    """The request's values, or the answer to a body that is not one."""
+    try:
+        # Numbers are read as Decimal: a reading is exact, never a float.
+        return RequestIn.model_validate(json.loads(body, parse_float=Decimal, parse_int=Decimal))
+    except ValidationError as problem:
+        detail = "; ".join(
+            f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in problem.errors()[:5]
+        )
+        return error(400, "malformed", detail)
+    except (ValueError, RecursionError):  # not JSON, or nested past what the parser takes
+        return error(400, "malformed", "the body is not JSON")
+
+
 def readings_route(
     store: Store, clock: Clock, window: tuple[int, int]
 ) -> Callable[[web.Request], Any]:
@@ -125,63 +155,65 @@ def readings_route(
         scheme, _, token = request.headers.get("Authorization", "").partition(" ")
         if scheme.lower() != "bearer" or not token:
             return error(401, "unauthorized", "send the device's token as Authorization: Bearer")
-        body = await request.content.read(MAX_BODY + 1)
-        if len(body) > MAX_BODY:
+        try:
+            async with asyncio.timeout(BODY_SECONDS):
+                body = await read_body(request)
+        except TimeoutError:
+            return error(408, "timeout", f"send the body within {BODY_SECONDS} s")
+        if body is None:
             return error(413, "too_large", f"a request is at most {MAX_BODY} bytes")
         try:
-            # Numbers are read as Decimal: a reading is exact, never a float.
-            parsed = RequestIn.model_validate(
-                json.loads(body, parse_float=Decimal, parse_int=Decimal)
-            )
-        except (ValueError, ValidationError) as problem:
-            detail = (
-                "; ".join(
-                    f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in problem.errors()[:5]
-                )
-                if isinstance(problem, ValidationError)
-                else "the body is not JSON"
-            )
-            return error(400, "malformed", detail)
-        async with store.unit_of_work() as uow:
-            try:
-                device = await devices.authenticate(uow, clock, token)
-            except TokenRefused:
-                return error(401, "unauthorized", "the token is unknown or revoked")
-            taken = await devices.take_request(uow, clock, device)
-            if taken.locked:
-                assert taken.until is not None
-                wait = max(1, int((taken.until - clock.now()).total_seconds()) + 1)
-                return error(
-                    429, "rate_limited", f"retry in {wait} s", **{"Retry-After": str(wait)}
-                )
-            results = []
-            for meter, values in by_meter(parsed).items():
-                try:
-                    zones = {zone: parse_reading(str(v.value)) for zone, v in values.items()}
-                    submitted = await submit_from_device(
-                        uow,
-                        clock,
-                        window,
-                        device,
-                        meter,
-                        zones,
-                        frozenset(zone for zone, v in values.items() if v.confirmed),
-                    )
-                except (ReadingRejected, NeedsConfirmation, MeterNotFound) as refused:
-                    await uow.rollback()
-                    results.append({"meter": meter, "status": "refused", **refusal(refused)})
-                else:
-                    results.append(accepted(meter, submitted))
-        logger.info(
-            "device %s sent %s meters, %s refused",
-            device.id,
-            len(results),
-            sum(r["status"] == "refused" for r in results),
-        )
-        status = 200 if all(r["status"] == "accepted" for r in results) else 422
-        return web.json_response({"results": results}, status=status)
+            return await readings(store, clock, window, token, body)
+        except OUTAGES as outage:
+            logger.warning("device API: the database or Redis is unavailable: %r", outage)
+            return error(503, "unavailable", "try again later", **{"Retry-After": RETRY_SECONDS})
 
     return receive
+
+
+async def readings(
+    store: Store, clock: Clock, window: tuple[int, int], token: str, body: bytes
+) -> web.Response:
+    """The token is checked before the body is parsed: a stranger's body costs nothing."""
+    async with store.unit_of_work() as uow:
+        try:
+            device = await devices.authenticate(uow, clock, token)
+        except TokenRefused:
+            return error(401, "unauthorized", "the token is unknown or revoked")
+        taken = await devices.take_request(uow, clock, device)
+        if taken.locked:
+            assert taken.until is not None
+            wait = max(1, int((taken.until - clock.now()).total_seconds()) + 1)
+            return error(429, "rate_limited", f"retry in {wait} s", **{"Retry-After": str(wait)})
+        parsed = parse_request(body)
+        if isinstance(parsed, web.Response):
+            return parsed
+        results = []
+        for meter, values in by_meter(parsed).items():
+            try:
+                zones = {zone: parse_reading(str(v.value)) for zone, v in values.items()}
+                submitted = await submit_from_device(
+                    uow,
+                    clock,
+                    window,
+                    device,
+                    meter,
+                    zones,
+                    frozenset(zone for zone, v in values.items() if v.confirmed),
+                )
+            except (ReadingRejected, NeedsConfirmation, MeterNotFound) as refused:
+                await uow.rollback()
+                results.append({"meter": meter, "status": "refused", **refusal(refused)})
+            else:
+                results.append(accepted(meter, submitted))
+    logger.info(
+        "device %s sent %s meters, %s refused",
+        device.id,
+        len(results),
+        sum(r["status"] == "refused" for r in results),
+    )
+    status = 200 if all(r["status"] == "accepted" for r in results) else 422
+    return web.json_response({"results": results}, status=status)
 
 
 def by_meter(request: RequestIn) -> dict[str, dict[Zone, ValueIn]]:

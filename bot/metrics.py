@@ -92,11 +92,12 @@ class MetricsMiddleware(BaseMiddleware):
 
 
 class CountedPayments:
-    """The PaymentNotifier: the payer's news is queued with the outcome (domain.payments);
-    here each settled payment is counted."""
+    """The PaymentNotifier: the payer's news and the staff's alerts are queued with the
+    outcome (domain.payments); here each settled payment is counted."""
 
-    def __init__(self, metrics: Metrics) -> None:
+    def __init__(self, metrics: Metrics, staff_chat_id: int | None) -> None:
         self.metrics = metrics
+        self.staff_chat_id = staff_chat_id
 
     async def settled(self, uow: UnitOfWork, payment: Payment) -> None:
         self.metrics.payments.labels(payment.status.value).inc()

@@ -20,7 +20,7 @@ from domain.model import TelegramUser
 from domain.ports import Clock
 from domain.residents import locale_for, resident
 from rendering.texts import TextCore
-from storage.database import Database, UpdateLog
+from storage.database import Database, Delivery, UpdateLog
 
 logger = logging.getLogger(__name__)
 
@@ -85,22 +85,36 @@ class OutageMiddleware(BaseMiddleware):
 
 
 class RedisUpdateLog:
-    """Which Telegram updates were taken already, in the fleet's Redis: one SET NX per
-    update, where the database's log costs a transaction and its commit's flush to disk. A
-    key lives a day, longer than Telegram keeps an update it could not deliver."""
+    """Which Telegram updates were taken, and which handled, in the fleet's Redis: one SET NX
+    per update, where the database's log costs a transaction and its commit's flush to disk.
+    A claim lapses after ``lease``; a handled update is kept a day, longer than Telegram keeps
+    an update it could not deliver."""
 
-    def __init__(self, redis: Redis, prefix: str) -> None:
+    def __init__(self, redis: Redis, prefix: str, lease: timedelta) -> None:
         self.redis = redis
         self.prefix = prefix
+        self.lease = lease
 
-    async def first_delivery(self, update_id: int, _now: datetime) -> bool:
+    async def take(self, update_id: int, _now: datetime) -> Delivery:
         key = f"{self.prefix}:update:{update_id}"
-        return bool(await self.redis.set(key, 1, nx=True, ex=timedelta(days=1)))
+        if await self.redis.set(key, "taken", nx=True, ex=self.lease):
+            return Delivery.FIRST
+        return Delivery.DONE if await self.redis.get(key) == b"done" else Delivery.BUSY
+
+    async def done(self, update_id: int, _now: datetime) -> None:
+        await self.redis.set(f"{self.prefix}:update:{update_id}", "done", ex=timedelta(days=1))
+
+
+class UpdateBusy(Exception):
+    """A delivery of an update another process has taken and not yet handled. It is not
+    answered with 200: Telegram delivers it again later, by when it is handled, or the claim
+    of a process that died has lapsed and the update is taken again."""
 
 
 class OnceMiddleware(BaseMiddleware):
-    """Each update is processed once: one Telegram delivers again (after a webhook answered
-    late, or a restart) is dropped, whichever process it reaches."""
+    """Each update is handled once, and none is lost: one Telegram delivers again after it
+    was handled (a webhook answered late) is dropped, whichever process it reaches; one whose
+    process died before it was handled is taken again once that claim lapses."""
 
     def __init__(self, updates: UpdateLog | RedisUpdateLog, clock: Clock) -> None:
         self.updates = updates
@@ -113,10 +127,23 @@ class OnceMiddleware(BaseMiddleware):
         data: dict[str, Any],
     ) -> Any:
         assert isinstance(event, Update)
-        if not await self.updates.first_delivery(event.update_id, self.clock.now()):
+        delivery = await self.updates.take(event.update_id, self.clock.now())
+        if delivery is Delivery.DONE:
             logger.info("update %s delivered again: skipped", event.update_id)
             return None
-        return await handler(event, data)
+        if delivery is Delivery.BUSY:
+            raise UpdateBusy(event.update_id)
+        try:
+            result = await handler(event, data)
+        except asyncio.CancelledError:
+            raise  # cut short by a stop: taken again when its claim lapses
+        except Exception:
+            # A failed update counts as handled: the resident had the apology, and taking it
+            # again would fail again.
+            await self.updates.done(event.update_id, self.clock.now())
+            raise
+        await self.updates.done(event.update_id, self.clock.now())
+        return result
 
 
 class InFlight(BaseMiddleware):

@@ -14,9 +14,10 @@ from aiohttp import web
 from yookassa import Configuration
 from yookassa import Payment as SdkPayment
 from yookassa.domain.common import SecurityHelper
+from yookassa.domain.exceptions import NotFoundError
 
 from domain import payments
-from domain.errors import PaymentServiceDown
+from domain.errors import PaymentServiceDown, PaymentUnknown
 from domain.payments import fiscal_receipt
 from domain.ports import Clock, PaymentGateway, PaymentNotifier, PaymentOrder, ProviderPayment
 from storage.database import Database
@@ -50,6 +51,8 @@ class YooKassaGateway:
     async def _call(self, what: str, call: Callable[[], T]) -> T:
         try:
             return await asyncio.wait_for(asyncio.to_thread(call), self.timeout)
+        except NotFoundError:
+            raise PaymentUnknown from None
         except Exception as error:
             # The type alone: an SDK error's text may quote the request.
             logger.warning("YooKassa did not %s: %s", what, type(error).__name__)
@@ -134,7 +137,7 @@ def notifications_route(
         try:
             body = await request.json()
             provider_id = body["object"]["id"]
-        except (ValueError, KeyError, TypeError):
+        except (ValueError, KeyError, TypeError, RecursionError):
             return web.Response(status=400)
         if not isinstance(provider_id, str) or not 0 < len(provider_id) <= 64:
             return web.Response(status=400)
@@ -142,7 +145,12 @@ def notifications_route(
             async with database.unit_of_work() as uow:
                 await payments.provider_notified(uow, clock, notifier, gateway, provider_id)
         except PaymentServiceDown:
-            return web.Response(status=503)
+            return web.Response(status=503)  # YooKassa sends it again
+        except PaymentUnknown:
+            # Not YooKassa's, so never ours: sending it again would not change that.
+            logger.warning(
+                "a notification of payment %r, which YooKassa does not know", provider_id
+            )
         return web.Response(status=200)
 
     return receive

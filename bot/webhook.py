@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 from aiogram import Bot, Dispatcher
 from aiogram.fsm.storage.redis import RedisStorage
+from aiogram.types import Update
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST
@@ -19,7 +20,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.config import Settings
 from bot.devices import add_device_api
-from bot.middlewares import InFlight
+from bot.middlewares import InFlight, UpdateBusy
 from bot.payments import add_notifications
 from storage.database import Database
 
@@ -77,6 +78,31 @@ def web_app(dp: Dispatcher, database: Database) -> web.Application:
     return app
 
 
+class UpdatesHandler(SimpleRequestHandler):
+    """Telegram's updates, each handled before Telegram has its 200 (aiogram's default answers
+    first): the update of a process that dies mid-way is delivered again, not lost. One that
+    another process has in hand gets 503, and Telegram delivers it again later; a body that
+    is no update, 400."""
+
+    def __init__(self, dispatcher: Dispatcher, bot: Bot, secret_token: str | None) -> None:
+        super().__init__(
+            dispatcher=dispatcher, bot=bot, secret_token=secret_token, handle_in_background=False
+        )
+
+    async def _handle_request(self, bot: Bot, request: web.Request) -> web.Response:
+        try:
+            update = Update.model_validate(
+                await request.json(loads=bot.session.json_loads), context={"bot": bot}
+            )
+        except (ValueError, RecursionError):  # pydantic's ValidationError is a ValueError
+            return web.Response(status=400, text="not an update")
+        try:
+            result = await self.dispatcher.feed_webhook_update(bot, update, **self.data)
+        except UpdateBusy:
+            return web.Response(status=503, headers={"Retry-After": "10"}, text="in hand")
+        return web.Response(body=self._build_response_writer(bot=bot, result=result))
+
+
 def webhook_app(
     dp: Dispatcher, bot: Bot, settings: Settings, database: Database
 ) -> web.Application:
@@ -84,7 +110,7 @@ def webhook_app(
     given are let in."""
     app = web_app(dp, database)
     secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
-    SimpleRequestHandler(dispatcher=dp, bot=bot, secret_token=secret).register(
+    UpdatesHandler(dispatcher=dp, bot=bot, secret_token=secret).register(
         app, path=webhook_path(settings)
     )
     setup_application(app, dp, bot=bot, bots=[bot])

@@ -107,7 +107,7 @@ async def on_unlink(_callback: CallbackQuery, _button: Button, manager: DialogMa
     context = ctx(manager)
     try:
         await accounts.unlink(
-            context.uow, context.resident, context.profile, chosen_account(manager)
+            context.uow, context.clock, context.resident, context.profile, chosen_account(manager)
         )
     except AccountNotFound:
         notify(manager, "accounts-not-found")

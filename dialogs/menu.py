@@ -67,7 +67,7 @@ async def on_readings(_callback: CallbackQuery, _button: Button, manager: Dialog
 
 async def on_logout(_callback: CallbackQuery, _button: Button, manager: DialogManager) -> None:
     context = ctx(manager)
-    await log_out(context.uow, context.resident)
+    await log_out(context.uow, context.clock, context.resident)
     context.signed_in(None)
     await say(manager, "logout-done")
     await manager.start(WelcomeSG.welcome, mode=StartMode.RESET_STACK)

@@ -14,6 +14,7 @@ from aiogram_dialog.widgets.text import Format, Text
 from aiogram_i18n import I18nContext
 
 from dialogs.context import ctx
+from domain.validation import is_id
 from rendering.texts import joined, shorten, split_pages
 
 
@@ -70,13 +71,10 @@ class Notice(Text):
         return ctx(manager).i18n.get(key, **{**data, **args}) + "\n"
 
 
-MAX_ID = 2**31 - 1  # the database's ids are 32-bit integers
-
-
 def button_id(text: str) -> int:
     """A record's id as a button carries it; ValueError for anything the bot did not issue
     (not a number, or out of the ids' range)."""
-    if not (text.isascii() and text.isdigit()) or not 0 < int(text) <= MAX_ID:
+    if not is_id(text):
         raise ValueError(text)
     return int(text)
 

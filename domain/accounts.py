@@ -153,10 +153,15 @@ async def open_account(
     return account
 
 
-async def unlink(uow: UnitOfWork, user: TelegramUser, profile: Profile, account_id: int) -> None:
+async def unlink(
+    uow: UnitOfWork, clock: Clock, user: TelegramUser, profile: Profile, account_id: int
+) -> None:
+    """The account leaves the profile, and the devices the profile issued for it go with it:
+    whoever links the account next is not written to by them."""
     account = await linked_account(uow, profile, account_id)
     assert profile.id is not None and account.id is not None
     await uow.links.remove(profile.id, account.id)
+    await uow.devices.revoke_of(profile.id, account.id, clock.now())
     if user.last_account_id == account.id:
         user.last_account_id = None
         await uow.telegram_users.save(user)

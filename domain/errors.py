@@ -237,8 +237,8 @@ class RulesNotAccepted(Exception):
 
 class PaymentRefused(Exception):
     """A payment that cannot be paid now; ``reason`` is ``unknown`` (not ours, not the
-    payer's), ``paid``, ``expired``, ``canceled`` or ``changed`` (its total differs from what
-    was stored)."""
+    payer's), ``paid``, ``expired``, ``canceled``, ``replaced`` (a newer payment of the account
+    was started) or ``changed`` (its total differs from what was stored)."""
 
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
@@ -248,6 +248,10 @@ class PaymentRefused(Exception):
 class PaymentServiceDown(Exception):
     """The payment provider did not answer, or answered with an error: nothing was charged,
     and the same payment can be tried again."""
+
+
+class PaymentUnknown(Exception):
+    """The payment provider knows no payment by the id it was asked for."""
 
 
 # --- Language ------------------------------------------------------------------------------------

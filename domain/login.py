@@ -50,10 +50,15 @@ async def log_in(
     return profile
 
 
-async def log_out(uow: UnitOfWork, user: TelegramUser) -> None:
+async def log_out(uow: UnitOfWork, clock: Clock, user: TelegramUser) -> None:
+    """The Telegram user leaves the profile; when nobody is logged in to it any more, its
+    devices stop sending too."""
+    profile_id = user.profile_id
     user.profile_id = None
     user.last_account_id = None
     await uow.telegram_users.save(user)
+    if profile_id is not None and not await uow.telegram_users.bound_to(profile_id):
+        await uow.devices.revoke_of(profile_id, None, clock.now())
     await uow.commit()
 
 

@@ -509,6 +509,7 @@ class NotificationKind(StrEnum):
     APPEAL_ANSWERED = "appeal-answered"
     READING_REPLACED = "reading-replaced"
     APPEALS_DIGEST = "appeals-digest"  # to the staff group
+    PAYMENT_ALERT = "payment-alert"  # to the staff group: money taken that needs a person
 
 
 class NotificationStatus(StrEnum):

@@ -153,6 +153,23 @@ async def queue_payment_result(uow: UnitOfWork, clock: Clock, payment: Payment) 
     await uow.notifications.queue([notice], clock.now())
 
 
+async def queue_payment_alert(
+    uow: UnitOfWork, clock: Clock, staff_chat_id: int | None, reason: str, **args: object
+) -> None:
+    """Staff hear of money taken that needs a person (``reason``: ``replaced``, ``expired``,
+    ``twice``, ``unknown``), once per payment and reason."""
+    if staff_chat_id is None:
+        return
+    about = args.get("payment_id") or args.get("provider_id")
+    notice = Notification(
+        chat_id=staff_chat_id,
+        kind=Kind.PAYMENT_ALERT,
+        key=f"{Kind.PAYMENT_ALERT}:{about}:{reason}"[:128],
+        args={"reason": reason, **args},
+    )
+    await uow.notifications.queue([notice], clock.now())
+
+
 async def queue_appeal_answered(uow: UnitOfWork, clock: Clock, appeal: Appeal) -> None:
     """Every Telegram user bound to the appeal's profile hears of its answer or closing."""
     if appeal.profile_id is None:

@@ -19,6 +19,7 @@ from domain.errors import (
     NothingToPay,
     PaymentRefused,
     PaymentServiceDown,
+    PaymentUnknown,
     RulesNotAccepted,
 )
 from domain.model import (
@@ -33,7 +34,7 @@ from domain.model import (
     TelegramUser,
 )
 from domain.money import money, parse_amount, to_kopecks
-from domain.notifications import queue_payment_result
+from domain.notifications import queue_payment_alert, queue_payment_result
 from domain.ports import (
     Clock,
     PaymentGateway,
@@ -43,12 +44,13 @@ from domain.ports import (
     ReceiptLine,
     UnitOfWork,
 )
-from domain.validation import parse_email, parse_phone
+from domain.validation import is_id, parse_email, parse_phone
 
 logger = logging.getLogger(__name__)
 
 CURRENCY = "RUB"
 PAYLOAD_PREFIX = "payment:"  # a Telegram invoice's payload: "payment:<our payment id>"
+REPLACED = "replaced"  # the cancel reason of a payment a newer one of its account voided
 DESCRIPTION_LENGTH = 128  # what a receipt line and a YooKassa description may hold
 # How long the provider is asked about a pending payment: sooner at first, when most
 # payments settle, then less often, up to the cap.
@@ -199,6 +201,8 @@ async def start_payment(
     if total > terms.max_amount:
         raise AmountTooLarge(terms.max_amount)
     now = clock.now()
+    # One payable form per account: what was started before can no longer be paid.
+    await uow.payments.void_pending(account_id, REPLACED)
     payment = Payment(
         account_id=account_id,
         profile_id=profile.id,
@@ -294,18 +298,15 @@ def invoice_payload(payment: Payment) -> str:
 
 
 async def _invoiced(uow: UnitOfWork, telegram_id: int, payload: str) -> Payment:
-    """The payment an invoice's payload names, if it is the payer's and still theirs to pay
-    for: the account is still linked to their profile."""
+    """The payment an invoice's payload names, if it was the payer's invoice."""
     number = payload.removeprefix(PAYLOAD_PREFIX)
-    if not payload.startswith(PAYLOAD_PREFIX) or not (number.isascii() and number.isdigit()):
+    if not payload.startswith(PAYLOAD_PREFIX) or not is_id(number):
         raise PaymentRefused("unknown")
     payment = await uow.payments.get(int(number))
     if (
         payment is None
         or payment.method is not PaymentMethod.TELEGRAM
         or payment.telegram_id != telegram_id
-        or payment.profile_id is None
-        or not await uow.links.is_linked(payment.profile_id, payment.account_id)
     ):
         raise PaymentRefused("unknown")
     return payment
@@ -314,10 +315,18 @@ async def _invoiced(uow: UnitOfWork, telegram_id: int, payload: str) -> Payment:
 async def check_checkout(
     uow: UnitOfWork, clock: Clock, telegram_id: int, payload: str, currency: str, total: int
 ) -> Payment:
-    """Telegram asks, before it charges, whether the invoice may be paid."""
+    """Telegram asks, before it charges, whether the invoice may be paid: the payer's, the
+    account still linked to their profile, the newest form of the account, on time, as
+    stored. Refusing belongs here alone: once Telegram charged, the payment is recorded."""
     payment = await _invoiced(uow, telegram_id, payload)
+    if payment.profile_id is None or not await uow.links.is_linked(
+        payment.profile_id, payment.account_id
+    ):
+        raise PaymentRefused("unknown")
     if payment.status is PaymentStatus.SUCCEEDED:
         raise PaymentRefused("paid")
+    if payment.status is PaymentStatus.CANCELED and payment.cancel_reason == REPLACED:
+        raise PaymentRefused(REPLACED)
     if payment.status is not PaymentStatus.PENDING:
         raise PaymentRefused(payment.status.value)
     if payment.expired(clock.now()):
@@ -338,23 +347,39 @@ async def record_telegram_payment(
     total: int,
     provider_payment_id: str,
 ) -> bool:
-    """Telegram reports the invoice paid. With the provider's API at hand its word is checked
+    """Telegram reports the invoice paid: money taken, recorded against the payment the
+    invoice names whatever happened to it since (the account unlinked, the resident logged
+    out, the form expired or replaced). With the provider's API at hand its word is checked
     there first; an API that does not answer does not hold up a payment Telegram has taken.
-    True when this report is the one that recorded it."""
-    payment = await _invoiced(uow, telegram_id, payload)
-    if currency != CURRENCY or total != to_kopecks(payment.amount):
+    What cannot be recorded is told to staff. True when this report recorded it."""
+    try:
+        payment = await _invoiced(uow, telegram_id, payload)
+    except PaymentRefused:
+        payment = None
+    if payment is None or currency != CURRENCY or total != to_kopecks(payment.amount):
         logger.error(
-            "payment %s: Telegram reports %s %s paid, %s was asked",
-            payment.id,
+            "Telegram took %s %s from user %s for invoice %r, which asked %s",
             total,
             currency,
-            to_kopecks(payment.amount),
+            telegram_id,
+            payload[:64],
+            payment and to_kopecks(payment.amount),
         )
+        await queue_payment_alert(
+            uow,
+            clock,
+            notifier.staff_chat_id,
+            "unknown",
+            provider_id=provider_payment_id[:64],
+            telegram_id=telegram_id,
+            amount=str(Decimal(total) / 100),
+        )
+        await uow.commit()
         return False
     if gateway is not None:
         try:
             reported = await gateway.fetch(provider_payment_id)
-        except PaymentServiceDown:
+        except (PaymentServiceDown, PaymentUnknown):
             logger.warning(
                 "payment %s: not checked with the provider, which did not answer", payment.id
             )
@@ -387,13 +412,16 @@ async def _settle(
     reason: str | None = None,
 ) -> bool:
     """Records the outcome once, whoever reports it and however often; only the report that
-    recorded it tells the payer. Money taken counts even after the payment expired here."""
+    recorded it tells the payer. Money taken counts whatever the payment's status here
+    (expired, or voided by a newer form), and staff hear of one that should not have been
+    taken."""
     assert payment.id is not None
     came_from = (
-        (PaymentStatus.PENDING, PaymentStatus.EXPIRED)
+        (PaymentStatus.PENDING, PaymentStatus.EXPIRED, PaymentStatus.CANCELED)
         if status is PaymentStatus.SUCCEEDED
         else (PaymentStatus.PENDING,)
     )
+    was = payment.status
     moved = await uow.payments.settle(
         payment.id,
         status,
@@ -405,12 +433,36 @@ async def _settle(
     if moved:
         payment.status = status
         await queue_payment_result(uow, clock, payment)
+        if status is PaymentStatus.SUCCEEDED:
+            alert = await _irregular(uow, payment, was)
+            if alert:
+                await queue_payment_alert(
+                    uow, clock, notifier.staff_chat_id, alert, payment_id=payment.id
+                )
     await uow.commit()
     if moved:
         settled = await uow.payments.get(payment.id)
         assert settled is not None
         await notifier.settled(uow, settled)
     return moved
+
+
+async def _irregular(uow: UnitOfWork, payment: Payment, was: PaymentStatus) -> str | None:
+    """Why staff should look at a payment just recorded as taken: it was paid on a form a
+    newer one replaced, or after it expired here, or it pays a bill that another payment
+    through the bot had paid already; None when nothing is amiss."""
+    if was is PaymentStatus.CANCELED:
+        return REPLACED
+    if was is PaymentStatus.EXPIRED:
+        return "expired"
+    bill = await uow.bills.latest(payment.account_id)
+    if bill is None:
+        return None
+    items = await uow.payments.items_of_account(payment.account_id)
+    paid = sum((i.amount for i in items if not i.in_billing), Decimal(0))
+    if paid > payment.amount and paid > sum((b.to_pay for b in bill.suppliers), Decimal(0)):
+        return "twice"
+    return None
 
 
 async def apply_report(
@@ -484,15 +536,19 @@ async def check_pending(
         assert payment.id is not None and payment.provider_payment_id is not None
         try:
             reported = await gateway.fetch(payment.provider_payment_id)
-        except PaymentServiceDown:
+        except (PaymentServiceDown, PaymentUnknown):
             reported = None
         if reported is not None and await apply_report(uow, clock, notifier, payment, reported):
             settled += 1
-        elif reported is not None and reported.status == "pending" and payment.expired(now):
-            settled += await _settle(uow, clock, notifier, payment, PaymentStatus.EXPIRED)
-        else:
+        elif reported is None or (reported.status == "pending" and not payment.expired(now)):
             await uow.payments.schedule_check(
                 payment.id, payment.checks + 1, now + next_check(payment.checks + 1)
             )
+            await uow.commit()
+        elif payment.status is PaymentStatus.PENDING and reported.status == "pending":
+            settled += await _settle(uow, clock, notifier, payment, PaymentStatus.EXPIRED)
+        else:
+            # Settled at the provider, or a voided payment past its time: nothing to ask.
+            await uow.payments.schedule_check(payment.id, payment.checks, None)
             await uow.commit()
     return settled

@@ -196,10 +196,16 @@ class PaymentRepository(Protocol):
         """Moves the payment to ``status`` in one statement, only from one of ``came_from``;
         False when it was not there (someone settled it first)."""
 
-    async def due_for_check(self, now: datetime, limit: int) -> Sequence[Payment]:
-        """Pending payments at a provider whose next check has come, oldest first."""
+    async def void_pending(self, account_id: int, reason: str) -> Sequence[Payment]:
+        """Cancels, with ``reason``, the account's pending payments through the bot; those
+        it cancelled, as they were."""
 
-    async def schedule_check(self, payment_id: int, checks: int, at: datetime) -> None: ...
+    async def due_for_check(self, now: datetime, limit: int) -> Sequence[Payment]:
+        """Pending (or voided) payments at a provider whose next check has come, oldest
+        first."""
+
+    async def schedule_check(self, payment_id: int, checks: int, at: datetime | None) -> None:
+        """When the provider is asked again; None: never."""
 
     async def paid_since(self, since: datetime) -> Sequence[PaidPayment]:
         """The payments made through the bot that succeeded from ``since`` on, oldest first."""
@@ -434,10 +440,16 @@ class PaymentGateway(Protocol):
     async def create(self, order: PaymentOrder) -> ProviderPayment:
         """Creates the payment; the same ``idempotence_key`` returns the same payment."""
 
-    async def fetch(self, provider_payment_id: str) -> ProviderPayment: ...
+    async def fetch(self, provider_payment_id: str) -> ProviderPayment:
+        """Raises :class:`domain.errors.PaymentUnknown` for an id the provider does not
+        know."""
 
 
 class PaymentNotifier(Protocol):
+    # The group told of money taken that needs a person: a payment on a replaced form, one
+    # that pays a bill twice, one that names no payment of ours.
+    staff_chat_id: int | None
+
     async def settled(self, uow: UnitOfWork, payment: Payment) -> None:
         """Tells the payer the outcome of their payment."""
 
@@ -451,15 +463,20 @@ class DeviceRepository(Protocol):
     async def add(self, device: Device, token_hash: str) -> None: ...
 
     async def of_account(self, account_id: int) -> Sequence[Device]:
-        """The account's devices that are not revoked, oldest first."""
+        """The account's devices that are not revoked and whose profile still has the
+        account linked, oldest first."""
 
     async def by_token(self, token_hash: str) -> Device | None:
-        """The device the token was issued to, unless it was revoked."""
+        """The device the token was issued to, unless it was revoked or its profile no
+        longer has the account linked."""
 
     async def used(self, device_id: int, now: datetime) -> None: ...
 
     async def revoke(self, device_id: int, now: datetime) -> bool:
         """False when it was revoked already."""
+
+    async def revoke_of(self, profile_id: int, account_id: int | None, now: datetime) -> None:
+        """Revokes the profile's devices of the account (of every account: None)."""
 
 
 class UnitOfWork(Protocol):

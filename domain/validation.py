@@ -12,6 +12,7 @@ from domain.errors import InvalidInput
 MIN_AGE_YEARS = 14
 MAX_AGE_YEARS = 120
 NAME_LENGTH = 100
+MAX_ID = 2**31 - 1  # the database's ids are 32-bit integers
 
 _EMAIL = re.compile(
     r"^[A-Za-z0-9._%+\-]+@[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?"
@@ -87,3 +88,9 @@ def parse_birth_date(text: str, today: date) -> date:
     if born < _years_before(today, MAX_AGE_YEARS):
         raise InvalidInput("date-too-early")
     return born
+
+
+def is_id(text: str) -> bool:
+    """Whether ``text`` can name a record: ASCII digits within the ids' range. Anything from
+    a button or a payload is checked so before it reaches a query."""
+    return text.isascii() and text.isdigit() and len(text) <= 10 and 0 < int(text) <= MAX_ID

@@ -105,10 +105,11 @@ async def on_logout(
     dialog_manager: DialogManager,
     resident: TelegramUser,
     uow: UnitOfWork,
+    clock: Clock,
     i18n: I18nContext,
 ) -> None:
     if resident.profile_id is not None:
-        await log_out(uow, resident)
+        await log_out(uow, clock, resident)
     await message.answer(i18n.get("logout-done"))
     await show_start(dialog_manager, resident)
 

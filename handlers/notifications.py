@@ -5,6 +5,7 @@ staff group."""
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from aiogram import Router
@@ -14,6 +15,7 @@ from aiogram.fsm.state import State
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram_dialog import DialogManager, StartMode
 from aiogram_i18n import I18nContext
+from pydantic import Field
 
 from dialogs.states import HistorySG, NotificationsSG, PaymentSG, ReadingsSG
 from domain import history, payments
@@ -27,6 +29,7 @@ from domain.model import (
     Profile,
 )
 from domain.ports import Clock, UnitOfWork
+from domain.validation import MAX_ID
 from rendering.texts import Html, TextCore, format_month, joined
 
 
@@ -34,8 +37,8 @@ class FromNotice(CallbackData, prefix="notice"):
     """A notification's button: a screen about one of the resident's accounts."""
 
     to: str  # a key of TARGETS
-    account_id: int
-    bill_id: int = 0
+    account_id: int = Field(ge=0, le=MAX_ID)  # a forged one out of range matches no handler
+    bill_id: int = Field(0, ge=0, le=MAX_ID)
 
 
 TARGETS: dict[str, State] = {
@@ -86,6 +89,8 @@ class NotificationTexts:
                 return await self._appeal(uow, args["appeal_id"], locale)
             case NotificationKind.READING_REPLACED:
                 return await self._replaced(uow, args["reading_id"], locale)
+            case NotificationKind.PAYMENT_ALERT:
+                return await self._payment_alert(uow, args, locale)
             case NotificationKind.APPEALS_DIGEST:
                 lines = [
                     self._text("notify-digest-line", locale, number=number, days=days)
@@ -181,6 +186,23 @@ class NotificationTexts:
             reason=payment.cancel_reason or "other",
         )
         return text, self._buttons(locale, ("pay", payment.account_id, 0, "payment-try-again"))
+
+    async def _payment_alert(
+        self, uow: UnitOfWork, args: dict[str, Any], locale: str
+    ) -> tuple[Html, None]:
+        payment = await uow.payments.get(args["payment_id"]) if "payment_id" in args else None
+        account = await uow.accounts.get(payment.account_id) if payment else None
+        text = self._text(
+            "notify-payment-alert",
+            locale,
+            reason=args["reason"],
+            payment=payment.id if payment else 0,
+            number=account.number if account else "",
+            amount=payment.amount if payment else Decimal(args["amount"]),
+            provider=(payment.provider_payment_id if payment else args["provider_id"]) or "—",
+            user=args.get("telegram_id", ""),
+        )
+        return text, None
 
     async def _replaced(
         self, uow: UnitOfWork, reading_id: int, locale: str

@@ -4,8 +4,6 @@ payment of an invoice. The payer hears of the outcome by a notification
 
 from __future__ import annotations
 
-import logging
-
 from aiogram import F, Router
 from aiogram.types import Message, PreCheckoutQuery
 from aiogram_i18n import I18nContext
@@ -13,8 +11,6 @@ from aiogram_i18n import I18nContext
 from domain import payments
 from domain.errors import PaymentRefused
 from domain.ports import Clock, PaymentGateway, PaymentNotifier, UnitOfWork
-
-logger = logging.getLogger(__name__)
 
 
 async def on_pre_checkout(
@@ -45,25 +41,17 @@ async def on_successful_payment(
 ) -> None:
     paid = message.successful_payment
     assert paid is not None and message.from_user is not None
-    try:
-        await payments.record_telegram_payment(
-            uow,
-            clock,
-            payment_notifier,
-            payment_gateway,
-            message.from_user.id,
-            paid.invoice_payload,
-            paid.currency,
-            paid.total_amount,
-            paid.provider_payment_charge_id,
-        )
-    except PaymentRefused:
-        # Telegram took the money for an invoice that names no payment of this resident.
-        logger.error(
-            "a successful payment %s names no payment of user %s",
-            paid.provider_payment_charge_id,
-            message.from_user.id,
-        )
+    await payments.record_telegram_payment(
+        uow,
+        clock,
+        payment_notifier,
+        payment_gateway,
+        message.from_user.id,
+        paid.invoice_payload,
+        paid.currency,
+        paid.total_amount,
+        paid.provider_payment_charge_id,
+    )
 
 
 def router() -> Router:

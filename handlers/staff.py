@@ -20,12 +20,14 @@ from aiogram.types import (
     User,
 )
 from aiogram.utils.keyboard import InlineKeyboardBuilder
+from pydantic import Field
 
 from dialogs.widgets import button_id
 from domain import appeals, readings
 from domain.errors import AppealNotFound, AppealNotOpen, AppealTextInvalid
 from domain.model import Appeal, AppealStatus, AttachmentKind, NotificationStatus
 from domain.ports import Clock, UnitOfWork
+from domain.validation import MAX_ID
 from rendering.texts import Html, TextCore, joined, shorten, split_pages, utf16_length
 
 logger = logging.getLogger(__name__)
@@ -39,7 +41,7 @@ BROADCASTS_LISTED = 10  # the latest runs /broadcasts shows
 
 class AppealAction(CallbackData, prefix="appeal"):
     action: str  # "answer" or "close"
-    appeal_id: int
+    appeal_id: int = Field(ge=0, le=MAX_ID)  # a forged one out of range matches no handler
 
 
 class StaffDesk:

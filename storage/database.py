@@ -7,11 +7,12 @@ import hashlib
 import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import datetime
+from datetime import datetime, timedelta
+from enum import Enum
 from types import TracebackType
 from typing import Any, cast
 
-from sqlalchemy import delete, event, text
+from sqlalchemy import bindparam, delete, event, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import make_url
@@ -142,25 +143,53 @@ class SqlUnitOfWork:
         await self.connection.rollback()
 
 
+class Delivery(Enum):
+    """What a delivery of a Telegram update is to the bot."""
+
+    FIRST = "first"  # nobody has it: this process takes it
+    DONE = "done"  # handled before: skipped
+    BUSY = "busy"  # another process has it (or had, and died: until its claim lapses)
+
+
 class UpdateLog:
-    """Which Telegram updates were taken already, shared by every process on the database."""
+    """Which Telegram updates were taken, and which handled, shared by every process on the
+    database. A claim lapses after ``lease``: the update of a process that died is taken by
+    Telegram's next delivery of it."""
 
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: AsyncEngine, lease: timedelta = timedelta(seconds=90)) -> None:
         self._engine = engine
-        insert = pg_insert if engine.dialect.name == "postgresql" else sqlite_insert
-        self._take = (
-            insert(processed_updates)
-            .on_conflict_do_nothing()
-            .returning(processed_updates.c.update_id)
+        self.lease = lease
+        insert = (pg_insert if engine.dialect.name == "postgresql" else sqlite_insert)(
+            processed_updates
         )
+        self._take = insert.on_conflict_do_update(
+            index_elements=[processed_updates.c.update_id],
+            set_={"received_at": insert.excluded.received_at},
+            where=processed_updates.c.done_at.is_(None)
+            & (processed_updates.c.received_at < bindparam("stale")),
+        ).returning(processed_updates.c.update_id)
 
-    async def first_delivery(self, update_id: int, now: datetime) -> bool:
-        """Records the update as taken; False when it was taken before."""
+    async def take(self, update_id: int, now: datetime) -> Delivery:
         async with self._engine.begin() as connection:
             taken = await connection.execute(
-                self._take, {"update_id": update_id, "received_at": now}
+                self._take, {"update_id": update_id, "received_at": now, "stale": now - self.lease}
             )
-            return taken.scalar_one_or_none() is not None
+            if taken.scalar_one_or_none() is not None:
+                return Delivery.FIRST
+            done = await connection.scalar(
+                select(processed_updates.c.done_at).where(
+                    processed_updates.c.update_id == update_id
+                )
+            )
+            return Delivery.BUSY if done is None else Delivery.DONE
+
+    async def done(self, update_id: int, now: datetime) -> None:
+        async with self._engine.begin() as connection:
+            await connection.execute(
+                update(processed_updates)
+                .where(processed_updates.c.update_id == update_id)
+                .values(done_at=now)
+            )
 
     async def forget_before(self, moment: datetime) -> None:
         async with self._engine.begin() as connection:

@@ -270,6 +270,7 @@ payments = Table(
     Column("in_billing", Boolean, nullable=False, server_default=true()),
     Column("checks", Integer, nullable=False, server_default="0"),
     Column("next_check_at", UtcDateTime, index=True),
+    Index("ix_payments_account_id_status", "account_id", "status"),
 )
 
 payment_items = Table(
@@ -350,7 +351,8 @@ processed_updates = Table(
     "processed_updates",
     metadata,
     Column("update_id", BigInteger, primary_key=True, autoincrement=False),
-    Column("received_at", UtcDateTime, nullable=False, index=True),
+    Column("received_at", UtcDateTime, nullable=False, index=True),  # when it was taken
+    Column("done_at", UtcDateTime),  # when it was handled; until then, a claim with a lease
 )
 
 # A run of a scheduled notification (a month's reading reminder), for staff to follow.

@@ -19,18 +19,20 @@ import pytest
 from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder
 from aiogram.fsm.storage.memory import MemoryStorage
 from aiogram.fsm.storage.redis import RedisStorage
+from aiogram.types import Chat
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from bot.app import start_local
 from bot.config import Settings
+from bot.local_yookassa import LocalYooKassa
 from bot.mail import OutboxMailer
 from bot.transports.local import LocalChat, LocalSession
 from storage.database import Database
 from storage.demo import demo_accounts, seed_demo
 from storage.migrate import upgrade
 from storage.tables import metadata
-from tests.data import count_rows
+from tests.data import STAFF, count_rows
 
 pytest_plugins = ["tests.smtp"]
 
@@ -171,6 +173,15 @@ class FakeClock:
 
 
 @pytest.fixture
+async def yookassa() -> AsyncIterator[LocalYooKassa]:
+    """YooKassa's API on this machine, reached by the real SDK."""
+    server = LocalYooKassa()
+    await server.start()
+    yield server
+    await server.stop()
+
+
+@pytest.fixture
 def clock() -> FakeClock:
     return FakeClock()
 
@@ -272,6 +283,16 @@ async def demo(bot_database: Database, clock: FakeClock, request: pytest.Fixture
 def chat(running) -> LocalChat:
     dp, bot, session = running
     return LocalChat(dp, bot, session)
+
+
+@pytest.fixture
+def staff(running) -> LocalChat:
+    """A staff member's messages in the staff group (``STAFF``, where settings name it)."""
+    dp, bot, session = running
+    group = Chat(id=STAFF, type="supergroup", title="Обращения ЛКК")
+    return LocalChat(
+        dp, bot, session, user_id=424242, first_name="Ольга", last_name="Операторова", group=group
+    )
 
 
 @pytest.fixture

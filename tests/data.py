@@ -15,6 +15,7 @@ from storage.database import Database
 from storage.demo import FAQ_FILE, SUPPLIERS
 
 SUPPLIER = SUPPLIERS[0]  # ПАО "Томскэнергосбыт"
+STAFF = -1001000000001  # the staff group's chat
 
 
 def account(number: str, **overrides: Any) -> dict[str, Any]:

@@ -59,6 +59,7 @@ class FakeBotApi:
         self.held = asyncio.Event()
         self.holding = 0  # answers waiting for release()
         self._gate: asyncio.Event | None = None
+        self._lost = False
         self._runner: web.AppRunner | None = None
         self.url = ""
 
@@ -80,8 +81,11 @@ class FakeBotApi:
         self._gate = asyncio.Event()
         self.held.clear()
 
-    def release(self) -> None:
+    def release(self, *, lost: bool = False) -> None:
+        """Lets the held answers through; ``lost``: they never reach the chat, as the answers
+        of a process killed while it waited."""
         assert self._gate is not None
+        self._lost = lost
         self._gate.set()
         self._gate = None
 
@@ -96,6 +100,8 @@ class FakeBotApi:
             self.holding += 1
             await gate.wait()
             self.holding -= 1
+            if self._lost:
+                return web.json_response({"ok": False, "error_code": 500}, status=500)
         handler = getattr(self.session, f"_{type(method).__name__}", None)
         if handler is None:  # setWebhook, deleteWebhook and the like: nothing to keep
             return web.json_response({"ok": True, "result": True})

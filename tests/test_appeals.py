@@ -15,24 +15,14 @@ from bot.transports.local import LocalChat
 from domain.appeals import post_unposted
 from storage.tables import appeals
 from tests.chat import buttons
-from tests.data import bind_resident
+from tests.data import STAFF, bind_resident
 
-STAFF = -1001000000001
 EPD = "700100103492"
 
 
 @pytest.fixture
 def settings(settings):
     return settings.model_copy(update={"staff_chat_id": STAFF})
-
-
-@pytest.fixture
-def staff(running) -> LocalChat:
-    dp, bot, session = running
-    group = Chat(id=STAFF, type="supergroup", title="Обращения ЛКК")
-    return LocalChat(
-        dp, bot, session, user_id=424242, first_name="Ольга", last_name="Операторова", group=group
-    )
 
 
 async def rows(database):

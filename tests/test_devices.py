@@ -4,6 +4,7 @@ POST /api/v1/readings on the bot's real web server, and every rule of the chat h
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 from decimal import Decimal
 
@@ -13,6 +14,7 @@ from sqlalchemy import select
 
 from bot.webhook import web_app
 from domain import devices
+from storage.database import Database
 from storage.tables import devices as devices_table
 from storage.tables import meters, readings
 from tests.chat import open_account
@@ -193,7 +195,8 @@ async def test_tokens_bodies_and_limits(http, bot_database, demo, clock):
     # Requests at once from a device gone wrong: the limit holds for all of them together.
     answers = await asyncio.gather(*(post(http, token, good) for _ in range(40)))
     statuses = [status for status, _ in answers]
-    assert statuses.count(429) == 40 - devices.REQUESTS.attempts
+    malformed = 2  # the token was good: the two malformed bodies above counted
+    assert statuses.count(429) == 40 - (devices.REQUESTS.attempts - malformed)
     limited = next(body for status, body in answers if status == 429)
     assert limited["error"]["rule"] == "rate_limited"
 
@@ -225,3 +228,81 @@ async def test_a_resident_revokes_a_device_and_a_forged_one_is_refused(
     async with bot_database.engine.connect() as connection:
         [revoked_at] = (await connection.execute(select(devices_table.c.revoked_at))).scalars()
     assert revoked_at is not None
+
+
+async def test_a_device_goes_with_its_link_and_the_next_tenant_sees_none_of_it(
+    chat, new_chat, http, bot_database, demo, clock
+):
+    await open_account(chat, bot_database, ELECTRICITY, "📟 Передать показания")
+    await chat.press("📡 Умные счётчики и устройства")
+    await chat.press("➕ Подключить устройство")
+    await chat.send("Waterius")
+    [token] = re.findall(r"tes_[A-Za-z0-9_-]{40,}", chat.bot_messages()[-2].text)
+    last = await last_value(bot_database, "39874512")
+    reading = {"readings": [{"meter": "39874512", "value": str(last + 1)}]}
+    assert (await post(http, token, reading))[0] == 200
+
+    # The resident moves out: unlinks the account; a new tenant links it; the first logs out.
+    await chat.send("/accounts")
+    await chat.press(chat.inline_buttons()[0][1].text)
+    await chat.press("🔗 Отключить лицевой счёт")
+    await chat.press("Да")
+    tenant = new_chat(100777)
+    await open_account(tenant, bot_database, ELECTRICITY, "📟 Передать показания")
+    await chat.send("/logout")
+
+    clock.advance(minutes=2)
+    later = {"readings": [{"meter": "39874512", "value": str(last + 7)}]}
+    status, body = await post(http, token, later)
+    assert (status, body["error"]["message"]) == (401, "the token is unknown or revoked")
+    assert await device_readings(bot_database, "39874512") == [("single", last + 1, "device")]
+    async with bot_database.engine.connect() as connection:
+        [revoked_at] = (await connection.execute(select(devices_table.c.revoked_at))).scalars()
+    assert revoked_at is not None
+    await tenant.press("📡 Умные счётчики и устройства")
+    assert "Устройств пока нет." in tenant.last.text
+
+
+async def test_the_last_logout_of_a_profile_stops_its_devices(
+    chat, http, bot_database, demo, clock
+):
+    token = await issue(bot_database, clock, chat.user.id, ELECTRICITY)
+    await chat.send("/logout")
+    status, _ = await post(http, token, {"readings": [{"meter": "39874512", "value": "1"}]})
+    assert status == 401
+
+
+async def test_a_body_in_pieces_is_read_whole_and_a_stranger_s_is_not_parsed(
+    http, bot_database, demo, clock
+):
+    token = await issue(bot_database, clock, 501, ELECTRICITY)
+    last = await last_value(bot_database, "39874512")
+    body = json.dumps({"readings": [{"meter": "39874512", "value": str(last + 3)}]}).encode()
+
+    async def in_pieces():
+        for start in range(0, len(body), 7):
+            yield body[start : start + 7]
+            await asyncio.sleep(0.01)  # each piece its own segment, as on a slow line
+
+    response = await http.post(API, data=in_pieces(), headers={"Authorization": f"Bearer {token}"})
+    assert response.status == 200, await response.text()
+    assert await device_readings(bot_database, "39874512") == [("single", last + 3, "device")]
+
+    nested = "[" * 8000 + "]" * 8000  # within the size limit, past what the parser nests
+    assert (await post(http, token, nested))[0] == 400
+    status, answer = await post(http, "tes_" + "x" * 43, nested)  # not parsed for a stranger
+    assert (status, answer["error"]["rule"]) == (401, "unauthorized")
+
+
+async def test_a_database_away_is_503_with_a_time_to_come_back(running, tmp_path, clock):
+    dp, _bot, _session = running
+    away = Database(f"sqlite+aiosqlite:///{tmp_path}/missing/bot.sqlite3")
+    async with TestClient(TestServer(web_app(dp, away))) as client:
+        response = await client.post(
+            API,
+            json={"readings": [{"meter": "39874512", "value": "1"}]},
+            headers={"Authorization": "Bearer tes_" + "x" * 43},
+        )
+        assert response.status == 503 and response.headers["Retry-After"] == "30"
+        assert (await response.json())["error"]["rule"] == "unavailable"
+    await away.dispose()

@@ -142,7 +142,7 @@ async def test_sigterm_takes_no_more_updates_and_finishes_the_one_in_flight(api,
     await bot.start()
     try:
         api.hold()  # Telegram is slow to take the bot's answer to /start
-        assert await post_update(bot.webhook, SECRET, message(1, "/start")) == 200
+        posted = asyncio.create_task(post_update(bot.webhook, SECRET, message(1, "/start")))
 
         async def answering() -> bool:
             return api.held.is_set()
@@ -160,6 +160,7 @@ async def test_sigterm_takes_no_more_updates_and_finishes_the_one_in_flight(api,
 
         await until(refusing, "the stopping process to refuse a new update")
         api.release()
+        assert await posted == 200  # acknowledged once handled
         assert await bot.stopped() == 0
     finally:
         await bot.kill()
@@ -203,8 +204,8 @@ async def test_two_processes_behind_one_webhook_carry_one_conversation(
 async def test_a_residents_updates_at_two_processes_at_once_are_taken_one_after_the_other(
     api, tmp_path, postgres_schema
 ):
-    lock = f":{PERSON.id}:{PERSON.id}:aiogd:stack::lock"
-    tries: list[str] = []  # the attempts to take the lock on the resident's dialog
+    lock = f":{PERSON.id}:{PERSON.id}:default:lock"
+    tries: list[str] = []  # the attempts to take the lock on the resident's updates
     watched = asyncio.Event()
 
     async def watch(redis: Redis) -> None:
@@ -220,7 +221,7 @@ async def test_a_residents_updates_at_two_processes_at_once_are_taken_one_after_
         await watched.wait()
         try:
             api.hold()  # process one, in the middle of the resident's /start, waits for Telegram
-            assert await post_update(one.webhook, SECRET, message(1, "/start")) == 200
+            first = asyncio.create_task(post_update(one.webhook, SECRET, message(1, "/start")))
 
             async def answering() -> bool:
                 return api.held.is_set()
@@ -228,14 +229,14 @@ async def test_a_residents_updates_at_two_processes_at_once_are_taken_one_after_
             await until(answering, "process one to answer /start")
             two_handled = await handled(two.base)
             # The resident taps again, and Telegram posts that to process two.
-            assert await post_update(two.webhook, SECRET, message(2, "/start")) == 200
+            second = asyncio.create_task(post_update(two.webhook, SECRET, message(2, "/start")))
 
             # Process one took the lock at its first try: a second try is process two's.
             async def asking_or_answering() -> bool:
                 return len(tries) > 1 or api.holding > 1
 
             await until(asking_or_answering, "process two to take the update up")
-            # It waits for process one's lock on the dialog: only one answer waits for
+            # It waits for process one's lock on the resident: only one answer waits for
             # Telegram, and process two has finished nothing.
             assert api.holding == 1 and len(tries) > 1
             assert await handled(two.base) == two_handled
@@ -245,6 +246,7 @@ async def test_a_residents_updates_at_two_processes_at_once_are_taken_one_after_
                 return await handled(two.base) > two_handled
 
             await until(done, "process two to take the second /start")
+            assert [await first, await second] == [200, 200]
         finally:
             watching.cancel()
             await redis.aclose()
@@ -258,9 +260,81 @@ async def test_a_residents_updates_at_two_processes_at_once_are_taken_one_after_
         assert chat.last.text == "Введите e-mail — он будет логином в личном кабинете."
 
 
+async def killed_mid_update(api: FakeBotApi, killed: BotProcess) -> None:
+    """The resident's /start (update 1) reaches ``killed``, which is killed (SIGKILL) while it
+    answers; its answer never reaches the chat, and Telegram had no 200 for the update."""
+    api.hold()
+    posted = asyncio.create_task(post_update(killed.webhook, SECRET, message(1, "/start")))
+
+    async def answering() -> bool:
+        return api.held.is_set()
+
+    await until(answering, "the process to answer /start")
+    await killed.kill()
+    api.release(lost=True)
+    with pytest.raises(aiohttp.ClientError):
+        await posted
+
+
+async def delivered_again(api: FakeBotApi, webhook: str) -> list[int]:
+    """Telegram delivers update 1 again, as it does until a process answers 200, and once more
+    after that; the statuses it was answered with."""
+    statuses: list[int] = []
+
+    async def acknowledged() -> bool:
+        statuses.append(await post_update(webhook, SECRET, message(1, "/start")))
+        return statuses[-1] == 200
+
+    await until(acknowledged, "a process to take the update up")
+    statuses.append(await post_update(webhook, SECRET, message(1, "/start")))
+    return statuses
+
+
+def greetings(api: FakeBotApi) -> int:
+    texts = [m.text or "" for m in api.session.messages.get(PERSON.id, {}).values()]
+    return sum(text.startswith("Здравствуйте!") for text in texts)
+
+
+async def test_an_update_of_a_killed_process_is_handled_once_after_a_restart(api, tmp_path):
+    url = f"sqlite+aiosqlite:///{tmp_path}/bot.sqlite3"
+    bot = BotProcess(tmp_path / "bot", api, url, UPDATE_LEASE_SECONDS="2")
+    await bot.start()
+    try:
+        await killed_mid_update(api, bot)
+        assert greetings(api) == 0
+        await bot.start()  # the supervisor starts it again
+
+        statuses = await delivered_again(api, bot.webhook)
+    finally:
+        await bot.kill()
+
+    # Answered 503 while the dead process's claim held, then handled, then skipped.
+    assert set(statuses[:-2]) <= {503} and statuses[-2:] == [200, 200]
+    assert greetings(api) == 1
+
+
+@pytest.mark.skipif(not (POSTGRES and REDIS), reason="the fleet shares PostgreSQL and Redis")
+async def test_an_update_of_a_killed_process_is_handled_once_by_another(
+    api, tmp_path, postgres_schema
+):
+    async with running_fleet(api, tmp_path, postgres_schema, UPDATE_LEASE_SECONDS="2") as (
+        (one, two),
+        _,
+        _,
+    ):
+        await killed_mid_update(api, one)
+        assert greetings(api) == 0
+
+        statuses = await delivered_again(api, two.webhook)
+
+    # Process two waited out process one's claim and lock, then handled it, then skipped it.
+    assert set(statuses[:-2]) <= {503} and statuses[-2:] == [200, 200]
+    assert greetings(api) == 1
+
+
 @asynccontextmanager
 async def running_fleet(
-    api: FakeBotApi, folder: Path, url: str
+    api: FakeBotApi, folder: Path, url: str, **env: str
 ) -> AsyncIterator[tuple[list[BotProcess], Database, SmtpServer]]:
     """Two ``bot.py run`` processes sharing Redis and an empty database (the first migrates
     it and fills the demo, as on a first rollout)."""
@@ -276,6 +350,7 @@ async def running_fleet(
         "SMTP_HOST": "127.0.0.1",
         "SMTP_PORT": str(smtp.port),
         "SMTP_SECURITY": "none",
+        **env,
     }
     fleet = [BotProcess(folder / name, api, url, **shared) for name in ("one", "two")]
     try:

@@ -25,11 +25,10 @@ from storage.database import Database
 from storage.tables import accounts, appeals, meters, readings, telegram_users
 from storage.tables import notifications as queue
 from tests.chat import buttons
-from tests.data import bind_resident
+from tests.data import STAFF, bind_resident
 from tests.fake_telegram import Crash, RateLimitedTelegram, VirtualTime, sender_on
 
 EPD = "700100103492"  # four meters, one of them past its verification
-STAFF = -1001000000001
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
+import aiohttp
 import pytest
 from aiohttp import web
 from sqlalchemy import select
@@ -23,19 +24,11 @@ from bot.webhook import web_app
 from storage import tables as t
 from storage.billing import format_payments, import_billing
 from tests.chat import buttons, open_account
-from tests.data import billing_file, bind_resident
+from tests.data import STAFF, billing_file, bind_resident
 
 ACCOUNT = "800200415527"  # the demo's electricity account: one supplier
 EPD = "700100103492"  # the demo's single bill: several suppliers
 CARD = "1111 1111 1111 1026"  # YooKassa's test card
-
-
-@pytest.fixture
-async def yookassa():
-    server = LocalYooKassa()
-    await server.start()
-    yield server
-    await server.stop()
 
 
 @pytest.fixture
@@ -49,6 +42,7 @@ def settings(tmp_path: Path, yookassa: LocalYooKassa) -> Settings:
         yookassa_secret_key=yookassa.secret_key,
         yookassa_api_url=yookassa.api_url,
         yookassa_timeout=5,
+        staff_chat_id=STAFF,
     )
 
 
@@ -249,6 +243,85 @@ async def test_an_unlinked_account_is_not_paid(chat, bot_database, demo, yookass
     )
 
 
+async def test_an_older_invoice_is_refused_once_a_newer_one_was_sent(
+    chat, bot_database, demo, yookassa
+):
+    older = await _invoice(chat, bot_database)
+    await chat.press("✅ Готово")
+    await chat.press("💳 Оплатить")
+    await chat.press("☑️ Согласен с правилами")
+    await chat.press("💳 Оплатить в Telegram")
+    newer = chat.invoice()
+    assert newer.message_id != older.message_id
+
+    assert await chat.pay(older, CARD, yookassa.charge) == (
+        "Этот счёт заменён более новым: оплатите последний присланный счёт."
+    )
+    assert await chat.pay(newer, CARD, yookassa.charge) is None
+    assert await chat.pay(older, CARD, yookassa.charge) == (
+        "Этот счёт заменён более новым: оплатите последний присланный счёт."
+    )
+    assert sorted(p.status for p in await bot_payments(bot_database)) == ["canceled", "succeeded"]
+    assert said(chat, "Оплата прошла") == 1
+    assert said(chat, "не прошла") == 0  # a replaced form is no failure to tell of
+
+
+async def test_money_taken_after_the_account_was_unlinked_is_recorded_and_told(
+    chat, bot_database, demo, yookassa, clock
+):
+    invoice = await _invoice(chat, bot_database)
+
+    async def unlink_then_charge(sent, total):
+        # Between Telegram's pre-checkout and its charge the resident unlinks the account.
+        await chat.send("/accounts")
+        await chat.press(buttons(chat)[0])
+        await chat.press("🔗 Отключить лицевой счёт")
+        await chat.press("Да")
+        return await yookassa.charge(sent, total)
+
+    assert await chat.pay(invoice, CARD, unlink_then_charge) is None
+
+    [paid] = await bot_payments(bot_database)
+    assert paid.status == "succeeded" and paid.paid_at is not None
+    assert said(chat, "Оплата прошла") == 1
+    async with bot_database.unit_of_work() as uow:
+        exported = await uow.payments.paid_since(clock.now() - timedelta(days=1))
+    assert [e.payment.id for e in exported] == [paid.id]
+
+
+async def test_staff_hear_of_a_payment_on_a_replaced_form_and_of_an_unknown_one(
+    chat, staff, bot_database, demo, notifications, clock, logged_errors
+):
+    yookassa = notifications
+    await _page(chat, bot_database)
+    [page_payment] = yookassa.payments
+    await chat.press("✅ Готово")
+    await chat.press("💳 Оплатить")
+    await chat.press("☑️ Согласен с правилами")
+    await chat.press("💳 Оплатить в Telegram")  # replaces the page's payment
+
+    # The customer pays on the page opened before all the same: money taken, recorded.
+    await yookassa.pay(page_payment)
+    await chat.deliver_notifications()
+    paid = [p for p in await bot_payments(bot_database) if p.status == "succeeded"]
+    assert [p.provider_payment_id for p in paid] == [page_payment]
+    assert said(chat, "Оплата прошла") == 1
+    [alert] = [m.text for m in staff.bot_messages() if "Платёж требует проверки" in m.text]
+    assert "оплачена форма, которую житель заменил новой" in plain(alert)
+    assert f"Платёж № {paid[0].id}, ЛС № {ACCOUNT}" in plain(alert)
+
+    # Telegram reports money taken for an invoice that names none of the bot's payments.
+    sent = chat.session.invoices[chat.invoice().message_id]
+    forged = sent.model_copy(update={"payload": "payment:2147483648"})
+    await chat.succeed(forged, 12345, "tg-provider-1")
+    alerts = [plain(m.text) for m in staff.bot_messages() if "Платёж требует проверки" in m.text]
+    assert len(alerts) == 2
+    assert "Telegram принял оплату, которой нет среди платежей бота" in alerts[1]
+    assert "tg-provider-1" in alerts[1] and "123,45 ₽" in alerts[1]
+    [logged] = [r.getMessage() for r in logged_errors]
+    assert logged.startswith("Telegram took 12345 RUB from user 100001")
+
+
 # --- YooKassa's page --------------------------------------------------------------------------
 
 
@@ -325,6 +398,25 @@ async def test_a_notification_is_believed_only_as_far_as_yookassa_confirms_it(
     assert await yookassa.notify(provider_id) == 200  # its status there: pending
     [payment] = await bot_payments(bot_database)
     assert payment.status == "pending"
+
+
+async def test_a_notification_of_a_payment_yookassa_does_not_know_is_not_sent_again(
+    notifications, caplog
+):
+    """YooKassa answers 404 for the id: a retry would get the same, so it is acknowledged."""
+    yookassa = notifications
+    body = {"type": "notification", "event": "payment.succeeded", "object": {"id": "x-9"}}
+    async with aiohttp.ClientSession() as http:
+        answer = await http.post(
+            yookassa.notify_url, json=body, headers={"X-Forwarded-For": yookassa.sender}
+        )
+        assert answer.status == 200
+        nested = b'{"object": ' * 5000 + b"1" + b"}" * 5000
+        malformed = await http.post(
+            yookassa.notify_url, data=nested, headers={"X-Forwarded-For": yookassa.sender}
+        )
+        assert malformed.status == 400
+    assert "which YooKassa does not know" in caplog.text
 
 
 async def test_a_canceled_payment_is_told_with_its_reason_and_can_be_tried_again(

@@ -17,13 +17,12 @@ from domain.model import Rate, Tariff, Zone
 from storage.billing import import_billing
 from storage.tables import meters, notifications, readings
 from tests.chat import open_account
-from tests.data import billing_file
+from tests.data import STAFF, billing_file
 from tests.test_history import open_history, text
 from tests.test_readings import last_value
 
 ELECTRICITY = "830300527718"  # meter 39874512: 3.25 ₽ up to 150 kWh a month, 4.39 ₽ above
 TWO_ZONE = "800200415527"  # meter 201704012803: day 3.87 ₽ and night 2.21 ₽, each banded
-STAFF = -1001000000001
 
 
 def test_bands_split_by_the_zones_share_of_the_consumption():

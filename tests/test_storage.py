@@ -14,7 +14,7 @@ from storage import tables as t
 from storage.billing import import_billing
 from storage.demo import seed_demo
 from storage.migrate import downgrade, upgrade
-from tests.data import SUPPLIER, account, billing_file
+from tests.data import SUPPLIER, account, billing_file, bind_resident
 
 
 async def test_the_migration_builds_exactly_the_declared_schema(database):
@@ -404,3 +404,36 @@ async def test_a_reading_replaces_the_month_s_however_often_one_connection_recor
             )
         ).all()
     assert kept == [(Decimal("9999.900000"),)]
+
+
+async def test_0010_revokes_the_devices_of_links_gone_before_it(database):
+    await seed_demo(database, date(2026, 11, 24))
+    kept = await bind_resident(database, 700001, link=("830300527718",))
+    gone = await bind_resident(database, 700002)
+    await downgrade(database.engine, "0009")
+    async with database.engine.begin() as connection:
+        account_id = (
+            await connection.execute(
+                select(t.accounts.c.id).where(t.accounts.c.number == "830300527718")
+            )
+        ).scalar_one()
+        for profile_id in (kept, gone):
+            await connection.execute(
+                insert(t.devices).values(
+                    account_id=account_id,
+                    profile_id=profile_id,
+                    name="Waterius",
+                    token_hash=f"{profile_id:064d}",
+                    created_at=datetime(2026, 11, 20, tzinfo=UTC),
+                )
+            )
+
+    await upgrade(database.engine)
+
+    async with database.engine.connect() as connection:
+        revoked = dict(
+            (await connection.execute(select(t.devices.c.profile_id, t.devices.c.revoked_at))).all()
+        )
+    assert revoked[kept] is None and revoked[gone] is not None
+    async with database.unit_of_work() as uow:
+        assert [d.profile_id for d in await uow.devices.of_account(account_id)] == [kept]

@@ -4,6 +4,7 @@ would. The demo chat and the tests both run on it."""
 
 from __future__ import annotations
 
+import asyncio
 import html
 import itertools
 import json
@@ -548,6 +549,18 @@ class LocalChat:
     async def press(self, text: str) -> None:
         """Presses the inline button whose visible text is ``text`` (or the only one that
         contains it)."""
+        message, button = self._button(text)
+        await self.press_data(message, button.callback_data or "")
+
+    async def press_at_once(self, text: str, times: int = 2) -> None:
+        """A fast double (or triple) tap: the button's updates arrive together, and the
+        dispatcher handles them at the same time, as aiogram does."""
+        message, button = self._button(text)
+        await asyncio.gather(
+            *(self.press_data(message, button.callback_data or "") for _ in range(times))
+        )
+
+    def _button(self, text: str) -> tuple[Message, InlineKeyboardButton]:
         buttons = self.inline_buttons()
         matches = [(m, b) for m, b in buttons if b.text == text] or [
             (m, b) for m, b in buttons if text in b.text
@@ -556,8 +569,7 @@ class LocalChat:
             raise ButtonNotFound(
                 f"{len(matches)} buttons match {text!r}; there are {[b.text for _, b in buttons]}"
             )
-        message, button = matches[0]
-        await self.press_data(message, button.callback_data or "")
+        return matches[0]
 
     async def press_data(self, message: Message, data: str) -> str:
         """Presses a button with any callback data, as a forged button would. Returns the

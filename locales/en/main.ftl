@@ -766,6 +766,7 @@ payment-refused-paid = This invoice is paid already.
 payment-refused-expired = The time to pay this invoice is over. Open the payment again.
 payment-refused-canceled = This payment was canceled. Open the payment again.
 payment-refused-changed = The invoice's amount has changed. Open the payment again.
+payment-refused-replaced = A newer invoice replaced this one: pay the latest invoice you were sent.
 payment-paid =
     ✅ <b>Payment received</b>: { MONEY($amount) } for account No. { $number }.
     { $lines }
@@ -856,6 +857,21 @@ notify-appeals-digest =
        *[other] {"\u000A"}…and { $more } more. All of them: /open
     }
 notify-digest-line = No. { $number } — waiting { $days } days
+notify-payment-alert =
+    ⚠️ <b>A payment to check</b>: { $reason ->
+        [replaced] a form the resident replaced with a newer one was paid.
+        [expired] it was paid after the form expired.
+        [twice] the bill was paid through the bot a second time.
+       *[unknown] Telegram took a payment that is none of the bot's.
+    }
+    { $payment ->
+        [0] Payment { $provider } from Telegram user { $user }: { MONEY($amount) }.
+       *[other] Payment No. { $payment }, account No. { $number }: { MONEY($amount) } ({ $provider }).
+    }
+    { $payment ->
+        [0] The money was taken but recorded on no account: find the payment at YooKassa and credit or refund it.
+       *[other] The money is recorded on the account and goes to billing; refund it if the resident asks.
+    }
 notifications-settings = 🔔 <b>Notifications</b>. Press a line to turn it on or off.
 notifications-kind = { $on ->
         [yes] ✅

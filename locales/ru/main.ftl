@@ -770,6 +770,7 @@ payment-refused-paid = Этот счёт уже оплачен.
 payment-refused-expired = Время на оплату этого счёта истекло. Откройте оплату заново.
 payment-refused-canceled = Этот платёж отменён. Откройте оплату заново.
 payment-refused-changed = Сумма счёта изменилась. Откройте оплату заново.
+payment-refused-replaced = Этот счёт заменён более новым: оплатите последний присланный счёт.
 payment-paid =
     ✅ <b>Оплата прошла</b>: { MONEY($amount) } по ЛС № { $number }.
     { $lines }
@@ -861,6 +862,21 @@ notify-appeals-digest =
        *[other] {"\u000A"}…и ещё { $more }. Все — /open
     }
 notify-digest-line = № { $number } — ждёт { $days } дн.
+notify-payment-alert =
+    ⚠️ <b>Платёж требует проверки</b>: { $reason ->
+        [replaced] оплачена форма, которую житель заменил новой.
+        [expired] оплачено после истечения срока формы.
+        [twice] счёт оплачен через бота повторно.
+       *[unknown] Telegram принял оплату, которой нет среди платежей бота.
+    }
+    { $payment ->
+        [0] Оплата { $provider } от пользователя Telegram { $user }: { MONEY($amount) }.
+       *[other] Платёж № { $payment }, ЛС № { $number }: { MONEY($amount) } ({ $provider }).
+    }
+    { $payment ->
+        [0] Деньги взяты, но не записаны ни на один счёт: найдите платёж у ЮKassa и оформите зачисление или возврат.
+       *[other] Деньги записаны на лицевой счёт и уйдут в биллинг; если житель попросит, оформите возврат.
+    }
 notifications-settings = 🔔 <b>Уведомления</b>. Нажмите на строку, чтобы включить или выключить.
 notifications-kind = { $on ->
         [yes] ✅

@@ -8,9 +8,15 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain.model import Device
-from storage.tables import devices
+from storage.tables import account_links, devices
 
 ACTIVE = devices.c.revoked_at.is_(None)
+# A device counts only while the profile that issued it still has its account linked.
+_LINKED = select(devices).join(
+    account_links,
+    (account_links.c.profile_id == devices.c.profile_id)
+    & (account_links.c.account_id == devices.c.account_id),
+)
 
 
 class SqlDeviceRepository:
@@ -31,8 +37,7 @@ class SqlDeviceRepository:
 
     async def of_account(self, account_id: int) -> Sequence[Device]:
         rows = await self._connection.execute(
-            select(devices)
-            .where(devices.c.account_id == account_id, ACTIVE)
+            _LINKED.where(devices.c.account_id == account_id, ACTIVE)
             .order_by(devices.c.created_at, devices.c.id)
         )
         return [self._device(row) for row in rows]
@@ -40,7 +45,7 @@ class SqlDeviceRepository:
     async def by_token(self, token_hash: str) -> Device | None:
         row = (
             await self._connection.execute(
-                select(devices).where(devices.c.token_hash == token_hash, ACTIVE)
+                _LINKED.where(devices.c.token_hash == token_hash, ACTIVE)
             )
         ).one_or_none()
         return self._device(row) if row else None
@@ -55,3 +60,11 @@ class SqlDeviceRepository:
             update(devices).where(devices.c.id == device_id, ACTIVE).values(revoked_at=now)
         )
         return revoked.rowcount == 1
+
+    async def revoke_of(self, profile_id: int, account_id: int | None, now: datetime) -> None:
+        of_account = () if account_id is None else (devices.c.account_id == account_id,)
+        await self._connection.execute(
+            update(devices)
+            .where(devices.c.profile_id == profile_id, *of_account, ACTIVE)
+            .values(revoked_at=now)
+        )

@@ -121,15 +121,33 @@ class SqlPaymentRepository:
         )
         return moved.rowcount == 1
 
+    async def void_pending(self, account_id: int, reason: str) -> Sequence[Payment]:
+        voided = await self._many(
+            payments.c.account_id == account_id,
+            payments.c.status == PaymentStatus.PENDING,
+            payments.c.method != PaymentMethod.BILLING,
+        )
+        if voided:
+            # Still asked about: a page opened before may be paid all the same.
+            await self._connection.execute(
+                update(payments)
+                .where(
+                    payments.c.id.in_([p.id for p in voided]),
+                    payments.c.status == PaymentStatus.PENDING,
+                )
+                .values(status=PaymentStatus.CANCELED, cancel_reason=reason)
+            )
+        return voided
+
     async def due_for_check(self, now: datetime, limit: int) -> Sequence[Payment]:
         return await self._many(
-            payments.c.status == PaymentStatus.PENDING,
+            payments.c.status.in_([PaymentStatus.PENDING, PaymentStatus.CANCELED]),
             payments.c.provider_payment_id.is_not(None),
             payments.c.next_check_at <= now,
             limit=limit,
         )
 
-    async def schedule_check(self, payment_id: int, checks: int, at: datetime) -> None:
+    async def schedule_check(self, payment_id: int, checks: int, at: datetime | None) -> None:
         await self._connection.execute(
             update(payments)
             .where(payments.c.id == payment_id)
