@@ -44,20 +44,21 @@ async def test_each_step_of_the_reading_journey_runs_a_handful_of_statements(
     in_redis = isinstance(fsm_storage, RedisStorage)
     value = await last_value(bot_database, "517480") + Decimal("2.5")
     steps: list[tuple[str, Callable[[], Awaitable[object]], int]] = [
-        # the update's record, the resident with their profile, the linked accounts
-        ("/accounts", lambda: chat.send("/accounts"), 3),
+        # the update's record taken and, once handled, marked done; the resident with their
+        # profile, the linked accounts
+        ("/accounts", lambda: chat.send("/accounts"), 4),
         # + the link, the account kept as the last one used, the latest bill (its suppliers
         # and services, read once for the card and its sum), the contracts and the payments
         # not yet billed
-        ("card", lambda: chat.press(buttons(chat)[0]), 10),
+        ("card", lambda: chat.press(buttons(chat)[0]), 11),
         # + the meters, and the last reading of every meter and zone in one statement
-        ("readings", lambda: chat.press("📟 Передать показания"), 6),
-        ("meter", lambda: chat.press(METER), 5),
+        ("readings", lambda: chat.press("📟 Передать показания"), 7),
+        ("meter", lambda: chat.press(METER), 6),
         # + the checks (the last reading and the history, read once for the check on typing
         # and the one on saving), the month's reading, the upsert, the tariff, then the
         # meters screen again
-        ("value", lambda: chat.send(str(value)), 13),
-        ("/start", lambda: chat.send("/start"), 8),
+        ("value", lambda: chat.send(str(value)), 14),
+        ("/start", lambda: chat.send("/start"), 9),
     ]
     counted = {}
     for name, step, _ in steps:
@@ -65,7 +66,7 @@ async def test_each_step_of_the_reading_journey_runs_a_handful_of_statements(
             await step()
         counted[name] = ran
     assert {name: len(counted[name]) for name, _, _ in steps} == {
-        name: budget - in_redis for name, _, budget in steps
+        name: budget - 2 * in_redis for name, _, budget in steps
     }
     # Every step still did what the resident asked.
     assert await submitted(bot_database, "517480") == [
