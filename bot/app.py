@@ -68,7 +68,7 @@ from dialogs import (
 from domain import notifications as notices
 from domain.appeals import post_unposted
 from domain.ports import Clock, Mailer
-from handlers import commands, errors, fallback, payments, staff
+from handlers import commands, errors, fallback, payments, staff, unstorable
 from handlers import notifications as notice_handlers
 from handlers.notifications import NotificationTexts
 from handlers.staff import StaffDesk
@@ -401,6 +401,7 @@ def build_dispatcher(
     )
     i18n.setup(dp)
     dp.startup.register(register_commands)
+    dp.include_router(unstorable.router())
     if settings.staff_chat_id is not None:
         dp.include_router(staff.router(settings.staff_chat_id))
     dp.include_router(notice_handlers.router())

@@ -12,10 +12,10 @@ import json
 import logging
 from collections.abc import Callable
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from aiohttp import web
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
 from bot.config import DEVICE_API_PATH
 from bot.middlewares import OUTAGES
@@ -35,6 +35,7 @@ from domain.errors import (
 from domain.model import Zone
 from domain.ports import Clock, Store
 from domain.readings import Submitted, parse_reading, submit_from_device
+from domain.validation import storable
 
 MAX_BODY = 16 * 1024  # a request of every meter of an account is well under a kilobyte
 MAX_VALUES = 60  # twenty two-zone meters and then some
@@ -44,10 +45,16 @@ RETRY_SECONDS = "30"  # what a device waits when the database or Redis is away
 logger = logging.getLogger(__name__)
 
 
+def _storable(text: str) -> str:
+    if not storable(text):
+        raise ValueError("holds a character the database cannot keep (NUL)")
+    return text
+
+
 class ValueIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    meter: str = Field(min_length=1, max_length=64)
+    meter: Annotated[str, Field(min_length=1, max_length=64), AfterValidator(_storable)]
     zone: Zone = Zone.SINGLE
     # A string ("74,5" as on the dial) or a JSON number, read exactly either way.
     value: str | Decimal

@@ -18,6 +18,9 @@ _EMAIL = re.compile(
     r"^[A-Za-z0-9._%+\-]+@[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?"
     r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?)+$"
 )
+# What a PostgreSQL text column cannot hold: NUL, and halves of a surrogate pair (no UTF-8
+# spells them; a JSON escape such as "\ud800" does).
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 _NAME = re.compile(r"^[A-Za-zА-Яа-яЁё][A-Za-zА-Яа-яЁё' \-]*$")
 
 
@@ -94,3 +97,9 @@ def is_id(text: str) -> bool:
     """Whether ``text`` can name a record: ASCII digits within the ids' range. Anything from
     a button or a payload is checked so before it reaches a query."""
     return text.isascii() and text.isdigit() and len(text) <= 10 and 0 < int(text) <= MAX_ID
+
+
+def storable(text: str) -> bool:
+    """Whether the database can keep ``text`` as it is, and so whether it may be used in a
+    query at all."""
+    return _UNSTORABLE.search(text) is None

@@ -184,3 +184,10 @@ async def test_a_long_list_of_accounts_pages_with_words_not_arrows(chat, bot_dat
     await chat.press("Дальше ▶️")
     labels = [b.text for _, b in chat.inline_buttons()]
     assert labels[2:4] == ["◀️ Раньше", "· 2 из 2 ·"] and "<" not in labels
+
+
+async def test_a_number_with_a_null_byte_is_refused_and_linking_goes_on(chat, resident):
+    await start_linking(chat, "7001\x000010 3492")
+    assert chat.last.text.startswith("В сообщении есть невидимый служебный символ")
+    await chat.send("7001 0010 3492")
+    assert chat.last.text.startswith("Лицевой счёт № 700100103492 найден.")

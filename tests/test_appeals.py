@@ -371,3 +371,35 @@ async def test_the_demo_chat_switches_to_the_staff_group_to_answer(
     await console.handle("Проверили, всё верно.")  # a reply to the bot's prompt
     await console.handle("/resident")
     assert chat.bot_messages()[-1].text.endswith("Проверили, всё верно.")
+
+
+UNSTORABLE = "В сообщении есть невидимый служебный символ (нулевой байт)"
+
+
+async def test_text_with_a_null_byte_is_refused_and_the_appeal_goes_on(
+    chat, staff, bot_database, demo
+):
+    """PostgreSQL text cannot hold U+0000: the appeal, its photo's caption and the staff
+    answer are refused with words that say why, and each conversation goes on."""
+    await bind_resident(bot_database, chat.user.id, link=(EPD,))
+    await chat.send("/accounts")
+    await chat.press(chat.inline_buttons()[0][1].text)
+    await chat.press("✉️ Обращения")
+    await chat.press("✍️ Новое обращение")
+    await chat.press('ООО "ЗТК"')
+    await chat.send("Прошу\x00 проверить")
+    assert chat.last.text.startswith(UNSTORABLE)
+    await chat.send("Прошу проверить")
+    await chat.send_photo(caption="счётчик\x00")
+    assert chat.last.text.startswith(UNSTORABLE)
+    await chat.send_photo(caption="счётчик")
+    await chat.press("📨 Отправить")
+    [row] = await rows(bot_database)
+    assert (row.text, len(row.attachments)) == ("Прошу проверить", 1)
+
+    await staff.send("Ответ\x00", reply_to=post(staff))
+    assert staff.last.text.startswith(UNSTORABLE)
+    await staff.send("Проверили, всё верно.", reply_to=post(staff))
+    assert chat.bot_messages()[-1].text.startswith("💬 Ответ на обращение № 1")
+    [row] = await rows(bot_database)
+    assert row.answer == "Проверили, всё верно."

@@ -218,6 +218,8 @@ async def test_a_resident_revokes_a_device_and_a_forged_one_is_refused(
     await chat.press("📡 Умные счётчики и устройства")
     await chat.press("➕ Подключить устройство")
     await chat.send("\u0000")
+    assert chat.last.text.startswith("В сообщении есть невидимый служебный символ")
+    await chat.send("\u0007")
     assert chat.last.text.startswith("Название — от 1 до 64 символов")
     await chat.send("Home Assistant")
     await chat.press("🔌 Отключить: Home Assistant")
@@ -290,6 +292,9 @@ async def test_a_body_in_pieces_is_read_whole_and_a_stranger_s_is_not_parsed(
 
     nested = "[" * 8000 + "]" * 8000  # within the size limit, past what the parser nests
     assert (await post(http, token, nested))[0] == 400
+    status, answer = await post(http, token, {"readings": [{"meter": "39874\x00512", "value": 1}]})
+    assert (status, answer["error"]["rule"]) == (400, "malformed")
+    assert "readings.0.meter" in answer["error"]["message"]
     status, answer = await post(http, "tes_" + "x" * 43, nested)  # not parsed for a stranger
     assert (status, answer["error"]["rule"]) == (401, "unauthorized")
 

@@ -218,9 +218,12 @@ async def test_a_tampered_total_a_forged_payload_and_a_stale_invoice_are_refused
         await other.pay(other_invoice, CARD)
         == "Этот счёт больше не действует. Откройте оплату заново."
     )
-    forged = sent.model_copy(update={"payload": "payment:99999"})
-    session.invoices[invoice.message_id] = forged
-    assert await chat.pay(invoice, CARD) == "Этот счёт больше не действует. Откройте оплату заново."
+    for payload in ("payment:99999", "payment:9223372036854775808", "payment:1\x00", "x" * 128):
+        session.invoices[invoice.message_id] = sent.model_copy(update={"payload": payload})
+        assert (
+            await chat.pay(invoice, CARD)
+            == "Этот счёт больше не действует. Откройте оплату заново."
+        )
 
     # Past its time.
     session.invoices[invoice.message_id] = sent

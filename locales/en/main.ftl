@@ -88,6 +88,7 @@ input-text-expected = Please answer with text.
 input-button-expected = Please choose with a button below.
 input-unknown-button = This button no longer works. Choose one of those on the screen.
 input-unknown-command = There is no such command. Answer the question below, or send /cancel to leave, /help for the commands.
+input-unstorable = The message holds an invisible control character (a null byte) the bot cannot keep. Remove it and send the message again.
 
 ## Registration, login, profile: questions
 identity-ask-phone = Your mobile phone number: press "Share my number" or type it, e.g. +7 913 825-00-75.

@@ -37,8 +37,9 @@ class SqlDeviceRepository:
 
     async def of_account(self, account_id: int) -> Sequence[Device]:
         rows = await self._connection.execute(
-            _LINKED.where(devices.c.account_id == account_id, ACTIVE)
-            .order_by(devices.c.created_at, devices.c.id)
+            _LINKED.where(devices.c.account_id == account_id, ACTIVE).order_by(
+                devices.c.created_at, devices.c.id
+            )
         )
         return [self._device(row) for row in rows]
 
