@@ -18,7 +18,7 @@ from aiohttp import web
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
 from bot.config import DEVICE_API_PATH
-from bot.middlewares import OUTAGES
+from bot.middlewares import OUTAGES, Outage
 from domain import devices
 from domain.errors import (
     BelowLast,
@@ -158,6 +158,8 @@ def parse_request(body: bytes) -> RequestIn | web.Response:
 def readings_route(
     store: Store, clock: Clock, window: tuple[int, int]
 ) -> Callable[[web.Request], Any]:
+    outage = Outage("device API")
+
     async def receive(request: web.Request) -> web.Response:
         scheme, _, token = request.headers.get("Authorization", "").partition(" ")
         if scheme.lower() != "bearer" or not token:
@@ -170,10 +172,12 @@ def readings_route(
         if body is None:
             return error(413, "too_large", f"a request is at most {MAX_BODY} bytes")
         try:
-            return await readings(store, clock, window, token, body)
-        except OUTAGES as outage:
-            logger.warning("device API: the database or Redis is unavailable: %r", outage)
+            answer = await readings(store, clock, window, token, body)
+        except OUTAGES as away:
+            outage.began(away)
             return error(503, "unavailable", "try again later", **{"Retry-After": RETRY_SECONDS})
+        outage.ended()
+        return answer
 
     return receive
 

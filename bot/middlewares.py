@@ -38,6 +38,25 @@ OUTAGES = (
 )
 
 
+class Outage:
+    """Whether the database or Redis is away, as one part of the bot (``what``) met it: logged
+    when it begins and when it ends, not at each failure in between."""
+
+    def __init__(self, what: str) -> None:
+        self.what = what
+        self.down = False
+
+    def began(self, error: BaseException) -> None:
+        if not self.down:
+            logger.error("%s: the database or Redis is unavailable: %r", self.what, error)
+            self.down = True
+
+    def ended(self) -> None:
+        if self.down:
+            logger.warning("%s: the database and Redis answer again", self.what)
+            self.down = False
+
+
 class OutageMiddleware(BaseMiddleware):
     """The database or Redis not answering: the resident is told to try again in a few
     minutes (in Telegram's language: the chosen one is in the database), the outage is logged
@@ -46,7 +65,7 @@ class OutageMiddleware(BaseMiddleware):
     def __init__(self, core: TextCore, default_locale: str) -> None:
         self.core = core
         self.default_locale = default_locale
-        self.down = False
+        self.outage = Outage("updates")
 
     async def __call__(
         self,
@@ -57,15 +76,11 @@ class OutageMiddleware(BaseMiddleware):
         try:
             result = await handler(event, data)
         except OUTAGES as error:
-            if not self.down:
-                logger.error("the database or Redis is unavailable: %r", error)
-                self.down = True
+            self.outage.began(error)
             assert isinstance(event, Update)
             await self._apologise(event, data)
             return None
-        if self.down:
-            logger.warning("the database and Redis answer again")
-            self.down = False
+        self.outage.ended()
         return result
 
     async def _apologise(self, update: Update, data: dict[str, Any]) -> None:

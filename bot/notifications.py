@@ -26,6 +26,7 @@ from aiogram.exceptions import (
 )
 from aiogram.types import InlineKeyboardMarkup
 
+from bot.middlewares import OUTAGES, Outage
 from domain.model import Notification, NotificationKind, NotificationStatus
 from domain.notifications import retry_delay
 from domain.ports import Clock, Recipient, Store, UnitOfWork
@@ -129,6 +130,7 @@ class NotificationSender:
         # finishes meanwhile waits in _unrecorded and goes with the next write.
         self._recording = asyncio.Lock()
         self._unrecorded: list[_Outcome] = []
+        self.outage = Outage("notifications")
 
     async def attach(self, bot: Bot) -> None:
         """For ``dp.startup``: the bot that sends."""
@@ -139,21 +141,27 @@ class NotificationSender:
         the fleet sends at a time, so the rate cap is the fleet's; if it dies, another takes
         over within a second (claims make two senders safe, should both run)."""
         while True:
-            try:
-                async with self.store.fleet_lock(SENDER_LOCK) as held:
-                    if held:
-                        await self.send_due()
-            except Exception as error:  # the database is away: the lock could not be asked
-                logger.warning("notifications wait for the database: %r", error)
+            await self.send_due(fleet=True)
             await asyncio.sleep(POLL_SECONDS)
 
-    async def send_due(self) -> None:
-        """Sends what is due; a failure (the database or Telegram away) is logged, and what
-        was not sent stays queued for the next time."""
+    async def send_due(self, *, fleet: bool = False) -> None:
+        """Sends what is due (as the fleet's one sender, with ``fleet``). A failure is logged,
+        an outage of the database or Redis once, however long it lasts, and what was not sent
+        stays queued for the next time."""
         try:
-            await self.drain()
+            if fleet:
+                async with self.store.fleet_lock(SENDER_LOCK) as held:
+                    if held:
+                        await self.drain()
+            else:
+                await self.drain()
+        except OUTAGES as error:
+            self.outage.began(error)
+            return
         except Exception:
             logger.exception("sending notifications failed; they stay queued")
+            return
+        self.outage.ended()
 
     async def drain(self) -> int:
         """Sends every notification due now; how many were sent."""

@@ -8,11 +8,15 @@ import logging
 from aiogram.fsm.storage.base import DefaultKeyBuilder
 from aiogram.fsm.storage.memory import MemoryStorage
 from aiogram.fsm.storage.redis import RedisStorage
+from sqlalchemy import select
 
 from bot.app import start_local
 from bot.transports.local import LocalChat, LocalSession
 from storage.database import Database
 from storage.migrate import upgrade
+from storage.tables import notifications as queue
+from tests.fake_telegram import RateLimitedTelegram, VirtualTime, sender_on
+from tests.test_notifications import queue_reminders
 
 UNAVAILABLE = "😔 Сервис временно недоступен. Попробуйте ещё раз через несколько минут."
 
@@ -24,8 +28,9 @@ async def chat_on(settings, database, mailer, clock, storage=None) -> tuple[Loca
     return LocalChat(dp, bot, session), dp
 
 
-def outage_lines(records) -> list[str]:
-    return [r.getMessage() for r in records if "unavailable" in r.getMessage()]
+def outages(records) -> list[str]:
+    """The parts of the bot that logged an outage, once per line."""
+    return [r.getMessage().split(":")[0] for r in records if "unavailable" in r.getMessage()]
 
 
 async def test_a_database_that_is_not_there_then_comes_back(
@@ -39,7 +44,9 @@ async def test_a_database_that_is_not_there_then_comes_back(
     assert chat.last.text == UNAVAILABLE
     await chat.send("привет")
     assert chat.last.text == UNAVAILABLE
-    assert len(outage_lines(logged_errors)) == 1  # once per outage, not once per update
+    # Once per outage, not once per update: by the updates, and by the sender of the
+    # notifications each update may queue.
+    assert outages(logged_errors) == ["updates", "notifications"]
 
     folder.mkdir()
     await upgrade(database.engine)
@@ -59,7 +66,7 @@ async def test_postgresql_refusing_connections(settings, mailer, clock, logged_e
         "/start",
     )
     assert chat.last.text == UNAVAILABLE
-    assert len(outage_lines(logged_errors)) == 1
+    assert outages(logged_errors) == ["updates", "notifications"]
     await database.dispose()
 
 
@@ -76,5 +83,28 @@ async def test_redis_down_answers_messages_and_buttons(
     query = await chat.press_data(chat.last, "forged\x1dbutton")
     answer = chat.callback_answer(query)
     assert answer is not None and answer.text == UNAVAILABLE and answer.show_alert
-    assert len(outage_lines(logged_errors)) == 1
+    assert outages(logged_errors) == ["updates"]
     await storage.close()
+
+
+async def test_the_notification_sender_logs_an_outage_once_and_goes_on_after_it(
+    tmp_path, logged_errors, caplog
+):
+    folder = tmp_path / "not-yet"
+    database = Database(f"sqlite+aiosqlite:///{folder}/bot.sqlite3")
+    time = VirtualTime()
+    sender = await sender_on(database, time, RateLimitedTelegram(time))
+    for _ in range(5):  # five seconds of the sender's loop
+        await sender.send_due(fleet=True)
+    assert outages(logged_errors) == ["notifications"]
+
+    folder.mkdir()
+    await upgrade(database.engine)
+    await queue_reminders(database, time, range(1, 4))
+    caplog.set_level(logging.WARNING)
+    await sender.send_due(fleet=True)
+    assert "notifications: the database and Redis answer again" in caplog.text
+    async with database.engine.connect() as connection:
+        sent = (await connection.execute(select(queue.c.status))).scalars().all()
+    assert sent == ["sent"] * 3
+    await database.dispose()
