@@ -211,9 +211,7 @@ async def _main(args: argparse.Namespace, settings: Settings) -> int:
                 print("The database schema is up to date.")
             case "import":
                 try:
-                    counts = await import_billing(
-                        database.engine, args.file.read_text(encoding="utf-8")
-                    )
+                    counts = await import_billing(database.engine, args.file.read_bytes())
                 except ImportRefused as refused:
                     shown = refused.problems[:30]
                     more = len(refused.problems) - len(shown)

@@ -297,7 +297,7 @@ async def get_payments(
 
 
 # One screen of a list, as one_page() gives it.
-PAGE_PREVIEW = {"lines": "…", "page": 1, "pages": 2, "paged": True}
+PAGE_PREVIEW = {"lines": "…", "page": 1, "pages": 2, "paged": True, "later": True}
 
 back_to_tabs = SwitchTo(Tr("back"), id="to_tabs", state=HistorySG.tabs)
 

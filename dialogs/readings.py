@@ -17,7 +17,7 @@ from aiogram_i18n import I18nContext
 from dialogs.context import chosen_account, ctx
 from dialogs.inputs import question, say, tell
 from dialogs.states import AppealsSG, DevicesSG, ReadingsSG
-from dialogs.widgets import Notice, Tr, choices, label, notify
+from dialogs.widgets import Notice, Tr, choices, label, notify, one_page, pager
 from domain import readings
 from domain.accounts import linked_account
 from domain.errors import (
@@ -32,6 +32,8 @@ from domain.errors import (
 from domain.model import AppealKind, Profile, Zone
 from domain.ports import Clock, UnitOfWork
 from rendering.texts import joined, trimmed
+
+METERS_PER_PAGE = 10  # meters on one screen, with their last readings, if those leave room
 
 
 def explain(manager: DialogManager, error: ReadingRejected | MeterNotFound) -> None:
@@ -57,11 +59,11 @@ async def get_meters(
 ) -> dict[str, Any]:
     account = await linked_account(uow, profile, chosen_account(dialog_manager))
     assert account.id is not None
-    lines, buttons = [], []
+    blocks, buttons = [], []
     states = await readings.meters_of(uow, account.id)
     for state in states:
         meter = state.meter
-        lines.append(
+        lines = [
             i18n.get(
                 "readings-meter",
                 number=meter.number,
@@ -69,7 +71,7 @@ async def get_meters(
                 until=meter.verified_until,
                 expired="yes" if meter.verification_expired(clock.today()) else "no",
             )
-        )
+        ]
         lines += [
             i18n.get(
                 "readings-last",
@@ -80,6 +82,7 @@ async def get_meters(
             )
             for zone, last in state.last.items()
         ]
+        blocks.append(joined(lines))
         buttons.append(
             (
                 meter.id,
@@ -91,10 +94,11 @@ async def get_meters(
                 ),
             )
         )
+    page = one_page(dialog_manager, blocks, METERS_PER_PAGE)
     return {
+        **page,
         "address": account.address,
-        "lines": joined(lines),
-        "meters": buttons,
+        "meters": [buttons[index] for index in page["shown"]],
         "none": "yes" if not buttons else "no",
         "expired": any(s.meter.verification_expired(clock.today()) for s in states),
     }
@@ -377,6 +381,7 @@ meters_window = Window(
     Notice(),
     Tr("readings-meters"),
     Column(choices("meter", "meters", on_meter)),
+    pager(),
     Button(Tr("readings-write-appeal"), id="appeal", on_click=on_write_appeal, when="expired"),
     Button(Tr("readings-devices"), id="devices", on_click=on_devices),
     Cancel(Tr("back")),
@@ -388,6 +393,10 @@ meters_window = Window(
         "meters": [(1, "№ 927210 · Электроэнергия")],
         "none": "no",
         "expired": True,
+        "page": 1,
+        "pages": 2,
+        "paged": True,
+        "later": True,
     },
 )
 

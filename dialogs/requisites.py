@@ -170,6 +170,7 @@ tariffs_window = Window(
         "page": 1,
         "pages": 2,
         "paged": True,
+        "later": True,
     },
 )
 

@@ -156,15 +156,22 @@ PAGE_KEY = "page"
 def one_page(
     manager: DialogManager, items: Sequence[str], size: int, separator: str = "\n"
 ) -> dict[str, Any]:
-    """One screen of a long list (``lines``), and where it stands, for ``pager()``. Items must
-    each fit a page (cut long values before they are put into an item)."""
+    """One screen of a long list (``lines``), and where it stands, for ``pager()``; ``shown``
+    are the indexes of the items on it, for the buttons that go with them. Items must each fit
+    a page (cut long values before they are put into an item)."""
     pages = split_pages(items, size, separator)
-    page = min(manager.dialog_data.get(PAGE_KEY, 0), len(pages) - 1)
+    # Kept within the list as it is now (it may have shrunk, or a tap gone past its end), so
+    # that the next turn starts from the page on screen.
+    page = manager.dialog_data[PAGE_KEY] = min(manager.dialog_data.get(PAGE_KEY, 0), len(pages) - 1)
+    first = sum(len(earlier) for earlier in pages[:page])
     return {
         "lines": joined(pages[page], separator) or "—",
+        "shown": range(first, first + len(pages[page])),
         "page": page + 1,
         "pages": len(pages),
         "paged": len(pages) > 1,
+        "earlier": page > 0,
+        "later": page < len(pages) - 1,
     }
 
 
@@ -174,8 +181,8 @@ async def on_turn(_callback: CallbackQuery, button: Button, manager: DialogManag
 
 
 def pager() -> Row:
-    """Earlier / later, shown when the list has more than one screen."""
+    """Earlier / later, each shown where there is a page that way."""
     return Row(
-        Button(Tr("page-prev"), id="prev", on_click=on_turn, when="paged"),
-        Button(Tr("page-next"), id="next", on_click=on_turn, when="paged"),
+        Button(Tr("page-prev"), id="prev", on_click=on_turn, when="earlier"),
+        Button(Tr("page-next"), id="next", on_click=on_turn, when="later"),
     )

@@ -8,6 +8,7 @@ their natural keys, so importing the same file again changes nothing and a newer
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
@@ -39,6 +40,7 @@ from domain.model import (
 )
 from domain.ports import PaidPayment, SubmittedReading
 from domain.readings import fits_digits
+from domain.validation import storable
 from storage import tables as t
 from storage.repositories.notifications import SqlNotificationRepository
 
@@ -70,10 +72,9 @@ class Record(BaseModel):
 
     @field_validator("*")
     @classmethod
-    def _no_nul(cls, value: Any) -> Any:
-        # PostgreSQL keeps no U+0000 in text, and no person types one.
-        if isinstance(value, str) and "\x00" in value:
-            raise ValueError("contains the character U+0000")
+    def _storable(cls, value: Any) -> Any:
+        if isinstance(value, str) and not storable(value):
+            raise ValueError("contains a character the database cannot keep (U+0000)")
         return value
 
 
@@ -106,7 +107,7 @@ class RateIn(Record):
 
 class TariffIn(Record):
     starts_on: date
-    value: Exact
+    value: Exact = Field(ge=0)
     period: str = fits(t.tariffs.c.period)
     rates: list[RateIn] = []
 
@@ -117,7 +118,7 @@ class ContractIn(Record):
     service: str = fits(t.contracts.c.service, min_length=1)
     supplier_account_number: str = fits(t.contracts.c.supplier_account_number, min_length=1)
     tariff_name: str = fits(t.contracts.c.tariff_name)
-    tariff_value: Exact
+    tariff_value: Exact = Field(ge=0)
     tariff_unit: str = fits(t.contracts.c.tariff_unit)
     tariffs: list[TariffIn] = []
 
@@ -173,8 +174,8 @@ class BillServiceIn(Record):
     service: str = fits(t.bill_services.c.service)
     unit: str = fits(t.bill_services.c.unit)
     quantity: Exact
-    tariff: Exact
-    price_per_unit: Kopecks
+    tariff: Exact = Field(ge=0)
+    price_per_unit: Kopecks = Field(ge=0)
     debt_start: Kopecks
     paid: Kopecks
     charged: Kopecks
@@ -264,21 +265,103 @@ def _has(node: list | dict, step: str | int) -> bool:
     return step in node
 
 
-def parse(text: str) -> BillingFile:
+# Characters of a number in the file, and the powers of ten it may span: more than the widest
+# column holds (18 digits), far less than what costs seconds to convert (a number of thousands
+# of digits, or 1e999999999 as an integer).
+MAX_NUMBER = 40
+
+
+class Overlong:
+    """A number in the file too long for any field: refused where it stands."""
+
+    def __init__(self, text: str) -> None:
+        self.length = len(text)
+
+
+def _number(text: str) -> Decimal | Overlong:
+    """Every number of the file, read exactly: a Decimal, never a float."""
+    number = Decimal(text)
+    if len(text) > MAX_NUMBER or abs(number.adjusted()) > MAX_NUMBER:
+        return Overlong(text)
+    return number
+
+
+class Repeated(dict):
+    """A JSON object that names a key more than once, which ``dict`` would keep the last of."""
+
+    def __init__(self, pairs: list[tuple[str, Any]]) -> None:
+        super().__init__(pairs)
+        seen: set[str] = set()
+        self.keys_repeated = [k for k, _ in pairs if k in seen or seen.add(k)]
+
+
+def _repeats(node: Any, location: tuple[str | int, ...] = ()) -> Iterable[tuple[tuple, str]]:
+    """Where the file names a key twice: each object's place and the key."""
+    if isinstance(node, Repeated):
+        for key in node.keys_repeated:
+            yield location, key
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from _repeats(value, (*location, key))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from _repeats(value, (*location, index))
+
+
+def _text(data: bytes) -> str:
+    """The file as text: UTF-8, with or without a byte order mark. A raw NUL byte has no place
+    in JSON; it is what UTF-16 looks like."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in data:
+        raise ImportRefused(["not UTF-8 (UTF-16, or not text at all): save the file as UTF-8"])
     try:
-        data = json.loads(text, parse_float=Decimal)
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        column = error.start - data.rfind(b"\n", 0, error.start)
+        raise ImportRefused(
+            [
+                f"not UTF-8: byte 0x{data[error.start]:02x} at line {line}, column {column}"
+                " (Windows-1251?): save the file as UTF-8"
+            ]
+        ) from None
+
+
+def parse(content: str | bytes) -> BillingFile:
+    text = _text(content) if isinstance(content, bytes) else content
+    repeated = False
+
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        nonlocal repeated
+        obj = dict(items)
+        if len(obj) == len(items):
+            return obj
+        repeated = True
+        return Repeated(items)
+
+    try:
+        data = json.loads(text, parse_float=_number, parse_int=_number, object_pairs_hook=pairs)
     except json.JSONDecodeError as error:
         raise ImportRefused(
             [f"not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}"]
         ) from error
     except RecursionError:
         raise ImportRefused(["not a billing file: JSON nested too deeply"]) from None
+    if repeated:
+        raise ImportRefused(
+            [f'{_where(data, at)}: names "{key}" more than once' for at, key in _repeats(data)]
+        )
     try:
         return BillingFile.model_validate(data)
     except ValidationError as error:
         raise ImportRefused(
-            [f"{_where(data, e['loc'])}: {e['msg']}" for e in error.errors()]
+            [f"{_where(data, e['loc'])}: {_problem(e)}" for e in error.errors()]
         ) from error
+
+
+def _problem(error: Any) -> str:
+    if isinstance(error.get("input"), Overlong):
+        return f"a number of {error['input'].length} characters, longer than any field takes"
+    return error["msg"]
 
 
 def _month(text: str) -> date:

@@ -10,9 +10,10 @@ from sqlalchemy import select
 
 from bot.transports.local import LocalChat
 from rendering.texts import format_value
+from storage.billing import import_billing
 from storage.tables import meters, readings
-from tests.chat import open_account
-from tests.data import bind_resident
+from tests.chat import buttons, open_account
+from tests.data import billing_file, bind_resident
 
 EPD = "700100103492"  # Ласточкина ул.: water meters, one with its verification expired
 DAY_NIGHT = "800200415527"  # Советская ул.: a day/night electricity meter
@@ -268,3 +269,44 @@ async def test_a_forged_contract_is_refused(chat, new_chat, bot_database, demo):
     message, button = chat.inline_buttons()[0]
     await chat.press_data(message, button.callback_data.rsplit(":", 1)[0] + ":1")
     assert chat.last.text.startswith("Этот договор не относится к вашим лицевым счетам.")
+
+
+async def test_an_account_with_two_hundred_meters_pages_them_and_takes_readings(
+    chat, bot_database, demo
+):
+    meters_in = [
+        {
+            "account": EPD,
+            "number": f"9{n:05d}",
+            "service": "electricity",
+            "unit": "кВт·ч",
+            "digits": "6.1",
+            "verified_until": "2035-01-01",
+            "readings": [
+                {
+                    "taken_at": "2026-10-20T10:00:00+07:00",
+                    "value": "100",
+                    "billing_month": "2026-10",
+                }
+            ],
+        }
+        for n in range(200)
+    ]
+    await import_billing(bot_database.engine, billing_file(meters=meters_in))
+    await open_readings(chat, bot_database, EPD)
+    seen: list[str] = []
+    while True:
+        # The local Bot API refuses a message over Telegram's limit, as Telegram does.
+        meter_buttons = [b for b in buttons(chat) if b.startswith("№ ")]
+        assert 0 < len(meter_buttons) <= 10
+        seen += meter_buttons
+        if "Дальше ▶️" not in buttons(chat):  # the last page
+            break
+        await chat.press("Дальше ▶️")
+    assert len(seen) == len(set(seen)) == 204
+    assert "(21 из 21)" in chat.last.text
+
+    await chat.press("№ 900199 · Электроэнергия")
+    await chat.send("150")
+    assert await submitted(bot_database, "900199") == [("single", Decimal("150.000000"))]
+    assert "(21 из 21)" in chat.last.text  # back on the page the meter was on

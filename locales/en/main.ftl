@@ -348,7 +348,10 @@ meter-service-cold_water = Cold water
 meter-service-heating = Heating
 meter-service-gas = Gas
 readings-meters =
-    <b>Submitting readings</b>
+    <b>Submitting readings</b>{ $pages ->
+        [1] {""}
+       *[other] {" "}({ $page } of { $pages })
+    }
     { $address }
 
     { $lines }

@@ -352,7 +352,10 @@ meter-service-cold_water = Холодная вода
 meter-service-heating = Отопление
 meter-service-gas = Газ
 readings-meters =
-    <b>Передача показаний</b>
+    <b>Передача показаний</b>{ $pages ->
+        [1] {""}
+       *[other] {" "}({ $page } из { $pages })
+    }
     { $address }
 
     { $lines }
