@@ -10,7 +10,7 @@ from typing import Any
 
 from aiogram.fsm.state import State
 from aiogram.types import CallbackQuery, Message
-from aiogram_dialog import Dialog, DialogManager, StartMode, Window
+from aiogram_dialog import DialogManager, StartMode, Window
 from aiogram_dialog.widgets.kbd import (
     Button,
     Cancel,
@@ -32,7 +32,7 @@ from dialogs.states import (
     ReadingsSG,
     RequisitesSG,
 )
-from dialogs.widgets import Notice, Pages, Tr, choices, label, notify
+from dialogs.widgets import Dialog, Notice, Pages, Tr, choices, label, notify
 from domain import accounts, payments
 from domain.accounts import ControlQuestion
 from domain.errors import (

@@ -7,7 +7,7 @@ from typing import Any
 
 from aiogram.enums import ContentType
 from aiogram.types import CallbackQuery, Message
-from aiogram_dialog import Dialog, DialogManager, ShowMode, Window
+from aiogram_dialog import DialogManager, ShowMode, Window
 from aiogram_dialog.widgets.input import MessageInput
 from aiogram_dialog.widgets.kbd import Button, Cancel, Column, Row, SwitchTo
 from aiogram_i18n import I18nContext
@@ -17,6 +17,7 @@ from dialogs.context import chosen_account, ctx, started_with
 from dialogs.inputs import question, say
 from dialogs.states import AppealsSG
 from dialogs.widgets import (
+    Dialog,
     Notice,
     Tr,
     choices,

@@ -6,13 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 from aiogram.types import CallbackQuery, Message
-from aiogram_dialog import Dialog, DialogManager, StartMode
+from aiogram_dialog import DialogManager, StartMode
 from aiogram_dialog.widgets.kbd import Button, Row
 
 from dialogs.context import ctx
 from dialogs.inputs import EXPLAINABLE, explain, question, say, send_code
 from dialogs.states import ConfirmSG, MenuSG, ProfileSG
-from dialogs.widgets import Tr
+from dialogs.widgets import Dialog, Tr
 from domain import codes
 from domain.model import CodePurpose
 

@@ -6,13 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 from aiogram.types import CallbackQuery, Message
-from aiogram_dialog import Dialog, DialogManager, Window
+from aiogram_dialog import DialogManager, Window
 from aiogram_dialog.widgets.kbd import Button, Cancel, Column, Row, SwitchTo
 
 from dialogs.context import chosen_account, ctx
 from dialogs.inputs import question, say
 from dialogs.states import DevicesSG
-from dialogs.widgets import Notice, Tr, choices, label, notify
+from dialogs.widgets import Dialog, Notice, Tr, choices, label, notify
 from domain import devices
 from domain.errors import DeviceNameInvalid, DeviceNotFound, TooManyDevices
 from rendering.texts import joined

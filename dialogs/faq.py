@@ -6,13 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 from aiogram.types import CallbackQuery
-from aiogram_dialog import Dialog, DialogManager, Window
+from aiogram_dialog import DialogManager, Window
 from aiogram_dialog.widgets.kbd import Button, Cancel
 from aiogram_i18n import I18nContext
 
 from dialogs.context import ctx
 from dialogs.states import AppealsSG, FaqSG
-from dialogs.widgets import Notice, Pages, Tr, back_from, choices, label, notify
+from dialogs.widgets import Dialog, Notice, Pages, Tr, back_from, choices, label, notify
 from domain import faq
 from domain.errors import FaqEntryNotFound
 from domain.model import AppealKind, Utility

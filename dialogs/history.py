@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from aiogram.types import BufferedInputFile, CallbackQuery
-from aiogram_dialog import Dialog, DialogManager, ShowMode, Window
+from aiogram_dialog import DialogManager, ShowMode, Window
 from aiogram_dialog.widgets.kbd import (
     Button,
     Cancel,
@@ -20,7 +20,18 @@ from aiogram_i18n import I18nContext
 from dialogs import period
 from dialogs.context import chosen_account, ctx, started_with
 from dialogs.states import HistorySG
-from dialogs.widgets import PAGE_KEY, Notice, Pages, Tr, choices, label, notify, one_page, pager
+from dialogs.widgets import (
+    PAGE_KEY,
+    Dialog,
+    Notice,
+    Pages,
+    Tr,
+    choices,
+    label,
+    notify,
+    one_page,
+    pager,
+)
 from domain import history
 from domain.errors import AccountNotFound, BillNotFound
 from domain.model import Profile

@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from aiogram.types import CallbackQuery
-from aiogram_dialog import Dialog, DialogManager, Window
+from aiogram_dialog import DialogManager, Window
 from aiogram_dialog.widgets.kbd import Button, Cancel, Row
 
 from dialogs.context import ctx
 from dialogs.states import LanguageSG
-from dialogs.widgets import Tr
+from dialogs.widgets import Dialog, Tr
 
 
 async def on_language_chosen(callback: CallbackQuery, button: Button, manager: DialogManager):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from aiogram.types import CallbackQuery, Message
-from aiogram_dialog import Dialog, DialogManager, StartMode
+from aiogram_dialog import DialogManager, StartMode
 from aiogram_dialog.widgets.kbd import Button, Start
 
 from dialogs.context import ctx
@@ -24,7 +24,7 @@ from dialogs.inputs import (
 )
 from dialogs.phone import PHONE, phone_window
 from dialogs.states import CompleteProfileSG, LoginSG, MenuSG, RecoverySG
-from dialogs.widgets import Tr, notify
+from dialogs.widgets import Dialog, Tr, notify
 from domain import login, profile, validation
 from domain.errors import InvalidInput, LoginLocked, ResendTooSoon, WrongCredentials
 from domain.model import CodePurpose

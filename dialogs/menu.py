@@ -6,7 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 from aiogram.types import CallbackQuery
-from aiogram_dialog import Dialog, DialogManager, StartMode, Window
+from aiogram_dialog import DialogManager, StartMode, Window
 from aiogram_dialog.widgets.kbd import Button, Row, Start
 
 from dialogs.context import ctx
@@ -24,7 +24,7 @@ from dialogs.states import (
     RegistrationSG,
     WelcomeSG,
 )
-from dialogs.widgets import Tr
+from dialogs.widgets import Dialog, Tr
 from domain.login import log_out
 from domain.model import CodePurpose, PaymentMethod, Profile
 from domain.payments import total_due

@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from aiogram.types import CallbackQuery
-from aiogram_dialog import Dialog, DialogManager, Window
+from aiogram_dialog import DialogManager, Window
 from aiogram_dialog.widgets.kbd import Cancel
 
 from dialogs.context import ctx
 from dialogs.states import NotificationsSG
-from dialogs.widgets import Notice, Tr, choices, refuse_forged
+from dialogs.widgets import Dialog, Notice, Tr, choices, refuse_forged
 from domain import notifications
 from domain.errors import UnknownNotificationKind
 

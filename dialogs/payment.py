@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from aiogram.types import CallbackQuery, LabeledPrice, Message
-from aiogram_dialog import Dialog, DialogManager, ShowMode, Window
+from aiogram_dialog import DialogManager, ShowMode, Window
 from aiogram_dialog.widgets.kbd import Button, Cancel, Column, Row, SwitchTo, Url
 from aiogram_dialog.widgets.text import Format
 from aiogram_i18n import I18nContext
@@ -18,7 +18,7 @@ from aiogram_i18n import I18nContext
 from dialogs.context import chosen_account, ctx
 from dialogs.inputs import question
 from dialogs.states import PaymentSG
-from dialogs.widgets import Notice, Tr, choices, label, notify
+from dialogs.widgets import Dialog, Notice, Tr, choices, label, notify
 from domain import payments
 from domain.errors import (
     AccountNotFound,

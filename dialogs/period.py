@@ -8,13 +8,13 @@ from datetime import date
 from typing import Any
 
 from aiogram.types import CallbackQuery
-from aiogram_dialog import Dialog, DialogManager, Window
+from aiogram_dialog import DialogManager, Window
 from aiogram_dialog.widgets.kbd import Button, Cancel, Column, ManagedCalendar, Start, SwitchTo
 
 from dialogs.calendar import LocalCalendar
 from dialogs.context import ctx
 from dialogs.states import PeriodSG
-from dialogs.widgets import PAGE_KEY, Notice, Tr, notify
+from dialogs.widgets import PAGE_KEY, Dialog, Notice, Tr, notify
 from domain import history
 from domain.errors import InvalidPeriod
 from domain.history import PRESET_MONTHS, Period

@@ -8,7 +8,7 @@ from typing import Any
 
 from aiogram.fsm.state import State
 from aiogram.types import CallbackQuery, Message
-from aiogram_dialog import Dialog, DialogManager, StartMode, Window
+from aiogram_dialog import DialogManager, StartMode, Window
 from aiogram_dialog.widgets.kbd import (
     Button,
     Cancel,
@@ -39,7 +39,7 @@ from dialogs.inputs import (
 )
 from dialogs.phone import PHONE, phone_window
 from dialogs.states import ConfirmSG, NotificationsSG, ProfileSG, WelcomeSG
-from dialogs.widgets import Notice, Tr, notify, refuse_forged
+from dialogs.widgets import Dialog, Notice, Tr, notify, refuse_forged
 from domain import passwords
 from domain import profile as profile_
 from domain.model import CodePurpose, Gender, MailingCompany, Profile

@@ -9,7 +9,7 @@ from typing import Any
 
 from aiogram.enums import ContentType
 from aiogram.types import CallbackQuery, Message
-from aiogram_dialog import Dialog, DialogManager, ShowMode, Window
+from aiogram_dialog import DialogManager, ShowMode, Window
 from aiogram_dialog.widgets.input import MessageInput
 from aiogram_dialog.widgets.kbd import Button, Cancel, Column, Row, SwitchTo
 from aiogram_i18n import I18nContext
@@ -17,7 +17,7 @@ from aiogram_i18n import I18nContext
 from dialogs.context import chosen_account, ctx
 from dialogs.inputs import question, say, tell
 from dialogs.states import AppealsSG, DevicesSG, ReadingsSG
-from dialogs.widgets import Notice, Tr, choices, label, notify, one_page, pager
+from dialogs.widgets import Dialog, Notice, Tr, choices, label, notify, one_page, pager
 from domain import readings
 from domain.accounts import linked_account
 from domain.errors import (

@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from aiogram.types import CallbackQuery
-from aiogram_dialog import Dialog, DialogManager, StartMode, Window
+from aiogram_dialog import DialogManager, StartMode, Window
 from aiogram_dialog.widgets.kbd import Button, Cancel, Row, Url
 from aiogram_dialog.widgets.text import Format
 from aiogram_i18n import I18nContext
@@ -29,7 +29,7 @@ from dialogs.inputs import (
 )
 from dialogs.phone import phone_window
 from dialogs.states import ConfirmSG, RegistrationSG
-from dialogs.widgets import Notice, Tr, back_from
+from dialogs.widgets import Dialog, Notice, Tr, back_from
 from domain import registration
 from domain.errors import EmailTaken
 from domain.model import CodePurpose, Gender, Utility

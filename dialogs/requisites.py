@@ -6,14 +6,14 @@ from decimal import Decimal
 from typing import Any
 
 from aiogram.types import CallbackQuery
-from aiogram_dialog import Dialog, DialogManager, Window
+from aiogram_dialog import DialogManager, Window
 from aiogram_dialog.widgets.kbd import Cancel, Column, Row, SwitchTo
 from aiogram_i18n import I18nContext
 
 from dialogs import period
 from dialogs.context import chosen_account, ctx
 from dialogs.states import RequisitesSG
-from dialogs.widgets import PAGE_KEY, Notice, Tr, choices, label, notify, one_page, pager
+from dialogs.widgets import PAGE_KEY, Dialog, Notice, Tr, choices, label, notify, one_page, pager
 from domain import requisites
 from domain.errors import AccountNotFound
 from domain.model import Profile

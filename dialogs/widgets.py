@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
+import aiogram_dialog
 from aiogram.fsm.state import State
 from aiogram.types import CallbackQuery, InlineKeyboardButton
 from aiogram_dialog import DialogManager
+from aiogram_dialog.api.entities import Context
 from aiogram_dialog.widgets.common import WhenCondition
 from aiogram_dialog.widgets.kbd import Back, Button, Row, ScrollingGroup, Select
 from aiogram_dialog.widgets.text import Format, Text
@@ -16,6 +18,27 @@ from aiogram_i18n import I18nContext
 from dialogs.context import ctx
 from domain.validation import is_id
 from rendering.texts import joined, shorten, split_pages
+
+
+class Dialog(aiogram_dialog.Dialog):
+    """aiogram-dialog's dialog, but a tap on the window on screen that none of its buttons
+    takes (the second tap of a double tap, when the first changed the window) leaves the
+    window as the first tap left it. aiogram-dialog would render it again
+    (``Dialog._callback_handler`` refreshes a private chat after a callback nothing processed,
+    to make sure the dialog is visible), and the notice of what the first tap did would go."""
+
+    def _need_refresh(
+        self, processed: bool, old_context: Context, dialog_manager: DialogManager
+    ) -> bool:
+        event = dialog_manager.event
+        if (
+            not processed
+            and isinstance(event, CallbackQuery)
+            and event.message is not None
+            and event.message.message_id == dialog_manager.current_stack().last_message_id
+        ):
+            return False
+        return super()._need_refresh(processed, old_context, dialog_manager)
 
 
 class Tr(Text):

@@ -1,6 +1,8 @@
 """A button that changes data acts once under a double or triple tap: the taps' updates
 arrive together and the dispatcher handles them at the same time, on SQLite with memory and
-on PostgreSQL with Redis."""
+on PostgreSQL with Redis. Paying either way, an appeal or a question, a reading sent or
+confirmed, unlinking, a device revoked, a profile field, a mailing address, deleting the
+profile, and staff closing an appeal."""
 
 from __future__ import annotations
 
@@ -11,11 +13,10 @@ from sqlalchemy import func, select
 
 from bot.config import Settings
 from storage import tables as t
-from tests.chat import buttons
+from tests.chat import buttons, open_account
 from tests.data import STAFF, bind_resident
 from tests.test_payments import ACCOUNT, CARD, bot_payments, open_payment, said
-
-EPD = "700100103492"
+from tests.test_readings import DAY_NIGHT, EPD, last_value, submitted
 
 
 @pytest.fixture
@@ -103,4 +104,118 @@ async def test_unlink_confirmed_at_once_unlinks_once(chat, bot_database, demo):
     await chat.press_at_once("Да")
 
     assert await count(bot_database, t.account_links) == 1
+    assert apologies(chat) == 0
+
+
+async def test_send_a_question_from_the_faq_tapped_at_once_stores_and_posts_one(
+    chat, staff, bot_database, demo
+):
+    await bind_resident(bot_database, chat.user.id, link=(EPD,))
+    await chat.send("/faq")
+    await chat.press("✍️ Задать вопрос")
+    await chat.press('МУП ЖКХ "Октябрьское"')
+    await chat.send("Когда будет перерасчёт за горячую воду?")
+
+    await chat.press_at_once("📨 Отправить", 3)
+
+    assert await count(bot_database, t.appeals) == 1
+    assert said(chat, "зарегистрирован") == 1
+    assert len([m for m in staff.bot_messages() if m.text and "Вопрос № 1" in m.text]) == 1
+    assert apologies(chat) == 0
+
+
+async def test_close_without_an_answer_tapped_at_once_tells_the_resident_once(
+    chat, staff, bot_database, demo
+):
+    await bind_resident(bot_database, chat.user.id, link=(EPD,))
+    await chat.send("/accounts")
+    await chat.press(buttons(chat)[0])
+    await chat.press("✉️ Обращения")
+    await chat.press("✍️ Новое обращение")
+    await chat.press('ООО "ЗТК"')
+    await chat.send("Прошу проверить начисление.")
+    await chat.press("📨 Отправить")
+
+    await staff.press_at_once("☑️ Закрыть без ответа")
+
+    async with bot_database.engine.connect() as connection:
+        [row] = (await connection.execute(select(t.appeals))).all()
+    assert row.status == "closed"
+    assert said(chat, "закрыто без ответа") == 1
+    assert said(staff, "Что-то пошло не так") == 0
+
+
+async def test_send_a_two_zone_reading_tapped_at_once_sends_it_once(chat, bot_database, demo):
+    await open_account(chat, bot_database, DAY_NIGHT, "📟 Передать показания")
+    day = await last_value(bot_database, "201704012803", "day")
+    night = await last_value(bot_database, "201704012803", "night")
+    await chat.press("№ 201704012803 · Электроэнергия")
+    await chat.send(str(day + 100))
+    await chat.send(str(night + 60))
+
+    await chat.press_at_once("📨 Отправить", 3)
+
+    assert sorted(await submitted(bot_database, "201704012803")) == [
+        ("day", day + 100),
+        ("night", night + 60),
+    ]
+    assert said(chat, "✅ Показания по счётчику") == 1
+    assert apologies(chat) == 0
+
+
+async def test_confirm_a_high_reading_tapped_at_once_sends_it_once(chat, bot_database, demo):
+    await open_account(chat, bot_database, EPD, "📟 Передать показания")
+    last = await last_value(bot_database, "927210")
+    await chat.press("№ 927210 · Холодная вода")
+    await chat.send(str(last + 100))
+
+    await chat.press_at_once("Да, передать")
+
+    assert await submitted(bot_database, "927210") == [("single", last + 100)]
+    assert said(chat, "✅ Показания по счётчику") == 1
+    assert apologies(chat) == 0
+
+
+async def test_revoke_a_device_tapped_at_once_revokes_it_once(chat, bot_database, demo):
+    await open_account(chat, bot_database, EPD, "📟 Передать показания")
+    await chat.press("📡 Умные счётчики и устройства")
+    await chat.press("➕ Подключить устройство")
+    await chat.send("Home Assistant")
+    await chat.press("🔌 Отключить: Home Assistant")
+
+    await chat.press_at_once("Да, отключить")
+
+    async with bot_database.engine.connect() as connection:
+        [revoked_at] = (await connection.execute(select(t.devices.c.revoked_at))).scalars()
+    assert revoked_at is not None
+    assert said(chat, "Устройство отключено.") == 1
+    assert apologies(chat) == 0
+
+
+async def test_profile_changes_tapped_at_once_change_it_once(chat, bot_database, demo):
+    profile_id = await bind_resident(bot_database, chat.user.id, accounts=1)
+    await chat.send("/profile")
+    await chat.press("✏️ Пол")
+    await chat.press_at_once("Женский")
+    await chat.press("📬 Рассылки")
+    await chat.press("➕ Добавить адрес")
+    await chat.send("news@example.org")
+    await chat.press_at_once("💾 Сохранить")
+
+    async with bot_database.engine.connect() as connection:
+        gender = (
+            await connection.execute(
+                select(t.profiles.c.gender).where(t.profiles.c.id == profile_id)
+            )
+        ).scalar_one()
+        mailing = (await connection.execute(select(t.marketing_emails.c.company))).scalars()
+        assert (gender, sorted(mailing)) == ("female", ["tomskenergosbyt", "tomskrts"])
+    assert apologies(chat) == 0
+
+    await chat.press("◀️ Назад")
+    await chat.press("🗑 Удалить профиль")
+    await chat.press_at_once("Да, удалить профиль", 3)
+
+    assert await count(bot_database, t.profiles) == 0
+    assert said(chat, "Профиль удалён.") == 1
     assert apologies(chat) == 0
