@@ -20,12 +20,18 @@ from aiohttp import web
 YOOKASSA_ADDRESS = "185.71.76.1"
 
 
+def _now() -> str:
+    return datetime.now(UTC).isoformat().replace("+00:00", "Z")
+
+
 class LocalYooKassa:
     def __init__(self, shop_id: str = "demo-shop", secret_key: str = "demo-secret-key") -> None:
         self.shop_id = shop_id
         self.secret_key = secret_key
         self.payments: dict[str, dict[str, Any]] = {}
         self.by_key: dict[str, str] = {}
+        self.two_step: set[str] = set()  # created with capture false: paid, the money is held
+        self.failing: set[str] = set()  # "capture", "cancel": answered 500 while named here
         self.requests: list[tuple[str, str]] = []  # (method, path) of every API call
         self.notify_url: str | None = None
         self.sender = YOOKASSA_ADDRESS
@@ -42,6 +48,8 @@ class LocalYooKassa:
         app = web.Application()
         app.router.add_post("/v3/payments", self._create)
         app.router.add_get("/v3/payments/{id}", self._find)
+        app.router.add_post("/v3/payments/{id}/capture", self._capture)
+        app.router.add_post("/v3/payments/{id}/cancel", self._cancel)
         self._runner = web.AppRunner(app)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", self.port)
@@ -104,6 +112,8 @@ class LocalYooKassa:
             "receipt": body["receipt"],
         }
         self.by_key[key] = payment_id
+        if not body.get("capture", False):
+            self.two_step.add(payment_id)
         return web.json_response(self.payments[payment_id])
 
     async def _find(self, request: web.Request) -> web.Response:
@@ -114,6 +124,40 @@ class LocalYooKassa:
         if payment is None:
             return self._error(404, "not_found", "Payment not found")
         return web.json_response(payment)
+
+    async def _decide(self, request: web.Request, to: str) -> web.Response:
+        """Capture or cancel of the money a payment holds. Asked again with the same key, the
+        same answer; a payment already gone that way is answered as it is."""
+        self.requests.append(("POST", request.path))
+        if not self._authorized(request):
+            return self._error(401, "invalid_credentials", "Authentication failed")
+        if not request.headers.get("Idempotence-Key"):
+            return self._error(400, "invalid_request", "Idempotence-Key header is missing")
+        if request.path.rsplit("/", 1)[-1] in self.failing:
+            return self._error(500, "internal_server_error", "Try again later")
+        payment = self.payments.get(request.match_info["id"])
+        if payment is None:
+            return self._error(404, "not_found", "Payment not found")
+        if payment["status"] == "waiting_for_capture":
+            if to == "succeeded":
+                payment.update(status="succeeded", captured_at=_now())
+            else:
+                payment.update(
+                    status="canceled",
+                    paid=False,
+                    cancellation_details={"party": "merchant", "reason": "canceled_by_merchant"},
+                )
+        elif payment["status"] != to:
+            return self._error(
+                400, "invalid_request", f"The payment is {payment['status']}, not held"
+            )
+        return web.json_response(payment)
+
+    async def _capture(self, request: web.Request) -> web.Response:
+        return await self._decide(request, "succeeded")
+
+    async def _cancel(self, request: web.Request) -> web.Response:
+        return await self._decide(request, "canceled")
 
     # --- The customer on the payment page, and the notifications that follow ----------------
 
@@ -139,12 +183,13 @@ class LocalYooKassa:
         return pending[-1] if pending else None
 
     async def pay(self, payment_id: str, notify: bool = True) -> None:
+        """The customer pays on the page: the money is taken, or held for a payment in two
+        steps until the shop captures or cancels it."""
         payment = self.payments[payment_id]
-        payment.update(
-            status="succeeded",
-            paid=True,
-            captured_at=datetime.now(UTC).isoformat().replace("+00:00", "Z"),
-        )
+        if payment_id in self.two_step:
+            payment.update(status="waiting_for_capture", paid=True)
+        else:
+            payment.update(status="succeeded", paid=True, captured_at=_now())
         if notify:
             await self.notify(payment_id)
 

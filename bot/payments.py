@@ -61,7 +61,9 @@ class YooKassaGateway:
     async def create(self, order: PaymentOrder) -> ProviderPayment:
         request = {
             "amount": {"value": f"{order.amount:.2f}", "currency": payments.CURRENCY},
-            "capture": True,
+            # In two steps: the money is held, and taken once the bot has checked that the
+            # form is still the account's one payable form (domain.payments._held).
+            "capture": False,
             "confirmation": {"type": "redirect", "return_url": order.return_url},
             "description": order.description,
             "metadata": {"payment_id": str(order.payment_id)},
@@ -77,6 +79,22 @@ class YooKassaGateway:
             "report a payment", lambda: SdkPayment.find_one(provider_payment_id)
         )
         return _reported(found)
+
+    async def capture(
+        self, provider_payment_id: str, amount: Decimal, idempotence_key: str
+    ) -> ProviderPayment:
+        request = {"amount": {"value": f"{amount:.2f}", "currency": payments.CURRENCY}}
+        captured = await self._call(
+            "take a payment",
+            lambda: SdkPayment.capture(provider_payment_id, request, idempotence_key),
+        )
+        return _reported(captured)
+
+    async def cancel(self, provider_payment_id: str, idempotence_key: str) -> ProviderPayment:
+        canceled = await self._call(
+            "let a payment go", lambda: SdkPayment.cancel(provider_payment_id, idempotence_key)
+        )
+        return _reported(canceled)
 
 
 def _reported(response: Any) -> ProviderPayment:

@@ -51,6 +51,7 @@ logger = logging.getLogger(__name__)
 CURRENCY = "RUB"
 PAYLOAD_PREFIX = "payment:"  # a Telegram invoice's payload: "payment:<our payment id>"
 REPLACED = "replaced"  # the cancel reason of a payment a newer one of its account voided
+PAID = "paid"  # the cancel reason of money let go: the account was paid through another form
 DESCRIPTION_LENGTH = 128  # what a receipt line and a YooKassa description may hold
 # How long the provider is asked about a pending payment: sooner at first, when most
 # payments settle, then less often, up to the cap.
@@ -331,6 +332,8 @@ async def check_checkout(
         raise PaymentRefused(payment.status.value)
     if payment.expired(clock.now()):
         raise PaymentRefused("expired")
+    if await paid_since(uow, payment):
+        raise PaymentRefused(PAID)
     if currency != CURRENCY or total != to_kopecks(payment.amount):
         raise PaymentRefused("changed")
     return payment
@@ -469,11 +472,15 @@ async def apply_report(
     uow: UnitOfWork,
     clock: Clock,
     notifier: PaymentNotifier,
+    gateway: PaymentGateway,
     payment: Payment,
     reported: ProviderPayment,
 ) -> bool:
-    """What the provider says of the payment: succeeded or canceled settle it; anything else
-    leaves it pending. True when this report recorded the outcome."""
+    """What the provider says of the payment: money held is taken or let go, succeeded or
+    canceled settle it; anything else leaves it pending. True when this report recorded the
+    outcome."""
+    if reported.status == "waiting_for_capture":
+        return await _held(uow, clock, notifier, gateway, payment, reported)
     if reported.status == "succeeded":
         if reported.amount != payment.amount:
             logger.error(
@@ -491,6 +498,48 @@ async def apply_report(
             uow, clock, notifier, payment, PaymentStatus.CANCELED, reason=reported.cancel_reason
         )
     return False
+
+
+async def _held(
+    uow: UnitOfWork,
+    clock: Clock,
+    notifier: PaymentNotifier,
+    gateway: PaymentGateway,
+    payment: Payment,
+    reported: ProviderPayment,
+) -> bool:
+    """The payer's money, held by the provider until the bot takes it: taken for the
+    account's one payable form (also past its time here: paid on the page the payer had),
+    let go for a form a newer one replaced or one the account was paid through another
+    since, so that one bill is paid once. Each call carries a key derived from the
+    payment's, so that a notification and the check job at once, in two processes, take or
+    let go once."""
+    assert payment.id is not None and payment.idempotence_key is not None
+    voided = payment.status is PaymentStatus.CANCELED
+    if not (voided or await paid_since(uow, payment)):
+        taken = await gateway.capture(
+            reported.id, payment.amount, f"{payment.idempotence_key}-capture"
+        )
+        return await apply_report(uow, clock, notifier, gateway, payment, taken)
+    let_go = await gateway.cancel(reported.id, f"{payment.idempotence_key}-cancel")
+    if let_go.status != "canceled":
+        return False  # the provider has not let it go yet: asked again by the check job
+    if not voided:
+        return await _settle(uow, clock, notifier, payment, PaymentStatus.CANCELED, reason=PAID)
+    # Voided before: the payer hears once (the notice's key is the payment's and its status)
+    # that the money they put on the replaced form goes back.
+    await queue_payment_result(uow, clock, payment)
+    await uow.commit()
+    return False
+
+
+async def paid_since(uow: UnitOfWork, payment: Payment) -> bool:
+    """Whether the account was paid through another payment after this form was opened: the
+    form no longer pays what it was opened for."""
+    return any(
+        item.paid_at >= payment.created_at
+        for item in await uow.payments.items_of_account(payment.account_id)
+    )
 
 
 async def provider_notified(
@@ -514,7 +563,7 @@ async def provider_notified(
     if payment is None or payment.method is not PaymentMethod.YOOKASSA:
         logger.warning("a notification of payment %s, which is not ours", provider_payment_id)
         return False
-    return await apply_report(uow, clock, notifier, payment, reported)
+    return await apply_report(uow, clock, notifier, gateway, payment, reported)
 
 
 def next_check(checks: int) -> timedelta:
@@ -534,13 +583,20 @@ async def check_pending(
     now = clock.now()
     for payment in await uow.payments.due_for_check(now, limit):
         assert payment.id is not None and payment.provider_payment_id is not None
+        reported, recorded = None, False
         try:
             reported = await gateway.fetch(payment.provider_payment_id)
+            recorded = await apply_report(uow, clock, notifier, gateway, payment, reported)
         except (PaymentServiceDown, PaymentUnknown):
-            reported = None
-        if reported is not None and await apply_report(uow, clock, notifier, payment, reported):
+            pass  # asked again later, as if it had not answered
+        if recorded:
             settled += 1
-        elif reported is None or (reported.status == "pending" and not payment.expired(now)):
+        elif (
+            reported is None
+            # Money held, not yet taken or let go (the provider did not answer that call).
+            or reported.status == "waiting_for_capture"
+            or (reported.status == "pending" and not payment.expired(now))
+        ):
             await uow.payments.schedule_check(
                 payment.id, payment.checks + 1, now + next_check(payment.checks + 1)
             )

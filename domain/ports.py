@@ -444,6 +444,15 @@ class PaymentGateway(Protocol):
         """Raises :class:`domain.errors.PaymentUnknown` for an id the provider does not
         know."""
 
+    async def capture(
+        self, provider_payment_id: str, amount: Decimal, idempotence_key: str
+    ) -> ProviderPayment:
+        """Takes the money a payment holds (``waiting_for_capture``); the same key, asked
+        again, takes nothing more."""
+
+    async def cancel(self, provider_payment_id: str, idempotence_key: str) -> ProviderPayment:
+        """Lets the money a payment holds go back to the payer."""
+
 
 class PaymentNotifier(Protocol):
     # The group told of money taken that needs a person: a payment on a replaced form, one

@@ -292,7 +292,7 @@ async def test_money_taken_after_the_account_was_unlinked_is_recorded_and_told(
     assert [e.payment.id for e in exported] == [paid.id]
 
 
-async def test_staff_hear_of_a_payment_on_a_replaced_form_and_of_an_unknown_one(
+async def test_money_on_a_replaced_form_is_let_go_or_recorded_and_staff_hear_of_it(
     chat, staff, bot_database, demo, notifications, clock, logged_errors
 ):
     yookassa = notifications
@@ -303,15 +303,32 @@ async def test_staff_hear_of_a_payment_on_a_replaced_form_and_of_an_unknown_one(
     await chat.press("☑️ Согласен с правилами")
     await chat.press("💳 Оплатить в Telegram")  # replaces the page's payment
 
-    # The customer pays on the page opened before all the same: money taken, recorded.
+    # The customer pays on the page opened before all the same: YooKassa only holds the
+    # money, and the bot lets it go, so the bill is paid through one form.
     await yookassa.pay(page_payment)
     await chat.deliver_notifications()
+    assert yookassa.payments[page_payment]["status"] == "canceled"
+    assert ("POST", f"/v3/payments/{page_payment}/capture") not in yookassa.requests
+    assert said(chat, "эту оплату заменила новая, открытая позже") == 1
+    assert [p.status for p in await bot_payments(bot_database)] == ["canceled", "pending"]
+    await yookassa.notify(page_payment)  # YooKassa's word of the cancel: nothing more said
+    assert said(chat, "эту оплату заменила новая") == 1
+
+    # Telegram charged the invoice after its pre-checkout, but its success arrives after the
+    # resident opened the form again: money taken, recorded, and staff hear of it.
+    first = chat.session.invoices[chat.invoice().message_id]
+    await chat.press("🔁 Попробовать снова")  # on the news of the money let go
+    await chat.press("☑️ Согласен с правилами")
+    await chat.press("💳 Оплатить в Telegram")
+    await chat.succeed(first, sum(price.amount for price in first.prices), "tg-late")
     paid = [p for p in await bot_payments(bot_database) if p.status == "succeeded"]
-    assert [p.provider_payment_id for p in paid] == [page_payment]
+    assert [p.provider_payment_id for p in paid] == ["tg-late"]
     assert said(chat, "Оплата прошла") == 1
     [alert] = [m.text for m in staff.bot_messages() if "Платёж требует проверки" in m.text]
     assert "оплачена форма, которую житель заменил новой" in plain(alert)
     assert f"Платёж № {paid[0].id}, ЛС № {ACCOUNT}" in plain(alert)
+    # The invoice sent after it no longer pays anything.
+    assert await chat.pay(chat.invoice(), CARD) == "Этот счёт уже оплачен."
 
     # Telegram reports money taken for an invoice that names none of the bot's payments.
     sent = chat.session.invoices[chat.invoice().message_id]
@@ -360,6 +377,9 @@ async def test_a_resident_pays_on_yookassa_s_page(chat, bot_database, demo, noti
     await chat.deliver_notifications()
     assert answers[:2] == [200, 200]
     assert said(chat, "Оплата прошла") == 1
+    # Paid in two steps: held on the page, taken by the bot.
+    assert provider_id in yookassa.two_step
+    assert yookassa.payments[provider_id]["status"] == "succeeded"
     [paid] = await bot_payments(bot_database)
     assert paid.status == "succeeded" and paid.provider_payment_id == provider_id
     items = [i for i in await rows(bot_database, t.payment_items) if i.payment_id == paid.id]
@@ -453,6 +473,29 @@ async def test_yookassa_down_then_up_charges_once(chat, bot_database, demo, noti
     assert "Платёж создан" in seen(chat)
     [same] = await bot_payments(bot_database)
     assert same.id == pending.id and len(yookassa.payments) == 1
+
+
+async def test_money_held_is_taken_once_yookassa_answers_again(
+    chat, bot_database, demo, notifications, clock
+):
+    yookassa = notifications
+    await _page(chat, bot_database)
+    [provider_id] = yookassa.payments
+    yookassa.failing.add("capture")
+    await yookassa.pay(provider_id, notify=False)
+    # YooKassa says the money is held, then fails to take it: asked to notify again.
+    assert await yookassa.notify(provider_id) == 503
+    [held] = await bot_payments(bot_database)
+    assert held.status == "pending" and said(chat, "Оплата прошла") == 0
+
+    yookassa.failing.clear()
+    clock.advance(minutes=1)
+    await check_payments(bot_database, *_job(chat))
+    assert await yookassa.notify(provider_id) == 200  # YooKassa's retry, after the job
+    await chat.deliver_notifications()
+    assert yookassa.payments[provider_id]["status"] == "succeeded"
+    [paid] = await bot_payments(bot_database)
+    assert paid.status == "succeeded" and said(chat, "Оплата прошла") == 1
 
 
 async def test_without_a_notification_the_check_job_settles_or_expires(

@@ -780,6 +780,8 @@ payment-failed =
     ❌ <b>The payment of { MONEY($amount) } for account No. { $number } did not go through</b>: { $status ->
         [expired] the time to pay is over.
        *[canceled] { $reason ->
+            [replaced] a newer payment, opened later, replaced this one. The bank returns the money it held to the card.
+            [paid] the bill was paid by another payment. The bank returns the money it held to the card.
             [insufficient_funds] not enough funds on the card.
             [card_expired] the card has expired.
             [expired_on_confirmation] the time to confirm is over.
