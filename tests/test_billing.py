@@ -49,6 +49,13 @@ async def test_a_newer_file_updates_what_changed(database):
     assert bill.suppliers[0].services == []
 
 
+def raw_file(field: str, literal: str) -> str:
+    """A file of one account whose ``field`` is written as ``literal``, as no JSON writer
+    would write it. It does not start with its format, so the test below leaves it as it is."""
+    text = json.dumps(account("800100103492", **{field: "RAW"}))
+    return '{"accounts": [' + text.replace('"RAW"', literal) + '], "format": "tes-billing/1"}'
+
+
 BROKEN = [
     ("{not json", "not valid JSON"),
     (
@@ -154,21 +161,15 @@ BROKEN = [
     (bytes(range(256)), "not UTF-8"),
     # Numbers longer than any field takes, refused where they stand and at once.
     (
-        '{"accounts": [' + json.dumps(account("800100103492", registered_persons=1)).replace(
-            '"registered_persons": 1', '"registered_persons": ' + "9" * 5000
-        ) + '], "format": "tes-billing/1"}',
+        raw_file("registered_persons", "9" * 5000),
         "accounts[0] (number 800100103492).registered_persons: a number of 5000 characters",
     ),
     (
-        '{"accounts": [' + json.dumps(account("800100103492", registered_persons=1)).replace(
-            '"registered_persons": 1', '"registered_persons": 1e999999999'
-        ) + '], "format": "tes-billing/1"}',
+        raw_file("registered_persons", "1e999999999"),
         "accounts[0] (number 800100103492).registered_persons: a number of 11 characters",
     ),
     (
-        '{"accounts": [' + json.dumps(account("800100103492", total_area="X")).replace(
-            '"X"', "1e-999999999"
-        ) + '], "format": "tes-billing/1"}',
+        raw_file("total_area", "1e-999999999"),
         "accounts[0] (number 800100103492).total_area: a number of 12 characters",
     ),
     (
