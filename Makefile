@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench chat
+.PHONY: run test lint bench chat money
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,3 +30,10 @@ bench: $(STAMP)
 	$(BIN)/python -m tests.bench
 	$(BIN)/python -m tests.bench.fleet
 	$(BIN)/python -m tests.bench.notifications
+
+# The money invariant of tests/test_money.py on a long run with a new seed (printed, so that a
+# failure can be run again with MONEY_SEED=...); with TEST_DATABASE_URL and TEST_REDIS_URL set,
+# through two processes of a fleet on PostgreSQL and Redis too.
+money: $(STAMP)
+	MONEY_SEED=$${MONEY_SEED:-$$(date +%s)} MONEY_STEPS=$${MONEY_STEPS:-1000} \
+		$(BIN)/python -m pytest -q -s tests/test_money.py
