@@ -36,8 +36,27 @@ from tests.data import STAFF, count_rows
 
 pytest_plugins = ["tests.smtp"]
 
-POSTGRES = os.environ.get("TEST_DATABASE_URL")
-REDIS = os.environ.get("TEST_REDIS_URL")
+# Parallel workers (pytest-xdist) each have a database of their own, and a Redis database:
+# a worker empties its database when it starts, and the fleet tests empty the bot's keys.
+WORKER = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw"))
+
+
+def _own_database(url: str | None) -> str | None:
+    if url is None or WORKER == 0:
+        return url
+    parsed = make_url(url)
+    return parsed.set(database=f"{parsed.database}_{WORKER}").render_as_string(False)
+
+
+def _own_redis(url: str | None) -> str | None:
+    if url is None or WORKER == 0:
+        return url
+    base, _, number = url.rpartition("/")
+    return f"{base}/{int(number or 0) - WORKER}"
+
+
+POSTGRES = _own_database(os.environ.get("TEST_DATABASE_URL"))
+REDIS = _own_redis(os.environ.get("TEST_REDIS_URL"))
 
 DATABASES = ["sqlite", *(["postgres"] if POSTGRES else [])]
 # Dialog tests run on SQLite with memory, and on PostgreSQL with Redis where both answer.
@@ -70,6 +89,7 @@ def postgres_schema() -> Iterator[str]:
     assert POSTGRES
 
     async def migrate() -> None:
+        await _create_database(POSTGRES)
         # The test database starts empty whatever an earlier run left in it.
         database = Database(POSTGRES)
         async with database.engine.begin() as connection:
@@ -80,6 +100,24 @@ def postgres_schema() -> Iterator[str]:
 
     _run_apart(migrate())
     yield POSTGRES
+
+
+async def _create_database(url: str) -> None:
+    """A worker's own database, made the first time (from the one the URL names for the
+    first worker)."""
+    parsed = make_url(url)
+    first = make_url(os.environ["TEST_DATABASE_URL"])
+    if parsed.database == first.database:
+        return
+    server = Database(first.render_as_string(False))
+    engine = server.engine.execution_options(isolation_level="AUTOCOMMIT")
+    async with engine.connect() as connection:
+        exists = await connection.scalar(
+            text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": parsed.database}
+        )
+        if not exists:
+            await connection.execute(text(f'CREATE DATABASE "{parsed.database}"'))
+    await server.dispose()
 
 
 def _database_url(kind: str, request: pytest.FixtureRequest, tmp_path: Path) -> str:
@@ -141,6 +179,23 @@ async def fsm_storage(backend: tuple[str, str]) -> AsyncIterator[BaseStorage]:
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     return Settings(_env_file=None, outbox_dir=tmp_path / "outbox", bot_token=None)
+
+
+@pytest.fixture
+def payment_settings(tmp_path: Path, yookassa: LocalYooKassa) -> Settings:
+    """Both ways to pay switched on (Telegram invoices, YooKassa's page on the local server),
+    and the staff group that hears of payments that need a person."""
+    return Settings(
+        _env_file=None,
+        outbox_dir=tmp_path / "outbox",
+        bot_token=None,
+        staff_chat_id=STAFF,
+        payments_provider_token="381764678:TEST:100500",
+        yookassa_shop_id=yookassa.shop_id,
+        yookassa_secret_key=yookassa.secret_key,
+        yookassa_api_url=yookassa.api_url,
+        yookassa_timeout=5,
+    )
 
 
 @pytest.fixture

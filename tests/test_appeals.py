@@ -37,11 +37,7 @@ async def write_appeal(
     photo: bool = True,
 ) -> None:
     await bind_resident(database, chat.user.id, link=(EPD,))
-    await chat.send("/accounts")
-    await chat.press(chat.inline_buttons()[0][1].text)
-    await chat.press("✉️ Обращения")
-    await chat.press("✍️ Новое обращение")
-    await chat.press('ООО "ЗТК"')
+    await open_new_appeal(chat)
     await chat.send(text)
     if photo:
         await chat.send_photo()
@@ -136,10 +132,7 @@ async def test_a_stranger_elsewhere_changes_nothing(
 async def test_open_lists_unanswered_appeals_oldest_first(chat, staff, bot_database, demo, clock):
     await write_appeal(chat, bot_database, text="Первое обращение", photo=False)
     clock.advance(minutes=5)
-    await chat.press("✍️ Новое обращение")
-    await chat.press('ООО "ЗТК"')
-    await chat.send("Второе обращение")
-    await chat.press("📨 Отправить")
+    await new_appeal(chat, "Второе обращение")
 
     await staff.send("/open")
     lines = staff.last.text.splitlines()
@@ -191,11 +184,7 @@ async def test_a_question_from_the_faq_screen(chat, staff, bot_database, demo):
 
 async def test_a_too_long_text_is_refused_and_asked_again(chat, bot_database, demo):
     await bind_resident(bot_database, chat.user.id, link=(EPD,))
-    await chat.send("/accounts")
-    await chat.press(chat.inline_buttons()[0][1].text)
-    await chat.press("✉️ Обращения")
-    await chat.press("✍️ Новое обращение")
-    await chat.press('ООО "ЗТК"')
+    await open_new_appeal(chat)
     await chat.send("а" * 2500)
     assert chat.last.text.replace("\u00a0", " ").startswith(
         "Текст должен быть непустым и не длиннее 2 000 знаков (сейчас 2 500)."
@@ -240,10 +229,7 @@ async def test_two_staff_members_answering_at_once_settle_it_once(
 async def test_long_appeals_page_and_post_within_telegrams_limits(chat, staff, bot_database, demo):
     await write_appeal(chat, bot_database, text="Ж" * 2000, photo=False)
     for text in ("A&B " * 400, "🔌" * 1000):  # 3,200 characters escaped; 2,000 UTF-16 units
-        await chat.press("✍️ Новое обращение")
-        await chat.press('ООО "ЗТК"')
-        await chat.send(text)
-        await chat.press("📨 Отправить")
+        await new_appeal(chat, text)
 
     assert [row.staff_message_id is not None for row in await rows(bot_database)] == [True] * 3
     await staff.send("/open")
@@ -334,12 +320,17 @@ async def test_with_five_attachments_the_bot_says_no_more_and_means_it(chat, bot
     assert "Можно добавить ещё" not in chat.last.text
 
 
-async def open_appeals_text(chat: LocalChat) -> None:
+async def open_new_appeal(chat: LocalChat) -> None:
+    """From the first account of the list to the question of the appeal's text, to ООО "ЗТК"."""
     await chat.send("/accounts")
     await chat.press(chat.inline_buttons()[0][1].text)
     await chat.press("✉️ Обращения")
     await chat.press("✍️ Новое обращение")
     await chat.press('ООО "ЗТК"')
+
+
+async def open_appeals_text(chat: LocalChat) -> None:
+    await open_new_appeal(chat)
     await chat.send("Прошу проверить счётчик, фото прилагаю.")
 
 
@@ -382,11 +373,7 @@ async def test_text_with_a_null_byte_is_refused_and_the_appeal_goes_on(
     """PostgreSQL text cannot hold U+0000: the appeal, its photo's caption and the staff
     answer are refused with words that say why, and each conversation goes on."""
     await bind_resident(bot_database, chat.user.id, link=(EPD,))
-    await chat.send("/accounts")
-    await chat.press(chat.inline_buttons()[0][1].text)
-    await chat.press("✉️ Обращения")
-    await chat.press("✍️ Новое обращение")
-    await chat.press('ООО "ЗТК"')
+    await open_new_appeal(chat)
     await chat.send("Прошу\x00 проверить")
     assert chat.last.text.startswith(UNSTORABLE)
     await chat.send("Прошу проверить")

@@ -6,32 +6,21 @@ profile, and staff closing an appeal."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from sqlalchemy import func, select
 
 from bot.config import Settings
 from storage import tables as t
 from tests.chat import buttons, open_account
-from tests.data import STAFF, bind_resident
+from tests.data import bind_resident
+from tests.test_appeals import open_appeals_text, write_appeal
 from tests.test_payments import ACCOUNT, CARD, bot_payments, open_payment, said
 from tests.test_readings import DAY_NIGHT, EPD, last_value, submitted
 
 
 @pytest.fixture
-def settings(tmp_path: Path, yookassa) -> Settings:
-    return Settings(
-        _env_file=None,
-        outbox_dir=tmp_path / "outbox",
-        bot_token=None,
-        staff_chat_id=STAFF,
-        payments_provider_token="381764678:TEST:100500",
-        yookassa_shop_id=yookassa.shop_id,
-        yookassa_secret_key=yookassa.secret_key,
-        yookassa_api_url=yookassa.api_url,
-        yookassa_timeout=5,
-    )
+def settings(payment_settings: Settings) -> Settings:
+    return payment_settings
 
 
 async def count(database, table) -> int:
@@ -81,12 +70,7 @@ async def test_pay_on_the_page_tapped_at_once_creates_one_payment_at_yookassa(
 @pytest.mark.parametrize("times", [2, 3])
 async def test_send_an_appeal_tapped_at_once_stores_and_posts_one(chat, bot_database, demo, times):
     await bind_resident(bot_database, chat.user.id, link=(EPD,))
-    await chat.send("/accounts")
-    await chat.press(buttons(chat)[0])
-    await chat.press("✉️ Обращения")
-    await chat.press("✍️ Новое обращение")
-    await chat.press('ООО "ЗТК"')
-    await chat.send("Прошу проверить начисление за отопление в ноябре.")
+    await open_appeals_text(chat)
 
     await chat.press_at_once("📨 Отправить", times)
 
@@ -127,14 +111,7 @@ async def test_send_a_question_from_the_faq_tapped_at_once_stores_and_posts_one(
 async def test_close_without_an_answer_tapped_at_once_tells_the_resident_once(
     chat, staff, bot_database, demo
 ):
-    await bind_resident(bot_database, chat.user.id, link=(EPD,))
-    await chat.send("/accounts")
-    await chat.press(buttons(chat)[0])
-    await chat.press("✉️ Обращения")
-    await chat.press("✍️ Новое обращение")
-    await chat.press('ООО "ЗТК"')
-    await chat.send("Прошу проверить начисление.")
-    await chat.press("📨 Отправить")
+    await write_appeal(chat, bot_database, photo=False)
 
     await staff.press_at_once("☑️ Закрыть без ответа")
 

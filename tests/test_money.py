@@ -23,7 +23,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from aiogram.fsm.storage.redis import RedisStorage
@@ -45,7 +44,7 @@ from storage.database import Database
 from storage.demo import demo_billing
 from tests.chat import buttons
 from tests.conftest import REDIS
-from tests.data import STAFF, bind_resident
+from tests.data import bind_resident
 from tests.test_devices import API
 from tests.test_payments import ACCOUNT, CARD, EPD, said
 
@@ -55,18 +54,8 @@ ADDRESS = {ACCOUNT: "Советская ул., д.16", EPD: "Ласточкин�
 
 
 @pytest.fixture
-def settings(tmp_path: Path, yookassa: LocalYooKassa) -> Settings:
-    return Settings(
-        _env_file=None,
-        outbox_dir=tmp_path / "outbox",
-        bot_token=None,
-        staff_chat_id=STAFF,
-        payments_provider_token="381764678:TEST:100500",
-        yookassa_shop_id=yookassa.shop_id,
-        yookassa_secret_key=yookassa.secret_key,
-        yookassa_api_url=yookassa.api_url,
-        yookassa_timeout=5,
-    )
+def settings(payment_settings: Settings) -> Settings:
+    return payment_settings
 
 
 class FleetChat(LocalChat):

@@ -8,7 +8,6 @@ import asyncio
 import json
 from datetime import timedelta
 from decimal import Decimal
-from pathlib import Path
 
 import aiohttp
 import pytest
@@ -17,14 +16,13 @@ from sqlalchemy import select
 
 from bot.config import Settings
 from bot.console import Console
-from bot.local_yookassa import LocalYooKassa
 from bot.payments import check_payments
 from bot.transports.local import visible_text
 from bot.webhook import web_app
 from storage import tables as t
 from storage.billing import format_payments, import_billing
 from tests.chat import buttons, open_account
-from tests.data import STAFF, billing_file, bind_resident
+from tests.data import billing_file, bind_resident
 
 ACCOUNT = "800200415527"  # the demo's electricity account: one supplier
 EPD = "700100103492"  # the demo's single bill: several suppliers
@@ -32,18 +30,8 @@ CARD = "1111 1111 1111 1026"  # YooKassa's test card
 
 
 @pytest.fixture
-def settings(tmp_path: Path, yookassa: LocalYooKassa) -> Settings:
-    return Settings(
-        _env_file=None,
-        outbox_dir=tmp_path / "outbox",
-        bot_token=None,
-        payments_provider_token="381764678:TEST:100500",
-        yookassa_shop_id=yookassa.shop_id,
-        yookassa_secret_key=yookassa.secret_key,
-        yookassa_api_url=yookassa.api_url,
-        yookassa_timeout=5,
-        staff_chat_id=STAFF,
-    )
+def settings(payment_settings: Settings) -> Settings:
+    return payment_settings
 
 
 @pytest.fixture
