@@ -315,3 +315,12 @@ async def test_a_database_away_is_503_with_a_time_to_come_back(
             assert (await response.json())["error"]["rule"] == "unavailable"
     assert [r.getMessage().split(":")[0] for r in logged_errors] == ["device API"]  # once
     await away.dispose()
+
+
+async def test_deleting_the_profile_stops_its_devices(chat, http, bot_database, demo, clock):
+    token = await issue(bot_database, clock, chat.user.id, ELECTRICITY)
+    await chat.send("/profile")
+    await chat.press("🗑 Удалить профиль")
+    await chat.press("Да, удалить профиль")
+    status, _ = await post(http, token, {"readings": [{"meter": "39874512", "value": "1"}]})
+    assert status == 401
