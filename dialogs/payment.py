@@ -9,6 +9,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from aiogram import F
 from aiogram.types import CallbackQuery, LabeledPrice, Message
 from aiogram_dialog import DialogManager, ShowMode, Window
 from aiogram_dialog.widgets.kbd import Button, Cancel, Column, Row, SwitchTo, Url
@@ -93,7 +94,7 @@ async def get_form(
         "total": sum(amounts.values(), Decimal("0.00")),
         "contact": _contact(dialog_manager, profile),
         "sms": "yes" if payment_terms.sms_receipts else "no",
-        "accepted": dialog_manager.dialog_data.get("accepted", False),
+        "accepted": "yes" if dialog_manager.dialog_data.get("accepted") else "no",
         "telegram": bool(due.lines) and PaymentMethod.TELEGRAM in payment_methods,
         "yookassa": bool(due.lines) and PaymentMethod.YOOKASSA in payment_methods,
         "none": "yes" if not payment_methods else "no",
@@ -145,8 +146,10 @@ async def on_contact(message: Message, _widget: Any, manager: DialogManager) -> 
     await manager.switch_to(PaymentSG.form)
 
 
-async def on_accept(_callback: CallbackQuery, _button: Button, manager: DialogManager) -> None:
-    manager.dialog_data["accepted"] = not manager.dialog_data.get("accepted", False)
+async def on_accept(_callback: CallbackQuery, button: Button, manager: DialogManager) -> None:
+    """Ticks or unticks; each state has a button of its own, so the second tap of a double
+    tap finds no button to press and leaves the tick."""
+    manager.dialog_data["accepted"] = button.widget_id == "accept"
 
 
 async def _start(manager: DialogManager, method: PaymentMethod) -> Payment:
@@ -283,11 +286,13 @@ FORM_PREVIEW = {
     "total": Decimal("1628.12"),
     "contact": "resident@example.org",
     "sms": "no",
-    "accepted": False,
+    "accepted": "no",
     "telegram": True,
     "yookassa": True,
     "none": "no",
 }
+
+ACCEPTED = F["accepted"] == "yes"
 
 form_window = Window(
     Notice(),
@@ -295,7 +300,8 @@ form_window = Window(
     Column(choices("line", "items", on_line)),
     SwitchTo(Tr("payment-change-contact"), id="contact", state=PaymentSG.contact),
     Row(
-        Button(Tr("payment-accept"), id="accept", on_click=on_accept),
+        Button(Tr("payment-accept"), id="accept", on_click=on_accept, when=~ACCEPTED),
+        Button(Tr("payment-accepted"), id="unaccept", on_click=on_accept, when=ACCEPTED),
         SwitchTo(Tr("payment-rules"), id="rules", state=PaymentSG.rules),
     ),
     Button(Tr("payment-pay-telegram"), id="pay_tg", on_click=on_pay_telegram, when="telegram"),

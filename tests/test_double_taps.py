@@ -41,7 +41,7 @@ async def test_pay_in_telegram_tapped_at_once_sends_one_invoice(
     chat, bot_database, demo, yookassa, times
 ):
     await open_payment(chat, bot_database)
-    await chat.press("☑️ Согласен с правилами")
+    await chat.press("⬜ Согласен с правилами")
 
     await chat.press_at_once("💳 Оплатить в Telegram", times)
 
@@ -58,7 +58,7 @@ async def test_pay_on_the_page_tapped_at_once_creates_one_payment_at_yookassa(
     chat, bot_database, demo, yookassa, times
 ):
     await open_payment(chat, bot_database)
-    await chat.press("☑️ Согласен с правилами")
+    await chat.press("⬜ Согласен с правилами")
 
     await chat.press_at_once("🌐 Оплатить на сайте ЮKassa", times)
 

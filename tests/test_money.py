@@ -122,7 +122,7 @@ class World:
         await who.chat.press("💳 Оплатить")
         if "Согласен с правилами" not in " ".join(buttons(who.chat)):
             return  # nothing to pay
-        await who.chat.press("☑️ Согласен с правилами")
+        await who.chat.press("⬜ Согласен с правилами")
         await self.taps(who.chat, way)
 
     async def pay_invoice(self, who: Resident) -> None:

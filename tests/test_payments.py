@@ -114,11 +114,24 @@ async def test_the_form_lists_what_is_due_per_supplier_and_amounts_can_be_change
     assert "Чек придёт на: receipts@example.org" in seen(chat)
 
 
+async def test_the_consent_shows_its_tick_and_a_double_tap_keeps_it(chat, bot_database, demo):
+    await open_payment(chat, bot_database)
+    assert "Чтобы оплатить, согласитесь с правилами оплаты." in seen(chat)
+    await chat.press_at_once("⬜ Согласен с правилами")  # a resident making sure
+    assert "✅ С правилами оплаты согласен." in seen(chat)
+    assert "✅ Согласен с правилами" in buttons(chat)
+    await chat.press("✅ Согласен с правилами")  # taken back
+    assert "Чтобы оплатить, согласитесь с правилами оплаты." in seen(chat)
+    await chat.press("💳 Оплатить в Telegram")
+    assert "согласитесь с правилами оплаты" in seen(chat)
+    assert await bot_payments(bot_database) == []
+
+
 async def test_zero_everywhere_is_nothing_to_pay(chat, bot_database, demo):
     await open_payment(chat, bot_database)
     await chat.press("✏️")
     await chat.send("0")
-    await chat.press("☑️ Согласен с правилами")
+    await chat.press("⬜ Согласен с правилами")
     await chat.press("💳 Оплатить в Telegram")
     assert "Нечего оплачивать" in seen(chat)
     assert await bot_payments(bot_database) == []
@@ -129,7 +142,7 @@ async def test_zero_everywhere_is_nothing_to_pay(chat, bot_database, demo):
 
 async def _invoice(chat, database, number=ACCOUNT):
     await open_payment(chat, database, number)
-    await chat.press("☑️ Согласен с правилами")
+    await chat.press("⬜ Согласен с правилами")
     await chat.press("💳 Оплатить в Telegram")
     return chat.invoice()
 
@@ -240,7 +253,7 @@ async def test_an_older_invoice_is_refused_once_a_newer_one_was_sent(
     older = await _invoice(chat, bot_database)
     await chat.press("✅ Готово")
     await chat.press("💳 Оплатить")
-    await chat.press("☑️ Согласен с правилами")
+    await chat.press("⬜ Согласен с правилами")
     await chat.press("💳 Оплатить в Telegram")
     newer = chat.invoice()
     assert newer.message_id != older.message_id
@@ -288,7 +301,7 @@ async def test_money_on_a_replaced_form_is_let_go_or_recorded_and_staff_hear_of_
     [page_payment] = yookassa.payments
     await chat.press("✅ Готово")
     await chat.press("💳 Оплатить")
-    await chat.press("☑️ Согласен с правилами")
+    await chat.press("⬜ Согласен с правилами")
     await chat.press("💳 Оплатить в Telegram")  # replaces the page's payment
 
     # The customer pays on the page opened before all the same: YooKassa only holds the
@@ -306,7 +319,7 @@ async def test_money_on_a_replaced_form_is_let_go_or_recorded_and_staff_hear_of_
     # resident opened the form again: money taken, recorded, and staff hear of it.
     first = chat.session.invoices[chat.invoice().message_id]
     await chat.press("🔁 Попробовать снова")  # on the news of the money let go
-    await chat.press("☑️ Согласен с правилами")
+    await chat.press("⬜ Согласен с правилами")
     await chat.press("💳 Оплатить в Telegram")
     await chat.succeed(first, sum(price.amount for price in first.prices), "tg-late")
     paid = [p for p in await bot_payments(bot_database) if p.status == "succeeded"]
@@ -335,7 +348,7 @@ async def test_money_on_a_replaced_form_is_let_go_or_recorded_and_staff_hear_of_
 
 async def _page(chat, database, number=ACCOUNT):
     await open_payment(chat, database, number)
-    await chat.press("☑️ Согласен с правилами")
+    await chat.press("⬜ Согласен с правилами")
     await chat.press("🌐 Оплатить на сайте ЮKassa")
 
 
@@ -449,7 +462,7 @@ async def test_a_canceled_payment_is_told_with_its_reason_and_can_be_tried_again
 async def test_yookassa_down_then_up_charges_once(chat, bot_database, demo, notifications):
     yookassa = notifications
     await open_payment(chat, bot_database)
-    await chat.press("☑️ Согласен с правилами")
+    await chat.press("⬜ Согласен с правилами")
     await yookassa.stop()
     await chat.press("🌐 Оплатить на сайте ЮKassa")
     assert "Платёжный сервис сейчас не отвечает" in seen(chat)
@@ -575,7 +588,7 @@ async def test_the_demo_chat_pays_both_ways(chat, bot_database, demo, notificati
         await console.handle("/accounts")
         await press(demo[number].address.split(", ")[-2])  # the house names the account
         await press("💳 Оплатить")
-        await press("☑️ Согласен с правилами")
+        await press("⬜ Согласен с правилами")
 
     await bind_resident(bot_database, chat.user.id, link=(ACCOUNT, EPD))
     await open_form(ACCOUNT)

@@ -717,8 +717,8 @@ payment-form =
         To pay: <b>{ MONEY($total) }</b>
         Receipt to: { $contact }
         { $accepted ->
-            [true] ☑️ You agree to the payment rules.
-           *[other] To pay, agree to the payment rules.
+            [yes] ✅ You agree to the payment rules.
+           *[no] To pay, agree to the payment rules.
         }{ $none ->
             [yes] {"\u000A\u000A"}Paying in the bot is not switched on yet: pay by the bill at a bank or on the website.
            *[no] {""}
@@ -731,7 +731,8 @@ payment-line = • { $supplier }, account No. { $account }: <b>{ MONEY($amount) 
     }
 payment-line-button = ✏️ { $supplier } · { MONEY($amount) }
 payment-change-contact = 📧 Where to send the receipt
-payment-accept = ☑️ I agree to the rules
+payment-accept = ⬜ I agree to the rules
+payment-accepted = ✅ I agree to the rules
 payment-rules = 📄 Payment rules
 payment-pay-telegram = 💳 Pay in Telegram
 payment-pay-page = 🌐 Pay on the YooKassa page

@@ -721,8 +721,8 @@ payment-form =
         К оплате: <b>{ MONEY($total) }</b>
         Чек придёт на: { $contact }
         { $accepted ->
-            [true] ☑️ С правилами оплаты согласен.
-           *[other] Чтобы оплатить, согласитесь с правилами оплаты.
+            [yes] ✅ С правилами оплаты согласен.
+           *[no] Чтобы оплатить, согласитесь с правилами оплаты.
         }{ $none ->
             [yes] {"\u000A\u000A"}Оплата в боте пока не подключена: оплатить можно по квитанции в банке или на сайте.
            *[no] {""}
@@ -735,7 +735,8 @@ payment-line = • { $supplier }, ЛС № { $account }: <b>{ MONEY($amount) }</
     }
 payment-line-button = ✏️ { $supplier } · { MONEY($amount) }
 payment-change-contact = 📧 Куда прислать чек
-payment-accept = ☑️ Согласен с правилами
+payment-accept = ⬜ Согласен с правилами
+payment-accepted = ✅ Согласен с правилами
 payment-rules = 📄 Правила оплаты
 payment-pay-telegram = 💳 Оплатить в Telegram
 payment-pay-page = 🌐 Оплатить на сайте ЮKassa
