@@ -10,7 +10,7 @@ from typing import Any
 
 from aiogram.fsm.state import State
 from aiogram.types import CallbackQuery, Message
-from aiogram_dialog import DialogManager, StartMode, Window
+from aiogram_dialog import DialogManager, ShowMode, StartMode, Window
 from aiogram_dialog.widgets.kbd import (
     Button,
     Cancel,
@@ -28,6 +28,7 @@ from dialogs.states import (
     AppealsSG,
     HistorySG,
     LinkSG,
+    MenuSG,
     PaymentSG,
     ReadingsSG,
     RequisitesSG,
@@ -268,9 +269,10 @@ async def on_answer(message: Message, _widget: Any, manager: DialogManager) -> N
         explain_link(manager, error)
         return
     await say(manager, "accounts-linked", number=account.number, address=account.address)
-    await manager.start(
-        AccountsSG.card, data={"account_id": account.id}, mode=StartMode.RESET_STACK
-    )
+    # The card on a fresh stack over the main menu: its Back leads to the list of accounts,
+    # and the list's to the menu, whichever screen the linking started from.
+    await manager.start(MenuSG.main, mode=StartMode.RESET_STACK, show_mode=ShowMode.NO_UPDATE)
+    await manager.start(AccountsSG.card, data={"account_id": account.id}, show_mode=ShowMode.SEND)
 
 
 number_window = question(LinkSG.number, Tr("accounts-ask-number"), on_text=on_number, back=False)

@@ -56,6 +56,23 @@ async def test_an_account_is_linked_with_the_code_from_the_bill(chat, resident, 
     assert last == 1
 
 
+async def test_back_from_the_card_of_a_new_link_leads_to_the_list_then_the_menu(
+    chat, resident, bot_database, demo
+):
+    await chat.send("/start")
+    await chat.press("➕ Подключить счёт")
+    await chat.send("7001 0010 3492")
+    await chat.press("Собственник")
+    await chat.press("Код для добавления договора из квитанции")
+    await chat.send("466305")
+    assert chat.last.text.startswith("<b>Лицевой счёт № 700100103492</b>")
+    await chat.press("◀️ Назад")
+    assert chat.last.text.startswith("<b>Ваши счета</b>")
+    await chat.press("◀️ Назад")
+    assert "добро пожаловать в личный кабинет!" in chat.last.text
+    assert "Подключён 1 лицевой счёт." in chat.last.text
+
+
 @pytest.mark.parametrize("typed", ["571.81", "571,81", "3470.30", "3 470,30"])
 async def test_any_total_of_the_latest_bill_is_right(chat, resident, bot_database, typed):
     """The electricity + ТомскРТС bill has a total per supplier and a grand total."""
