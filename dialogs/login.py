@@ -80,7 +80,7 @@ def login_dialog() -> Dialog:
     return Dialog(email_window, password_window)
 
 
-complete_phone_window = phone_window(CompleteProfileSG.phone, then=save_phone, back=False)
+complete_phone_window = phone_window(CompleteProfileSG.phone, then=save_phone)
 
 
 def complete_profile_dialog() -> Dialog:

@@ -10,11 +10,11 @@ from aiogram.fsm.state import State
 from aiogram.types import Message
 from aiogram_dialog import DialogManager, Window
 from aiogram_dialog.widgets.input import MessageInput
-from aiogram_dialog.widgets.kbd import Button, Cancel, RequestContact, Row
+from aiogram_dialog.widgets.kbd import Button, Cancel, RequestContact, Row, SwitchTo
 from aiogram_dialog.widgets.markup.reply_keyboard import ReplyKeyboardFactory
 
 from dialogs.inputs import NOT_COMMAND, answer, explain, on_not_text, parse_phone
-from dialogs.widgets import Notice, Tr, back_from, notify, own_id
+from dialogs.widgets import Notice, Tr, notify, own_id
 from domain import validation
 from domain.errors import InvalidInput
 
@@ -23,8 +23,11 @@ Done = Callable[[DialogManager], Awaitable[None]]
 
 
 def phone_window(
-    state: State, then: Done, *, skip: Done | None = None, back: bool = True
+    state: State, then: Done, *, skip: Done | None = None, back_to: State | None = None
 ) -> Window:
+    """The question at ``state``; with ``back_to``, a way back there instead of Cancel (a
+    field of the profile goes back to the profile, not to the window before it)."""
+
     async def on_contact(message: Message, _widget: Any, manager: DialogManager) -> None:
         contact = message.contact
         assert contact is not None and message.from_user is not None
@@ -43,10 +46,13 @@ def phone_window(
         manager.dialog_data[PHONE] = None
         await skip(manager)
 
-    buttons = [back_from(state)] if back else []
+    buttons: list[Any] = []
+    if back_to is not None:
+        buttons.append(SwitchTo(Tr("back"), id=own_id("back", state), state=back_to))
     if skip is not None:
         buttons.append(Button(Tr("skip"), id=own_id("skip", state), on_click=on_skip))
-    buttons.append(Cancel(Tr("cancel")))
+    if back_to is None:
+        buttons.append(Cancel(Tr("cancel")))
     return Window(
         Notice(),
         Tr("identity-ask-phone"),

@@ -374,7 +374,7 @@ birth_date_window = edit(
     edits(set_birth_date),
     keyboard=(Button(Tr("profile-clear"), id="clear", on_click=on_clear_birth_date),),
 )
-phone_edit_window = phone_window(ProfileSG.phone, then=save_phone)
+phone_edit_window = phone_window(ProfileSG.phone, then=save_phone, back_to=ProfileSG.view)
 email_window = edit(
     ProfileSG.email,
     "profile-ask-email",

@@ -93,7 +93,7 @@ async def get_consent(
     }
 
 
-phone_step_window = phone_window(RegistrationSG.phone, then=next_step, skip=next_step, back=False)
+phone_step_window = phone_window(RegistrationSG.phone, then=next_step, skip=next_step)
 
 
 email_window = question(

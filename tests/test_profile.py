@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from aiogram.methods import DeleteMessage
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, update
 
 from bot.security import Argon2Hasher
 from bot.transports.local import LocalChat
@@ -93,6 +95,21 @@ async def test_the_phone_is_edited_by_contact_or_typing(chat, resident, bot_data
     await chat.send("8 (913) 111-22-33")
     assert "Мобильный телефон: +79131112233" in chat.last.text
     assert (await stored(bot_database, resident)).phone == "+79131112233"
+
+
+async def test_back_from_the_phone_leads_to_the_profile_and_changes_nothing(
+    chat, resident, bot_database
+):
+    async with bot_database.engine.begin() as connection:
+        await connection.execute(
+            update(profiles).where(profiles.c.id == resident).values(birth_date=date(1990, 2, 28))
+        )
+    await chat.send("/profile")
+    await chat.press("✏️ Телефон")
+    await chat.press_reply("◀️ Назад")
+    assert chat.last.text.startswith("<b>Профиль</b>")
+    assert "Дата рождения: 28.02.1990" in chat.last.text
+    assert str((await stored(bot_database, resident)).birth_date) == "1990-02-28"
 
 
 async def test_ones_own_email_is_not_a_new_one(chat, resident):
