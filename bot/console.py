@@ -109,8 +109,13 @@ class Console:
         elif line == "/contact":
             await self.chat.share_contact(DEMO_PHONE)
         elif line.startswith("/card "):
+            invoice = self.chat.latest_invoice()
             charge = self.yookassa.charge if self.yookassa else None
-            refused = await self.chat.pay(self.chat.invoice(), line.removeprefix("/card "), charge)
+            refused = (
+                await self.chat.pay(invoice, line.removeprefix("/card "), charge)
+                if invoice is not None
+                else "no invoice in this chat yet: press 💳 Оплатить в Telegram first"
+            )
             if refused:
                 self.write(f"💳 Telegram: {refused}")
         elif line in ("/yookassa pay", "/yookassa cancel") and self.yookassa:

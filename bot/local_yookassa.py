@@ -50,6 +50,7 @@ class LocalYooKassa:
         app.router.add_get("/v3/payments/{id}", self._find)
         app.router.add_post("/v3/payments/{id}/capture", self._capture)
         app.router.add_post("/v3/payments/{id}/cancel", self._cancel)
+        app.router.add_get("/checkout/{id}", self._checkout)
         self._runner = web.AppRunner(app)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", self.port)
@@ -160,6 +161,19 @@ class LocalYooKassa:
         return await self._decide(request, "canceled")
 
     # --- The customer on the payment page, and the notifications that follow ----------------
+
+    async def _checkout(self, request: web.Request) -> web.Response:
+        """The payment page a resident's button opens: on this machine it only says how the
+        demo chat plays the customer."""
+        payment = self.payments.get(request.match_info["id"])
+        if payment is None:
+            return web.Response(status=404, text="No such payment.")
+        amount = payment["amount"]["value"]
+        text = (
+            f"YooKassa on this machine: a payment of {amount} RUB, {payment['status']}.\n"
+            "Type /yookassa pay or /yookassa cancel in the demo chat to play the customer.\n"
+        )
+        return web.Response(text=text)
 
     async def charge(self, _invoice: Any, total: int) -> str:
         """Telegram's payments provider charging a card for an invoice (kopecks): the id of

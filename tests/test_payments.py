@@ -591,6 +591,8 @@ async def test_the_demo_chat_pays_both_ways(chat, bot_database, demo, notificati
         await press("⬜ Согласен с правилами")
 
     await bind_resident(bot_database, chat.user.id, link=(ACCOUNT, EPD))
+    await console.handle("/card 1111 1111 1111 1026")  # before any invoice
+    assert lines[-1].startswith("💳 Telegram: no invoice in this chat yet")
     await open_form(ACCOUNT)
     await press("💳 Оплатить в Telegram")
     assert any(line.startswith("🤖 [invoice] Оплата по ЛС № 800200415527") for line in lines)
@@ -602,6 +604,8 @@ async def test_the_demo_chat_pays_both_ways(chat, bot_database, demo, notificati
     await open_form(EPD)
     lines.clear()
     await press("🌐 Оплатить на сайте ЮKassa")
-    assert any("Перейти к оплате → http://127.0.0.1:" in line for line in lines)
+    [page] = [line.split(" → ")[1] for line in lines if "Перейти к оплате → " in line]
+    async with aiohttp.ClientSession() as http, http.get(page) as response:
+        assert response.status == 200 and "/yookassa pay" in await response.text()
     await console.handle("/yookassa cancel")
     assert any("на карте недостаточно средств" in line for line in lines)

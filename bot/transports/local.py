@@ -466,10 +466,12 @@ class LocalChat:
 
     def invoice(self) -> Message:
         """The latest invoice the bot sent in this chat."""
-        for message in reversed(self.bot_messages()):
-            if message.invoice is not None:
-                return message
-        raise AssertionError("the bot has sent no invoice in this chat")
+        latest = self.latest_invoice()
+        assert latest is not None, "the bot has sent no invoice in this chat"
+        return latest
+
+    def latest_invoice(self) -> Message | None:
+        return next((m for m in reversed(self.bot_messages()) if m.invoice is not None), None)
 
     async def pay(self, invoice: Message, card: str, charge: Charge | None = None) -> str | None:
         """Pays an invoice as Telegram does: the card is checked, the bot is asked (the
