@@ -77,7 +77,8 @@ async def get_form(
         "address": short_address(due.account.address),
         "number": due.account.number,
         "period": due.period or "",
-        "has_bill": "yes" if due.lines else "no",
+        # A bill the payments since have covered is paid: nothing to choose, nothing to pay.
+        "has_bill": ("yes" if due.total > 0 else "paid") if due.lines else "no",
         "lines": joined(lines, "\n"),
         "items": [
             (
@@ -95,8 +96,9 @@ async def get_form(
         "contact": _contact(dialog_manager, profile),
         "sms": "yes" if payment_terms.sms_receipts else "no",
         "accepted": "yes" if dialog_manager.dialog_data.get("accepted") else "no",
-        "telegram": bool(due.lines) and PaymentMethod.TELEGRAM in payment_methods,
-        "yookassa": bool(due.lines) and PaymentMethod.YOOKASSA in payment_methods,
+        "payable": due.total > 0,
+        "telegram": due.total > 0 and PaymentMethod.TELEGRAM in payment_methods,
+        "yookassa": due.total > 0 and PaymentMethod.YOOKASSA in payment_methods,
         "none": "yes" if not payment_methods else "no",
     }
 
@@ -287,6 +289,7 @@ FORM_PREVIEW = {
     "contact": "resident@example.org",
     "sms": "no",
     "accepted": "no",
+    "payable": True,
     "telegram": True,
     "yookassa": True,
     "none": "no",
@@ -297,12 +300,15 @@ ACCEPTED = F["accepted"] == "yes"
 form_window = Window(
     Notice(),
     Tr("payment-form"),
-    Column(choices("line", "items", on_line)),
-    SwitchTo(Tr("payment-change-contact"), id="contact", state=PaymentSG.contact),
+    Column(choices("line", "items", on_line), when="payable"),
+    SwitchTo(
+        Tr("payment-change-contact"), id="contact", state=PaymentSG.contact, when="payable"
+    ),
     Row(
         Button(Tr("payment-accept"), id="accept", on_click=on_accept, when=~ACCEPTED),
         Button(Tr("payment-accepted"), id="unaccept", on_click=on_accept, when=ACCEPTED),
         SwitchTo(Tr("payment-rules"), id="rules", state=PaymentSG.rules),
+        when="payable",
     ),
     Button(Tr("payment-pay-telegram"), id="pay_tg", on_click=on_pay_telegram, when="telegram"),
     Button(Tr("payment-pay-page"), id="pay_page", on_click=on_pay_page, when="yookassa"),

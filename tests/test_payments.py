@@ -328,8 +328,13 @@ async def test_money_on_a_replaced_form_is_let_go_or_recorded_and_staff_hear_of_
     [alert] = [m.text for m in staff.bot_messages() if "Платёж требует проверки" in m.text]
     assert "оплачена форма, которую житель заменил новой" in plain(alert)
     assert f"Платёж № {paid[0].id}, ЛС № {ACCOUNT}" in plain(alert)
-    # The invoice sent after it no longer pays anything.
+    # The invoice sent after it no longer pays anything, and the form says the bill is paid.
     assert await chat.pay(chat.invoice(), CARD) == "Этот счёт уже оплачен."
+    await chat.send("/accounts")
+    await chat.press(buttons(chat)[0])
+    await chat.press("💳 Оплатить")
+    assert "✅ Счёт за октябрь 2026 оплачен" in seen(chat)
+    assert not [b for b in buttons(chat) if "Оплатить" in b or "Согласен" in b]
 
     # Telegram reports money taken for an invoice that names none of the bot's payments.
     sent = chat.session.invoices[chat.invoice().message_id]

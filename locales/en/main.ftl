@@ -723,6 +723,7 @@ payment-form =
             [yes] {"\u000A\u000A"}Paying in the bot is not switched on yet: pay by the bill at a bank or on the website.
            *[no] {""}
         }
+        [paid] ✅ The bill of { MONTH($period) } is paid: the payments since cover all of it. The bot writes when the next bill comes.
        *[no] There are no bills to pay yet.
     }
 payment-line = • { $supplier }, account No. { $account }: <b>{ MONEY($amount) }</b>{ $changed ->
