@@ -301,9 +301,7 @@ form_window = Window(
     Notice(),
     Tr("payment-form"),
     Column(choices("line", "items", on_line), when="payable"),
-    SwitchTo(
-        Tr("payment-change-contact"), id="contact", state=PaymentSG.contact, when="payable"
-    ),
+    SwitchTo(Tr("payment-change-contact"), id="contact", state=PaymentSG.contact, when="payable"),
     Row(
         Button(Tr("payment-accept"), id="accept", on_click=on_accept, when=~ACCEPTED),
         Button(Tr("payment-accepted"), id="unaccept", on_click=on_accept, when=ACCEPTED),

@@ -324,16 +324,15 @@ async def check_checkout(
         payment.profile_id, payment.account_id
     ):
         raise PaymentRefused("unknown")
-    if payment.status is PaymentStatus.SUCCEEDED:
-        raise PaymentRefused("paid")
+    # Paid comes first: a resident who paid through a newer form hears that it is paid.
+    if payment.status is PaymentStatus.SUCCEEDED or await paid_since(uow, payment):
+        raise PaymentRefused(PAID)
     if payment.status is PaymentStatus.CANCELED and payment.cancel_reason == REPLACED:
         raise PaymentRefused(REPLACED)
     if payment.status is not PaymentStatus.PENDING:
         raise PaymentRefused(payment.status.value)
     if payment.expired(clock.now()):
         raise PaymentRefused("expired")
-    if await paid_since(uow, payment):
-        raise PaymentRefused(PAID)
     if currency != CURRENCY or total != to_kopecks(payment.amount):
         raise PaymentRefused("changed")
     return payment

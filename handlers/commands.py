@@ -27,11 +27,13 @@ async def show_start(
     await manager.start(state, mode=StartMode.RESET_STACK, show_mode=show_mode)
 
 
-async def open_from_start(manager: DialogManager, resident: TelegramUser, state: State) -> None:
-    """A dialog a command opens, on top of the first screen: its "Back" and its end lead
-    there, never to an empty chat."""
+async def open_from_start(
+    manager: DialogManager, resident: TelegramUser, state: State, data: dict | None = None
+) -> None:
+    """A dialog a command or a notification's button opens, as a new message on top of the
+    first screen: its "Back" and its end lead there, never to an empty chat."""
     await show_start(manager, resident, show_mode=ShowMode.NO_UPDATE)
-    await manager.start(state, show_mode=ShowMode.SEND)
+    await manager.start(state, data=data, show_mode=ShowMode.SEND)
 
 
 async def on_start(message: Message, dialog_manager: DialogManager, resident: TelegramUser):

@@ -27,9 +27,11 @@ from domain.model import (
     NotificationKind,
     PaymentStatus,
     Profile,
+    TelegramUser,
 )
 from domain.ports import Clock, UnitOfWork
 from domain.validation import MAX_ID
+from handlers.commands import open_from_start
 from rendering.texts import Html, TextCore, format_month, joined
 
 
@@ -185,6 +187,8 @@ class NotificationTexts:
             status=payment.status.value,
             reason=payment.cancel_reason or "other",
         )
+        if payment.cancel_reason in (payments.REPLACED, payments.PAID):
+            return text, None  # a newer form is there to pay, or nothing is left to pay
         return text, self._buttons(locale, ("pay", payment.account_id, 0, "payment-try-again"))
 
     async def _payment_alert(
@@ -267,6 +271,7 @@ async def on_open(
     dialog_manager: DialogManager,
     uow: UnitOfWork,
     profile: Profile | None,
+    resident: TelegramUser,
     i18n: I18nContext,
 ) -> None:
     """A notification's button: the screen it names, for an account still linked."""
@@ -283,10 +288,12 @@ async def on_open(
         await callback.answer(i18n.get("accounts-not-found"), show_alert=True)
         return
     await callback.answer()
-    await dialog_manager.start(
+    # Below the notification, which stays as it was.
+    await open_from_start(
+        dialog_manager,
+        resident,
         state,
-        data={"account_id": callback_data.account_id, "bill_id": callback_data.bill_id},
-        mode=StartMode.RESET_STACK,
+        {"account_id": callback_data.account_id, "bill_id": callback_data.bill_id},
     )
 
 

@@ -259,12 +259,11 @@ async def test_an_older_invoice_is_refused_once_a_newer_one_was_sent(
     assert newer.message_id != older.message_id
 
     assert await chat.pay(older, CARD, yookassa.charge) == (
-        "Этот счёт заменён более новым: оплатите последний присланный счёт."
+        "Этот счёт больше не действует: позже вы открыли новую оплату — завершите её."
     )
     assert await chat.pay(newer, CARD, yookassa.charge) is None
-    assert await chat.pay(older, CARD, yookassa.charge) == (
-        "Этот счёт заменён более новым: оплатите последний присланный счёт."
-    )
+    # Once the newer is paid, the older says so.
+    assert await chat.pay(older, CARD, yookassa.charge) == "Этот счёт уже оплачен."
     assert sorted(p.status for p in await bot_payments(bot_database)) == ["canceled", "succeeded"]
     assert said(chat, "Оплата прошла") == 1
     assert said(chat, "не прошла") == 0  # a replaced form is no failure to tell of
@@ -310,15 +309,18 @@ async def test_money_on_a_replaced_form_is_let_go_or_recorded_and_staff_hear_of_
     await chat.deliver_notifications()
     assert yookassa.payments[page_payment]["status"] == "canceled"
     assert ("POST", f"/v3/payments/{page_payment}/capture") not in yookassa.requests
-    assert said(chat, "эту оплату заменила новая, открытая позже") == 1
+    assert said(chat, "позже вы открыли новую оплату — завершите её") == 1
     assert [p.status for p in await bot_payments(bot_database)] == ["canceled", "pending"]
+    assert chat.last.reply_markup is None  # nothing to try again: the newer form is there
     await yookassa.notify(page_payment)  # YooKassa's word of the cancel: nothing more said
-    assert said(chat, "эту оплату заменила новая") == 1
+    assert said(chat, "позже вы открыли новую оплату") == 1
 
     # Telegram charged the invoice after its pre-checkout, but its success arrives after the
     # resident opened the form again: money taken, recorded, and staff hear of it.
     first = chat.session.invoices[chat.invoice().message_id]
-    await chat.press("🔁 Попробовать снова")  # on the news of the money let go
+    await chat.send("/accounts")
+    await chat.press(buttons(chat)[0])
+    await chat.press("💳 Оплатить")
     await chat.press("⬜ Согласен с правилами")
     await chat.press("💳 Оплатить в Telegram")
     await chat.succeed(first, sum(price.amount for price in first.prices), "tg-late")
@@ -460,8 +462,14 @@ async def test_a_canceled_payment_is_told_with_its_reason_and_can_be_tried_again
     [payment] = await bot_payments(bot_database)
     assert payment.status == "canceled" and payment.cancel_reason == "insufficient_funds"
 
+    notice = chat.last
     await chat.press("🔁 Попробовать снова")
     assert seen(chat).startswith("Оплата · ЛС № 800200415527")
+    # The form came below the notice, which stays; Back leads to the main menu.
+    assert chat.last.message_id != notice.message_id
+    assert "на карте недостаточно средств" in plain(chat.bot_messages()[-2].text)
+    await chat.press("◀️ Назад")
+    assert "добро пожаловать в личный кабинет!" in seen(chat)
 
 
 async def test_yookassa_down_then_up_charges_once(chat, bot_database, demo, notifications):

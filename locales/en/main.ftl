@@ -772,7 +772,7 @@ payment-refused-paid = This invoice is paid already.
 payment-refused-expired = The time to pay this invoice is over. Open the payment again.
 payment-refused-canceled = This payment was canceled. Open the payment again.
 payment-refused-changed = The invoice's amount has changed. Open the payment again.
-payment-refused-replaced = A newer invoice replaced this one: pay the latest invoice you were sent.
+payment-refused-replaced = This invoice no longer counts: you opened a newer payment later; complete that one.
 payment-paid =
     ✅ <b>Payment received</b>: { MONEY($amount) } for account No. { $number }.
     { $lines }
@@ -782,8 +782,8 @@ payment-failed =
     ❌ <b>The payment of { MONEY($amount) } for account No. { $number } did not go through</b>: { $status ->
         [expired] the time to pay is over.
        *[canceled] { $reason ->
-            [replaced] a newer payment, opened later, replaced this one. The bank returns the money it held to the card.
-            [paid] the bill was paid by another payment. The bank returns the money it held to the card.
+            [replaced] you opened a newer payment later; complete that one. The bank releases the sum it held on the card.
+            [paid] the bill was paid by another payment. The bank releases the sum it held on the card.
             [insufficient_funds] not enough funds on the card.
             [card_expired] the card has expired.
             [expired_on_confirmation] the time to confirm is over.
