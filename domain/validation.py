@@ -20,7 +20,7 @@ _EMAIL = re.compile(
 )
 # What a PostgreSQL text column cannot hold: NUL, and halves of a surrogate pair (no UTF-8
 # spells them; a JSON escape such as "\ud800" does).
-_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 _NAME = re.compile(r"^[A-Za-zА-Яа-яЁё][A-Za-zА-Яа-яЁё' \-]*$")
 
 
@@ -102,4 +102,4 @@ def is_id(text: str) -> bool:
 def storable(text: str) -> bool:
     """Whether the database can keep ``text`` as it is, and so whether it may be used in a
     query at all."""
-    return _UNSTORABLE.search(text) is None
+    return UNSTORABLE.search(text) is None

@@ -8,7 +8,9 @@ from aiogram import Router
 from aiogram.types import Message
 from aiogram_i18n import I18nContext
 
-from domain.validation import storable
+from dialogs.inputs import delete_secret
+from domain.passwords import looks_like_password
+from domain.validation import UNSTORABLE, storable
 
 
 def unstorable(message: Message) -> bool:
@@ -16,6 +18,12 @@ def unstorable(message: Message) -> bool:
 
 
 async def on_unstorable(message: Message, i18n: I18nContext) -> None:
+    text = message.text or message.caption or ""
+    if looks_like_password(UNSTORABLE.sub("", text)):
+        # A password step never sees it, so it is deleted here, as those steps would.
+        await delete_secret(message)
+        await message.answer(i18n.get("input-unstorable"))
+        return
     await message.reply(i18n.get("input-unstorable"))
 
 

@@ -238,7 +238,7 @@ class BillingFile(Record):
     faq: list[FaqIn] = []
 
 
-_RECORD_KEYS = ("number", "code", "id", "account", "period", "position")
+_RECORD_KEYS = ("number", "code", "id", "account", "starts_on", "period", "position")
 
 
 def _where(data: Any, location: Sequence[str | int]) -> str:
@@ -272,10 +272,12 @@ MAX_NUMBER = 40
 
 
 class Overlong:
-    """A number in the file too long for any field: refused where it stands."""
+    """A number in the file too long or too large for any field: refused where it stands."""
 
     def __init__(self, text: str) -> None:
-        self.length = len(text)
+        self.shown = (
+            text if len(text) <= 20 else f"{text[:10]}…{text[-5:]} ({len(text)} characters)"
+        )
 
 
 def _number(text: str) -> Decimal | Overlong:
@@ -360,7 +362,7 @@ def parse(content: str | bytes) -> BillingFile:
 
 def _problem(error: Any) -> str:
     if isinstance(error.get("input"), Overlong):
-        return f"a number of {error['input'].length} characters, longer than any field takes"
+        return f"{error['input'].shown}: a number too long or too large for any field"
     return error["msg"]
 
 

@@ -248,6 +248,7 @@ async def test_a_device_goes_with_its_link_and_the_next_tenant_sees_none_of_it(
     await chat.send("/accounts")
     await chat.press(chat.inline_buttons()[0][1].text)
     await chat.press("🔗 Отключить лицевой счёт")
+    assert "Устройства, передающие показания по этому счёту, будут отключены." in chat.last.text
     await chat.press("Да")
     tenant = new_chat(100777)
     await open_account(tenant, bot_database, ELECTRICITY, "📟 Передать показания")

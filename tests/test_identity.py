@@ -465,6 +465,20 @@ async def test_a_password_sent_after_the_conversation_was_lost_is_deleted(chat, 
     assert hint.message_id not in deleted(chat)
 
 
+async def test_a_password_with_a_null_byte_is_deleted_and_the_step_asks_again(chat):
+    await chat.send("/start")
+    await chat.press("📝 Регистрация")
+    await chat.share_contact("+7 (913) 825-00-75")
+    await chat.send(EMAIL)
+
+    typed = await chat.send(PASSWORD[:3] + "\x00" + PASSWORD[3:])
+
+    assert typed.message_id in deleted(chat)
+    assert chat.last.text.startswith("В сообщении есть невидимый служебный символ")
+    await chat.send(PASSWORD)
+    assert chat.last.text.startswith("Повторите пароль")
+
+
 async def test_a_password_as_a_caption_or_after_a_slash_is_deleted_at_the_password_step(chat):
     await chat.send("/start")
     await chat.press("📝 Регистрация")
