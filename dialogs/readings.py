@@ -76,7 +76,7 @@ async def get_meters(
             i18n.get(
                 "readings-last",
                 zone=zone.value,
-                date=last.taken_at.date(),
+                date=clock.local(last.taken_at).date(),
                 value=meter.on_dial(last.value),
                 unit=meter.unit,
             )
@@ -130,7 +130,7 @@ async def on_meter(
 
 
 async def get_value(
-    dialog_manager: DialogManager, uow: UnitOfWork, profile: Profile, **_: Any
+    dialog_manager: DialogManager, uow: UnitOfWork, clock: Clock, profile: Profile, **_: Any
 ) -> dict[str, Any]:
     meter = await readings.owned_meter(uow, profile, dialog_manager.dialog_data["meter_id"])
     zone = _zone(dialog_manager, meter.zones)
@@ -144,7 +144,7 @@ async def get_value(
         "after": meter.digits_after,
         "has_last": "yes" if last else "no",
         "last": meter.on_dial(last.value) if last else 0,
-        "date": last.taken_at.date() if last else "",
+        "date": clock.local(last.taken_at).date() if last else "",
         "value": Decimal(pending["value"]) if pending else 0,
         "reason": pending["reason"] if pending else "",
         "average": Decimal(pending.get("average", "0")) if pending else 0,

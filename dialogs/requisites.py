@@ -17,7 +17,7 @@ from dialogs.widgets import PAGE_KEY, Dialog, Notice, Tr, choices, label, notify
 from domain import requisites
 from domain.errors import AccountNotFound
 from domain.model import Profile
-from domain.ports import UnitOfWork
+from domain.ports import Clock, UnitOfWork
 from rendering.texts import format_day, joined, trimmed
 
 TARIFFS_PER_PAGE = 40  # rows of the tariff history on one screen
@@ -95,10 +95,19 @@ async def get_tariffs(
 
 
 async def get_meter_list(
-    dialog_manager: DialogManager, uow: UnitOfWork, profile: Profile, i18n: I18nContext, **_: Any
+    dialog_manager: DialogManager,
+    uow: UnitOfWork,
+    clock: Clock,
+    profile: Profile,
+    i18n: I18nContext,
+    **_: Any,
 ) -> dict[str, Any]:
     rows = await requisites.meter_list(
-        uow, profile, dialog_manager.dialog_data["contract_id"], period.chosen(dialog_manager)
+        uow,
+        clock,
+        profile,
+        dialog_manager.dialog_data["contract_id"],
+        period.chosen(dialog_manager),
     )
     lines = [
         i18n.get(

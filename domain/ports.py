@@ -238,8 +238,10 @@ class ReadingRepository(Protocol):
     async def of_meter(self, meter_id: int) -> Sequence[Reading]:
         """Newest first."""
 
-    async def last_date(self, meter_id: int, since: date, until: date) -> date | None:
-        """The day of the meter's last reading taken between the two days."""
+    async def taken_between(
+        self, meter_id: int, since: datetime, until: datetime
+    ) -> Sequence[datetime]:
+        """When the meter's readings were taken, from ``since`` up to ``until``."""
 
     async def history(self, meter_id: int, zone: Zone, since: datetime) -> Sequence[Reading]: ...
 

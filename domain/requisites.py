@@ -4,13 +4,13 @@ tariff and its history, and the meters on the object."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta
 
 from domain.accounts import linked_account
 from domain.errors import AccountNotFound
 from domain.history import Period
 from domain.model import Account, Contract, Meter, Profile, Supplier, Tariff
-from domain.ports import UnitOfWork
+from domain.ports import Clock, UnitOfWork
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,15 +52,22 @@ async def tariff_history(uow: UnitOfWork, profile: Profile, contract_id: int) ->
 
 
 async def meter_list(
-    uow: UnitOfWork, profile: Profile, contract_id: int, period: Period
+    uow: UnitOfWork, clock: Clock, profile: Profile, contract_id: int, period: Period
 ) -> list[MeterLine]:
-    """The meters on the contract's object, with their last reading date in the period."""
+    """The meters on the contract's object, with their last reading date in the period (the
+    utility's days: a day off either side of the stored UTC moments covers any zone)."""
     line = await contract(uow, profile, contract_id)
+    since = datetime.combine(period.start - timedelta(days=1), time(), tzinfo=UTC)
+    until = datetime.combine(period.end + timedelta(days=2), time(), tzinfo=UTC)
     rows = []
     for meter in await uow.meters.of_account(line.contract.account_id):
         assert meter.id is not None
         billed = await uow.contracts.get(meter.contract_id) if meter.contract_id else None
-        read_on = await uow.readings.last_date(meter.id, period.start, period.end)
+        days = [
+            clock.local(taken).date()
+            for taken in await uow.readings.taken_between(meter.id, since, until)
+        ]
+        read_on = max((day for day in days if day in period), default=None)
         rows.append(
             MeterLine(
                 meter, billed[1] if billed else None, billed[0].service if billed else None, read_on

@@ -310,3 +310,35 @@ async def test_an_account_with_two_hundred_meters_pages_them_and_takes_readings(
     await chat.send("150")
     assert await submitted(bot_database, "900199") == [("single", Decimal("150.000000"))]
     assert "(21 из 21)" in chat.last.text  # back on the page the meter was on
+
+
+async def test_reading_dates_are_the_utilitys_days(chat, bot_database, demo):
+    """A reading taken at 04:50 in Tomsk is 21:50 of the day before in UTC."""
+    last = await last_value(bot_database, "517480")
+    async with bot_database.engine.begin() as connection:
+        meter_id = (
+            await connection.execute(select(meters.c.id).where(meters.c.number == "517480"))
+        ).scalar_one()
+        await connection.execute(
+            readings.insert().values(
+                meter_id=meter_id,
+                zone="single",
+                value=last + 1,
+                taken_at=datetime(2026, 11, 22, 21, 50, tzinfo=UTC),
+                billing_month=date(2026, 11, 1),
+                source="billing",
+                status="received",
+            )
+        )
+    await open_readings(chat, bot_database, EPD)
+    shown = format_value((last + 1).quantize(Decimal("0.001")), "ru")
+    assert f"Последние показания 23.11.2026: {shown} м³" in chat.last.text
+    await chat.press("№ 517480 · Горячая вода")
+    assert "от 23.11.2026" in chat.last.text
+
+    await chat.send("/accounts")
+    await chat.press(chat.inline_buttons()[0][1].text)
+    await chat.press("📋 Реквизиты ЛС")
+    await chat.press('ООО "ЗТК" – Отопление (Клов) № 87')
+    await chat.press("Список счётчиков")
+    assert "№ 517480 · последние показания 23.11.2026" in chat.last.text

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import asdict
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import bindparam, func, select, text
@@ -137,18 +137,17 @@ class SqlReadingRepository:
         )
         return [self._reading(row) for row in rows]
 
-    async def last_date(self, meter_id: int, since: date, until: date) -> date | None:
-        taken = (
-            await self._connection.execute(
-                select(func.max(readings.c.taken_at)).where(
-                    readings.c.meter_id == meter_id,
-                    readings.c.taken_at >= datetime.combine(since, time(), tzinfo=UTC),
-                    readings.c.taken_at
-                    < datetime.combine(until + timedelta(days=1), time(), tzinfo=UTC),
-                )
+    async def taken_between(
+        self, meter_id: int, since: datetime, until: datetime
+    ) -> Sequence[datetime]:
+        rows = await self._connection.execute(
+            select(readings.c.taken_at).where(
+                readings.c.meter_id == meter_id,
+                readings.c.taken_at >= since,
+                readings.c.taken_at < until,
             )
-        ).scalar_one_or_none()
-        return taken.date() if taken else None
+        )
+        return rows.scalars().all()
 
     async def history(self, meter_id: int, zone: Zone, since: datetime) -> Sequence[Reading]:
         key = ("history", meter_id, zone, since)
