@@ -210,6 +210,11 @@ async def on_number(message: Message, _widget: Any, manager: DialogManager) -> N
     await manager.next()
 
 
+def _locked(manager: DialogManager, error: LinkLocked) -> dict[str, Any]:
+    context = ctx(manager)
+    return {"until": context.clock.local(error.until), "phone": context.utility.contact_phone}
+
+
 def explain_link(manager: DialogManager, error: Exception) -> None:
     if isinstance(error, InvalidInput) and error.reason != "account-number":
         notify(manager, f"accounts-invalid-{error.reason}")
@@ -218,7 +223,7 @@ def explain_link(manager: DialogManager, error: Exception) -> None:
     elif isinstance(error, AlreadyLinked):
         notify(manager, "accounts-already-linked")
     elif isinstance(error, LinkLocked):
-        notify(manager, "accounts-link-locked", until=ctx(manager).clock.local(error.until))
+        notify(manager, "accounts-link-locked", **_locked(manager, error))
     elif isinstance(error, WrongAnswer):
         notify(manager, "accounts-wrong-answer", left=error.attempts_left)
 
@@ -265,7 +270,13 @@ async def on_answer(message: Message, _widget: Any, manager: DialogManager) -> N
             ControlQuestion(chosen["question"]),
             message.text or "",
         )
-    except (AccountNotFound, AlreadyLinked, LinkLocked, WrongAnswer, InvalidInput) as error:
+    except LinkLocked as error:
+        # Nothing more to try until then: said with where to call, and back to where the
+        # linking began.
+        await say(manager, "accounts-link-locked", **_locked(manager, error))
+        await manager.done()
+        return
+    except (AccountNotFound, AlreadyLinked, WrongAnswer, InvalidInput) as error:
         explain_link(manager, error)
         return
     await say(manager, "accounts-linked", number=account.number, address=account.address)
