@@ -10,7 +10,7 @@ from aiogram_dialog.widgets.kbd import Button, Cancel, Row
 
 from dialogs.context import ctx
 from dialogs.states import LanguageSG
-from dialogs.widgets import Dialog, Tr
+from dialogs.widgets import Dialog, Notice, Tr
 
 
 async def on_language_chosen(callback: CallbackQuery, button: Button, manager: DialogManager):
@@ -19,6 +19,7 @@ async def on_language_chosen(callback: CallbackQuery, button: Button, manager: D
 
 
 choose_window = Window(
+    Notice(),
     Tr("language-choose"),
     Row(
         Button(Tr("language-ru"), id="ru", on_click=on_language_chosen),

@@ -24,7 +24,7 @@ from dialogs.states import (
     RegistrationSG,
     WelcomeSG,
 )
-from dialogs.widgets import Dialog, Tr
+from dialogs.widgets import Dialog, Notice, Tr
 from domain.login import log_out
 from domain.model import CodePurpose, PaymentMethod, Profile
 from domain.payments import total_due
@@ -74,6 +74,7 @@ async def on_logout(_callback: CallbackQuery, _button: Button, manager: DialogMa
 
 
 welcome_window = Window(
+    Notice(),
     Tr("start-welcome"),
     Row(
         Start(Tr("start-register"), id="register", state=RegistrationSG.phone),
@@ -87,6 +88,7 @@ welcome_window = Window(
 )
 
 main_window = Window(
+    Notice(),
     Tr("menu-greeting"),
     Tr("menu-unconfirmed", when="unconfirmed"),
     Button(Tr("menu-confirm-email"), id="confirm", on_click=on_confirm_email, when="unconfirmed"),

@@ -7,7 +7,7 @@ from typing import Any
 
 import aiogram_dialog
 from aiogram.fsm.state import State
-from aiogram.types import CallbackQuery, InlineKeyboardButton
+from aiogram.types import CallbackQuery, InlineKeyboardButton, Message
 from aiogram_dialog import DialogManager
 from aiogram_dialog.api.entities import Context
 from aiogram_dialog.widgets.common import WhenCondition
@@ -21,23 +21,31 @@ from rendering.texts import joined, shorten, split_pages
 
 
 class Dialog(aiogram_dialog.Dialog):
-    """aiogram-dialog's dialog, but a tap on the window on screen that none of its buttons
-    takes (the second tap of a double tap, when the first changed the window) leaves the
-    window as the first tap left it. aiogram-dialog would render it again
-    (``Dialog._callback_handler`` refreshes a private chat after a callback nothing processed,
-    to make sure the dialog is visible), and the notice of what the first tap did would go."""
+    """aiogram-dialog's dialog, where what none of the window's widgets takes is met as a
+    resident expects. aiogram-dialog renders the window again (``Dialog._callback_handler``
+    and ``_message_handler`` refresh a private chat after an event nothing processed, to make
+    sure the dialog is visible); here:
+
+    - a tap on the window on screen (the second tap of a double tap, when the first changed
+      the window) leaves it as the first tap left it, the notice of what it did included;
+    - a message where the window wants a button is answered with the window again and a hint
+      to choose a button, not silently."""
 
     def _need_refresh(
         self, processed: bool, old_context: Context, dialog_manager: DialogManager
     ) -> bool:
         event = dialog_manager.event
-        if (
-            not processed
-            and isinstance(event, CallbackQuery)
-            and event.message is not None
-            and event.message.message_id == dialog_manager.current_stack().last_message_id
-        ):
-            return False
+        if not processed and isinstance(event, CallbackQuery):
+            if (
+                event.message is not None
+                and event.message.message_id == dialog_manager.current_stack().last_message_id
+            ):
+                return False
+        elif not processed and isinstance(event, Message) and dialog_manager.has_context():
+            command = (event.text or "").startswith("/")
+            notify(
+                dialog_manager, "input-unknown-command-here" if command else "input-button-expected"
+            )
         return super()._need_refresh(processed, old_context, dialog_manager)
 
 

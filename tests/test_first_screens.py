@@ -109,7 +109,8 @@ async def test_an_unknown_command_mid_dialog_keeps_the_dialog(chat, bot_database
     await chat.send("/faq")
     await chat.send("/nonsense")
 
-    assert chat.last.text.startswith("<b>Вопросы и ответы</b>")
+    assert chat.last.text.startswith("Такой команды нет. Выберите вариант кнопкой ниже;")
+    assert "<b>Вопросы и ответы</b>" in chat.last.text
     await chat.press("Какова методика расчёта пени?")
     assert "1/300 ключевой ставки" in chat.last.text
 
@@ -237,3 +238,24 @@ def test_dialogs_opened_within_one_second_get_names_of_their_own(running):
     names = {new_id() for _ in range(10_000)} | {Stack()._id for _ in range(10_000)}
     assert len(names) == 20_000
     assert all(len(name) <= 6 for name in names)  # as short in callback data as before
+
+
+async def test_text_where_a_button_is_wanted_gets_a_hint_and_the_screen_again(
+    chat, bot_database, demo
+):
+    await chat.send("/start")
+    await chat.send("привет")  # the welcome of a stranger
+    assert chat.last.text.startswith("Пожалуйста, выберите вариант кнопкой ниже.")
+    assert "📝 Регистрация" in buttons(chat)
+
+    await bind_resident(bot_database, chat.user.id, link=("700100103492",))
+    await chat.send("/start")
+    await chat.send("показания")  # the main menu
+    assert chat.last.text.startswith("Пожалуйста, выберите вариант кнопкой ниже.")
+    assert "добро пожаловать в личный кабинет!" in chat.last.text
+    await chat.send("/accounts")
+    await chat.press(buttons(chat)[0])
+    await chat.press("📟 Передать показания")
+    await chat.send("12345")  # a value typed on the list of meters
+    assert chat.last.text.startswith("Пожалуйста, выберите вариант кнопкой ниже.")
+    assert "Передача показаний" in chat.last.text

@@ -86,6 +86,7 @@ faq-gone = This question is no longer on the list.
 ## Input
 input-text-expected = Please answer with text.
 input-button-expected = Please choose with a button below.
+input-unknown-command-here = There is no such command. Choose with a button below; /help lists the commands.
 input-unknown-button = This button no longer works. Choose one of those on the screen.
 input-unknown-command = There is no such command. Answer the question below, or send /cancel to leave, /help for the commands.
 input-unstorable = The message holds an invisible control character (a null byte) the bot cannot keep. Remove it and send the message again.
