@@ -21,6 +21,7 @@ from bot.config import DEVICE_API_PATH
 from bot.middlewares import OUTAGES, Outage
 from domain import devices
 from domain.errors import (
+    AlreadyBilled,
     BelowLast,
     HighConsumption,
     LowerThanLast,
@@ -88,6 +89,11 @@ def refusal(error: Exception) -> dict[str, Any]:
             }
         case LowerThanLast():
             return {"rule": "lower_than_last", "message": f"the last reading is {error.last}"}
+        case AlreadyBilled():
+            return {
+                "rule": "already_billed",
+                "message": f"this month's reading was used in the bill of {error.used_in:%Y-%m}",
+            }
         case BelowLast():
             return {
                 "rule": "below_last",

@@ -21,6 +21,7 @@ from dialogs.widgets import Dialog, Notice, Tr, choices, label, notify, one_page
 from domain import readings
 from domain.accounts import linked_account
 from domain.errors import (
+    AlreadyBilled,
     BelowLast,
     HighConsumption,
     LowerThanLast,
@@ -41,6 +42,8 @@ def explain(manager: DialogManager, error: ReadingRejected | MeterNotFound) -> N
         notify(manager, "readings-meter-not-found")
     elif isinstance(error, TooManyDigits):
         notify(manager, "readings-too-many-digits", before=error.before, after=error.after)
+    elif isinstance(error, AlreadyBilled):
+        notify(manager, "readings-already-billed", month=error.used_in)
     elif isinstance(error, LowerThanLast):
         notify(manager, "readings-lower-than-last", last=error.last)
     elif isinstance(error, MeterExpired):

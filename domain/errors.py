@@ -120,6 +120,14 @@ class LowerThanLast(ReadingRejected):
         self.last = last
 
 
+class AlreadyBilled(ReadingRejected):
+    """The month's reading was used in a bill: it stands, and a new one waits for next month."""
+
+    def __init__(self, used_in: date) -> None:
+        super().__init__(used_in)
+        self.used_in = used_in
+
+
 class MeterExpired(ReadingRejected):
     """Past its verification (МПИ): the meter's readings are not taken."""
 

@@ -11,6 +11,7 @@ from decimal import Decimal, InvalidOperation
 
 from domain.charges import Estimate, consumed, in_force, price
 from domain.errors import (
+    AlreadyBilled,
     BelowLast,
     HighConsumption,
     LowerThanLast,
@@ -20,7 +21,16 @@ from domain.errors import (
     TooManyDigits,
     ZonesMissing,
 )
-from domain.model import Account, Device, Meter, Profile, Reading, ReadingSource, Zone
+from domain.model import (
+    Account,
+    Device,
+    Meter,
+    Profile,
+    Reading,
+    ReadingSource,
+    ReadingStatus,
+    Zone,
+)
 from domain.ports import Clock, UnitOfWork
 
 HIGH_CONSUMPTION_FACTOR = 3
@@ -159,6 +169,9 @@ async def _check(
     assert meter.id is not None
     if not fits_digits(value, meter.digits_before, meter.digits_after):
         raise TooManyDigits(meter.digits_before, meter.digits_after)
+    sent = await uow.readings.own_for(meter.id, zone, month)
+    if sent is not None and sent.status is ReadingStatus.USED:
+        raise AlreadyBilled(sent.used_in or month)
     # A value sent again for the month replaces the one sent before: it is checked against
     # what came before that one.
     last = await uow.readings.last(meter.id, zone, replacing=month)

@@ -207,3 +207,39 @@ async def test_the_history_shows_each_value_s_source_and_status(chat, bot_databa
     )
     assert "👷 сняты контролёром" in shown
     assert "🏢 данные расчётного центра" in shown
+
+
+async def test_a_reading_billing_used_stands_and_another_is_refused_with_why(
+    chat, bot_database, demo, clock
+):
+    await open_account(chat, bot_database, ELECTRICITY, "📟 Передать показания")
+    value = await last_value(bot_database, "39874512") + 100
+    await chat.press("№ 39874512 · Электроэнергия")
+    await chat.send(str(value))
+    month = clock.today().replace(day=1).strftime("%Y-%m")
+    used = {
+        "value": str(value),
+        "taken_at": "2026-11-24T10:00:00+07:00",
+        "billing_month": month,
+        "source": "resident",
+        "status": "used",
+        "used_in": month,
+    }
+    meter = {
+        "account": ELECTRICITY,
+        "number": "39874512",
+        "service": "electricity",
+        "contract": {"supplier": "tes", "service": "Электроэнергия"},
+        "unit": "кВт·ч",
+        "digits": "6.1",
+        "verified_until": "2030-09-01",
+        "readings": [used],
+    }
+    await import_billing(bot_database.engine, billing_file(meters=[meter]), now=clock.now())
+
+    await chat.press("№ 39874512 · Электроэнергия")
+    await chat.send(str(value + 5))
+    assert chat.last.text.startswith(
+        "Показания за этот месяц уже учтены в счёте за ноябрь 2026 — изменить их нельзя."
+    )
+    assert await status_of(bot_database, value) == ("used", date(2026, 11, 1), None)

@@ -386,6 +386,7 @@ readings-ask-value =
         [yes] 📷 The meter's photo is attached.
        *[no] You may attach a photo of the meter: send it, with the readings as its caption or in the next message.
     }
+readings-already-billed = This month's readings were used in the bill of { MONTH($month) } and cannot be changed. Submit the next ones next month; if the bill is wrong, write to the supplier (✉️ Appeals).
 readings-lower-than-last = The readings cannot be lower than the last ones ({ VALUE($last) }). Check the digits and enter them again.
 readings-not-a-number = Enter the readings as a number, e.g. 74.5 or 74,5.
 readings-too-many-digits = The meter does not show so many digits: up to { $before } before the point and { $after } after it.

@@ -65,9 +65,9 @@ _RECORD = {"postgresql": _upsert(pg_insert), "sqlite": _upsert(sqlite_insert)}
 
 
 class SqlReadingRepository:
-    """A value's checks read the last reading and the history when it is typed and again
-    when it is sent, often in the same update: within a unit of work each is read once,
-    until a reading is recorded."""
+    """A value's checks read the last reading, the month's own and the history when it is
+    typed and again when it is sent, often in the same update: within a unit of work each is
+    read once, until a reading is recorded."""
 
     def __init__(self, connection: AsyncConnection) -> None:
         self._connection = connection
@@ -177,9 +177,12 @@ class SqlReadingRepository:
         reading.id = (await self._connection.execute(upsert, values)).scalar_one()
 
     async def own_for(self, meter_id: int, zone: Zone, month: date) -> Reading | None:
-        row = (
-            await self._connection.execute(
-                _OWN_FOR, {"meter_id": meter_id, "zone": zone, "month": month}
-            )
-        ).one_or_none()
-        return self._reading(row) if row else None
+        key = ("own", meter_id, zone, month)
+        if key not in self._read:
+            row = (
+                await self._connection.execute(
+                    _OWN_FOR, {"meter_id": meter_id, "zone": zone, "month": month}
+                )
+            ).one_or_none()
+            self._read[key] = self._reading(row) if row else None
+        return self._read[key]
