@@ -602,16 +602,23 @@ async def _write(
     for m in file.meters:
         account_id = account_ids[m.account]
         before, after = _digits(m.digits)
-        contract_id = (
-            contract_ids[(account_id, supplier_ids[m.contract.supplier], m.contract.service)]
-            if m.contract
-            else None
+        # A contract left out keeps the meter's; "contract": null takes it away.
+        billed = (
+            {
+                "contract_id": contract_ids[
+                    (account_id, supplier_ids[m.contract.supplier], m.contract.service)
+                ]
+                if m.contract
+                else None
+            }
+            if "contract" in m.model_fields_set
+            else {}
         )
         meter_id = await writer.upsert(
             t.meters,
             {"account_id": account_id, "number": m.number},
             {
-                "contract_id": contract_id,
+                **billed,
                 "service": m.service.value,
                 "unit": m.unit,
                 "digits_before": before,

@@ -439,3 +439,24 @@ async def test_a_payment_imported_again_with_other_items_replaces_them(database)
             )
         ).scalar_one()
     assert now == [(contract.id, Decimal("1.00"))] and amount == Decimal("1.00")
+
+
+async def test_a_meter_left_without_its_contract_keeps_it_and_null_takes_it_away(database):
+    data = demo_billing(TODAY)
+    await import_billing(database.engine, json.dumps(data, ensure_ascii=False))
+    meter = next(m for m in data["meters"] if m.get("contract"))
+    query = select(t.meters.c.contract_id).where(t.meters.c.number == meter["number"])
+    async with database.engine.connect() as connection:
+        billed = (await connection.execute(query)).scalar_one()
+    assert billed is not None
+
+    only_what_changed = {k: v for k, v in meter.items() if k not in ("contract", "readings")}
+    await import_billing(database.engine, billing_file(meters=[only_what_changed]))
+    async with database.engine.connect() as connection:
+        assert (await connection.execute(query)).scalar_one() == billed
+
+    await import_billing(
+        database.engine, billing_file(meters=[{**only_what_changed, "contract": None}])
+    )
+    async with database.engine.connect() as connection:
+        assert (await connection.execute(query)).scalar_one() is None
