@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from aiogram import F
+from aiogram.fsm.state import State
 from aiogram.types import CallbackQuery, LabeledPrice, Message
 from aiogram_dialog import DialogManager, ShowMode, Window
 from aiogram_dialog.widgets.kbd import Button, Cancel, Column, Row, SwitchTo, Url
@@ -19,7 +20,7 @@ from aiogram_i18n import I18nContext
 from dialogs.context import chosen_account, ctx
 from dialogs.inputs import question
 from dialogs.states import PaymentSG
-from dialogs.widgets import Dialog, Notice, Tr, choices, label, notify
+from dialogs.widgets import Dialog, Notice, Tr, choices, label, notify, own_id
 from domain import payments
 from domain.errors import (
     AccountNotFound,
@@ -316,10 +317,20 @@ form_window = Window(
     preview_data=FORM_PREVIEW,
 )
 
+
+def to_form(state: State) -> tuple[SwitchTo]:
+    """Back from a question of the form to the form itself, with what was chosen kept (Back
+    would go to the window before it in the dialog; Cancel would leave the form)."""
+    return (SwitchTo(Tr("back"), id=own_id("back", state), state=PaymentSG.form),)
+
+
 amount_window = question(
     PaymentSG.amount,
     Tr("payment-ask-amount"),
     on_text=on_amount,
+    keyboard=to_form(PaymentSG.amount),
+    back=False,
+    cancel=False,
     getter=get_editing,
     preview_data={"supplier": "ООО «ЗТК»", "account": "878100103492", "due": Decimal("1628.12")},
 )
@@ -328,6 +339,9 @@ contact_window = question(
     PaymentSG.contact,
     Tr("payment-ask-contact"),
     on_text=on_contact,
+    keyboard=to_form(PaymentSG.contact),
+    back=False,
+    cancel=False,
     getter=get_form,
     preview_data=FORM_PREVIEW,
 )

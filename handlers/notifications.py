@@ -14,6 +14,7 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.state import State
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram_dialog import DialogManager, StartMode
+from aiogram_dialog.api.exceptions import NoContextError
 from aiogram_i18n import I18nContext
 from pydantic import Field
 
@@ -288,13 +289,25 @@ async def on_open(
         await callback.answer(i18n.get("accounts-not-found"), show_alert=True)
         return
     await callback.answer()
+    data = {"account_id": callback_data.account_id, "bill_id": callback_data.bill_id}
+    if _on_screen(dialog_manager, state, data):
+        return  # the second tap of a double tap: the first opened it
     # Below the notification, which stays as it was.
     await open_from_start(
         dialog_manager,
         resident,
         state,
-        {"account_id": callback_data.account_id, "bill_id": callback_data.bill_id},
+        data,
     )
+
+
+def _on_screen(manager: DialogManager, state: State, data: dict) -> bool:
+    """Whether the screen a button opens is the one the resident has open, as it opened."""
+    try:
+        context = manager.current_context()
+    except NoContextError:
+        return False
+    return context.state == state and context.start_data == data
 
 
 async def on_settings(_message: Message, dialog_manager: DialogManager) -> None:

@@ -10,11 +10,12 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.config import Settings
+from bot.payments import check_payments
 from storage import tables as t
 from tests.chat import buttons, open_account
 from tests.data import bind_resident
 from tests.test_appeals import open_appeals_text, write_appeal
-from tests.test_payments import ACCOUNT, CARD, bot_payments, open_payment, said
+from tests.test_payments import ACCOUNT, CARD, bot_payments, open_payment, plain, said
 from tests.test_readings import DAY_NIGHT, EPD, last_value, submitted
 
 
@@ -195,4 +196,25 @@ async def test_profile_changes_tapped_at_once_change_it_once(chat, bot_database,
 
     assert await count(bot_database, t.profiles) == 0
     assert said(chat, "Профиль удалён.") == 1
+    assert apologies(chat) == 0
+
+
+@pytest.mark.parametrize("times", [2, 3])
+async def test_a_notifications_button_tapped_at_once_opens_its_screen_once(
+    chat, bot_database, demo, yookassa, clock, times
+):
+    await open_payment(chat, bot_database)
+    await chat.press("⬜ Согласен с правилами")
+    await chat.press("🌐 Оплатить на сайте ЮKassa")
+    [provider_id] = yookassa.payments
+    await yookassa.cancel(provider_id, notify=False)
+    clock.advance(minutes=1)
+    dp = chat.dispatcher
+    await check_payments(bot_database, dp["clock"], dp["payment_notifier"], dp["payment_gateway"])
+    await chat.deliver_notifications()
+    assert "не прошла" in plain(chat.last.text)
+
+    await chat.press_at_once("🔁 Попробовать снова", times)
+
+    assert said(chat, "Оплата · ЛС № 800200415527") == 1  # one form, below the notice
     assert apologies(chat) == 0

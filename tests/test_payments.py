@@ -113,6 +113,15 @@ async def test_the_form_lists_what_is_due_per_supplier_and_amounts_can_be_change
     await chat.send("Receipts@Example.org")
     assert "Чек придёт на: receipts@example.org" in seen(chat)
 
+    # Back from either question is the form, as it was left.
+    await chat.press("📧 Куда прислать чек")
+    await chat.press("◀️ Назад")
+    assert "Чек придёт на: receipts@example.org" in seen(chat)
+    await chat.press(next(b for b in buttons(chat) if "ЗТК" in b))
+    assert "✖️ Отмена" not in buttons(chat)
+    await chat.press("◀️ Назад")
+    assert "1 000,50 ₽ (по счёту" in seen(chat)
+
 
 async def test_the_consent_shows_its_tick_and_a_double_tap_keeps_it(chat, bot_database, demo):
     await open_payment(chat, bot_database)
@@ -309,11 +318,12 @@ async def test_money_on_a_replaced_form_is_let_go_or_recorded_and_staff_hear_of_
     await chat.deliver_notifications()
     assert yookassa.payments[page_payment]["status"] == "canceled"
     assert ("POST", f"/v3/payments/{page_payment}/capture") not in yookassa.requests
-    assert said(chat, "позже вы открыли новую оплату — завершите её") == 1
+    assert said(chat, "после неё вы открыли новую оплату — завершите её") == 1
+    assert "Деньги не списаны: сумму, которую банк удержал на карте, он вернёт." in seen(chat)
     assert [p.status for p in await bot_payments(bot_database)] == ["canceled", "pending"]
     assert chat.last.reply_markup is None  # nothing to try again: the newer form is there
     await yookassa.notify(page_payment)  # YooKassa's word of the cancel: nothing more said
-    assert said(chat, "позже вы открыли новую оплату") == 1
+    assert said(chat, "после неё вы открыли новую оплату") == 1
 
     # Telegram charged the invoice after its pre-checkout, but its success arrives after the
     # resident opened the form again: money taken, recorded, and staff hear of it.

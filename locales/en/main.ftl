@@ -784,8 +784,8 @@ payment-failed =
     ❌ <b>The payment of { MONEY($amount) } for account No. { $number } did not go through</b>: { $status ->
         [expired] the time to pay is over.
        *[canceled] { $reason ->
-            [replaced] you opened a newer payment later; complete that one. The bank releases the sum it held on the card.
-            [paid] the bill was paid by another payment. The bank releases the sum it held on the card.
+            [replaced] a newer payment was opened after it; complete that one.
+            [paid] the bill was paid by another payment.
             [insufficient_funds] not enough funds on the card.
             [card_expired] the card has expired.
             [expired_on_confirmation] the time to confirm is over.
@@ -795,7 +795,11 @@ payment-failed =
            *[other] the bank declined it.
         }
     }
-    Nothing was charged.
+    { $reason ->
+        [replaced] Nothing was charged: the bank releases the sum it held on the card.
+        [paid] Nothing was charged: the bank releases the sum it held on the card.
+       *[other] Nothing was charged.
+    }
 payment-try-again = 🔁 Try again
 profile-ask-gender = Your gender. “Leave it out” removes it from the profile.
 profile-ask-birth-date = Your date of birth as DD.MM.YYYY, e.g. 31.12.1980. “Leave it out” removes it from the profile.
