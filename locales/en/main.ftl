@@ -333,7 +333,7 @@ accounts-question-code = The linking code from the bill
 accounts-question-total = The amount "TOTAL TO PAY"
 accounts-ask-answer = { $question ->
         [code] Enter the code for adding the contract printed on the bill (in its closed part).
-       *[total] Enter the "TOTAL TO PAY" amount of the latest bill to the kopeck, with a dot before the kopecks, e.g. 1628.12.
+       *[total] Enter the "TOTAL TO PAY" amount of the latest bill to the kopeck, e.g. 1628.12.
     }
 accounts-wrong-answer =
     Wrong answer. { $left ->
