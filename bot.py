@@ -246,14 +246,17 @@ async def _main(args: argparse.Namespace, settings: Settings) -> int:
             case "seed-demo":
                 await _seed_demo(settings, database)
             case "chat" | "run" | None:
-                empty = await is_empty(database)
-                if empty:
-                    await _seed_demo(settings, database)
                 if _is_demo(args, settings):
-                    if not empty:  # the demo's accounts, on every start
-                        await _seed_demo(settings, database, write=False)
+                    # The demo's accounts: written into an empty database, shown on every start.
+                    await _seed_demo(settings, database, write=await is_empty(database))
                     await _chat(settings, database)
                 else:
+                    # A bot with a token never writes the demo: its accounts are billing's.
+                    if await is_empty(database):
+                        logger.warning(
+                            "the database holds no accounts yet: import billing's file "
+                            "with `bot.py import FILE` (docs/billing-format.md)"
+                        )
                     return await _poll(settings, database)
     finally:
         await database.dispose()

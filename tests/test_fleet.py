@@ -10,6 +10,7 @@ import signal
 import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -19,7 +20,9 @@ from aiogram.types import Chat, Message, Update, User
 from redis.asyncio import Redis
 from sqlalchemy import text
 
+from bot.config import Settings
 from storage.database import Database
+from storage.demo import seed_demo
 from storage.tables import metadata
 from tests.conftest import POSTGRES, REDIS
 from tests.fake_bot_api import FakeBotApi, RemoteChat, handled, post_update, until
@@ -171,6 +174,12 @@ async def test_sigterm_takes_no_more_updates_and_finishes_the_one_in_flight(api,
     log = bot.log.decode()
     assert "Update id=1 is handled" in log
     assert log.rstrip().endswith("stopped")
+    # A bot with a token wrote no demo into its empty database, and said what to do.
+    assert "the database holds no accounts yet: import billing's file" in log
+    database = Database(f"sqlite+aiosqlite:///{tmp_path}/bot.sqlite3")
+    async with database.engine.connect() as connection:
+        assert (await connection.execute(text("SELECT count(*) FROM accounts"))).scalar_one() == 0
+    await database.dispose()
 
 
 @pytest.mark.skipif(not (POSTGRES and REDIS), reason="the fleet shares PostgreSQL and Redis")
@@ -336,13 +345,14 @@ async def test_an_update_of_a_killed_process_is_handled_once_by_another(
 async def running_fleet(
     api: FakeBotApi, folder: Path, url: str, **env: str
 ) -> AsyncIterator[tuple[list[BotProcess], Database, SmtpServer]]:
-    """Two ``bot.py run`` processes sharing Redis and an empty database (the first migrates
-    it and fills the demo, as on a first rollout)."""
+    """Two ``bot.py run`` processes sharing Redis and a database holding the demo's accounts,
+    as billing's first import would leave it (a bot with a token writes no demo)."""
     assert REDIS is not None
     database = Database(url)
     names = ", ".join(table.name for table in metadata.sorted_tables)
     async with database.engine.begin() as connection:
         await connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    await seed_demo(database, datetime.now(Settings(_env_file=None).zone).date())
     await forget_the_fleet(REDIS)  # a run that died may have left dialogs and update ids
     smtp = SmtpServer().start()
     shared = {
@@ -354,7 +364,7 @@ async def running_fleet(
     }
     fleet = [BotProcess(folder / name, api, url, **shared) for name in ("one", "two")]
     try:
-        for bot in fleet:  # one after the other: the first migrates and fills the demo
+        for bot in fleet:  # one after the other: the first migrates
             await bot.start()
         yield fleet, database, smtp
     finally:
