@@ -50,7 +50,7 @@ class Settings(BaseSettings):
     redis_url: RedisDsn | None = None
     secret_key: SecretStr | None = Field(default=None, validate_default=True)
 
-    smtp_host: str | None = None
+    smtp_host: str | None = Field(default=None, validate_default=True)
     smtp_port: int = Field(default=587, ge=1, le=65535)
     smtp_user: str | None = None
     smtp_password: SecretStr | None = None
@@ -119,6 +119,15 @@ class Settings(BaseSettings):
             raise ValueError("required when WEBHOOK_URL is set")
         if value is not None and len(value.get_secret_value()) < 32:
             raise ValueError("at least 32 characters")
+        return value
+
+    @field_validator("smtp_host")
+    @classmethod
+    def _smtp_host(cls, value: str | None, info: ValidationInfo) -> str | None:
+        # Without a mail server, letters go to files in OUTBOX_DIR: the demo's way, never a
+        # real bot's, whose residents would wait for a code that is on the server's disk.
+        if info.data.get("bot_token") and not value:
+            raise ValueError("required when BOT_TOKEN is set (codes must reach residents)")
         return value
 
     @field_validator("timezone")

@@ -87,6 +87,11 @@ def run(tmp_path: Path):
             "short",
             "Invalid setting WEBHOOK_SECRET: Value error, 16 to 256 characters",
         ),
+        (
+            "BOT_TOKEN",
+            "123456:token",
+            "Invalid setting SMTP_HOST: Value error, required when BOT_TOKEN is set",
+        ),
     ],
 )
 def test_a_bad_setting_stops_with_one_line_naming_it(run, name, value, line):
@@ -172,6 +177,7 @@ def test_a_second_poller_for_the_token_stops_with_a_clear_message(run):
         result = run(
             "run",
             BOT_TOKEN="123456:conflict",
+            SMTP_HOST="127.0.0.1",
             TELEGRAM_API_URL=f"http://127.0.0.1:{server.server_address[1]}",
             WEBHOOK_PORT=str(free_port()),
         )

@@ -60,6 +60,7 @@ class BotProcess:
             "SECRET_KEY": "a-secret-key-the-whole-fleet-shares-0123",
             "DATABASE_URL": database_url,
             "OUTBOX_DIR": str(folder / "outbox"),
+            "SMTP_HOST": "127.0.0.1",  # a bot with a token needs one; these send no letters
             "LOG_LEVEL": "INFO",
             **env,
         }

@@ -94,6 +94,8 @@ def test_secrets_are_masked_in_messages_and_tracebacks():
 
 
 def test_settings_never_print_their_secrets():
-    settings = Settings(_env_file=None, bot_token="123:t0ken", smtp_password="pa55")
+    settings = Settings(
+        _env_file=None, bot_token="123:t0ken", smtp_host="smtp.example.org", smtp_password="pa55"
+    )
     assert "t0ken" not in repr(settings) and "pa55" not in repr(settings)
     assert set(settings.secrets()) == {"123:t0ken", "pa55"}
