@@ -211,7 +211,12 @@ async def _main(args: argparse.Namespace, settings: Settings) -> int:
                 print("The database schema is up to date.")
             case "import":
                 try:
-                    counts = await import_billing(database.engine, args.file.read_bytes())
+                    content = args.file.read_bytes()
+                except OSError as error:  # missing, a folder, not readable
+                    print(f"{args.file}: cannot be read: {error.strerror}", file=sys.stderr)
+                    return 1
+                try:
+                    counts = await import_billing(database.engine, content)
                 except ImportRefused as refused:
                     shown = refused.problems[:30]
                     more = len(refused.problems) - len(shown)

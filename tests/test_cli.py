@@ -117,6 +117,12 @@ def test_import_refuses_a_broken_file_and_says_where(run, tmp_path):
     assert "refused, nothing was imported" in result.stderr
     assert "accounts[0] (number 1).number: String should match pattern" in result.stderr
 
+    for path, why in ((tmp_path / "missing.json", "No such file"), (tmp_path, "Is a directory")):
+        result = run("import", str(path))
+        assert result.returncode == 1
+        assert f"{path}: cannot be read: {why}" in result.stderr
+        assert "Traceback" not in result.stderr
+
 
 def test_import_then_export(run, tmp_path):
     faq = ROOT / "storage" / "seed" / "faq.json"
