@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter, deque
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -22,11 +22,12 @@ from bot.transports.local import LocalChat, visible_text
 from domain import notifications
 from domain.model import Notification, NotificationKind
 from storage.database import Database
-from storage.tables import accounts, appeals, meters, readings, telegram_users
+from storage.tables import accounts, appeals, meters, telegram_users
 from storage.tables import notifications as queue
 from tests.chat import buttons
 from tests.data import STAFF, bind_resident
 from tests.fake_telegram import Crash, RateLimitedTelegram, VirtualTime, sender_on
+from tests.test_readings import billing_reading
 
 EPD = "700100103492"  # four meters, one of them past its verification
 
@@ -243,21 +244,9 @@ async def test_the_reading_reminder_counts_readings_from_any_source_and_opens_th
     assert await reminders(bot_database, clock, settings) is None  # the 24th: not the day
     clock.advance(days=-1)  # the 23rd of November
     # An inspector's reading, from billing: the readings screen counts it, and so does this.
-    async with bot_database.engine.begin() as connection:
-        meter_id = (
-            await connection.execute(select(meters.c.id).where(meters.c.number == "517480"))
-        ).scalar_one()
-        await connection.execute(
-            readings.insert().values(
-                meter_id=meter_id,
-                zone="single",
-                value=Decimal("99.5"),
-                taken_at=datetime(2026, 11, 22, 3, tzinfo=UTC),
-                billing_month=date(2026, 11, 1),
-                source="billing",
-                status="received",
-            )
-        )
+    await billing_reading(
+        bot_database, "517480", Decimal("99.5"), datetime(2026, 11, 22, 3, tzinfo=UTC)
+    )
 
     assert await reminders(bot_database, clock, settings) == 1
     assert await reminders(bot_database, clock, settings) == 0  # fired twice: nothing new

@@ -130,19 +130,6 @@ async def test_billing_carries_the_status_back_and_a_replaced_reading_is_told(
     await chat.press("№ 39874512 · Электроэнергия")
     await chat.send(str(value))
     month = clock.today().replace(day=1).strftime("%Y-%m")
-
-    def meter(*readings_in: dict) -> dict:
-        return {
-            "account": ELECTRICITY,
-            "number": "39874512",
-            "service": "electricity",
-            "contract": {"supplier": "tes", "service": "Электроэнергия"},
-            "unit": "кВт·ч",
-            "digits": "6.1",
-            "verified_until": "2030-09-01",
-            "readings": list(readings_in),
-        }
-
     ours = {"value": str(value), "taken_at": "2026-11-24T10:00:00+07:00", "billing_month": month}
     await import_billing(
         bot_database.engine, billing_file(meters=[meter({**ours, "source": "resident"})])
@@ -174,6 +161,20 @@ async def test_billing_carries_the_status_back_and_a_replaced_reading_is_told(
     assert told.startswith("♻️ Расчётный центр заменил показания счётчика № 39874512 за ноябрь 2026")
     assert f"было {format_ru(value)} кВт·ч, учтено {format_ru(value - 40)} кВт·ч" in told
     assert "👷 сняты контролёром" in told and "Причина: контрольное снятие" in told
+
+
+def meter(*readings_in: dict) -> dict:
+    """The electricity meter of the account as billing's file gives it, with readings."""
+    return {
+        "account": ELECTRICITY,
+        "number": "39874512",
+        "service": "electricity",
+        "contract": {"supplier": "tes", "service": "Электроэнергия"},
+        "unit": "кВт·ч",
+        "digits": "6.1",
+        "verified_until": "2030-09-01",
+        "readings": list(readings_in),
+    }
 
 
 async def status_of(database, value: Decimal) -> tuple:
@@ -225,17 +226,7 @@ async def test_a_reading_billing_used_stands_and_another_is_refused_with_why(
         "status": "used",
         "used_in": month,
     }
-    meter = {
-        "account": ELECTRICITY,
-        "number": "39874512",
-        "service": "electricity",
-        "contract": {"supplier": "tes", "service": "Электроэнергия"},
-        "unit": "кВт·ч",
-        "digits": "6.1",
-        "verified_until": "2030-09-01",
-        "readings": [used],
-    }
-    await import_billing(bot_database.engine, billing_file(meters=[meter]), now=clock.now())
+    await import_billing(bot_database.engine, billing_file(meters=[meter(used)]), now=clock.now())
 
     await chat.press("№ 39874512 · Электроэнергия")
     await chat.send(str(value + 5))

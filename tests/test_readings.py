@@ -51,6 +51,25 @@ async def last_value(database, number: str, zone: str = "single") -> Decimal:
         ).scalar_one()
 
 
+async def billing_reading(database, number: str, value: Decimal, taken_at: datetime) -> None:
+    """A reading of the meter ``number`` that billing sent, received, for November 2026."""
+    async with database.engine.begin() as connection:
+        meter_id = (
+            await connection.execute(select(meters.c.id).where(meters.c.number == number))
+        ).scalar_one()
+        await connection.execute(
+            readings.insert().values(
+                meter_id=meter_id,
+                zone="single",
+                value=value,
+                taken_at=taken_at,
+                billing_month=date(2026, 11, 1),
+                source="billing",
+                status="received",
+            )
+        )
+
+
 async def test_the_meters_show_number_service_verification_and_last_reading(
     chat, bot_database, demo
 ):
@@ -114,21 +133,9 @@ async def test_a_roll_over_is_offered_only_near_the_top_of_the_dial(chat, bot_da
     await chat.send("0,5")  # the last reading is far from the top of a 6-digit dial
     assert chat.last.text.startswith("Показания не могут быть меньше последних (")
 
-    async with bot_database.engine.begin() as connection:
-        meter_id = (
-            await connection.execute(select(meters.c.id).where(meters.c.number == "521362"))
-        ).scalar_one()
-        await connection.execute(
-            readings.insert().values(
-                meter_id=meter_id,
-                zone="single",
-                value=Decimal("999987.250"),
-                taken_at=datetime(2026, 11, 24, 1, 0, tzinfo=UTC),
-                billing_month=date(2026, 11, 1),
-                source="billing",
-                status="received",
-            )
-        )
+    await billing_reading(
+        bot_database, "521362", Decimal("999987.250"), datetime(2026, 11, 24, 1, 0, tzinfo=UTC)
+    )
     await chat.send("0,5")
     assert "похоже, счётчик перешёл через ноль" in chat.last.text
     await chat.press("Да, передать")
@@ -315,21 +322,9 @@ async def test_an_account_with_two_hundred_meters_pages_them_and_takes_readings(
 async def test_reading_dates_are_the_utilitys_days(chat, bot_database, demo):
     """A reading taken at 04:50 in Tomsk is 21:50 of the day before in UTC."""
     last = await last_value(bot_database, "517480")
-    async with bot_database.engine.begin() as connection:
-        meter_id = (
-            await connection.execute(select(meters.c.id).where(meters.c.number == "517480"))
-        ).scalar_one()
-        await connection.execute(
-            readings.insert().values(
-                meter_id=meter_id,
-                zone="single",
-                value=last + 1,
-                taken_at=datetime(2026, 11, 22, 21, 50, tzinfo=UTC),
-                billing_month=date(2026, 11, 1),
-                source="billing",
-                status="received",
-            )
-        )
+    await billing_reading(
+        bot_database, "517480", last + 1, datetime(2026, 11, 22, 21, 50, tzinfo=UTC)
+    )
     await open_readings(chat, bot_database, EPD)
     shown = format_value((last + 1).quantize(Decimal("0.001")), "ru")
     assert f"Последние показания 23.11.2026: {shown} м³" in chat.last.text
