@@ -75,8 +75,8 @@ async def test_the_meters_show_number_service_verification_and_last_reading(
 ):
     await open_readings(chat, bot_database, EPD)
     text = chat.last.text
-    assert "Счётчик № 517480 — Горячая вода / МПИ истекает 01.01.2099" in text
-    assert "Счётчик № 927213 — Холодная вода / МПИ истекла 05.07.2023 ⛔" in text
+    assert "Счётчик № 517480 — Горячая вода / поверка до 01.01.2099" in text
+    assert "Счётчик № 927213 — Холодная вода / срок поверки истёк 05.07.2023 ⛔" in text
     last = await last_value(bot_database, "517480")
     shown = format_value(last.quantize(Decimal("0.001")), "ru")  # e.g. "96,519"
     assert f"Последние показания 20.10.2026: {shown} м³" in text
@@ -260,7 +260,7 @@ async def test_requisites_contracts_tariff_history_and_meters(chat, bot_database
     assert "с 01.09.2026 по 24.11.2026" in chat.last.text
     assert (
         "Горячая вода · № 517480 · последние показания 20.10.2026 · "
-        "до 6 цифр до запятой и 3 после · МПИ до 01.01.2099" in chat.last.text
+        "до 6 цифр до запятой и 3 после · поверка до 01.01.2099" in chat.last.text
     )
     await chat.press("🗓 Другой период")
     await chat.press("За последние шесть месяцев")

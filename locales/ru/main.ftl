@@ -365,9 +365,9 @@ readings-meters =
         [yes] На счёте нет приборов учёта.
        *[no] Выберите счётчик, чтобы передать показания.
     }
-readings-meter = Счётчик № { $number } — { $service } / МПИ { $expired ->
-        [yes] истекла { DATE($until) } ⛔
-       *[no] истекает { DATE($until) }
+readings-meter = Счётчик № { $number } — { $service } / { $expired ->
+        [yes] срок поверки истёк { DATE($until) } ⛔
+       *[no] поверка до { DATE($until) }
     }
 readings-last =   Последние показания{ $zone ->
         [day] {" "}(день)
@@ -454,7 +454,7 @@ requisites-tariffs =
        *[no] { $lines }
     }
 requisites-tariff-line = { DATE($starts) } · { VALUE($value) } · { $period }
-requisites-meter-line = { $supplier } · { $service } · № { $number } · последние показания { $read } · до { $before } цифр до запятой и { $after } после · МПИ до { DATE($until) }
+requisites-meter-line = { $supplier } · { $service } · № { $number } · последние показания { $read } · до { $before } цифр до запятой и { $after } после · поверка до { DATE($until) }
 ## История ЛС
 accounts-history = 📜 История
 page-prev = ◀️ Раньше
