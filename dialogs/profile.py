@@ -32,7 +32,6 @@ from dialogs.inputs import (
     delete_secret,
     explain,
     gender_buttons,
-    hash_password,
     parse_email,
     question,
     say,
@@ -144,6 +143,11 @@ async def check_current(message: Message, _widget: Any, manager: DialogManager) 
         explain(manager, error)
         return
     await manager.next()
+
+
+def hash_changed_password(text: str, manager: DialogManager) -> str:
+    context = ctx(manager)
+    return passwords.hash_changed_password(context.hasher, context.profile, text)
 
 
 async def save_password(manager: DialogManager) -> None:
@@ -386,7 +390,7 @@ current_password_window = edit(
 new_password_window = edit(
     ProfileSG.password_new,
     "identity-ask-new-password",
-    answer(hash_password, "password_hash", secret=True),
+    answer(hash_changed_password, "password_hash", secret=True),
     secret=True,
 )
 password_repeat_window = edit(

@@ -46,6 +46,14 @@ def hash_new_password(hasher: PasswordHasher, password: str) -> str:
     return hasher.hash(check_password(password))
 
 
+def hash_changed_password(hasher: PasswordHasher, profile: Profile, password: str) -> str:
+    """A new password for the profile: by the policy, and not the one it has."""
+    hashed = hash_new_password(hasher, password)
+    if hasher.verify(profile.password_hash, password):
+        raise InvalidInput("password-same")
+    return hashed
+
+
 def check_repeat(hasher: PasswordHasher, password_hash: str, repeat: str) -> None:
     if not hasher.verify(password_hash, repeat):
         raise PasswordsDiffer

@@ -141,12 +141,15 @@ async def test_the_password_changes_only_with_the_current_one(chat, resident, bo
     assert chat.last.text.startswith("Текущий пароль введён неверно.")
     current = await chat.send(PASSWORD)
     assert buttons(chat).count("◀️ Назад") == 1  # one way back: to the profile
+    same = await chat.send(PASSWORD)
+    assert chat.last.text.startswith("Это ваш нынешний пароль: придумайте другой.")
     new = await chat.send("Another456")
     repeat = await chat.send("Another456")
 
     assert chat.last.text.startswith("✅ Пароль изменён.")
     removed = {c.message_id for c in chat.session.calls if isinstance(c, DeleteMessage)}
-    assert {wrong.message_id, current.message_id, new.message_id, repeat.message_id} <= removed
+    assert {wrong.message_id, current.message_id, same.message_id, new.message_id} <= removed
+    assert repeat.message_id in removed
     row = await stored(bot_database, resident)
     assert Argon2Hasher().verify(row.password_hash, "Another456")
 

@@ -121,6 +121,7 @@ identity-invalid-email = That does not look like an e-mail address. Example: iva
 identity-invalid-phone = The number was not recognised. Enter a mobile number of 10 digits after +7, e.g. +7 913 825-00-75.
 identity-invalid-password-short = The password is too short: at least 8 characters are needed.
 identity-invalid-password-long = The password is too long: at most 128 characters.
+identity-invalid-password-same = That is your current password: choose another one.
 identity-invalid-password-weak = The password needs digits, upper- and lower-case Latin letters.
 identity-invalid-name = Enter the name in letters (a hyphen and a space are fine), at most 100 characters.
 identity-invalid-surname = Enter the surname in letters (a hyphen and a space are fine), at most 100 characters.

@@ -122,6 +122,7 @@ identity-invalid-email = Это не похоже на адрес e-mail. При
 identity-invalid-phone = Не удалось распознать номер. Введите мобильный номер из 10 цифр после +7, например +7 913 825-00-75.
 identity-invalid-password-short = Пароль слишком короткий: нужно не менее 8 знаков.
 identity-invalid-password-long = Пароль слишком длинный: не больше 128 знаков.
+identity-invalid-password-same = Это ваш нынешний пароль: придумайте другой.
 identity-invalid-password-weak = В пароле должны быть цифры, большие и маленькие латинские буквы.
 identity-invalid-name = Введите имя буквами (можно дефис и пробел), не длиннее 100 знаков.
 identity-invalid-surname = Введите фамилию буквами (можно дефис и пробел), не длиннее 100 знаков.
