@@ -82,16 +82,21 @@ def short_address(address: str) -> str:
     return ", ".join(parts[street:]) + f" ({', '.join(parts[:street])})"
 
 
-def format_unit(unit: str) -> str:
-    """A unit as it is printed: "м3" is "м³", "м2" is "м²"."""
-    return re.sub(r"(?<=м)([23])\b", lambda m: "²" if m.group(1) == "2" else "³", unit)
+# Billing writes its units in Russian; an English reader knows them so.
+_UNITS_EN = {"кВт·ч": "kWh", "м³": "m³", "м²": "m²", "Гкал": "Gcal", "Гкал.": "Gcal"}
 
 
-def format_price_unit(unit: str) -> str:
+def format_unit(unit: str, locale: str = "ru") -> str:
+    """A unit as it is printed: "м3" is "м³", "м2" is "м²"; in English "kWh", "m³"."""
+    printed = re.sub(r"(?<=м)([23])\b", lambda m: "²" if m.group(1) == "2" else "³", unit)
+    return printed if locale == "ru" else _UNITS_EN.get(printed, printed)
+
+
+def format_price_unit(unit: str, locale: str = "ru") -> str:
     """What a tariff is a price of: "кВт·ч" is "₽/кВт·ч", and a normative unit such as
     "Гкал. на м2" is priced per its first unit, "₽/Гкал"."""
     base = unit.split(" на ")[0].strip().rstrip(".")
-    return f"₽/{format_unit(base)}"
+    return f"₽/{format_unit(base, locale)}"
 
 
 def _functions(locale: str) -> dict[str, Callable[..., str]]:
@@ -104,8 +109,8 @@ def _functions(locale: str) -> dict[str, Callable[..., str]]:
         # Moments arrive already in the utility's time zone (Clock.local).
         "TIME": lambda moment: format_time(moment, locale),
         "DATETIME": lambda moment: format_moment(moment, locale),
-        "UNIT": lambda unit: format_unit(str(unit)),
-        "PRICE_UNIT": lambda unit: format_price_unit(str(unit)),
+        "UNIT": lambda unit: format_unit(str(unit), locale),
+        "PRICE_UNIT": lambda unit: format_price_unit(str(unit), locale),
     }
 
 

@@ -125,6 +125,14 @@ def test_units_are_printed_as_people_write_them():
     assert format_price_unit("кВт·ч") == "₽/кВт·ч"
     assert format_price_unit("Гкал. на м2") == "₽/Гкал"
     assert format_price_unit("м3") == "₽/м³"
+    # In English, as an English reader knows them.
+    assert [format_unit(u, "en") for u in ("кВт·ч", "м3", "м2", "Гкал")] == [
+        "kWh",
+        "m³",
+        "m²",
+        "Gcal",
+    ]
+    assert format_price_unit("Гкал. на м2", "en") == "₽/Gcal"
 
 
 def test_a_short_address_leads_with_street_house_and_flat():
