@@ -197,10 +197,10 @@ async def test_a_long_list_of_accounts_pages_with_words_not_arrows(chat, bot_dat
     await bind_resident(bot_database, chat.user.id, accounts=10)
     await chat.send("/accounts")
     pager = [b.text for _, b in chat.inline_buttons()][8:11]
-    assert pager == ["· 1 из 2 ·", "Дальше ▶️", "➕ Подключить лицевой счёт"]
-    await chat.press("Дальше ▶️")
+    assert pager == ["· 1 из 2 ·", "Следующие ▶️", "➕ Подключить лицевой счёт"]
+    await chat.press("Следующие ▶️")
     labels = [b.text for _, b in chat.inline_buttons()]
-    assert labels[2:4] == ["◀️ Раньше", "· 2 из 2 ·"] and "<" not in labels
+    assert labels[2:4] == ["◀️ Предыдущие", "· 2 из 2 ·"] and "<" not in labels
 
 
 async def test_a_number_with_a_null_byte_is_refused_and_linking_goes_on(chat, resident):

@@ -287,7 +287,7 @@ async def test_five_years_of_history_page_within_telegrams_limits(chat, bot_data
     await chat.press(chat.inline_buttons()[0][1].text)
     await chat.press('ПАО "Томскэнергосбыт"')
     assert "(1 из 3)" in chat.last.text
-    await chat.press("Дальше ▶️")
+    await chat.press("Следующие ▶️")
     assert "(2 из 3)" in chat.last.text
     await chat.press("◀️ Назад")
     await chat.press("◀️ Назад")
@@ -296,9 +296,9 @@ async def test_five_years_of_history_page_within_telegrams_limits(chat, bot_data
     await chat.press("💳 Оплаты")
     assert "(1 из " in chat.last.text
     for _ in range(20):
-        if "Дальше ▶️" not in [b.text for _, b in chat.inline_buttons()]:
+        if "Следующие ▶️" not in [b.text for _, b in chat.inline_buttons()]:
             break
-        await chat.press("Дальше ▶️")
+        await chat.press("Следующие ▶️")
     await chat.press("◀️ Назад")
     await chat.press("📟 Показания")
     await chat.press("Холодная вода - № ПУ 5Y-1")

@@ -454,8 +454,8 @@ requisites-tariff-line = { DATE($starts) } · { VALUE($value) } · { $period }
 requisites-meter-line = { $supplier } · { $service } · No. { $number } · last reading { $read } · up to { $before } digits before the point and { $after } after · verification until { DATE($until) }
 ## Account history
 accounts-history = 📜 History
-page-prev = ◀️ Earlier
-page-next = Later ▶️
+page-prev = ◀️ Previous
+page-next = Next ▶️
 page-of = · { $page } of { $pages } ·
 calendar-months = 📅 Months
 period-last-3 = The last three months

@@ -458,8 +458,8 @@ requisites-tariff-line = { DATE($starts) } · { VALUE($value) } · { $period }
 requisites-meter-line = { $supplier } · { $service } · № { $number } · последние показания { $read } · до { $before } цифр до запятой и { $after } после · поверка до { DATE($until) }
 ## История ЛС
 accounts-history = 📜 История
-page-prev = ◀️ Раньше
-page-next = Дальше ▶️
+page-prev = ◀️ Предыдущие
+page-next = Следующие ▶️
 page-of = · { $page } из { $pages } ·
 calendar-months = 📅 Месяцы
 period-last-3 = За последние три месяца
