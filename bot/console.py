@@ -114,7 +114,7 @@ class Console:
             refused = (
                 await self.chat.pay(invoice, line.removeprefix("/card "), charge)
                 if invoice is not None
-                else "no invoice in this chat yet: press 💳 Оплатить в Telegram first"
+                else "no invoice in this chat yet: send one from the payment form first"
             )
             if refused:
                 self.write(f"💳 Telegram: {refused}")

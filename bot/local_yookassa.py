@@ -21,6 +21,7 @@ YOOKASSA_ADDRESS = "185.71.76.1"
 
 
 def _now() -> str:
+    """Now, as YooKassa writes a moment."""
     return datetime.now(UTC).isoformat().replace("+00:00", "Z")
 
 
@@ -101,7 +102,7 @@ class LocalYooKassa:
             "amount": body["amount"],
             "description": body.get("description", ""),
             "recipient": {"account_id": self.shop_id, "gateway_id": "1"},
-            "created_at": datetime.now(UTC).isoformat().replace("+00:00", "Z"),
+            "created_at": _now(),
             "confirmation": {
                 "type": "redirect",
                 "return_url": return_url,
@@ -185,7 +186,7 @@ class LocalYooKassa:
             "paid": True,
             "amount": {"value": f"{Decimal(total) / 100:.2f}", "currency": "RUB"},
             "recipient": {"account_id": self.shop_id, "gateway_id": "1"},
-            "created_at": datetime.now(UTC).isoformat().replace("+00:00", "Z"),
+            "created_at": _now(),
             "test": True,
             "refundable": True,
             "metadata": {},

@@ -10,7 +10,7 @@ from typing import Any
 
 from aiogram.fsm.state import State
 from aiogram.types import CallbackQuery, Message
-from aiogram_dialog import DialogManager, ShowMode, StartMode, Window
+from aiogram_dialog import DialogManager, Window
 from aiogram_dialog.widgets.kbd import (
     Button,
     Cancel,
@@ -23,12 +23,12 @@ from aiogram_i18n import I18nContext
 
 from dialogs.context import chosen_account, ctx
 from dialogs.inputs import question, say
+from dialogs.menu import open_from_start
 from dialogs.states import (
     AccountsSG,
     AppealsSG,
     HistorySG,
     LinkSG,
-    MenuSG,
     PaymentSG,
     ReadingsSG,
     RequisitesSG,
@@ -280,10 +280,11 @@ async def on_answer(message: Message, _widget: Any, manager: DialogManager) -> N
         explain_link(manager, error)
         return
     await say(manager, "accounts-linked", number=account.number, address=account.address)
-    # The card on a fresh stack over the main menu: its Back leads to the list of accounts,
-    # and the list's to the menu, whichever screen the linking started from.
-    await manager.start(MenuSG.main, mode=StartMode.RESET_STACK, show_mode=ShowMode.NO_UPDATE)
-    await manager.start(AccountsSG.card, data={"account_id": account.id}, show_mode=ShowMode.SEND)
+    # The card over the main menu: its Back leads to the list of accounts, and the list's to
+    # the menu, whichever screen the linking started from.
+    await open_from_start(
+        manager, ctx(manager).resident, AccountsSG.card, {"account_id": account.id}
+    )
 
 
 number_window = question(LinkSG.number, Tr("accounts-ask-number"), on_text=on_number, back=False)

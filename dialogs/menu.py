@@ -5,8 +5,9 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from aiogram.fsm.state import State
 from aiogram.types import CallbackQuery
-from aiogram_dialog import DialogManager, StartMode, Window
+from aiogram_dialog import DialogManager, ShowMode, StartMode, Window
 from aiogram_dialog.widgets.kbd import Button, Row, Start
 
 from dialogs.context import ctx
@@ -26,10 +27,27 @@ from dialogs.states import (
 )
 from dialogs.widgets import Dialog, Notice, Tr
 from domain.login import log_out
-from domain.model import CodePurpose, PaymentMethod, Profile
+from domain.model import CodePurpose, PaymentMethod, Profile, TelegramUser
 from domain.payments import total_due
 from domain.ports import UnitOfWork
 from domain.residents import linked_accounts
+
+
+async def show_start(
+    manager: DialogManager, resident: TelegramUser, show_mode: ShowMode | None = None
+) -> None:
+    """The welcome for a stranger, the main menu for a bound resident, on a fresh stack."""
+    state = MenuSG.main if resident.profile_id is not None else WelcomeSG.welcome
+    await manager.start(state, mode=StartMode.RESET_STACK, show_mode=show_mode)
+
+
+async def open_from_start(
+    manager: DialogManager, resident: TelegramUser, state: State, data: dict | None = None
+) -> None:
+    """A dialog a command, a notification's button or a new link opens, as a new message on
+    top of the first screen: its "Back" and its end lead there, never to an empty chat."""
+    await show_start(manager, resident, show_mode=ShowMode.NO_UPDATE)
+    await manager.start(state, data=data, show_mode=ShowMode.SEND)
 
 
 async def get_welcome(payment_methods: tuple[PaymentMethod, ...], **_: Any) -> dict[str, Any]:

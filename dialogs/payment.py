@@ -10,7 +10,6 @@ from decimal import Decimal
 from typing import Any
 
 from aiogram import F
-from aiogram.fsm.state import State
 from aiogram.types import CallbackQuery, LabeledPrice, Message
 from aiogram_dialog import DialogManager, ShowMode, Window
 from aiogram_dialog.widgets.kbd import Button, Cancel, Column, Row, SwitchTo, Url
@@ -20,7 +19,7 @@ from aiogram_i18n import I18nContext
 from dialogs.context import chosen_account, ctx
 from dialogs.inputs import question
 from dialogs.states import PaymentSG
-from dialogs.widgets import Dialog, Notice, Tr, choices, label, notify, own_id
+from dialogs.widgets import Dialog, Notice, Tr, choices, label, notify
 from domain import payments
 from domain.errors import (
     AccountNotFound,
@@ -63,6 +62,8 @@ async def get_form(
 ) -> dict[str, Any]:
     due = await payments.due_of(uow, profile, chosen_account(dialog_manager))
     amounts = _amounts(dialog_manager, due)
+    # A bill the payments since have covered is paid: nothing to choose, nothing to pay.
+    payable = due.total > 0
     lines = [
         i18n.get(
             "payment-line",
@@ -78,8 +79,7 @@ async def get_form(
         "address": short_address(due.account.address),
         "number": due.account.number,
         "period": due.period or "",
-        # A bill the payments since have covered is paid: nothing to choose, nothing to pay.
-        "has_bill": ("yes" if due.total > 0 else "paid") if due.lines else "no",
+        "has_bill": ("yes" if payable else "paid") if due.lines else "no",
         "lines": joined(lines, "\n"),
         "items": [
             (
@@ -97,9 +97,9 @@ async def get_form(
         "contact": _contact(dialog_manager, profile),
         "sms": "yes" if payment_terms.sms_receipts else "no",
         "accepted": "yes" if dialog_manager.dialog_data.get("accepted") else "no",
-        "payable": due.total > 0,
-        "telegram": due.total > 0 and PaymentMethod.TELEGRAM in payment_methods,
-        "yookassa": due.total > 0 and PaymentMethod.YOOKASSA in payment_methods,
+        "payable": payable,
+        "telegram": payable and PaymentMethod.TELEGRAM in payment_methods,
+        "yookassa": payable and PaymentMethod.YOOKASSA in payment_methods,
         "none": "yes" if not payment_methods else "no",
     }
 
@@ -318,17 +318,15 @@ form_window = Window(
 )
 
 
-def to_form(state: State) -> tuple[SwitchTo]:
-    """Back from a question of the form to the form itself, with what was chosen kept (Back
-    would go to the window before it in the dialog; Cancel would leave the form)."""
-    return (SwitchTo(Tr("back"), id=own_id("back", state), state=PaymentSG.form),)
-
+# Back from a question of the form to the form, with what was chosen kept (Back would go to
+# the window before it in the dialog, Cancel would leave the form).
+back_to_form = SwitchTo(Tr("back"), id="to_form", state=PaymentSG.form)
 
 amount_window = question(
     PaymentSG.amount,
     Tr("payment-ask-amount"),
     on_text=on_amount,
-    keyboard=to_form(PaymentSG.amount),
+    keyboard=(back_to_form,),
     back=False,
     cancel=False,
     getter=get_editing,
@@ -339,7 +337,7 @@ contact_window = question(
     PaymentSG.contact,
     Tr("payment-ask-contact"),
     on_text=on_contact,
-    keyboard=to_form(PaymentSG.contact),
+    keyboard=(back_to_form,),
     back=False,
     cancel=False,
     getter=get_form,
@@ -348,7 +346,7 @@ contact_window = question(
 
 rules_window = Window(
     Tr("payment-rules-text"),
-    SwitchTo(Tr("back"), id="to_form", state=PaymentSG.form),
+    back_to_form,
     state=PaymentSG.rules,
 )
 

@@ -8,32 +8,16 @@ from aiogram import F, Router
 from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.fsm.state import State
 from aiogram.types import Message
-from aiogram_dialog import DialogManager, ShowMode, StartMode
+from aiogram_dialog import DialogManager, StartMode
 from aiogram_i18n import I18nContext
 
-from dialogs.states import AccountsSG, FaqSG, LanguageSG, MenuSG, ProfileSG, RecoverySG, WelcomeSG
+from dialogs.menu import open_from_start, show_start
+from dialogs.states import AccountsSG, FaqSG, LanguageSG, ProfileSG, RecoverySG
 from domain import codes
 from domain.errors import CodeExpired, CodeNotFound, EmailTaken
 from domain.login import log_out
 from domain.model import CodePurpose, TelegramUser, Utility
 from domain.ports import Clock, SessionNotifier, UnitOfWork
-
-
-async def show_start(
-    manager: DialogManager, resident: TelegramUser, show_mode: ShowMode | None = None
-) -> None:
-    """The welcome for a stranger, the main menu for a bound resident, on a fresh stack."""
-    state = MenuSG.main if resident.profile_id is not None else WelcomeSG.welcome
-    await manager.start(state, mode=StartMode.RESET_STACK, show_mode=show_mode)
-
-
-async def open_from_start(
-    manager: DialogManager, resident: TelegramUser, state: State, data: dict | None = None
-) -> None:
-    """A dialog a command or a notification's button opens, as a new message on top of the
-    first screen: its "Back" and its end lead there, never to an empty chat."""
-    await show_start(manager, resident, show_mode=ShowMode.NO_UPDATE)
-    await manager.start(state, data=data, show_mode=ShowMode.SEND)
 
 
 async def on_start(message: Message, dialog_manager: DialogManager, resident: TelegramUser):

@@ -14,10 +14,10 @@ from aiogram_dialog import DialogManager, ShowMode, StartMode
 from aiogram_dialog.api.exceptions import OutdatedIntent, UnknownIntent, UnknownState
 from aiogram_i18n import I18nContext
 
+from dialogs.menu import show_start
 from dialogs.states import WelcomeSG
 from domain.errors import NotSignedIn
 from domain.model import TelegramUser
-from handlers.commands import show_start
 
 logger = logging.getLogger(__name__)
 

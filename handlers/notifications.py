@@ -18,6 +18,7 @@ from aiogram_dialog.api.exceptions import NoContextError
 from aiogram_i18n import I18nContext
 from pydantic import Field
 
+from dialogs.menu import open_from_start
 from dialogs.states import HistorySG, NotificationsSG, PaymentSG, ReadingsSG
 from domain import history, payments
 from domain.accounts import linked_account
@@ -32,7 +33,6 @@ from domain.model import (
 )
 from domain.ports import Clock, UnitOfWork
 from domain.validation import MAX_ID
-from handlers.commands import open_from_start
 from rendering.texts import Html, TextCore, format_month, joined
 
 

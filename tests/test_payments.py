@@ -615,7 +615,10 @@ async def test_the_demo_chat_pays_both_ways(chat, bot_database, demo, notificati
 
     await bind_resident(bot_database, chat.user.id, link=(ACCOUNT, EPD))
     await console.handle("/card 1111 1111 1111 1026")  # before any invoice
-    assert lines[-1].startswith("💳 Telegram: no invoice in this chat yet")
+    assert (
+        lines[-1]
+        == "💳 Telegram: no invoice in this chat yet: send one from the payment form first"
+    )
     await open_form(ACCOUNT)
     await press("💳 Оплатить в Telegram")
     assert any(line.startswith("🤖 [invoice] Оплата по ЛС № 800200415527") for line in lines)
