@@ -534,9 +534,10 @@ async def _held(
 
 async def paid_since(uow: UnitOfWork, payment: Payment) -> bool:
     """Whether the account was paid through another payment after this form was opened: the
-    form no longer pays what it was opened for."""
+    form no longer pays what it was opened for. Its own success does not count: a report
+    handled at the same time as the one that took the money must not let it go."""
     return any(
-        item.paid_at >= payment.created_at
+        item.payment_id != payment.id and item.paid_at >= payment.created_at
         for item in await uow.payments.items_of_account(payment.account_id)
     )
 

@@ -153,6 +153,7 @@ class SupplierRepository(Protocol):
 class PaidItem:
     """What a succeeded payment paid of one contract."""
 
+    payment_id: int
     contract_id: int
     paid_at: datetime
     amount: Decimal

@@ -19,6 +19,7 @@ from bot.console import Console
 from bot.payments import check_payments
 from bot.transports.local import visible_text
 from bot.webhook import web_app
+from domain import payments
 from storage import tables as t
 from storage.billing import format_payments, import_billing
 from tests.chat import buttons, open_account
@@ -415,6 +416,35 @@ async def test_a_resident_pays_on_yookassa_s_page(chat, bot_database, demo, noti
 def _job(chat):
     dp = chat.dispatcher
     return dp["clock"], dp["payment_notifier"], dp["payment_gateway"]
+
+
+async def test_a_report_read_before_the_money_was_taken_does_not_let_it_go(
+    chat, bot_database, demo, notifications
+):
+    """Two processes read "held" from YooKassa; one takes the money and records it, then the
+    other acts on what it read: it must take (the same key, the same answer), not let go."""
+    yookassa = notifications
+    await _page(chat, bot_database)
+    [provider_id] = yookassa.payments
+    await yookassa.pay(provider_id, notify=False)
+    clock, notifier, gateway = _job(chat)
+    stale_report = await gateway.fetch(provider_id)
+    [stale] = await bot_payments(bot_database)
+    async with bot_database.unit_of_work() as uow:
+        stale_payment = await uow.payments.get(stale.id)
+    assert stale_report.status == "waiting_for_capture"
+
+    assert await yookassa.notify(provider_id) == 200
+    async with bot_database.unit_of_work() as uow:
+        assert not await payments.apply_report(
+            uow, clock, notifier, gateway, stale_payment, stale_report
+        )
+    await chat.deliver_notifications()
+    assert yookassa.payments[provider_id]["status"] == "succeeded"
+    assert ("POST", f"/v3/payments/{provider_id}/cancel") not in yookassa.requests
+    [paid] = await bot_payments(bot_database)
+    assert paid.status == "succeeded"
+    assert said(chat, "Оплата прошла") == 1
 
 
 async def test_a_notification_from_outside_yookassa_is_refused(

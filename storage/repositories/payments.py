@@ -22,6 +22,7 @@ from storage.tables import accounts, payment_items, payments
 _PAYMENT_FIELDS = [c for c in payments.c if c.name != "external_id"]
 _PAID_ITEMS = (
     select(
+        payment_items.c.payment_id,
         payment_items.c.contract_id,
         payments.c.paid_at,
         payment_items.c.amount,
