@@ -13,8 +13,6 @@ from decimal import Decimal
 from domain.model import Meter, Tariff, Zone
 from domain.money import money
 
-QUANTITY = Decimal("0.001")
-
 
 @dataclass(frozen=True, slots=True)
 class Band:
@@ -54,10 +52,14 @@ def consumed(meter: Meter, last: Decimal, value: Decimal) -> Decimal:
     return Decimal(10) ** meter.digits_before - last + value
 
 
-def price(tariff: Tariff, consumption: dict[Zone, Decimal]) -> tuple[tuple[Band, ...], bool]:
+def price(
+    tariff: Tariff, consumption: dict[Zone, Decimal], places: int
+) -> tuple[tuple[Band, ...], bool]:
     """The bands of each zone's consumption. A band's limits are a month's consumption of
     the whole meter; a zone takes its share of each limit in proportion to its consumption
-    (as billing splits the social norm between day and night)."""
+    (as billing splits the social norm between day and night), rounded to the ``places``
+    the meter shows: each band's amount is then its quantity, as shown, times its price."""
+    quantum = Decimal(1).scaleb(-places)
     total = sum(consumption.values(), Decimal(0))
     bands: list[Band] = []
     banded = False
@@ -66,13 +68,13 @@ def price(tariff: Tariff, consumption: dict[Zone, Decimal]) -> tuple[tuple[Band,
         banded = banded or len(rates) > 1
         share = used / total if total else Decimal(0)
         for rate, following in zip(rates, [*rates[1:], None], strict=True):
-            start = (rate.above * share).quantize(QUANTITY)
+            start = (rate.above * share).quantize(quantum)
             end = (
                 used
                 if following is None
-                else min(used, (following.above * share).quantize(QUANTITY))
+                else min(used, (following.above * share).quantize(quantum))
             )
-            quantity = max(Decimal(0), end - start)
+            quantity = max(Decimal(0), end - start).quantize(quantum)
             if quantity or rate is rates[0]:
                 bands.append(
                     Band(zone, rate.above, quantity, rate.value, money(quantity * rate.value))

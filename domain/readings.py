@@ -316,6 +316,6 @@ async def _estimate(
         for zone, last in previous.items()
         if last is not None
     }
-    bands, banded = price(tariff, consumption)
+    bands, banded = price(tariff, consumption, meter.digits_after)
     since = min(last.taken_at for last in lasts)
     return Estimate(clock.local(since).date(), consumption, bands, banded)

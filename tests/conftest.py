@@ -19,7 +19,7 @@ import pytest
 from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder
 from aiogram.fsm.storage.memory import MemoryStorage
 from aiogram.fsm.storage.redis import RedisStorage
-from aiogram.types import Chat
+from aiogram.types import Chat, Message
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
@@ -27,11 +27,12 @@ from bot.app import start_local
 from bot.config import Settings
 from bot.local_yookassa import LocalYooKassa
 from bot.mail import OutboxMailer
-from bot.transports.local import LocalChat, LocalSession
+from bot.transports.local import LocalChat, LocalSession, visible_text
 from storage.database import Database
 from storage.demo import demo_accounts, seed_demo
 from storage.migrate import upgrade
 from storage.tables import metadata
+from tests.arithmetic import wrong_products
 from tests.data import STAFF, count_rows
 
 pytest_plugins = ["tests.smtp"]
@@ -204,8 +205,23 @@ def mailer(settings: Settings) -> OutboxMailer:
 
 
 @pytest.fixture
-def session() -> LocalSession:
-    return LocalSession()
+def session() -> Iterator[LocalSession]:
+    """The local Telegram, which checks the arithmetic of every message the bot sends or
+    edits (tests/arithmetic.py)."""
+    session = _CheckedSession()
+    yield session
+    assert not session.wrong, f"numbers that do not add up as shown: {session.wrong}"
+
+
+class _CheckedSession(LocalSession):
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        self.wrong: list[str] = []
+
+    def remember(self, message: Message) -> None:
+        super().remember(message)
+        shown = message.text or message.caption or ""
+        self.wrong += wrong_products(visible_text(shown, "HTML") if "<" in shown else shown)
 
 
 class FakeClock:

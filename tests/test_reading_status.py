@@ -39,7 +39,7 @@ def test_bands_split_by_the_zones_share_of_the_consumption():
         ],
     )
     # 240 kWh in all, 150 of them by day: the norm of 150 is split 93.75 / 56.25.
-    bands, banded = price(tariff, {Zone.DAY: Decimal(150), Zone.NIGHT: Decimal(90)})
+    bands, banded = price(tariff, {Zone.DAY: Decimal(150), Zone.NIGHT: Decimal(90)}, 3)
     assert banded
     assert [(b.zone, b.above, b.quantity, b.amount) for b in bands] == [
         (Zone.DAY, 0, Decimal("93.750"), Decimal("362.81")),
@@ -48,10 +48,10 @@ def test_bands_split_by_the_zones_share_of_the_consumption():
         (Zone.NIGHT, 150, Decimal("33.750"), Decimal("100.58")),
     ]
     # Below the norm only the first band is priced; a tariff without rates is its value.
-    bands, _ = price(tariff, {Zone.DAY: Decimal(60), Zone.NIGHT: Decimal(40)})
+    bands, _ = price(tariff, {Zone.DAY: Decimal(60), Zone.NIGHT: Decimal(40)}, 3)
     assert [b.quantity for b in bands] == [Decimal(60), Decimal(40)]
     plain = Tariff(contract_id=1, starts_on=date(2026, 7, 1), value=Decimal("198.6"), period="")
-    bands, banded = price(plain, {Zone.SINGLE: Decimal("2.5")})
+    bands, banded = price(plain, {Zone.SINGLE: Decimal("2.5")}, 3)
     assert not banded and [b.amount for b in bands] == [Decimal("496.50")]
 
 
