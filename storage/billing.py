@@ -387,13 +387,18 @@ class _Writer:
         self.notifications = SqlNotificationRepository(connection)
 
     async def upsert(
-        self, table: t.Table, key: Mapping[str, Any], values: Mapping[str, Any]
+        self,
+        table: t.Table,
+        key: Mapping[str, Any],
+        values: Mapping[str, Any],
+        created: Mapping[str, Any] | None = None,
     ) -> int:
+        """The row of ``key`` with ``values``; ``created``: what only a new row is given."""
         condition = and_(*(table.c[name] == value for name, value in key.items()))
         row = (await self.connection.execute(select(table).where(condition))).one_or_none()
         if row is None:
             result = await self.connection.execute(
-                insert(table).values(**key, **values).returning(table.c.id)
+                insert(table).values(**key, **values, **(created or {})).returning(table.c.id)
             )
             self.counts[f"{table.name} created"] += 1
             return result.scalar_one()
@@ -632,7 +637,10 @@ async def _write(
 
     for b in file.bills:
         bill_id = await writer.upsert(
-            t.bills, {"account_id": account_ids[b.account], "period": _month(b.period)}, {}
+            t.bills,
+            {"account_id": account_ids[b.account], "period": _month(b.period)},
+            {},
+            created={"arrived_at": writer.now},
         )
         line_ids = []
         for line in b.suppliers:

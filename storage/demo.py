@@ -599,9 +599,9 @@ class DemoAccount:
 
 async def seed_demo(database: Database, today: date) -> list[DemoAccount]:
     """Writes the FAQ and the demo billing data; returns what a person needs to link each
-    demo account."""
+    demo account. Its bills arrived at the start of ``today``: news to nobody linked later."""
     await import_billing(database.engine, FAQ_FILE.read_text(encoding="utf-8"))
-    await import_billing(database.engine, demo_file(today))
+    await import_billing(database.engine, demo_file(today), datetime.combine(today, time(), UTC))
     return await demo_accounts(database)
 
 

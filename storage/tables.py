@@ -159,6 +159,8 @@ bills = Table(
     _id(),
     Column("account_id", ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False),
     Column("period", Date, nullable=False),
+    # When billing's file brought it: news only to residents linked before then.
+    Column("arrived_at", UtcDateTime, nullable=False),
     UniqueConstraint("account_id", "period"),
 )
 

@@ -49,16 +49,18 @@ async def bind_resident(
     password_hash: str = "$argon2id$not-a-real-hash",
     email_confirmed: bool = True,
     link: tuple[str, ...] = (),
+    now: datetime | None = None,
 ) -> int:
     """A registered resident bound to ``telegram_id`` with ``accounts`` new linked accounts,
-    and the existing accounts numbered in ``link`` linked too."""
+    and the existing accounts numbered in ``link`` linked too, at ``now`` (the real time if
+    not given)."""
     numbers = [f"80010000{i:04d}" for i in range(accounts)]
     if numbers:
         await import_billing(
             database.engine,
             billing_file(suppliers=[SUPPLIER], accounts=[account(n) for n in numbers]),
         )
-    now = datetime.now(UTC)
+    now = now or datetime.now(UTC)
     async with database.engine.begin() as connection:
         profile_id = (
             await connection.execute(

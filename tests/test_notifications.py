@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter, deque
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -14,15 +14,17 @@ from aiogram.exceptions import (
 )
 from aiogram.methods import SendMessage
 from aiogram.types import Chat
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 
 from bot.app import once_per_fleet, reading_reminders
 from bot.notifications import LEASE, NotificationSender
 from bot.transports.local import LocalChat, visible_text
 from domain import notifications
 from domain.model import Notification, NotificationKind
+from storage.billing import import_billing
 from storage.database import Database
-from storage.tables import accounts, appeals, meters, telegram_users
+from storage.demo import demo_file
+from storage.tables import accounts, appeals, bills, meters, telegram_users
 from storage.tables import notifications as queue
 from tests.chat import buttons
 from tests.data import STAFF, bind_resident
@@ -336,10 +338,25 @@ async def test_meter_verification_running_out_is_told_a_month_before_and_on_the_
 async def test_a_new_bill_is_told_with_the_amount_due_and_buttons_to_open_it_and_pay(
     chat, bot_database, demo, clock
 ):
-    await bind_resident(bot_database, chat.user.id, link=("800200415527",))
-    # The 24th: October's bill, due by the 10th, is no news any more.
+    clock.advance(days=-20)  # the 4th of November; October's bills came on the 1st
+    async with bot_database.engine.begin() as connection:
+        await connection.execute(update(bills).values(arrived_at=clock.now() - timedelta(days=3)))
+    await bind_resident(bot_database, chat.user.id, link=("800200415527",), now=clock.now())
+    # October's bill was there when the account was linked: the resident saw it then.
     assert await queue_in(bot_database, notifications.queue_new_bills, clock) == 0
-    clock.advance(days=-20)  # the 4th of November: October's bill came with the month
+    # It comes again from billing (taken back and sent anew): news now, and told once.
+    async with bot_database.engine.begin() as connection:
+        await connection.execute(
+            delete(bills).where(
+                bills.c.account_id
+                == select(accounts.c.id)
+                .where(accounts.c.number == "800200415527")
+                .scalar_subquery(),
+                bills.c.period == date(2026, 10, 1),
+            )
+        )
+    clock.advance(minutes=5)
+    await import_billing(bot_database.engine, demo_file(clock.today()), clock.now())
     assert await queue_in(bot_database, notifications.queue_new_bills, clock) == 1
     assert await queue_in(bot_database, notifications.queue_new_bills, clock) == 0
     await chat.deliver_notifications()

@@ -437,3 +437,15 @@ async def test_0010_revokes_the_devices_of_links_gone_before_it(database):
     assert revoked[kept] is None and revoked[gone] is not None
     async with database.unit_of_work() as uow:
         assert [d.profile_id for d in await uow.devices.of_account(account_id)] == [kept]
+
+
+async def test_0011_dates_the_kept_bills_by_the_day_they_were_issued(database):
+    await seed_demo(database, date(2026, 11, 24))
+    await downgrade(database.engine, "0010")
+    await upgrade(database.engine)
+    async with database.engine.connect() as connection:
+        arrived = dict(
+            (await connection.execute(select(t.bills.c.period, t.bills.c.arrived_at))).all()
+        )
+    assert arrived[date(2026, 10, 1)] == datetime(2026, 11, 1, tzinfo=UTC)
+    assert arrived[date(2025, 12, 1)] == datetime(2026, 1, 1, tzinfo=UTC)

@@ -227,7 +227,8 @@ class SqlNotificationRepository:
                 )
             )
             .select_from(self._linked().join(bills, bills.c.account_id == accounts.c.id))
-            .where(bills.c.period == period)
+            # A bill that was there when the account was linked is not news to its resident.
+            .where(bills.c.period == period, bills.c.arrived_at > account_links.c.linked_at)
         )
         return await self._queue_selected(selection)
 
