@@ -4,6 +4,7 @@ in payment QR codes."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from domain.errors import InvalidAmount
@@ -34,3 +35,19 @@ def parse_amount(text: str) -> Decimal:
         return money(digits)
     except InvalidOperation as error:  # pragma: no cover - the pattern admits only numbers
         raise InvalidAmount(text) from error
+
+
+def allocate(amount: Decimal, weights: Sequence[Decimal]) -> list[Decimal]:
+    """``amount`` split in proportion to ``weights``, to the kopeck, adding up to it exactly:
+    each part is rounded down and the kopecks left go to the largest remainders (the first
+    of equal ones). Without a positive weight the first part takes it all."""
+    total = sum((w for w in weights if w > 0), Decimal(0))
+    if total <= 0:
+        return [money(amount), *(Decimal("0.00") for _ in weights[1:])]
+    kopecks = to_kopecks(amount)
+    exact = [Decimal(kopecks) * max(w, Decimal(0)) / total for w in weights]
+    parts = [int(share) for share in exact]
+    by_remainder = sorted(range(len(weights)), key=lambda i: parts[i] - exact[i])
+    for i in by_remainder[: kopecks - sum(parts)]:
+        parts[i] += 1
+    return [Decimal(part).scaleb(-2) for part in parts]

@@ -24,6 +24,7 @@ from domain.errors import (
 )
 from domain.model import (
     Account,
+    BillSupplierLine,
     Contract,
     Payment,
     PaymentItem,
@@ -33,7 +34,7 @@ from domain.model import (
     Supplier,
     TelegramUser,
 )
-from domain.money import money, parse_amount, to_kopecks
+from domain.money import allocate, money, parse_amount, to_kopecks
 from domain.notifications import queue_payment_alert, queue_payment_result
 from domain.ports import (
     Clock,
@@ -74,12 +75,26 @@ class PaymentTerms:
 
 @dataclass(frozen=True, slots=True)
 class DueLine:
-    """One supplier's part of the latest bill, paid under one of the account's contracts
-    (the guide's Fig. 20: "Услуга … ЛС № …"); for a payment made, the amount it paid."""
+    """One supplier's part of the latest bill, shown under the first of its contracts on the
+    account (the guide's Fig. 20: "Услуга … ЛС № …"); for a payment made, one contract and
+    the amount it paid. ``shares``: each of the supplier's contracts on the account with what
+    its services owe by the bill, the proportion a payment of the line is booked by."""
 
     contract: Contract
     supplier: Supplier
     due: Decimal
+    shares: tuple[tuple[int, Decimal], ...] = ()
+
+    def booked(self, amount: Decimal) -> list[PaymentItem]:
+        """What paying ``amount`` of this line pays of each of its contracts: billing posts
+        each service's money to its own contract."""
+        shares = self.shares or ((self.contract_id, self.due),)
+        parts = allocate(amount, [owed for _, owed in shares])
+        return [
+            PaymentItem(contract_id=contract_id, amount=part)
+            for (contract_id, _), part in zip(shares, parts, strict=True)
+            if part > 0
+        ]
 
     @property
     def contract_id(self) -> int:
@@ -88,7 +103,11 @@ class DueLine:
 
     @property
     def description(self) -> str:
-        return f"{self.supplier.name}, {self.contract.supplier_account_number}"[:DESCRIPTION_LENGTH]
+        """The receipt's line: the service, its supplier and the supplier's account."""
+        contract = self.contract
+        return f"{contract.service}, {self.supplier.name}, {contract.supplier_account_number}"[
+            :DESCRIPTION_LENGTH
+        ]
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,17 +143,33 @@ async def amount_due(uow: UnitOfWork, account: Account) -> Due:
             unbilled[item.contract_id] = unbilled.get(item.contract_id, Decimal(0)) + item.amount
     lines = []
     for block in bill.suppliers:
-        # A supplier's block is paid under the first of its contracts on the account.
-        found = next(((c, s) for c, s in contracts if c.supplier_id == block.supplier_id), None)
-        if found is None:
+        own = [(c, s) for c, s in contracts if c.supplier_id == block.supplier_id]
+        if not own:
             continue
-        contract, supplier = found
-        paid = sum(
-            (unbilled.get(c.id, Decimal(0)) for c, _ in contracts if c.supplier_id == supplier.id),
-            Decimal(0),
+        contract, supplier = own[0]
+        paid = sum((unbilled.get(c.id, Decimal(0)) for c, _ in own), Decimal(0))
+        lines.append(
+            DueLine(
+                contract,
+                supplier,
+                money(max(block.to_pay - paid, Decimal(0))),
+                _shares(block, [c for c, _ in own]),
+            )
         )
-        lines.append(DueLine(contract, supplier, money(max(block.to_pay - paid, Decimal(0)))))
     return Due(account, bill.period, lines)
+
+
+def _shares(
+    block: BillSupplierLine, contracts: Sequence[Contract]
+) -> tuple[tuple[int, Decimal], ...]:
+    """What each contract's services owe at the end of the bill; a service line no
+    contract is named like counts under the first."""
+    owed = {c.id: Decimal(0) for c in contracts}
+    named = {c.service: c.id for c in contracts}
+    for service in block.services:
+        key = named.get(service.service, contracts[0].id)
+        owed[key] += max(service.debt_end, Decimal(0))
+    return tuple((contract_id, amount) for contract_id, amount in owed.items() if contract_id)
 
 
 async def total_due(uow: UnitOfWork, accounts: Sequence[Account]) -> Decimal:
@@ -192,9 +227,10 @@ async def start_payment(
         raise RulesNotAccepted
     due = await due_of(uow, profile, account_id)
     items = [
-        PaymentItem(contract_id=due.line(contract_id).contract_id, amount=money(amount))
+        item
         for contract_id, amount in sorted(amounts.items())
         if amount > 0
+        for item in due.line(contract_id).booked(money(amount))
     ]
     total = sum((item.amount for item in items), Decimal("0.00"))
     if total <= 0:
@@ -221,8 +257,7 @@ async def start_payment(
     return payment
 
 
-async def paid_lines(uow: UnitOfWork, payment: Payment) -> list[DueLine]:
-    """What the payment pays, line by line: each contract with its supplier and amount."""
+async def _paid_contracts(uow: UnitOfWork, payment: Payment) -> list[DueLine]:
     lines = []
     for item in payment.items:
         found = await uow.contracts.get(item.contract_id)
@@ -231,9 +266,22 @@ async def paid_lines(uow: UnitOfWork, payment: Payment) -> list[DueLine]:
     return lines
 
 
+async def paid_lines(uow: UnitOfWork, payment: Payment) -> list[DueLine]:
+    """What the payment paid, as the resident is told it: per supplier's account, as the
+    form offered it."""
+    lines: dict[tuple[int, str], DueLine] = {}
+    for line in await _paid_contracts(uow, payment):
+        key = (line.contract.supplier_id, line.contract.supplier_account_number)
+        kept = lines.get(key)
+        lines[key] = (
+            line if kept is None else DueLine(kept.contract, kept.supplier, kept.due + line.due)
+        )
+    return list(lines.values())
+
+
 async def receipt_lines(uow: UnitOfWork, payment: Payment) -> list[ReceiptLine]:
-    """One receipt line per contract the payment pays."""
-    return [ReceiptLine(line.description, line.due) for line in await paid_lines(uow, payment)]
+    """One receipt line per service (contract) the payment pays."""
+    return [ReceiptLine(line.description, line.due) for line in await _paid_contracts(uow, payment)]
 
 
 def fiscal_receipt(contact: str, lines: Sequence[ReceiptLine], vat_code: int) -> dict:

@@ -57,6 +57,14 @@ async def bot_payments(database):
     return [p for p in await rows(database, t.payments) if p.method != "billing"]
 
 
+async def owed(database, number=ACCOUNT) -> list[tuple[str, Decimal]]:
+    """Each service of the account's latest bill with what it owes at the bill's end."""
+    async with database.unit_of_work() as uow:
+        account = await uow.accounts.by_number(number)
+        bill = await uow.bills.latest(account.id)
+    return [(s.service, s.debt_end) for line in bill.suppliers for s in line.services]
+
+
 async def open_payment(chat, database, number=ACCOUNT):
     await open_account(chat, database, number, "💳 Оплатить")
 
@@ -124,6 +132,35 @@ async def test_the_form_lists_what_is_due_per_supplier_and_amounts_can_be_change
     assert "1 000,50 ₽ (по счёту" in seen(chat)
 
 
+async def test_a_supplier_s_payment_is_booked_to_its_services_as_the_bill_shares_them(
+    chat, bot_database, demo
+):
+    """A supplier with two services (cold and hot water) paid in part: each service's
+    contract gets its share of what the bill says it owes, to the kopeck."""
+    services = dict(await owed(bot_database, EPD))
+    cold, hot = services["Холодная вода"], services["Горячая вода"]
+    await open_payment(chat, bot_database, EPD)
+    await chat.press(next(b for b in buttons(chat) if "Октябрьское" in b))
+    await chat.send("1 000")
+    for line in [b for b in buttons(chat) if "Октябрьское" not in b and "₽" in b]:
+        await chat.press(line)
+        await chat.send("0")
+    await chat.press("⬜ Согласен с правилами")
+    await chat.press("💳 Оплатить в Telegram")
+    [payment] = await bot_payments(bot_database)
+    items = [i for i in await rows(bot_database, t.payment_items) if i.payment_id == payment.id]
+    async with bot_database.unit_of_work() as uow:
+        booked = {(await uow.contracts.get(i.contract_id))[0].service: i.amount for i in items}
+    assert sum(booked.values()) == payment.amount == Decimal("1000.00")
+    assert set(booked) == {"Холодная вода", "Горячая вода"}
+    # In proportion, to the kopeck (within one of the exact share).
+    assert abs(booked["Холодная вода"] - Decimal(1000) * cold / (cold + hot)) < Decimal("0.01")
+    receipt = json.loads(chat.session.invoices[chat.invoice().message_id].provider_data)["receipt"]
+    assert {
+        i["description"].split(",")[0]: Decimal(i["amount"]["value"]) for i in receipt["items"]
+    } == booked
+
+
 async def test_the_consent_shows_its_tick_and_a_double_tap_keeps_it(chat, bot_database, demo):
     await open_payment(chat, bot_database)
     assert "Чтобы оплатить, согласитесь с правилами оплаты." in seen(chat)
@@ -167,9 +204,14 @@ async def test_a_resident_pays_an_invoice_and_it_is_recorded_once(
     assert "Счёт на оплату — выше" in seen(chat)
     receipt = json.loads(sent.provider_data)["receipt"]
     assert receipt["customer"] == {"email": f"resident{chat.user.id}@example.org"}
-    assert [(i["vat_code"], i["payment_subject"], i["payment_mode"]) for i in receipt["items"]] == [
-        (1, "service", "full_payment")
+    # A line per service, each what the bill says the service owes.
+    assert [(i["description"], Decimal(i["amount"]["value"])) for i in receipt["items"]] == [
+        (f'{service}, ПАО "Томскэнергосбыт", 830200415527', debt)
+        for service, debt in await owed(bot_database)
     ]
+    assert {(i["vat_code"], i["payment_subject"], i["payment_mode"]) for i in receipt["items"]} == {
+        (1, "service", "full_payment")
+    }
     [pending] = await bot_payments(bot_database)
     assert pending.status == "pending" and pending.amount == due  # stored before paying
 
@@ -592,9 +634,17 @@ async def test_the_export_gives_billing_what_was_paid_and_its_import_does_not_do
         "payment,provider_payment_id,account,supplier,supplier_account,service,amount,"
         "paid_at,method"
     )
+    # Each service's money is booked to its own contract, as the bill shares it out.
+    services = await owed(bot_database)
+    assert [service for service, _ in services] == [
+        "Электроэнергия (день)",
+        "Электроэнергия (ночь)",
+    ]
+    assert sum(debt for _, debt in services) == paid.amount
     assert lines[1:] == [
-        f"{paid.id},{paid.provider_payment_id},{ACCOUNT},tes,830200415527,Электроэнергия (день),"
-        f"{paid.amount},{paid.paid_at.isoformat()},telegram"
+        f"{paid.id},{paid.provider_payment_id},{ACCOUNT},tes,830200415527,{service},"
+        f"{debt},{paid.paid_at.isoformat()},telegram"
+        for service, debt in services
     ]
     document = json.loads(format_payments(exported, "json"))
     assert document["format"] == "tes-payments/1"
@@ -602,9 +652,10 @@ async def test_the_export_gives_billing_what_was_paid_and_its_import_does_not_do
         {
             "supplier": "tes",
             "supplier_account": "830200415527",
-            "service": "Электроэнергия (день)",
-            "amount": str(paid.amount),
+            "service": service,
+            "amount": str(debt),
         }
+        for service, debt in services
     ]
 
     # Billing takes it in and sends it back with its own id: the same payment, now billed.
@@ -614,7 +665,8 @@ async def test_the_export_gives_billing_what_was_paid_and_its_import_does_not_do
         "account": ACCOUNT,
         "paid_at": paid.paid_at.isoformat(),
         "items": [
-            {"supplier": "tes", "service": "Электроэнергия (день)", "amount": str(paid.amount)}
+            {"supplier": "tes", "service": service, "amount": str(debt)}
+            for service, debt in services
         ],
     }
     before = len(await rows(bot_database, t.payments))
