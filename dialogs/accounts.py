@@ -53,7 +53,12 @@ from rendering.texts import short_address
 
 
 async def get_accounts(
-    uow: UnitOfWork, resident: TelegramUser, profile: Profile, i18n: I18nContext, **_: Any
+    dialog_manager: DialogManager,
+    uow: UnitOfWork,
+    resident: TelegramUser,
+    profile: Profile,
+    i18n: I18nContext,
+    **_: Any,
 ) -> dict[str, Any]:
     items = [
         (
@@ -68,7 +73,19 @@ async def get_accounts(
         )
         for account in await linked_accounts(uow, profile)
     ]
-    return {"accounts": items, "none": "yes" if not items else "no"}
+    return {
+        "accounts": items,
+        "none": "yes" if not items else "no",
+        "purpose": _purpose(dialog_manager),
+        "starred": "yes" if len(items) > 1 and resident.last_account_id is not None else "no",
+    }
+
+
+def _purpose(manager: DialogManager) -> str:
+    """What the list is opened for: an account's card, or its readings (the main menu's
+    "send readings" with several accounts)."""
+    data = manager.start_data
+    return "readings" if isinstance(data, dict) and data.get("for") == "readings" else "card"
 
 
 async def on_account_chosen(
@@ -81,6 +98,9 @@ async def on_account_chosen(
         )
     except AccountNotFound:
         notify(manager, "accounts-not-found")
+        return
+    if _purpose(manager) == "readings":
+        await manager.start(ReadingsSG.meters, data={"account_id": account.id})
         return
     manager.dialog_data["account_id"] = account.id
     await manager.switch_to(AccountsSG.card)
@@ -144,7 +164,15 @@ list_window = Window(
     Cancel(Tr("back")),
     state=AccountsSG.list,
     getter=get_accounts,
-    preview_data={"accounts": [(1, "⭐ ЕПД · Томск, ул. Ленина, д. 1, кв. 1")], "none": "no"},
+    preview_data={
+        "accounts": [
+            (1, "⭐ ЕПД · Томск, ул. Ленина, д. 1, кв. 1"),
+            (2, "ЕПД · Томск, пр. Мира, д. 3"),
+        ],
+        "none": "no",
+        "purpose": "card",
+        "starred": "yes",
+    },
 )
 
 

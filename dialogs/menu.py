@@ -75,12 +75,13 @@ async def on_confirm_email(_callback: CallbackQuery, _button: Button, manager: D
 
 
 async def on_readings(_callback: CallbackQuery, _button: Button, manager: DialogManager):
-    """Readings of the account used last; with none remembered, the choice of accounts."""
-    last = ctx(manager).resident.last_account_id
-    if last is None:
-        await manager.start(AccountsSG.list)
+    """Readings of the one linked account; with several, the resident chooses whose."""
+    context = ctx(manager)
+    linked = await linked_accounts(context.uow, context.profile)
+    if len(linked) == 1:
+        await manager.start(ReadingsSG.meters, data={"account_id": linked[0].id})
     else:
-        await manager.start(ReadingsSG.meters, data={"account_id": last})
+        await manager.start(AccountsSG.list, data={"for": "readings"})
 
 
 async def on_logout(_callback: CallbackQuery, _button: Button, manager: DialogManager) -> None:

@@ -8,7 +8,9 @@ from sqlalchemy import select
 
 from bot.transports.local import LocalChat
 from storage.tables import account_links, attempt_limits, telegram_users
+from tests.chat import buttons
 from tests.data import bind_resident
+from tests.test_payments import seen
 
 NBSP = "\u00a0"
 
@@ -158,17 +160,32 @@ async def test_accounts_are_listed_and_unlinked_after_a_confirmation(chat, bot_d
     assert [(p, a) for p, a, _ in await links(bot_database)] == [(profile, 1)]
 
 
-async def test_the_last_account_used_is_remembered(chat, bot_database, demo):
+async def test_with_several_accounts_readings_start_with_the_choice_of_whose(
+    chat, bot_database, demo
+):
     await bind_resident(bot_database, chat.user.id, link=("700100103492", "800200415527"))
     await chat.send("/accounts")
+    assert "⭐" not in seen(chat)  # nothing opened yet: nothing to mark
     await chat.press("Электроэнергия · Советская ул., д.16, кв.1 (г. Томск)")
     await chat.send("/start")
     await chat.press("📟 Передать показания")
-    assert "634050, г. Томск, Советская ул., д.16, кв.1" in chat.last.text
-    await chat.send("/accounts")
-    assert "⭐ Электроэнергия · Советская ул., д.16, кв.1 (г. Томск)" in [
-        b.text for _, b in chat.inline_buttons()
-    ]
+    assert "Выберите лицевой счёт, по которому передать показания." in seen(chat)
+    assert "⭐ — счёт, который вы открывали последним." in seen(chat)
+    assert "⭐ Электроэнергия · Советская ул., д.16, кв.1 (г. Томск)" in buttons(chat)
+    await chat.press("ЕПД · Ласточкина ул., д.13, кв.11 (Октябрьское с.)")
+    assert "Ласточкина ул., д.13, кв.11" in seen(chat) and "Передача показаний" in seen(chat)
+    # Back is the choice again, and another account is one tap away.
+    await chat.press("◀️ Назад")
+    assert "⭐ ЕПД · Ласточкина ул., д.13, кв.11 (Октябрьское с.)" in buttons(chat)
+    await chat.press("Электроэнергия · Советская ул., д.16, кв.1 (г. Томск)")
+    assert "Советская ул., д.16, кв.1" in seen(chat)
+
+
+async def test_with_one_account_readings_open_at_once(chat, bot_database, demo):
+    await bind_resident(bot_database, chat.user.id, link=("800200415527",))
+    await chat.send("/start")
+    await chat.press("📟 Передать показания")
+    assert "634050, г. Томск, Советская ул., д.16, кв.1" in seen(chat)
 
 
 async def test_forged_account_buttons_show_nothing(chat, new_chat, bot_database, demo):

@@ -291,7 +291,14 @@ accounts-list =
 
     { $none ->
         [yes] No personal accounts are linked yet. Press "Link a personal account".
-       *[no] Choose a personal account.
+       *[no] { $purpose ->
+            [readings] Choose the account to send readings for.
+           *[card] Choose a personal account.
+        }
+    }{ $starred ->
+        [yes] {""}
+            ⭐ marks the account you opened last.
+       *[no] {""}
     }
 accounts-add = ➕ Link a personal account
 accounts-card =
