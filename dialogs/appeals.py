@@ -73,6 +73,7 @@ async def get_list(
             date=clock.local(a.created_at).date(),
             text=shorten(a.text, LIST_TEXT),
             status=a.status.value,
+            reason=a.closed_for,
             answer=shorten(a.answer or "", LIST_TEXT),
             answered=clock.local(a.answered_at).date() if a.answered_at else "",
         )

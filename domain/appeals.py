@@ -17,7 +17,15 @@ from domain.errors import (
     SupplierNotFound,
 )
 from domain.history import Period
-from domain.model import Appeal, AppealKind, AppealStatus, Attachment, Profile, Supplier
+from domain.model import (
+    Appeal,
+    AppealKind,
+    AppealStatus,
+    Attachment,
+    CloseReason,
+    Profile,
+    Supplier,
+)
 from domain.notifications import queue_appeal_answered
 from domain.ports import AppealNotifier, Clock, Store, UnitOfWork
 
@@ -138,7 +146,7 @@ async def waiting(uow: UnitOfWork) -> Sequence[Appeal]:
     return await uow.appeals.open()
 
 
-async def _open(uow: UnitOfWork, appeal_id: int) -> Appeal:
+async def open_appeal(uow: UnitOfWork, appeal_id: int) -> Appeal:
     appeal = await uow.appeals.get(appeal_id)
     if appeal is None:
         raise AppealNotFound(appeal_id)
@@ -186,23 +194,30 @@ async def answer_post(
     appeal = await uow.appeals.by_staff_message(chat_id, message_id)
     if appeal is None or appeal.id is None:
         raise AppealNotFound(message_id)
-    appeal = await _open(uow, appeal.id)
+    appeal = await open_appeal(uow, appeal.id)
     answer = check_text(text)
     return await _settle(uow, clock, notifier, appeal, staff_member, AppealStatus.ANSWERED, answer)
 
 
 async def close(
-    uow: UnitOfWork, clock: Clock, notifier: AppealNotifier, appeal_id: int, staff_member: str
+    uow: UnitOfWork,
+    clock: Clock,
+    notifier: AppealNotifier,
+    appeal_id: int,
+    staff_member: str,
+    reason: CloseReason,
 ) -> Appeal:
-    """Closed without an answer; who and when are recorded."""
-    appeal = await _open(uow, appeal_id)
+    """Closed without an answer, for a reason the resident is told; who and when are
+    recorded."""
+    appeal = await open_appeal(uow, appeal_id)
+    appeal.close_reason = reason
     return await _settle(uow, clock, notifier, appeal, staff_member, AppealStatus.CLOSED, None)
 
 
 async def prompt_answer(uow: UnitOfWork, notifier: AppealNotifier, appeal_id: int) -> Appeal:
     """Staff pressed "answer": the bot asks for the reply, and a reply to that prompt counts
     as the answer too."""
-    appeal = await _open(uow, appeal_id)
+    appeal = await open_appeal(uow, appeal_id)
     prompt_id = await notifier.prompt_answer(appeal)
     if prompt_id is not None:
         appeal.staff_prompt_id = prompt_id

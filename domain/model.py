@@ -117,6 +117,15 @@ class AppealStatus(StrEnum):
     CLOSED = "closed"
 
 
+class CloseReason(StrEnum):
+    """Why staff closed an appeal without an answer, as the resident is told."""
+
+    DUPLICATE = "duplicate"  # the same as another appeal of theirs, answered there
+    RESOLVED = "resolved"  # settled by phone or on the spot
+    NOT_OURS = "not-ours"  # for another organisation
+    UNCLEAR = "unclear"  # nothing to act on
+
+
 @dataclass(slots=True, kw_only=True)
 class Supplier:
     """A resource supplier or housing agent, with the bank details printed on its bills."""
@@ -453,9 +462,15 @@ class Appeal:
     answer: str | None = None
     answered_by: str | None = None
     answered_at: datetime | None = None
+    close_reason: CloseReason | None = None
     staff_chat_id: int | None = None
     staff_message_id: int | None = None  # the post in the staff group
     staff_prompt_id: int | None = None  # the bot's "reply here with the answer" message
+
+    @property
+    def closed_for(self) -> str:
+        """Why it was closed, as texts select on it: "none" where no reason was given."""
+        return self.close_reason.value if self.close_reason else "none"
 
 
 @dataclass(slots=True, kw_only=True)

@@ -261,6 +261,7 @@ class NotificationTexts:
             kind=appeal.kind.value,
             text=appeal.text,
             answer=appeal.answer or "",
+            reason=appeal.closed_for,
             date=self.clock.local(appeal.answered_at).date(),
         )
         return text, None

@@ -25,7 +25,7 @@ from pydantic import Field
 from dialogs.widgets import button_id
 from domain import appeals, readings
 from domain.errors import AppealNotFound, AppealNotOpen, AppealTextInvalid
-from domain.model import Appeal, AppealStatus, AttachmentKind, NotificationStatus
+from domain.model import Appeal, AppealStatus, AttachmentKind, CloseReason, NotificationStatus
 from domain.ports import Clock, UnitOfWork
 from domain.validation import MAX_ID
 from rendering.texts import Html, TextCore, joined, shorten, split_pages, utf16_length
@@ -40,8 +40,10 @@ BROADCASTS_LISTED = 10  # the latest runs /broadcasts shows
 
 
 class AppealAction(CallbackData, prefix="appeal"):
-    action: str  # "answer" or "close"
+    # "answer"; "close" asks for a reason, "close" with one closes; "keep" takes it back.
+    action: str
     appeal_id: int = Field(ge=0, le=MAX_ID)  # a forged one out of range matches no handler
+    reason: CloseReason | None = None
 
 
 class StaffDesk:
@@ -83,6 +85,7 @@ class StaffDesk:
                 who=appeal.answered_by or "",
                 at=self.clock.local(appeal.answered_at),
                 answer=appeal.answer or "",
+                reason=appeal.closed_for,
             )
         return self.text(
             "staff-post",
@@ -126,6 +129,20 @@ class StaffDesk:
             callback_data=AppealAction(action="close", appeal_id=appeal.id),
         )
         return builder.as_markup()
+
+    def reasons(self, appeal_id: int) -> InlineKeyboardMarkup:
+        """The post's keyboard once "close" is pressed: why, or not to close after all."""
+        builder = InlineKeyboardBuilder()
+        for reason in CloseReason:
+            builder.button(
+                text=self.text("staff-close-reason", reason=reason.value),
+                callback_data=AppealAction(action="close", appeal_id=appeal_id, reason=reason),
+            )
+        builder.button(
+            text=self.text("staff-close-keep"),
+            callback_data=AppealAction(action="keep", appeal_id=appeal_id),
+        )
+        return builder.adjust(1).as_markup()
 
     async def filed(self, uow: UnitOfWork, appeal: Appeal) -> bool:
         """Posts the appeal with its attachments; False (and kept for a retry) when the group
@@ -240,16 +257,22 @@ async def on_reply(message: Message, uow: UnitOfWork, clock: Clock, staff_desk: 
     await message.reply(staff_desk.text("staff-answer-sent", number=answered.id))
 
 
+async def _refused(callback: CallbackQuery, staff_desk: StaffDesk, error: Exception) -> None:
+    """A button of an appeal settled or gone: who settled it first, or that it is closed."""
+    if isinstance(error, AppealNotOpen):
+        await callback.answer(staff_desk.settled_already(error.appeal))
+    else:
+        assert isinstance(error, AppealNotFound)
+        await callback.answer(staff_desk.text("staff-not-open", number=error.args[0]))
+
+
 async def on_answer_button(
     callback: CallbackQuery, callback_data: AppealAction, uow: UnitOfWork, staff_desk: StaffDesk
 ) -> None:
     try:
         await appeals.prompt_answer(uow, staff_desk, callback_data.appeal_id)
-    except AppealNotOpen as error:
-        await callback.answer(staff_desk.settled_already(error.appeal))
-        return
-    except AppealNotFound:
-        await callback.answer(staff_desk.text("staff-not-open", number=callback_data.appeal_id))
+    except (AppealNotOpen, AppealNotFound) as error:
+        await _refused(callback, staff_desk, error)
         return
     await callback.answer()
 
@@ -261,17 +284,45 @@ async def on_close_button(
     clock: Clock,
     staff_desk: StaffDesk,
 ) -> None:
+    """Closing takes two taps: the first shows the reasons, the second closes for the one
+    chosen."""
+    appeal_id, reason = callback_data.appeal_id, callback_data.reason
     try:
+        if reason is None:
+            await appeals.open_appeal(uow, appeal_id)
+            await _show(callback, staff_desk.reasons(appeal_id))
+            return
         closed = await appeals.close(
-            uow, clock, staff_desk, callback_data.appeal_id, _member(callback.from_user)
+            uow, clock, staff_desk, appeal_id, _member(callback.from_user), reason
         )
-    except AppealNotOpen as error:
-        await callback.answer(staff_desk.settled_already(error.appeal))
-        return
-    except AppealNotFound:
-        await callback.answer(staff_desk.text("staff-not-open", number=callback_data.appeal_id))
+    except (AppealNotOpen, AppealNotFound) as error:
+        await _refused(callback, staff_desk, error)
         return
     await callback.answer(staff_desk.text("staff-closed-done", number=closed.id))
+
+
+async def on_keep_button(
+    callback: CallbackQuery, callback_data: AppealAction, uow: UnitOfWork, staff_desk: StaffDesk
+) -> None:
+    """Not closed after all: the post's buttons as they were."""
+    try:
+        appeal = await appeals.open_appeal(uow, callback_data.appeal_id)
+    except (AppealNotOpen, AppealNotFound) as error:
+        await _refused(callback, staff_desk, error)
+        return
+    await _show(callback, staff_desk.keyboard(appeal))
+
+
+async def _show(callback: CallbackQuery, markup: InlineKeyboardMarkup | None) -> None:
+    """The post's keyboard replaced. Of a double tap, the second finds it replaced already:
+    Telegram answers "not modified", and nothing is amiss."""
+    assert isinstance(callback.message, Message)
+    try:
+        await callback.message.edit_reply_markup(reply_markup=markup)
+    except TelegramBadRequest as error:
+        if "message is not modified" not in error.message:
+            logger.warning("post keyboard not changed: %s", error.message)
+    await callback.answer()
 
 
 async def on_open(message: Message, uow: UnitOfWork, clock: Clock, staff_desk: StaffDesk) -> None:
@@ -365,4 +416,5 @@ def router(staff_chat_id: int) -> Router:
     router.message.register(on_reply, F.reply_to_message, F.text)
     router.callback_query.register(on_answer_button, AppealAction.filter(F.action == "answer"))
     router.callback_query.register(on_close_button, AppealAction.filter(F.action == "close"))
+    router.callback_query.register(on_keep_button, AppealAction.filter(F.action == "keep"))
     return router

@@ -300,6 +300,7 @@ appeals = Table(
     Column("answer", Text),
     Column("answered_by", String(255)),
     Column("answered_at", UtcDateTime),
+    Column("close_reason", String(16)),
     Column("staff_chat_id", BigInteger),
     Column("staff_message_id", BigInteger),
     Column("staff_prompt_id", BigInteger),

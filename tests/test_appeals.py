@@ -102,14 +102,36 @@ async def test_answering_through_the_button(chat, staff, bot_database, demo):
     assert (await rows(bot_database))[0].answer == "Проверили, всё верно."
 
 
-async def test_closing_without_an_answer_is_recorded(chat, staff, bot_database, demo):
+async def test_closing_without_an_answer_asks_why_and_tells_the_resident(
+    chat, staff, bot_database, demo
+):
     await write_appeal(chat, bot_database, photo=False)
+    # The first tap asks why; taken back, nothing changed.
     await staff.press("☑️ Закрыть без ответа")
+    assert buttons(staff) == [
+        "🔁 Повторяет другое обращение",
+        "📞 Решено по телефону или на месте",
+        "🏢 Не к поставщику",
+        "❔ Нет сведений для ответа",
+        "◀️ Не закрывать",
+    ]
+    await staff.press("◀️ Не закрывать")
+    assert buttons(staff) == ["✍️ Ответить", "☑️ Закрыть без ответа"]
     [row] = await rows(bot_database)
-    assert row.status == "closed" and row.answer is None
+    assert row.status == "open"
+
+    await staff.press("☑️ Закрыть без ответа")
+    await staff.press("📞 Решено по телефону или на месте")
+    [row] = await rows(bot_database)
+    assert row.status == "closed" and row.answer is None and row.close_reason == "resolved"
     assert row.answered_by == "Ольга Операторова" and row.answered_at is not None
-    assert chat.bot_messages()[-1].text.startswith("Обращение № 1 закрыто без ответа.")
+    assert chat.bot_messages()[-1].text == (
+        "Обращение № 1 закрыто без ответа: вопрос решён по телефону или на месте. "
+        "Если вопрос остался, напишите новое обращение."
+    )
     assert "☑️ Закрыто без ответа" in post(staff).text
+    assert post(staff).text.endswith("Ольга Операторова: вопрос решён по телефону или на месте")
+    assert post(staff).reply_markup is None
 
 
 async def test_a_stranger_elsewhere_changes_nothing(

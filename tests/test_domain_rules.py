@@ -37,6 +37,7 @@ from domain.model import (
     AppealStatus,
     Attachment,
     AttachmentKind,
+    CloseReason,
     PaymentMethod,
     PaymentStatus,
     Profile,
@@ -241,7 +242,7 @@ async def test_an_appeal_is_filed_answered_once_and_then_cannot_be_closed(databa
         )
         assert answered.text == "Течёт" and answered.answer == "Мастер придёт завтра"
         with pytest.raises(AppealNotOpen):
-            await appeals.close(uow, clock, desk, appeal.id, "Другой оператор")
+            await appeals.close(uow, clock, desk, appeal.id, "Другой оператор", CloseReason.UNCLEAR)
         assert desk.settled_ids == [(appeal.id, AppealStatus.ANSWERED)]
         assert (await uow.appeals.get(appeal.id)).answered_by == "Оператор"
 

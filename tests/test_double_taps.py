@@ -115,6 +115,7 @@ async def test_close_without_an_answer_tapped_at_once_tells_the_resident_once(
     await write_appeal(chat, bot_database, photo=False)
 
     await staff.press_at_once("☑️ Закрыть без ответа")
+    await staff.press_at_once("🔁 Повторяет другое обращение")
 
     async with bot_database.engine.connect() as connection:
         [row] = (await connection.execute(select(t.appeals))).all()

@@ -449,3 +449,27 @@ async def test_0011_dates_the_kept_bills_by_the_day_they_were_issued(database):
         )
     assert arrived[date(2026, 10, 1)] == datetime(2026, 11, 1, tzinfo=UTC)
     assert arrived[date(2025, 12, 1)] == datetime(2026, 1, 1, tzinfo=UTC)
+
+
+async def test_0012_keeps_closed_appeals_closed_for_no_reason_given(database):
+    await seed_demo(database, date(2026, 11, 24))
+    await downgrade(database.engine, "0011")
+    async with database.engine.begin() as connection:
+        account_id, supplier_id = (
+            await connection.execute(select(t.contracts.c.account_id, t.contracts.c.supplier_id))
+        ).first()
+        await connection.execute(
+            text(
+                "INSERT INTO appeals (kind, account_id, supplier_id, text, attachments, "
+                "created_at, status, answered_by, answered_at) VALUES ('appeal', :a, :s, "
+                "'Течёт кран', '[]', :at, 'closed', 'Ольга', :at)"
+            ),
+            {"a": account_id, "s": supplier_id, "at": datetime(2026, 11, 24, 3, tzinfo=UTC)},
+        )
+
+    await upgrade(database.engine)
+
+    async with database.unit_of_work() as uow:
+        [closed] = await uow.appeals.of_account(account_id)
+    assert closed.status == "closed" and closed.close_reason is None
+    assert closed.closed_for == "none"

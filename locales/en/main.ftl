@@ -595,7 +595,7 @@ appeals-item =
     { $text }
     { $status ->
         [answered] 💬 Answer of { DATE($answered) }: { $answer }
-        [closed] Closed on { DATE($answered) } without an answer.
+        [closed] Closed on { DATE($answered) } without an answer{ close-reason }.
        *[open] ⏳ Waiting for an answer.
     }
 appeals-read-whole = 📄 No. { $number } in full
@@ -647,8 +647,15 @@ appeals-answer-received =
 
     { $answer }
 appeals-closed = { $kind ->
-        [question] Question No. { $number } is closed without an answer. If it remains, ask a new one.
-       *[appeal] Appeal No. { $number } is closed without an answer. If the question remains, write a new appeal.
+        [question] Question No. { $number } is closed without an answer{ close-reason }. If it remains, ask a new one.
+       *[appeal] Appeal No. { $number } is closed without an answer{ close-reason }. If the question remains, write a new appeal.
+    }
+close-reason = { $reason ->
+        [duplicate] : it repeats another appeal of yours, answered there
+        [resolved] : it was settled by phone or on the spot
+        [not-ours] : another organisation, not the supplier, deals with it
+        [unclear] : it gives nothing to act on
+       *[none] {""}
     }
 
 ## Staff group
@@ -665,9 +672,16 @@ staff-post =
     { $text }{ $status }
 staff-post-refused = ⚠️ <b>Appeal No. { $number }</b>: Telegram refused the post ({ $reason }). The appeal's text is in the file below. To answer the resident, reply to this message.
 staff-answered = {"\u000a"}{"\u000a"}✅ Answered { DATETIME($at) } by { $who }:{"\u000a"}{ $answer }
-staff-closed = {"\u000a"}{"\u000a"}☑️ Closed without an answer { DATETIME($at) } by { $who }
+staff-closed = {"\u000a"}{"\u000a"}☑️ Closed without an answer { DATETIME($at) } by { $who }{ close-reason }
 staff-answer-button = ✍️ Answer
 staff-close-button = ☑️ Close without an answer
+staff-close-reason = { $reason ->
+        [duplicate] 🔁 Repeats another appeal
+        [resolved] 📞 Settled by phone or on the spot
+        [not-ours] 🏢 Not for the supplier
+       *[unclear] ❔ Nothing to answer
+    }
+staff-close-keep = ◀️ Do not close
 staff-answer-prompt = ✍️ Answer to appeal No. { $number }: reply to this message with the answer.
 staff-answer-placeholder = The answer to the resident
 staff-answer-sent = ✅ The answer to appeal No. { $number } is sent to the resident.

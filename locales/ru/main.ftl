@@ -599,7 +599,7 @@ appeals-item =
     { $text }
     { $status ->
         [answered] 💬 Ответ от { DATE($answered) }: { $answer }
-        [closed] Закрыто { DATE($answered) } без ответа.
+        [closed] Закрыто { DATE($answered) } без ответа{ close-reason }.
        *[open] ⏳ Ждёт ответа.
     }
 appeals-read-whole = 📄 № { $number } полностью
@@ -651,8 +651,15 @@ appeals-answer-received =
 
     { $answer }
 appeals-closed = { $kind ->
-        [question] Вопрос № { $number } закрыт без ответа. Если он остался, задайте новый.
-       *[appeal] Обращение № { $number } закрыто без ответа. Если вопрос остался, напишите новое обращение.
+        [question] Вопрос № { $number } закрыт без ответа{ close-reason }. Если он остался, задайте новый.
+       *[appeal] Обращение № { $number } закрыто без ответа{ close-reason }. Если вопрос остался, напишите новое обращение.
+    }
+close-reason = { $reason ->
+        [duplicate] : оно повторяет другое ваше обращение, ответ — там
+        [resolved] : вопрос решён по телефону или на месте
+        [not-ours] : вопрос решает другая организация, не поставщик
+        [unclear] : в нём нет сведений, по которым можно что-то сделать
+       *[none] {""}
     }
 
 ## Группа сотрудников
@@ -669,9 +676,16 @@ staff-post =
     { $text }{ $status }
 staff-post-refused = ⚠️ <b>Обращение № { $number }</b>: Telegram не принял публикацию ({ $reason }). Текст обращения — в файле ниже. Чтобы ответить жителю, ответьте (Reply) на это сообщение.
 staff-answered = {"\u000a"}{"\u000a"}✅ Ответ дан { DATETIME($at) }, { $who }:{"\u000a"}{ $answer }
-staff-closed = {"\u000a"}{"\u000a"}☑️ Закрыто без ответа { DATETIME($at) }, { $who }
+staff-closed = {"\u000a"}{"\u000a"}☑️ Закрыто без ответа { DATETIME($at) }, { $who }{ close-reason }
 staff-answer-button = ✍️ Ответить
 staff-close-button = ☑️ Закрыть без ответа
+staff-close-reason = { $reason ->
+        [duplicate] 🔁 Повторяет другое обращение
+        [resolved] 📞 Решено по телефону или на месте
+        [not-ours] 🏢 Не к поставщику
+       *[unclear] ❔ Нет сведений для ответа
+    }
+staff-close-keep = ◀️ Не закрывать
 staff-answer-prompt = ✍️ Ответ на обращение № { $number }: ответьте (Reply) на это сообщение текстом ответа.
 staff-answer-placeholder = Текст ответа жителю
 staff-answer-sent = ✅ Ответ на обращение № { $number } отправлен жителю.

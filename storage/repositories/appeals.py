@@ -8,7 +8,7 @@ from sqlalchemy import insert, or_, select, update
 from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from domain.model import Appeal, AppealKind, AppealStatus, Attachment
+from domain.model import Appeal, AppealKind, AppealStatus, Attachment, CloseReason
 from storage.tables import appeals
 
 
@@ -17,6 +17,8 @@ def _appeal(row: Row) -> Appeal:
     del values["post_claimed_at"]  # the posting process's business, not the appeal's
     values["kind"] = AppealKind(values["kind"])
     values["status"] = AppealStatus(values["status"])
+    if values["close_reason"] is not None:
+        values["close_reason"] = CloseReason(values["close_reason"])
     values["attachments"] = [Attachment.from_ref(ref) for ref in values["attachments"]]
     return Appeal(**values)
 
@@ -75,6 +77,7 @@ class SqlAppealRepository:
                 answer=appeal.answer,
                 answered_by=appeal.answered_by,
                 answered_at=appeal.answered_at,
+                close_reason=appeal.close_reason,
             )
         )
         return settled.rowcount == 1
