@@ -43,7 +43,7 @@ from domain import passwords
 from domain import profile as profile_
 from domain.model import CodePurpose, Gender, MailingCompany, Profile
 from domain.ports import UnitOfWork
-from rendering.texts import format_day, joined
+from rendering.texts import format_day, format_name, joined
 
 
 async def get_profile(
@@ -51,7 +51,7 @@ async def get_profile(
 ) -> dict[str, Any]:
     mailings = await profile_.marketing_emails(uow, profile)
     return {
-        "full_name": profile.full_name,
+        "full_name": format_name(profile.surname, profile.name, profile.patronymic, i18n.locale),
         "email": profile.email,
         "confirmed": "yes" if profile.email_confirmed else "no",
         "phone": profile.phone or "—",

@@ -34,7 +34,7 @@ from domain import registration
 from domain.errors import EmailTaken
 from domain.model import CodePurpose, Gender, Utility
 from domain.registration import NewProfile
-from rendering.texts import format_day
+from rendering.texts import format_day, format_name
 
 
 async def skip(manager: DialogManager) -> None:
@@ -83,8 +83,8 @@ async def get_consent(
     born = data.get("birth_date")
     return {
         "agreement_url": utility.user_agreement_url,
-        "full_name": " ".join(
-            part for part in (data.get("surname"), data.get("name"), data.get("patronymic")) if part
+        "full_name": format_name(
+            data.get("surname"), data.get("name"), data.get("patronymic"), i18n.locale
         ),
         "email": data.get("email", ""),
         "phone": data.get("phone") or "—",

@@ -54,6 +54,10 @@ def parse_name(text: str, field: str = "name") -> str:
     name = " ".join(text.split())
     if not name or len(name) > NAME_LENGTH or not _NAME.match(name):
         raise InvalidInput(field)
+    # Typed all in lower case (as on a phone): written as a name is, each part capitalised;
+    # any other case is the resident's own ("де Голль", "McDonald").
+    if name == name.lower():
+        name = re.sub(r"[^ \-']+", lambda part: part.group(0).capitalize(), name)
     return name
 
 
@@ -86,6 +90,8 @@ def parse_birth_date(text: str, today: date) -> date:
         born = date(year, month, day)
     except ValueError:
         raise InvalidInput("date-impossible") from None
+    if born > today:
+        raise InvalidInput("date-future")
     if born > _years_before(today, MIN_AGE_YEARS):
         raise InvalidInput("date-too-late")
     if born < _years_before(today, MAX_AGE_YEARS):

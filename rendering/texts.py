@@ -99,6 +99,20 @@ def format_price_unit(unit: str, locale: str = "ru") -> str:
     return f"₽/{format_unit(base, locale)}"
 
 
+def format_name(surname: str | None, name: str | None, patronymic: str | None, locale: str) -> str:
+    """A person's name in the order the language writes it: surname first in Russian
+    documents, the given name first in English."""
+    parts = (surname, name, patronymic) if locale == "ru" else (name, patronymic, surname)
+    return " ".join(part for part in parts if part)
+
+
+def format_phone(phone: str) -> str:
+    """A Russian mobile number as people write it, "+7 913 825-00-75"; anything else (a
+    dash for none) as it is."""
+    match = re.fullmatch(r"\+7(\d{3})(\d{3})(\d{2})(\d{2})", phone)
+    return f"+7 {match[1]} {match[2]}-{match[3]}-{match[4]}" if match else phone
+
+
 def _functions(locale: str) -> dict[str, Callable[..., str]]:
     return {
         "MONEY": lambda amount: format_money(Decimal(amount), locale),
@@ -111,6 +125,7 @@ def _functions(locale: str) -> dict[str, Callable[..., str]]:
         "DATETIME": lambda moment: format_moment(moment, locale),
         "UNIT": lambda unit: format_unit(str(unit), locale),
         "PRICE_UNIT": lambda unit: format_price_unit(str(unit), locale),
+        "PHONE": lambda phone: format_phone(str(phone)),
     }
 
 

@@ -209,7 +209,7 @@ async def test_a_too_long_text_is_refused_and_asked_again(chat, bot_database, de
     await open_new_appeal(chat)
     await chat.send("а" * 2500)
     assert chat.last.text.replace("\u00a0", " ").startswith(
-        "Текст должен быть непустым и не длиннее 2 000 знаков (сейчас 2 500)."
+        "Текст должен быть непустым и не длиннее 2000 знаков, а в нём 2500."
     )
     await chat.send("Короткий текст")
     assert chat.last.text.startswith("Можно приложить фото")

@@ -150,7 +150,7 @@ async def test_readings_history_and_the_consumption_chart(chat, bot_database, de
     await chat.press("🗓 Другой период")
     await chat.press("За год")
     await chat.press("📟 Показания")
-    await chat.press("Горячая вода - № ПУ 517480")
+    await chat.press("Горячая вода — № ПУ 517480")
     lines = text(chat).splitlines()
     assert lines[0] == "<b>Горячая вода — № ПУ 517480</b>"
     assert lines[1] == 'МУП ЖКХ "Октябрьское" — № ЛС 880100103492'
@@ -301,7 +301,7 @@ async def test_five_years_of_history_page_within_telegrams_limits(chat, bot_data
         await chat.press("Следующие ▶️")
     await chat.press("◀️ Назад")
     await chat.press("📟 Показания")
-    await chat.press("Холодная вода - № ПУ 5Y-1")
+    await chat.press("Холодная вода — № ПУ 5Y-1")
     assert "(1 из 5)" in chat.last.text
 
 

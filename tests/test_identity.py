@@ -57,7 +57,7 @@ async def register(chat: LocalChat, email: str = EMAIL, *, share_contact: bool =
     summary = chat.last.text
     assert "ФИО: Малашта Светлана Михайловна" in summary and f"E-mail (логин): {email}" in summary
     assert "Дата рождения: 15.03.1984" in summary and "Пол: женский" in summary
-    phone = "+79138250075" if share_contact else "—"
+    phone = "+7 913 825-00-75" if share_contact else "—"
     assert f"Мобильный телефон: {phone}" in summary
     await chat.press("✅ Принимаю")
 
@@ -146,13 +146,14 @@ async def test_each_wrong_answer_says_what_is_wrong_and_asks_again(chat, bot_dat
 
     await chat.send("Малашта2")
     assert chat.last.text.startswith("Введите фамилию буквами")  # the surname's own words
-    await chat.send("Малашта")
+    await chat.send("малашта")  # typed in lower case: kept as a name is written
     await chat.send("Светлана")
     await chat.press("Пропустить ⏭")  # no patronymic
     for bad, reason in (
         ("1984-03-15", "в формате ДД.ММ.ГГГГ"),
         ("31.02.1984", "Такой даты не бывает"),
         ("01.01.2020", "исполнилось 14 лет"),
+        ("01.01.2030", "Эта дата ещё не наступила"),
         ("01.01.1850", "слишком давний"),
     ):
         await chat.send(bad)
@@ -167,6 +168,7 @@ async def test_each_wrong_answer_says_what_is_wrong_and_asks_again(chat, bot_dat
 
     row = await profile_row(bot_database)
     assert row.patronymic is None and row.gender is None and row.phone == "+79138250075"
+    assert row.surname == "Малашта"
 
 
 async def test_back_returns_to_the_previous_question_and_cancel_leaves(chat, bot_database):

@@ -48,6 +48,13 @@ async def test_the_profile_shows_what_it_holds(chat, resident):
     assert buttons(chat)[:2] == ["✏️ ФИО", "✏️ Пол"]
 
 
+async def test_in_english_the_name_comes_given_name_first(chat, resident):
+    await chat.send("/language")
+    await chat.press("🇬🇧 English")
+    await chat.send("/profile")
+    assert "Name: Светлана Малашта" in chat.last.text
+
+
 async def test_full_name_gender_and_birth_date_are_edited(chat, resident, bot_database):
     await chat.press("✏️ ФИО")
     await chat.send("Иванова")
@@ -93,7 +100,7 @@ async def test_the_phone_is_edited_by_contact_or_typing(chat, resident, bot_data
         assert chat.last.text.startswith("Не удалось распознать номер.")
     assert (await stored(bot_database, resident)).phone is None
     await chat.send("8 (913) 111-22-33")
-    assert "Мобильный телефон: +79131112233" in chat.last.text
+    assert "Мобильный телефон: +7 913 111-22-33" in chat.last.text
     assert (await stored(bot_database, resident)).phone == "+79131112233"
 
 

@@ -201,7 +201,7 @@ async def test_the_history_shows_each_value_s_source_and_status(chat, bot_databa
     await chat.press("🗓 Другой период")
     await chat.press("За год")
     await chat.press("📟 Показания")
-    await chat.press("Горячая вода - № ПУ 517480")
+    await chat.press("Горячая вода — № ПУ 517480")
     shown = text(chat)
     assert (
         "💬 переданы в боте · ♻️ заменены расчётным центром: контрольное снятие показаний" in shown

@@ -247,7 +247,7 @@ async def test_requisites_contracts_tariff_history_and_meters(chat, bot_database
     assert "Общая/жилая площадь: 60,60/60,60 м²" in text
     assert "Кол-во зарегистрированных: 1" in text
 
-    await chat.press('ООО "ЗТК" – Отопление (Клов) № 87')
+    await chat.press('ООО "ЗТК" — Отопление (Клов) № 87')
     text = chat.last.text.replace("\u00a0", " ")
     assert "Наименование тарифа: Октябрьское с., Отопление (Клов), 0,028 Гкал. на м2" in text
     assert "Величина тарифа: 1 947,69 ₽/Гкал" in text
@@ -334,6 +334,6 @@ async def test_reading_dates_are_the_utilitys_days(chat, bot_database, demo):
     await chat.send("/accounts")
     await chat.press(chat.inline_buttons()[0][1].text)
     await chat.press("📋 Реквизиты ЛС")
-    await chat.press('ООО "ЗТК" – Отопление (Клов) № 87')
+    await chat.press('ООО "ЗТК" — Отопление (Клов) № 87')
     await chat.press("Список счётчиков")
     assert "№ 517480 · последние показания 23.11.2026" in chat.last.text

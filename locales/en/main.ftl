@@ -105,11 +105,11 @@ identity-ask-new-password =
 
     The bot deletes the message with the password at once.
 identity-ask-password-repeat = Repeat the password.
-identity-ask-surname = Your surname.
-identity-ask-name = Your first name.
-identity-ask-patronymic = Your patronymic (or skip).
-identity-ask-birth-date = Your date of birth as DD.MM.YYYY, e.g. 31.12.1980 (or skip).
-identity-ask-gender = Your gender (or skip).
+identity-ask-surname = What is your surname?
+identity-ask-name = What is your first name?
+identity-ask-patronymic = What is your patronymic? If you have none, skip it.
+identity-ask-birth-date = When were you born? Type the date as DD.MM.YYYY, e.g. 31.12.1980, or skip it.
+identity-ask-gender = Choose your gender, or skip it.
 identity-gender-male = Male
 identity-gender-female = Female
 identity-ask-code = Enter the six-digit code from the letter sent to { $email }, or open the link in it.
@@ -131,6 +131,7 @@ identity-invalid-full-name = Enter your surname, first name and, if any, patrony
 identity-invalid-code-format = The code from the letter is six digits, e.g. 123456. This try was not counted.
 identity-invalid-date-format = Enter the date as DD.MM.YYYY, e.g. 31.12.1980.
 identity-invalid-date-impossible = There is no such date. Check the day and the month.
+identity-invalid-date-future = That date has not come yet. Check the year.
 identity-invalid-date-too-late = You must be at least 14 years old to register. Check the year.
 identity-invalid-date-too-early = Check the year of birth: it is too long ago.
 identity-passwords-differ = The passwords differ. Enter the password again.
@@ -156,9 +157,9 @@ identity-wrong-password = The current password is wrong.
 registration-consent =
     Almost done. Check that all is right:
 
-    Full name: { $full_name }
+    Name: { $full_name }
     E-mail (login): { $email }
-    Mobile phone: { $phone }
+    Mobile phone: { PHONE($phone) }
     Date of birth: { $birth_date }
     Gender: { $gender ->
         [male] male
@@ -173,7 +174,7 @@ registration-accept = ✅ I accept
 ## Login and password recovery
 login-ask-email = Enter the e-mail you registered with.
 login-ask-password = Enter the password. The bot deletes the message with the password at once.
-login-forgot = Forgot the password?
+login-forgot = Forgot your password?
 login-wrong = Wrong e-mail or password.
 login-locked = Too many failed login attempts. Try again after { TIME($until) }.
 session-ended = 🔒 You were logged out: the profile's password or e-mail was changed, or the profile was deleted. To go on, log in again — /start.
@@ -187,14 +188,14 @@ recovery-done = ✅ The password is changed.
 profile-view =
     <b>Profile</b>
 
-    Full name: { $full_name }
+    Name: { $full_name }
     Gender: { $gender ->
         [male] male
         [female] female
        *[none] not given
     }
     Date of birth: { $birth_date }
-    Mobile phone: { $phone }
+    Mobile phone: { PHONE($phone) }
     E-mail (login): { $email } { $confirmed ->
         [yes] ✅
        *[no] ⚠️ not confirmed
@@ -311,12 +312,12 @@ accounts-card =
     { $has_bill ->
         [yes] Latest bill: { MONTH($period) }, to pay { MONEY($total) }{ $due ->
             [same] {""}
-           *[other] {"\u000A"}Counting payments since the bill: <b>{ MONEY($due) }</b>
+           *[other] {"\u000A"}Left to pay after payments since the bill: <b>{ MONEY($due) }</b>
         }
        *[no] No bills yet.
     }
 accounts-readings = 📟 Submit readings
-accounts-requisites = 📋 Requisites
+accounts-requisites = 📋 Account details
 accounts-unlink = 🔗 Unlink the account
 accounts-unlink-confirm = Unlink the personal account No. { $number } ({ $address }) from your customer account? Its data stay; you can link it again. The devices that send its readings stop.
 accounts-unlink-yes = Yes, unlink
@@ -426,10 +427,10 @@ readings-replaced-line = { $zone ->
        *[single] {""}
     }was { VALUE($before) }, now { VALUE($after) } { UNIT($unit) }
 
-## Requisites
-requisites-contract-button = { $supplier } – { $service } No. { $number }
+## Account details
+requisites-contract-button = { $supplier } — { $service } No. { $number }
 requisites-info =
-    <b>Account requisites</b>
+    <b>Account details</b>
 
     Owner: { $owner }
     Registered address: { $address }
@@ -558,7 +559,7 @@ history-reading = { DATE($date) } · { MONTH($month) } · { VALUE($value) } { UN
         [replaced] {" "}· ♻️ replaced by billing: { $reason }
        *[none] {""}
     }
-history-meter-button = { $service } - meter No. { $number }
+history-meter-button = { $service } — meter No. { $number }
 history-chart = 📈 Consumption chart
 history-chart-empty = There are no readings in this period to count consumption from.
 history-chart-title = Consumption of meter No. { $number }
@@ -664,7 +665,7 @@ staff-post =
         [question] Question
        *[appeal] Appeal
     } No. { $number }</b> of { DATETIME($date) }
-    Resident: { $name }, phone { $phone }, { $email }
+    Resident: { $name }, phone { PHONE($phone) }, { $email }
     Account No. { $account }, { $address }
     Supplier: { $supplier }
     Attachments: { $files }

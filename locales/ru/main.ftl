@@ -132,6 +132,7 @@ identity-invalid-full-name = Введите фамилию, имя и, если 
 identity-invalid-code-format = Код из письма — шесть цифр, например 123456. Эта попытка не засчитана.
 identity-invalid-date-format = Введите дату в формате ДД.ММ.ГГГГ, например 31.12.1980.
 identity-invalid-date-impossible = Такой даты не бывает. Проверьте день и месяц.
+identity-invalid-date-future = Эта дата ещё не наступила. Проверьте год.
 identity-invalid-date-too-late = Регистрироваться могут те, кому исполнилось 14 лет. Проверьте год.
 identity-invalid-date-too-early = Проверьте год рождения: он слишком давний.
 identity-passwords-differ = Пароли не совпадают. Введите пароль ещё раз.
@@ -160,7 +161,7 @@ registration-consent =
 
     ФИО: { $full_name }
     E-mail (логин): { $email }
-    Мобильный телефон: { $phone }
+    Мобильный телефон: { PHONE($phone) }
     Дата рождения: { $birth_date }
     Пол: { $gender ->
         [male] мужской
@@ -196,7 +197,7 @@ profile-view =
        *[none] не указан
     }
     Дата рождения: { $birth_date }
-    Мобильный телефон: { $phone }
+    Мобильный телефон: { PHONE($phone) }
     E-mail (логин): { $email } { $confirmed ->
         [yes] ✅
        *[no] ⚠️ не подтверждён
@@ -351,7 +352,7 @@ accounts-wrong-answer =
         [one] Осталась { $left } попытка
         [few] Осталось { $left } попытки
        *[many] Осталось { $left } попыток
-    } на сутки.
+    } до конца суток.
 accounts-linked = ✅ Лицевой счёт № { $number } подключён: { $address }
 
 ## Показания
@@ -431,7 +432,7 @@ readings-replaced-line = { $zone ->
     }было { VALUE($before) }, стало { VALUE($after) } { UNIT($unit) }
 
 ## Реквизиты ЛС
-requisites-contract-button = { $supplier } – { $service } № { $number }
+requisites-contract-button = { $supplier } — { $service } № { $number }
 requisites-info =
     <b>Реквизиты ЛС</b>
 
@@ -562,7 +563,7 @@ history-reading = { DATE($date) } · { MONTH($month) } · { VALUE($value) } { UN
         [replaced] {" "}· ♻️ заменены расчётным центром: { $reason }
        *[none] {""}
     }
-history-meter-button = { $service } - № ПУ { $number }
+history-meter-button = { $service } — № ПУ { $number }
 history-chart = 📈 График потребления
 history-chart-empty = За этот период нет показаний, по которым можно посчитать потребление.
 history-chart-title = Потребление по счётчику № { $number }
@@ -627,7 +628,7 @@ appeals-ask-text = { $kind ->
         [question] Напишите ваш вопрос одним сообщением.
        *[appeal] Опишите ваше обращение одним сообщением.
     }
-appeals-text-invalid = Текст должен быть непустым и не длиннее { $limit } знаков (сейчас { $length }). Сократите его, пожалуйста.
+appeals-text-invalid = Текст должен быть непустым и не длиннее { NUMBER($limit, useGrouping: 0) } знаков, а в нём { NUMBER($length, useGrouping: 0) }. Сократите его, пожалуйста.
 appeals-ask-attachments = { $count ->
         [0] Можно приложить фото или документ (до 5). Когда всё готово, нажмите «Отправить».
        *[other] Вложений: { $count }. { $left ->
@@ -668,7 +669,7 @@ staff-post =
         [question] Вопрос
        *[appeal] Обращение
     } № { $number }</b> от { DATETIME($date) }
-    Житель: { $name }, тел. { $phone }, { $email }
+    Житель: { $name }, тел. { PHONE($phone) }, { $email }
     ЛС № { $account }, { $address }
     Поставщик: { $supplier }
     Вложений: { $files }
