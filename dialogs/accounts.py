@@ -81,11 +81,15 @@ async def get_accounts(
     }
 
 
+# What the accounts list may be opened for, and what choosing an account then opens: its
+# card, or (from the main menu, with several accounts) its readings or its payment form.
+_PURPOSES = {"card": AccountsSG.card, "readings": ReadingsSG.meters, "pay": PaymentSG.form}
+
+
 def _purpose(manager: DialogManager) -> str:
-    """What the list is opened for: an account's card, or its readings (the main menu's
-    "send readings" with several accounts)."""
     data = manager.start_data
-    return "readings" if isinstance(data, dict) and data.get("for") == "readings" else "card"
+    purpose = data.get("for") if isinstance(data, dict) else None
+    return purpose if purpose in _PURPOSES else "card"
 
 
 async def on_account_chosen(
@@ -99,8 +103,9 @@ async def on_account_chosen(
     except AccountNotFound:
         notify(manager, "accounts-not-found")
         return
-    if _purpose(manager) == "readings":
-        await manager.start(ReadingsSG.meters, data={"account_id": account.id})
+    purpose = _purpose(manager)
+    if purpose != "card":
+        await manager.start(_PURPOSES[purpose], data={"account_id": account.id})
         return
     manager.dialog_data["account_id"] = account.id
     await manager.switch_to(AccountsSG.card)

@@ -8,7 +8,7 @@ from typing import Any
 from aiogram.fsm.state import State
 from aiogram.types import CallbackQuery
 from aiogram_dialog import DialogManager, ShowMode, StartMode, Window
-from aiogram_dialog.widgets.kbd import Button, Row, Start
+from aiogram_dialog.widgets.kbd import Button, Row, Start, SwitchTo
 
 from dialogs.context import ctx
 from dialogs.inputs import say
@@ -20,6 +20,7 @@ from dialogs.states import (
     LinkSG,
     LoginSG,
     MenuSG,
+    PaymentSG,
     ProfileSG,
     ReadingsSG,
     RegistrationSG,
@@ -62,6 +63,7 @@ async def get_menu(uow: UnitOfWork, profile: Profile, **_: Any) -> dict[str, Any
         "accounts": len(accounts),
         "due": due,
         "owes": "yes" if due > 0 else "no",
+        "owes_any": due > 0,
         "unconfirmed": not profile.email_confirmed,
         "email": profile.email,
     }
@@ -74,14 +76,19 @@ async def on_confirm_email(_callback: CallbackQuery, _button: Button, manager: D
     )
 
 
-async def on_readings(_callback: CallbackQuery, _button: Button, manager: DialogManager):
-    """Readings of the one linked account; with several, the resident chooses whose."""
-    context = ctx(manager)
-    linked = await linked_accounts(context.uow, context.profile)
-    if len(linked) == 1:
-        await manager.start(ReadingsSG.meters, data={"account_id": linked[0].id})
-    else:
-        await manager.start(AccountsSG.list, data={"for": "readings"})
+def for_one_account(state: State, purpose: str):
+    """A main menu button about one account: the one linked, or the resident chooses which
+    (the accounts list, opened for ``purpose``)."""
+
+    async def on_click(_callback: CallbackQuery, _button: Button, manager: DialogManager):
+        context = ctx(manager)
+        linked = await linked_accounts(context.uow, context.profile)
+        if len(linked) == 1:
+            await manager.start(state, data={"account_id": linked[0].id})
+        else:
+            await manager.start(AccountsSG.list, data={"for": purpose})
+
+    return on_click
 
 
 async def on_logout(_callback: CallbackQuery, _button: Button, manager: DialogManager) -> None:
@@ -115,14 +122,19 @@ main_window = Window(
         Start(Tr("menu-accounts"), id="accounts", state=AccountsSG.list),
         Start(Tr("menu-add-account"), id="link", state=LinkSG.number),
     ),
-    Button(Tr("menu-readings"), id="readings", on_click=on_readings),
+    Button(
+        Tr("menu-pay"), id="pay", on_click=for_one_account(PaymentSG.form, "pay"), when="owes_any"
+    ),
+    Button(
+        Tr("menu-readings"), id="readings", on_click=for_one_account(ReadingsSG.meters, "readings")
+    ),
     Row(
         Start(Tr("menu-profile"), id="profile", state=ProfileSG.view),
         Start(Tr("menu-faq"), id="faq", state=FaqSG.questions),
     ),
     Row(
         Button(Tr("menu-language"), id="language", on_click=start_language),
-        Button(Tr("menu-logout"), id="logout", on_click=on_logout),
+        SwitchTo(Tr("menu-logout"), id="logout", state=MenuSG.logout),
     ),
     state=MenuSG.main,
     getter=get_menu,
@@ -131,9 +143,17 @@ main_window = Window(
         "accounts": 2,
         "due": Decimal("1628.12"),
         "owes": "yes",
+        "owes_any": True,
         "unconfirmed": True,
         "email": "resident@example.org",
     },
+)
+
+logout_window = Window(
+    Tr("logout-confirm"),
+    Button(Tr("logout-yes"), id="yes", on_click=on_logout),
+    SwitchTo(Tr("back"), id="back", state=MenuSG.main),
+    state=MenuSG.logout,
 )
 
 
@@ -142,4 +162,4 @@ def welcome_dialog() -> Dialog:
 
 
 def main_dialog() -> Dialog:
-    return Dialog(main_window)
+    return Dialog(main_window, logout_window)

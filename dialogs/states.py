@@ -9,6 +9,7 @@ class WelcomeSG(StatesGroup):
 
 class MenuSG(StatesGroup):
     main = State()
+    logout = State()
 
 
 class FaqSG(StatesGroup):

@@ -225,3 +225,29 @@ async def test_a_number_with_a_null_byte_is_refused_and_linking_goes_on(chat, re
     assert chat.last.text.startswith("В сообщении есть невидимый служебный символ")
     await chat.send("7001 0010 3492")
     assert chat.last.text.startswith("Лицевой счёт № 700100103492 найден.")
+
+
+async def test_the_main_menu_pays_what_it_says_is_due(chat, bot_database, demo):
+    await bind_resident(bot_database, chat.user.id, link=("700100103492", "800200415527"))
+    await chat.send("/start")
+    assert "К оплате" in seen(chat)
+    await chat.press("💳 Оплатить")
+    assert "Выберите лицевой счёт, который оплатить." in seen(chat)
+    await chat.press("ЕПД · Ласточкина ул., д.13, кв.11 (Октябрьское с.)")
+    assert seen(chat).startswith("Оплата · ЛС № 700100103492")
+    await chat.press("◀️ Назад")
+    assert "Выберите лицевой счёт, который оплатить." in seen(chat)
+
+
+async def test_logging_out_from_the_menu_asks_first(chat, bot_database, demo):
+    await bind_resident(bot_database, chat.user.id, link=("800200415527",))
+    await chat.send("/start")
+    await chat.press("🚪 Выйти")
+    assert seen(chat).startswith("Выйти из личного кабинета в этом чате?")
+    await chat.press("◀️ Назад")
+    assert "добро пожаловать в личный кабинет" in seen(chat)
+    await chat.press("🚪 Выйти")
+    await chat.press("🚪 Да, выйти")
+    assert "Вы вышли из личного кабинета" in "\n".join(m.text or "" for m in chat.bot_messages())
+    await chat.send("/start")
+    assert "📝 Регистрация" in buttons(chat)

@@ -178,6 +178,8 @@ login-forgot = Forgot your password?
 login-wrong = Wrong e-mail or password.
 login-locked = Too many failed login attempts. Try again after { TIME($until) }.
 session-ended = 🔒 You were logged out: the profile's password or e-mail was changed, or the profile was deleted. To go on, log in again — /start.
+logout-confirm = Log out of the customer account in this chat? To log in again you will need your e-mail and password.
+logout-yes = 🚪 Yes, log out
 logout-done = You have logged out of the customer account. To log in again: /start
 recovery-ask-email = Enter the e-mail you registered with: we will send a letter with a code to change the password.
 recovery-sent = If { $email } is registered, a letter with a code has been sent to it.
@@ -276,6 +278,7 @@ mail-recover_password-body =
 ## Personal accounts
 menu-accounts = 💼 Your accounts
 menu-add-account = ➕ Link an account
+menu-pay = 💳 Pay
 menu-readings = 📟 Submit readings
 command-accounts = Your personal accounts
 accounts-kind-epd = Single bill
@@ -293,6 +296,7 @@ accounts-list =
     { $none ->
         [yes] No personal accounts are linked yet. Press "Link a personal account".
        *[no] { $purpose ->
+            [pay] Choose the account to pay.
             [readings] Choose the account to send readings for.
            *[card] Choose a personal account.
         }
