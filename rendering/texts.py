@@ -83,13 +83,23 @@ def short_address(address: str) -> str:
 
 
 # Billing writes its units in Russian; an English reader knows them so.
-_UNITS_EN = {"кВт·ч": "kWh", "м³": "m³", "м²": "m²", "Гкал": "Gcal", "Гкал.": "Gcal"}
+_UNITS_EN = {
+    "кВт·ч": "kWh",
+    "м³": "m³",
+    "м²": "m²",
+    "Гкал": "Gcal",
+    "Гкал.": "Gcal",
+    "чел.": "person",
+}
 
 
 def format_unit(unit: str, locale: str = "ru") -> str:
-    """A unit as it is printed: "м3" is "м³", "м2" is "м²"; in English "kWh", "m³"."""
+    """A unit as it is printed: "м3" is "м³", "м2" is "м²"; in English "kWh", "m³", and a
+    normative one per its base, "Гкал. на м2" as "Gcal per m²"."""
     printed = re.sub(r"(?<=м)([23])\b", lambda m: "²" if m.group(1) == "2" else "³", unit)
-    return printed if locale == "ru" else _UNITS_EN.get(printed, printed)
+    if locale == "ru":
+        return printed
+    return " per ".join(_UNITS_EN.get(part.strip(), part.strip()) for part in printed.split(" на "))
 
 
 def format_price_unit(unit: str, locale: str = "ru") -> str:
