@@ -103,7 +103,7 @@ async def get_meters(
         "address": account.address,
         "meters": [buttons[index] for index in page["shown"]],
         "none": "yes" if not buttons else "no",
-        "expired": any(s.meter.verification_expired(clock.today()) for s in states),
+        "any_expired": any(s.meter.verification_expired(clock.today()) for s in states),
     }
 
 
@@ -385,7 +385,7 @@ meters_window = Window(
     Tr("readings-meters"),
     Column(choices("meter", "meters", on_meter)),
     pager(),
-    Button(Tr("readings-write-appeal"), id="appeal", on_click=on_write_appeal, when="expired"),
+    Button(Tr("readings-write-appeal"), id="appeal", on_click=on_write_appeal, when="any_expired"),
     Button(Tr("readings-devices"), id="devices", on_click=on_devices),
     Cancel(Tr("back")),
     state=ReadingsSG.meters,
@@ -395,7 +395,7 @@ meters_window = Window(
         "lines": "Счётчик № 927210 — Электроэнергия",
         "meters": [(1, "№ 927210 · Электроэнергия")],
         "none": "no",
-        "expired": True,
+        "any_expired": True,
         "page": 1,
         "pages": 2,
         "paged": True,
