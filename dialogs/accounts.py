@@ -77,6 +77,7 @@ async def get_accounts(
         "accounts": items,
         "none": "yes" if not items else "no",
         "purpose": _purpose(dialog_manager),
+        "for_card": _purpose(dialog_manager) == "card",
         "starred": "yes" if len(items) > 1 and resident.last_account_id is not None else "no",
     }
 
@@ -165,7 +166,8 @@ list_window = Window(
         height=8,
         hide_on_single_page=True,
     ),
-    Start(Tr("accounts-add"), id="add", state=LinkSG.number),
+    # Linking belongs to the list of accounts, not to the choice of which to pay or read.
+    Start(Tr("accounts-add"), id="add", state=LinkSG.number, when="for_card"),
     Cancel(Tr("back")),
     state=AccountsSG.list,
     getter=get_accounts,
@@ -176,6 +178,7 @@ list_window = Window(
         ],
         "none": "no",
         "purpose": "card",
+        "for_card": True,
         "starred": "yes",
     },
 )

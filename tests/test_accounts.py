@@ -233,6 +233,7 @@ async def test_the_main_menu_pays_what_it_says_is_due(chat, bot_database, demo):
     assert "К оплате" in seen(chat)
     await chat.press("💳 Оплатить")
     assert "Выберите лицевой счёт, который оплатить." in seen(chat)
+    assert "➕ Подключить лицевой счёт" not in buttons(chat)
     await chat.press("ЕПД · Ласточкина ул., д.13, кв.11 (Октябрьское с.)")
     assert seen(chat).startswith("Оплата · ЛС № 700100103492")
     await chat.press("◀️ Назад")

@@ -114,6 +114,7 @@ class Crawl:
     errors: list
     screens: dict[tuple, tuple[str, ...]] = field(default_factory=dict)  # key: first path
     states: set[str] = field(default_factory=set)
+    state_at: dict[tuple[str, ...], str | None] = field(default_factory=dict)  # by path
     faults: list[str] = field(default_factory=list)
     presses: int = 0
     typed: bool = True  # whether to type on each screen (staff talk among themselves)
@@ -175,6 +176,7 @@ class Crawl:
         first = await self.screen()
         self.check((), first, len(self.errors))
         self.screens[first.key] = ()
+        self.state_at[()] = first.state
         while queue and len(self.screens) < MAX_SCREENS:
             path = queue.popleft()
             parent = await self.reach(path)
@@ -210,12 +212,22 @@ class Crawl:
                 if label in BACK or child.key in self.screens:
                     continue
                 self.screens[child.key] = taps
+                self.state_at[taps] = child.state
                 if len(path) + 1 < MAX_DEPTH:
                     queue.append(taps)
                 back = next((b for b in child.buttons if b in BACK), None)
                 # A tap within the window (a pager, the calendar's view) has the window's
                 # own Back; a new window's Back returns to the one it was opened from.
-                if back and child.state and parent.state and child.state != parent.state:
+                # A tap that closed windows ("Done") returns to one on the way here: its Back
+                # is that window's own.
+                returned_to = child.state in {self.state_at.get(path[:i]) for i in range(len(path))}
+                if (
+                    back
+                    and child.state
+                    and parent.state
+                    and child.state != parent.state
+                    and not returned_to
+                ):
                     await self.press(back)
                     returned = await self.screen()
                     if returned.state != parent.state:
