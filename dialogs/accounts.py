@@ -8,6 +8,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from aiogram import F
 from aiogram.fsm.state import State
 from aiogram.types import CallbackQuery, Message
 from aiogram_dialog import DialogManager, Window
@@ -77,7 +78,6 @@ async def get_accounts(
         "accounts": items,
         "none": "yes" if not items else "no",
         "purpose": _purpose(dialog_manager),
-        "for_card": _purpose(dialog_manager) == "card",
         "starred": "yes" if len(items) > 1 and resident.last_account_id is not None else "no",
     }
 
@@ -167,7 +167,7 @@ list_window = Window(
         hide_on_single_page=True,
     ),
     # Linking belongs to the list of accounts, not to the choice of which to pay or read.
-    Start(Tr("accounts-add"), id="add", state=LinkSG.number, when="for_card"),
+    Start(Tr("accounts-add"), id="add", state=LinkSG.number, when=F["purpose"] == "card"),
     Cancel(Tr("back")),
     state=AccountsSG.list,
     getter=get_accounts,
@@ -178,7 +178,6 @@ list_window = Window(
         ],
         "none": "no",
         "purpose": "card",
-        "for_card": True,
         "starred": "yes",
     },
 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from aiogram import F
 from aiogram.fsm.state import State
 from aiogram.types import CallbackQuery
 from aiogram_dialog import DialogManager, ShowMode, StartMode, Window
@@ -63,7 +64,6 @@ async def get_menu(uow: UnitOfWork, profile: Profile, **_: Any) -> dict[str, Any
         "accounts": len(accounts),
         "due": due,
         "owes": "yes" if due > 0 else "no",
-        "owes_any": due > 0,
         "unconfirmed": not profile.email_confirmed,
         "email": profile.email,
     }
@@ -123,7 +123,10 @@ main_window = Window(
         Start(Tr("menu-add-account"), id="link", state=LinkSG.number),
     ),
     Button(
-        Tr("menu-pay"), id="pay", on_click=for_one_account(PaymentSG.form, "pay"), when="owes_any"
+        Tr("menu-pay"),
+        id="pay",
+        on_click=for_one_account(PaymentSG.form, "pay"),
+        when=F["owes"] == "yes",
     ),
     Button(
         Tr("menu-readings"), id="readings", on_click=for_one_account(ReadingsSG.meters, "readings")
@@ -143,7 +146,6 @@ main_window = Window(
         "accounts": 2,
         "due": Decimal("1628.12"),
         "owes": "yes",
-        "owes_any": True,
         "unconfirmed": True,
         "email": "resident@example.org",
     },

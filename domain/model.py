@@ -389,10 +389,6 @@ class Profile:
     consent_at: datetime | None = None
     created_at: datetime
 
-    @property
-    def full_name(self) -> str:
-        return " ".join(part for part in (self.surname, self.name, self.patronymic) if part)
-
 
 @dataclass(slots=True, kw_only=True)
 class MarketingEmail:

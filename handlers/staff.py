@@ -28,7 +28,15 @@ from domain.errors import AppealNotFound, AppealNotOpen, AppealTextInvalid
 from domain.model import Appeal, AppealStatus, AttachmentKind, CloseReason, NotificationStatus
 from domain.ports import Clock, UnitOfWork
 from domain.validation import MAX_ID
-from rendering.texts import Html, TextCore, joined, shorten, split_pages, utf16_length
+from rendering.texts import (
+    Html,
+    TextCore,
+    format_name,
+    joined,
+    shorten,
+    split_pages,
+    utf16_length,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -92,7 +100,9 @@ class StaffDesk:
             number=appeal.id,
             kind=appeal.kind.value,
             date=self.clock.local(appeal.created_at),
-            name=profile.full_name if profile else "—",
+            name=format_name(profile.surname, profile.name, profile.patronymic, self.locale)
+            if profile
+            else "—",
             phone=(profile.phone or "—") if profile else "—",
             email=profile.email if profile else "—",
             account=account.number if account else "—",
