@@ -219,3 +219,23 @@ async def test_a_notifications_button_tapped_at_once_opens_its_screen_once(
 
     assert said(chat, "Оплата · ЛС № 800200415527") == 1  # one form, below the notice
     assert apologies(chat) == 0
+
+
+async def test_log_out_tapped_at_once_logs_out_once(chat, bot_database, demo):
+    await bind_resident(bot_database, chat.user.id, link=(ACCOUNT,))
+    await chat.send("/start")
+    await chat.press("🚪 Выйти")
+
+    await chat.press_at_once("🚪 Да, выйти")
+
+    async with bot_database.engine.connect() as connection:
+        bound = (
+            await connection.execute(
+                select(t.telegram_users.c.profile_id).where(
+                    t.telegram_users.c.telegram_id == chat.user.id
+                )
+            )
+        ).scalar_one_or_none()
+    assert bound is None
+    assert said(chat, "Вы вышли из личного кабинета") == 1
+    assert apologies(chat) == 0
