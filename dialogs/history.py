@@ -140,6 +140,7 @@ async def get_bill_supplier(
         "charged": line.charged,
         "support": line.social_support,
         "corrections": line.corrections,
+        "debt_end": line.debt_end,
         "to_pay": line.to_pay,
         "penalties": line.penalties,
         # A service takes ten lines: three to a screen keeps any bill within the limit.
@@ -371,7 +372,16 @@ bill_supplier_window = Window(
     preview_data={
         "supplier": 'ПАО "Томскэнергосбыт"',
         **dict.fromkeys(
-            ("debt_start", "paid", "charged", "support", "corrections", "to_pay", "penalties"),
+            (
+                "debt_start",
+                "paid",
+                "charged",
+                "support",
+                "corrections",
+                "debt_end",
+                "to_pay",
+                "penalties",
+            ),
             Decimal("1628.12"),
         ),
         **PAGE_PREVIEW,

@@ -7,7 +7,7 @@ from typing import Any
 
 from aiogram.types import CallbackQuery, Message
 from aiogram_dialog import DialogManager, StartMode
-from aiogram_dialog.widgets.kbd import Button, Start
+from aiogram_dialog.widgets.kbd import Button
 
 from dialogs.context import ctx
 from dialogs.inputs import (
@@ -25,10 +25,15 @@ from dialogs.inputs import (
 from dialogs.phone import PHONE, phone_window
 from dialogs.states import CompleteProfileSG, LoginSG, MenuSG, RecoverySG
 from dialogs.widgets import Dialog, Tr, notify
-from domain import login, profile, validation
-from domain.errors import InvalidInput, LoginLocked, ResendTooSoon, WrongCredentials
+from domain import login, profile
+from domain.errors import LoginLocked, ResendTooSoon, WrongCredentials
 from domain.model import CodePurpose
 from domain.ports import MailNotSent
+
+
+async def on_forgot(_callback: CallbackQuery, _button: Button, manager: DialogManager):
+    # The code goes to the address just typed: it is not asked again.
+    await manager.start(RecoverySG.code, data={"email": manager.dialog_data["email"]})
 
 
 async def on_password(message: Message, _widget: Any, manager: DialogManager) -> None:
@@ -72,7 +77,7 @@ password_window = question(
     Tr("login-ask-password"),
     on_text=on_password,
     secret=True,
-    keyboard=(Start(Tr("login-forgot"), id="forgot", state=RecoverySG.email),),
+    keyboard=(Button(Tr("login-forgot"), id="forgot", on_click=on_forgot),),
 )
 
 
@@ -104,16 +109,6 @@ async def _request(manager: DialogManager) -> None:
     notify(manager, "recovery-sent", email=address)
 
 
-async def on_recovery_email(message: Message, widget: Any, manager: DialogManager) -> None:
-    try:
-        manager.dialog_data["email"] = validation.parse_email(message.text or "")
-    except InvalidInput as error:
-        explain(manager, error)
-        return
-    await _request(manager)
-    await manager.switch_to(RecoverySG.code)
-
-
 async def on_send_again(_callback: CallbackQuery, _button: Button, manager: DialogManager):
     await _request(manager)
 
@@ -126,8 +121,13 @@ async def check_code(text: str, manager: DialogManager) -> int:
 
 
 async def on_recovery_start(start_data: Any, manager: DialogManager) -> None:
-    if isinstance(start_data, dict) and "code_id" in start_data:
+    """From the login: the code is sent at once. From the letter's link: the code is
+    checked already, and the new password is asked."""
+    manager.dialog_data["email"] = start_data["email"]
+    if "code_id" in start_data:
         manager.dialog_data["code_id"] = start_data["code_id"]
+    else:
+        await _request(manager)
 
 
 async def reset(manager: DialogManager) -> None:
@@ -143,16 +143,11 @@ async def reset(manager: DialogManager) -> None:
         )
     except EXPLAINABLE as error:
         explain(manager, error)
-        await manager.switch_to(RecoverySG.email)
+        await manager.switch_to(RecoverySG.code)  # where a new code can be sent
         return
     context.signed_in(found)
     await say(manager, "recovery-done")
     await manager.start(MenuSG.main, mode=StartMode.RESET_STACK)
-
-
-recovery_email_window = question(
-    RecoverySG.email, Tr("recovery-ask-email"), on_text=on_recovery_email, back=False
-)
 
 
 recovery_code_window = question(
@@ -160,6 +155,7 @@ recovery_code_window = question(
     Tr("recovery-ask-code"),
     on_text=answer(check_code, "code_id"),
     keyboard=(Button(Tr("identity-send-again"), id="again", on_click=on_send_again),),
+    back=False,
 )
 
 
@@ -182,7 +178,6 @@ recovery_password_repeat_window = question(
 
 def recovery_dialog() -> Dialog:
     return Dialog(
-        recovery_email_window,
         recovery_code_window,
         recovery_password_window,
         recovery_password_repeat_window,

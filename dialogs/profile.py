@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from aiogram import F
 from aiogram.fsm.state import State
 from aiogram.types import CallbackQuery, Message
 from aiogram_dialog import DialogManager, StartMode, Window
@@ -39,18 +40,19 @@ from dialogs.inputs import (
 from dialogs.phone import PHONE, phone_window
 from dialogs.states import ConfirmSG, NotificationsSG, ProfileSG, WelcomeSG
 from dialogs.widgets import Dialog, Notice, Tr, notify, refuse_forged
-from domain import passwords
+from domain import codes, passwords
 from domain import profile as profile_
 from domain.model import CodePurpose, Gender, MailingCompany, Profile
-from domain.ports import UnitOfWork
+from domain.ports import Clock, UnitOfWork
 from rendering.texts import format_day, format_name, joined
 
 
 async def get_profile(
-    uow: UnitOfWork, profile: Profile, i18n: I18nContext, **_: Any
+    uow: UnitOfWork, profile: Profile, clock: Clock, i18n: I18nContext, **_: Any
 ) -> dict[str, Any]:
     mailings = await profile_.marketing_emails(uow, profile)
     return {
+        "waiting": await codes.address_waiting(uow, clock, profile) or "",
         "full_name": format_name(profile.surname, profile.name, profile.patronymic, i18n.locale),
         "email": profile.email,
         "confirmed": "yes" if profile.email_confirmed else "no",
@@ -131,6 +133,18 @@ async def request_email_change(manager: DialogManager) -> None:
             "email": manager.dialog_data["new_email"],
             "send": True,
         },
+    )
+
+
+async def on_enter_code(_callback: CallbackQuery, _button: Button, manager: DialogManager):
+    context = ctx(manager)
+    waiting = await codes.address_waiting(context.uow, context.clock, context.profile)
+    if waiting is None:
+        notify(manager, "profile-code-expired")
+        return
+    await manager.start(
+        ConfirmSG.code,
+        data={"purpose": CodePurpose.CHANGE_EMAIL, "email": waiting, "send": False},
     )
 
 
@@ -278,6 +292,7 @@ def edit(
 view_window = Window(
     Notice(),
     Tr("profile-view"),
+    Tr("profile-email-waiting", when=F["waiting"]),
     Row(
         _to(ProfileSG.name, "profile-edit-name", "name"),
         _to(ProfileSG.gender, "profile-edit-gender", "gender"),
@@ -294,6 +309,7 @@ view_window = Window(
         _to(ProfileSG.mailings, "profile-mailings", "mailings"),
         Start(Tr("profile-notifications"), id="notifications", state=NotificationsSG.kinds),
     ),
+    Button(Tr("profile-enter-code"), id="code", on_click=on_enter_code, when=F["waiting"]),
     _to(ProfileSG.delete, "profile-delete", "delete"),
     Cancel(Tr("back")),
     state=ProfileSG.view,
@@ -301,6 +317,7 @@ view_window = Window(
     preview_data={
         "full_name": "Малашта Светлана Ивановна",
         "email": "resident@example.org",
+        "waiting": "new@example.org",
         "confirmed": "yes",
         "phone": "+79138250075",
         "birth_date": "01.02.1980",

@@ -48,7 +48,6 @@ class CompleteProfileSG(StatesGroup):
 
 
 class RecoverySG(StatesGroup):
-    email = State()
     code = State()
     password = State()
     password_repeat = State()

@@ -119,6 +119,14 @@ async def check_code(
     return current
 
 
+async def address_waiting(uow: UnitOfWork, clock: Clock, profile: Profile) -> str | None:
+    """The new address a change of e-mail waits to confirm, while its code can still be
+    typed: the resident who left the code for later finds it in the profile."""
+    assert profile.id is not None
+    code = await uow.codes.pending(CodePurpose.CHANGE_EMAIL, profile.id)
+    return code.email if code is not None and code.usable(clock.now()) else None
+
+
 async def _by_token(uow: UnitOfWork, clock: Clock, token: str) -> EmailCode:
     found = await uow.codes.by_token(uow.codes.digest(token))
     if found is None or found.used_at is not None or found.voided:

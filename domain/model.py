@@ -292,6 +292,12 @@ class BillSupplierLine:
     penalties: Decimal
     services: list[BillServiceLine] = field(default_factory=list)
 
+    @property
+    def debt_end(self) -> Decimal:
+        """What the services owe at the end; the penalties are a debt of their own, which
+        the total to pay adds."""
+        return self.to_pay - self.penalties
+
 
 @dataclass(slots=True, kw_only=True)
 class Bill:

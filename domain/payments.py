@@ -162,12 +162,13 @@ async def amount_due(uow: UnitOfWork, account: Account) -> Due:
 def _shares(
     block: BillSupplierLine, contracts: Sequence[Contract]
 ) -> tuple[tuple[int, Decimal], ...]:
-    """What each contract's services owe at the end of the bill; a service line no
-    contract is named like counts under the first."""
+    """What each contract's services owe at the end of the bill. A line counts under the
+    contract its name begins with ("Электроэнергия (ночь) сверх соц. нормы" under
+    "Электроэнергия (ночь)"), the longest such, else under the first."""
     owed = {c.id: Decimal(0) for c in contracts}
-    named = {c.service: c.id for c in contracts}
     for service in block.services:
-        key = named.get(service.service, contracts[0].id)
+        named = [c for c in contracts if service.service.startswith(c.service)]
+        key = max(named, key=lambda c: len(c.service), default=contracts[0]).id
         owed[key] += max(service.debt_end, Decimal(0))
     return tuple((contract_id, amount) for contract_id, amount in owed.items() if contract_id)
 

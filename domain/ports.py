@@ -95,6 +95,9 @@ class EmailCodeRepository(Protocol):
     async def current(self, purpose: CodePurpose, email: str) -> EmailCode | None:
         """The newest code for the address that is neither used nor voided."""
 
+    async def pending(self, purpose: CodePurpose, profile_id: int) -> EmailCode | None:
+        """The profile's newest code for the purpose that is neither used nor voided."""
+
     async def by_token(self, token_hash: str) -> EmailCode | None: ...
 
     async def void_all(self, purpose: CodePurpose, email: str) -> None: ...

@@ -43,7 +43,9 @@ async def on_deep_link(
         return
     if code.purpose is CodePurpose.RECOVER_PASSWORD:
         await dialog_manager.start(
-            RecoverySG.password, data={"code_id": code.id}, mode=StartMode.RESET_STACK
+            RecoverySG.password,
+            data={"code_id": code.id, "email": code.email},
+            mode=StartMode.RESET_STACK,
         )
         return
     await message.answer(i18n.get("identity-email-confirmed", email=code.email))

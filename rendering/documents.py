@@ -220,6 +220,9 @@ def _supplier_block(
                 ("debt", line.debt_start),
                 ("paid", line.paid),
                 ("charged", line.charged),
+                ("support", line.social_support),
+                ("corrections", line.corrections),
+                ("end", line.debt_end),
                 ("penalties", line.penalties),
                 ("to-pay", line.to_pay),
             )

@@ -16,7 +16,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from domain.model import Zone, zones_of
+from domain.charges import in_force, price
+from domain.model import Rate, Tariff, Zone, zones_of
 from domain.money import money
 from storage.billing import import_billing
 from storage.database import Database
@@ -87,8 +88,11 @@ class _Service:
     name: str
     unit: str
     tariff: Decimal
-    monthly: Decimal  # the usual quantity a month
+    norm: Decimal  # a month's quantity per unit of ``basis`` (per person for a meter's)
     tariff_name: str
+    # What the quantity follows: "meter" (its readings, or the norm per person where a meter
+    # cannot be read), "area" (the flat's total area) or "persons" (those registered).
+    basis: str = "meter"
 
 
 @dataclass(frozen=True)
@@ -98,9 +102,10 @@ class _Meter:
     contract: str  # the _Service name it is billed under
     unit: str
     start: Decimal
-    monthly: Decimal
+    monthly: Decimal  # the usual consumption a month
     verified_until: date
     zones: int = 1
+    night: str | None = None  # the _Service name a two-zone meter's night is billed under
 
 
 @dataclass(frozen=True)
@@ -155,18 +160,20 @@ ACCOUNTS = [
             _Service(
                 "ztk",
                 "Отопление (Клов)",
-                "Гкал. на м2",
+                "Гкал",
                 Decimal("1947.69"),
                 Decimal("0.028"),
                 "Октябрьское с., Отопление (Клов), 0,028 Гкал. на м2",
+                "area",
             ),
             _Service(
                 "komservis",
                 "Содержание жилья",
                 "м2",
                 Decimal("21.40"),
-                Decimal("60.6"),
+                Decimal("1"),
                 "Содержание жилья, благоустроенный дом",
+                "area",
             ),
             _Service(
                 "komservis",
@@ -175,6 +182,7 @@ ACCOUNTS = [
                 Decimal("118.50"),
                 Decimal("1"),
                 "Вывоз ТБО, Томский район",
+                "persons",
             ),
         ),
         (
@@ -253,6 +261,7 @@ ACCOUNTS = [
                 Decimal("150"),
                 date(2032, 4, 1),
                 zones=2,
+                night="Электроэнергия (ночь)",
             ),
         ),
     ),
@@ -271,8 +280,9 @@ ACCOUNTS = [
                 "Отопление",
                 "Гкал",
                 Decimal("2711.96"),
-                Decimal("0.75"),
+                Decimal("0.0216"),
                 "Тепловая энергия, население, г. Томск",
+                "area",
             ),
             _Service(
                 "trts",
@@ -378,6 +388,15 @@ _SUPPLIER_ACCOUNT_PREFIX = {
     "tvk": "92",
 }
 _TOMSK = timedelta(hours=7)
+_SOCIAL_NORM = Decimal("150")  # kWh a month at the lower price; above it costs more
+_ABOVE_NORM = Decimal("1.35")
+_NIGHT_SHARE = Decimal("0.57")  # the night zone's price to the day's
+_NIGHT_USE = Decimal("0.6")  # what a two-zone meter counts at night to what it counts by day
+# A month's penalty on a debt left unpaid: 1/300 of the key rate (21 %) a day, and more
+# after the third month, taken here as one rate.
+_PENALTY = Decimal("0.021")
+_ABOVE = " сверх соц. нормы"  # a band line's name, after its service's
+_BY_NORM = " по нормативу"  # a meter that cannot be read is billed by the norm
 
 
 def _months(today: date, count: int) -> list[date]:
@@ -393,10 +412,38 @@ def _at(day: date, hour: int) -> str:
     return (datetime.combine(day, time(hour)) - _TOMSK).replace(tzinfo=UTC).isoformat()
 
 
-def _contract(account: _Account, service: _Service, today: date) -> dict[str, Any]:
+def _tariffs(account: _Account, service: _Service, today: date) -> list[Tariff]:
     starts = [date(today.year - 1 - i // 2, 7 if i % 2 == 0 else 1, 1) for i in range(3)]
     starts = [date(today.year, 7, 1) if today.month >= 7 else date(today.year, 1, 1), *starts]
     values = [service.tariff, *(money(service.tariff * step) for step in _TARIFF_STEPS)]
+    return [
+        Tariff(
+            contract_id=0,
+            starts_on=start,
+            value=value,
+            period="Один месяц",
+            rates=_rates(account, service, value),
+        )
+        for start, value in zip(starts, values, strict=True)
+    ]
+
+
+def _rates(account: _Account, service: _Service, value: Decimal) -> list[Rate]:
+    """Electricity is priced in bands (the social norm and above it); a two-zone meter's
+    contract prices the night zone too."""
+    if not service.name.startswith("Электроэнергия"):
+        return []
+    zones: list[tuple[Zone | None, Decimal]] = [(None, value)]
+    if any(meter.zones == 2 and meter.contract == service.name for meter in account.meters):
+        zones = [(Zone.DAY, value), (Zone.NIGHT, money(value * _NIGHT_SHARE))]
+    return [
+        Rate(zone=zone, above=above, value=price)
+        for zone, base in zones
+        for above, price in ((Decimal(0), base), (_SOCIAL_NORM, money(base * _ABOVE_NORM)))
+    ]
+
+
+def _contract(account: _Account, service: _Service, tariffs: list[Tariff]) -> dict[str, Any]:
     return {
         "account": account.number,
         "supplier": service.supplier,
@@ -407,79 +454,148 @@ def _contract(account: _Account, service: _Service, today: date) -> dict[str, An
         "tariff_unit": service.unit,
         "tariffs": [
             {
-                "starts_on": s.isoformat(),
-                "value": str(v),
-                "period": "Один месяц",
-                "rates": _rates(account, service, v),
+                "starts_on": tariff.starts_on.isoformat(),
+                "value": str(tariff.value),
+                "period": tariff.period,
+                "rates": [
+                    {
+                        **({"zone": rate.zone.value} if rate.zone else {}),
+                        "above": str(rate.above),
+                        "value": str(rate.value),
+                    }
+                    for rate in tariff.rates
+                ],
             }
-            for s, v in zip(starts, values, strict=True)
+            for tariff in tariffs
         ],
     }
 
 
-_SOCIAL_NORM = Decimal("150")  # kWh a month at the lower price; above it costs more
-_ABOVE_NORM = Decimal("1.35")
-_NIGHT_SHARE = Decimal("0.57")  # the night zone's price to the day's
+def _step(meter: _Meter) -> Decimal:
+    return Decimal("0.001") if meter.unit == "м3" else Decimal("0.1")
 
 
-def _rates(account: _Account, service: _Service, value: Decimal) -> list[dict[str, str]]:
-    """Electricity is priced in bands (the social norm and above it); a two-zone meter's
-    contract prices the night zone too."""
-    if not service.name.startswith("Электроэнергия"):
-        return []
-    zones: list[tuple[str | None, Decimal]] = [(None, value)]
-    if any(meter.zones == 2 and meter.contract == service.name for meter in account.meters):
-        zones = [("day", value), ("night", money(value * _NIGHT_SHARE))]
-    return [
-        {**({"zone": zone} if zone else {}), "above": str(above), "value": str(price)}
-        for zone, base in zones
-        for above, price in ((Decimal(0), base), (_SOCIAL_NORM, money(base * _ABOVE_NORM)))
-    ]
+# What a meter showed on the 20th of each month it was read, zone by zone.
+_Dials = dict[date, dict[Zone, Decimal]]
+
+
+def _read(meter: _Meter, months: list[date], rng: random.Random) -> _Dials:
+    step = _step(meter)
+    shown: _Dials = {}
+    value = dict.fromkeys(zones_of(meter.zones), meter.start)
+    for month in months:
+        used = meter.monthly * Decimal(rng.uniform(0.7, 1.3))
+        for zone in value:
+            value[zone] += (used * (_NIGHT_USE if zone is Zone.NIGHT else 1)).quantize(step)
+        if month.replace(day=20) <= meter.verified_until:
+            shown[month] = dict(value)
+    return shown
+
+
+def _readings(account: _Account, shown: _Dials, step: Decimal, months: list[date]) -> list[Any]:
+    readings = []
+    for month, zones in shown.items():
+        for zone, value in zones.items():
+            reading = {
+                "zone": zone.value,
+                "value": str(value),
+                "taken_at": _at(month.replace(day=20), 10),
+                "billing_month": month.strftime("%Y-%m"),
+                "used_in": month.strftime("%Y-%m"),
+            }
+            if month == months[-3] and account is ACCOUNTS[0]:
+                # A resident's reading that an inspector's replaced, as the readings history
+                # shows it.
+                readings.append(
+                    {
+                        **reading,
+                        "value": str(value + step * 400),
+                        "taken_at": _at(month.replace(day=17), 19),
+                        "source": "resident",
+                        "status": "replaced",
+                        "reason": "контрольное снятие показаний",
+                    }
+                )
+                reading["source"] = "inspector"
+            readings.append(reading)
+    return readings
+
+
+@dataclass(frozen=True)
+class _Line:
+    """A service line of a bill: a quantity at a price."""
+
+    name: str
+    unit: str
+    quantity: Decimal
+    price: Decimal
+
+    @property
+    def amount(self) -> Decimal:
+        return money(self.quantity * self.price)
+
+
+def _charges(
+    account: _Account,
+    month: date,
+    tariffs: dict[str, list[Tariff]],
+    dials: dict[str, _Dials],
+) -> dict[str, list[_Line]]:
+    """A month's lines by the service they are billed under, by the rules the bot's estimate
+    uses (domain/charges.py): a meter's consumption between its readings, priced band by band
+    by its contract's tariff in force; the rest by the flat's area or its persons."""
+    previous = (month - timedelta(days=1)).replace(day=1)
+    lines: dict[str, list[_Line]] = {service.name: [] for service in account.services}
+    for service in account.services:
+        tariff = in_force(tariffs[service.name], month)
+        assert tariff is not None
+        if service.basis != "meter":
+            base = account.area if service.basis == "area" else Decimal(account.persons)
+            line = _Line(service.name, service.unit, base * service.norm, tariff.value)
+            lines[service.name].append(line)
+            continue
+        consumption: dict[Zone, Decimal] = {}
+        places = 0
+        for meter in (m for m in account.meters if m.contract == service.name):
+            places = -_step(meter).as_tuple().exponent
+            shown = dials[meter.number]
+            if month not in shown or previous not in shown:
+                quantity = service.norm * account.persons
+                line = _Line(service.name + _BY_NORM, service.unit, quantity, tariff.value)
+                lines[service.name].append(line)
+                continue
+            for zone, value in shown[month].items():
+                consumption[zone] = (
+                    consumption.get(zone, Decimal(0)) + value - shown[previous][zone]
+                )
+        night = next((m.night for m in account.meters if m.contract == service.name), None)
+        for band in price(tariff, consumption, places)[0] if consumption else ():
+            name = night if band.zone is Zone.NIGHT and night else service.name
+            lines[name].append(
+                _Line(
+                    name + (_ABOVE if band.above else ""), service.unit, band.quantity, band.price
+                )
+            )
+    return lines
 
 
 def demo_billing(today: date) -> dict[str, Any]:
     """The demo as a billing file, as it stands on ``today``: a year of bills up to last
     month's (this month's comes once its readings are in), meters read by billing up to last
     month (this month's readings are the resident's to send; a meter past its verification
-    was not read since), each service's debt carried from bill to bill, so that the services
-    add up to their supplier's block."""
+    was not read since, and is billed by the norm), each bill computed from its readings,
+    the flat and the tariffs, each service's debt carried from bill to bill, so that the
+    services add up to their supplier's block, the supplier's penalties a debt of their own."""
     rng = random.Random(20181206)
-    months = _months((today.replace(day=1) - timedelta(days=1)), 12)
+    # The month before the first bill is read too: the first bill counts from it.
+    months = _months((today.replace(day=1) - timedelta(days=1)), 13)
     contracts, meters, bills, payments = [], [], [], []
     for account in ACCOUNTS:
-        contracts += [_contract(account, service, today) for service in account.services]
+        tariffs = {s.name: _tariffs(account, s, today) for s in account.services}
+        contracts += [_contract(account, s, tariffs[s.name]) for s in account.services]
+        dials = {}
         for meter in account.meters:
-            readings, value = [], meter.start
-            step = Decimal("0.001") if meter.unit == "м3" else Decimal("0.1")
-            for month in months:
-                value += (meter.monthly * Decimal(rng.uniform(0.7, 1.3))).quantize(step)
-                day = month.replace(day=20)
-                if day > meter.verified_until:
-                    continue
-                for zone in zones_of(meter.zones):
-                    share = Decimal("0.6") if zone is Zone.NIGHT else Decimal(1)
-                    reading = {
-                        "zone": zone.value,
-                        "value": str((value * share).quantize(step)),
-                        "taken_at": _at(day, 10),
-                        "billing_month": month.strftime("%Y-%m"),
-                        "used_in": month.strftime("%Y-%m"),
-                    }
-                    if month == months[-3] and account is ACCOUNTS[0]:
-                        # A resident's reading that an inspector's replaced, as the
-                        # readings history shows it.
-                        readings.append(
-                            {
-                                **reading,
-                                "value": str((value * share + step * 400).quantize(step)),
-                                "taken_at": _at(month.replace(day=17), 19),
-                                "source": "resident",
-                                "status": "replaced",
-                                "reason": "контрольное снятие показаний",
-                            }
-                        )
-                        reading["source"] = "inspector"
-                    readings.append(reading)
+            dials[meter.number] = _read(meter, months, rng)
             service = next(s for s in account.services if s.name == meter.contract)
             meters.append(
                 {
@@ -488,47 +604,51 @@ def demo_billing(today: date) -> dict[str, Any]:
                     "service": meter.service,
                     "contract": {"supplier": service.supplier, "service": service.name},
                     "unit": meter.unit,
-                    "digits": f"6.{-step.as_tuple().exponent}",
+                    "digits": f"6.{-_step(meter).as_tuple().exponent}",
                     "zones": meter.zones,
                     "verified_until": meter.verified_until.isoformat(),
-                    "readings": readings,
+                    "readings": _readings(account, dials[meter.number], _step(meter), months),
                 }
             )
 
         debts = {service.name: Decimal("0.00") for service in account.services}
         suppliers = list(dict.fromkeys(s.supplier for s in account.services))
-        for index, month in enumerate(months):
+        penalties = dict.fromkeys(suppliers, Decimal("0.00"))
+        for month in months[1:]:
+            charges = _charges(account, month, tariffs, dials)
             lines = []
             for supplier in suppliers:
-                services = []
+                services, items, unpaid = [], [], Decimal(0)
                 for service in (s for s in account.services if s.supplier == supplier):
-                    quantity = (service.monthly * Decimal(rng.uniform(0.8, 1.2))).quantize(
-                        Decimal("0.001")
-                    )
-                    charged = money(quantity * service.tariff)
                     debt_start = debts[service.name]
                     paid = debt_start if account.pays else money(debt_start * Decimal("0.1"))
-                    # Penalties on what stays unpaid: the service's correction, and the sum of
-                    # them its supplier's penalties.
-                    penalty = money((debt_start - paid) * Decimal("0.0125") * index)
-                    debts[service.name] = debt_start - paid + charged + penalty
-                    services.append(
-                        {
-                            "service": service.name,
-                            "unit": service.unit,
-                            "quantity": str(quantity),
-                            "tariff": str(service.tariff),
-                            "price_per_unit": str(money(service.tariff)),
-                            "debt_start": str(debt_start),
-                            "paid": str(paid),
-                            "charged": str(charged),
-                            "corrections": str(penalty),
-                            "debt_end": str(debts[service.name]),
-                        }
-                    )
+                    unpaid += debt_start - paid
+                    if paid:
+                        items.append(
+                            {"supplier": supplier, "service": service.name, "amount": str(paid)}
+                        )
+                    # The service's debt is carried on its first line.
+                    for index, line in enumerate(charges[service.name]):
+                        start, pay = (debt_start, paid) if index == 0 else (Decimal("0.00"),) * 2
+                        services.append(
+                            {
+                                "service": line.name,
+                                "unit": line.unit,
+                                "quantity": str(line.quantity),
+                                "tariff": str(line.price),
+                                "price_per_unit": str(money(line.price)),
+                                "debt_start": str(start),
+                                "paid": str(pay),
+                                "charged": str(line.amount),
+                                "debt_end": str(start - pay + line.amount),
+                            }
+                        )
+                    charged = sum((line.amount for line in charges[service.name]), Decimal(0))
+                    debts[service.name] = debt_start - paid + charged
+                penalties[supplier] += money(unpaid * _PENALTY)
                 total = {
                     key: sum((Decimal(s[key]) for s in services), Decimal("0.00"))
-                    for key in ("debt_start", "paid", "charged", "corrections", "debt_end")
+                    for key in ("debt_start", "paid", "charged", "debt_end")
                 }
                 lines.append(
                     {
@@ -536,25 +656,18 @@ def demo_billing(today: date) -> dict[str, Any]:
                         "debt_start": str(total["debt_start"]),
                         "paid": str(total["paid"]),
                         "charged": str(total["charged"]),
-                        "to_pay": str(total["debt_end"]),
-                        "penalties": str(total["corrections"]),
+                        "to_pay": str(total["debt_end"] + penalties[supplier]),
+                        "penalties": str(penalties[supplier]),
                         "services": services,
                     }
                 )
-                if total["paid"] > 0:
-                    service = next(s for s in account.services if s.supplier == supplier)
+                if items:
                     payments.append(
                         {
                             "id": f"demo-{account.number}-{supplier}-{month:%Y%m}",
                             "account": account.number,
                             "paid_at": _at(month.replace(day=8), 12),
-                            "items": [
-                                {
-                                    "supplier": supplier,
-                                    "service": service.name,
-                                    "amount": str(total["paid"]),
-                                }
-                            ],
+                            "items": items,
                         }
                     )
             bills.append(

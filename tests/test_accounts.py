@@ -3,12 +3,16 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 from sqlalchemy import select
 
 from bot.transports.local import LocalChat
+from storage.demo import demo_billing
 from storage.tables import account_links, attempt_limits, telegram_users
 from tests.chat import buttons
+from tests.conftest import FakeClock
 from tests.data import bind_resident
 from tests.test_payments import seen
 
@@ -75,14 +79,31 @@ async def test_back_from_the_card_of_a_new_link_leads_to_the_list_then_the_menu(
     assert "Подключён 1 лицевой счёт." in chat.last.text
 
 
-@pytest.mark.parametrize("typed", ["571.81", "571,81", "3470.30", "3 470,30"])
-async def test_any_total_of_the_latest_bill_is_right(chat, resident, bot_database, typed):
-    """The electricity + ТомскРТС bill has a total per supplier and a grand total."""
+def _latest_totals(number: str) -> list[Decimal]:
+    """The totals printed on the account's latest demo bill: each supplier's, then the
+    grand total."""
+    bills = [b for b in demo_billing(FakeClock().today())["bills"] if b["account"] == number]
+    per_supplier = [Decimal(line["to_pay"]) for line in bills[-1]["suppliers"]]
+    return [*per_supplier, sum(per_supplier, Decimal(0))]
+
+
+@pytest.mark.parametrize(
+    ("which", "written"),
+    [
+        (0, lambda amount: f"{amount:.2f}"),
+        (0, lambda amount: f"{amount:.2f}".replace(".", ",")),
+        (-1, lambda amount: f"{amount:.2f}"),
+        (-1, lambda amount: f"{amount:,.2f}".replace(",", " ").replace(".", ",")),
+    ],
+)
+async def test_any_total_of_the_latest_bill_is_right(chat, resident, bot_database, which, written):
+    """The electricity + ТомскРТС bill has a total per supplier and a grand total, typed as
+    a resident would."""
     await start_linking(chat, "830300527718")
     await chat.press("Наниматель / арендатор")
     await chat.press("Сумма «ИТОГО / ВСЕГО К ОПЛАТЕ»")
     assert "с точностью до копеек" in chat.last.text
-    await chat.send(typed)
+    await chat.send(written(_latest_totals("830300527718")[which]))
     assert chat.last.text.startswith("<b>Лицевой счёт № 830300527718</b>")
     assert [relation for _, _, relation in await links(bot_database)] == ["tenant"]
 

@@ -5,12 +5,16 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import UTC, date, datetime
+from collections import Counter, defaultdict
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
 from sqlalchemy import insert, select
 
+from domain.charges import in_force, price
+from domain.model import ReadingStatus, Zone
+from domain.money import money
 from storage import tables as t
 from storage.billing import ImportRefused, format_readings, import_billing
 from storage.demo import demo_billing, demo_file, seed_demo
@@ -262,16 +266,64 @@ async def test_the_demo_has_what_the_guide_shows(database):
 
 
 async def test_the_demo_tells_a_consistent_story(database):
+    """Every demo bill follows from its readings, the flat and the tariffs by the charge
+    rules the estimate uses, and adds up as the bill shows it."""
     await seed_demo(database, TODAY)
+    checked = 0
     async with database.unit_of_work() as uow:
         for account in await uow.accounts.all():
+            meters = await uow.meters.of_account(account.id)
+            readings = {m.id: await uow.readings.of_meter(m.id) for m in meters}
             for bill in await uow.bills.of_account(account.id):
+                services = [s for line in bill.suppliers for s in line.services]
                 for line in bill.suppliers:
-                    # Each service's debt carries on, and they add up to the supplier's.
-                    assert sum(s.debt_end for s in line.services) == line.to_pay
-                    assert line.debt_start - line.paid + line.charged + line.penalties == (
-                        line.to_pay
+                    # The services add up to their supplier's block, the penalties a debt of
+                    # their own.
+                    assert (
+                        line.debt_start
+                        - line.paid
+                        + line.charged
+                        - line.social_support
+                        + (line.corrections)
+                        == line.debt_end
+                        == sum(s.debt_end for s in line.services)
                     )
+                    assert line.corrections == 0 and all(s.corrections == 0 for s in line.services)
+                for s in services:
+                    assert s.charged == money(s.quantity * s.tariff), s
+                    assert s.debt_end == s.debt_start - s.paid + s.charged, s
+                    if s.unit == "м2":
+                        assert s.quantity == account.total_area
+                    if s.unit == "чел.":
+                        assert s.quantity == account.registered_persons
+                # Each contract's metered consumption this month, priced by its tariff in
+                # force, is what the bill charges.
+                billed = Counter((s.quantity, s.tariff) for s in services)
+                consumption: dict[int, dict[Zone, Decimal]] = defaultdict(dict)
+                places = {}
+                before = (bill.period - timedelta(days=1)).replace(day=1)
+                for meter in meters:
+                    counted = {
+                        (r.zone, r.billing_month): r.value
+                        for r in readings[meter.id]
+                        if r.status is not ReadingStatus.REPLACED
+                    }
+                    for zone in meter.zones:
+                        if (zone, bill.period) in counted and (zone, before) in counted:
+                            used = consumption[meter.contract_id]
+                            used[zone] = used.get(zone, Decimal(0)) + (
+                                counted[zone, bill.period] - counted[zone, before]
+                            )
+                            places[meter.contract_id] = meter.digits_after
+                for contract_id, used in consumption.items():
+                    tariff = in_force(await uow.contracts.tariffs(contract_id), bill.period)
+                    for band in price(tariff, used, places[contract_id])[0]:
+                        assert billed[band.quantity, band.price] > 0, (bill.period, band)
+                        billed[band.quantity, band.price] -= 1
+                        checked += 1
+    assert checked > 100
+    async with database.unit_of_work() as uow:
+        for account in await uow.accounts.all():
             for meter in await uow.meters.of_account(account.id):
                 taken = [r.taken_at.date() for r in await uow.readings.of_meter(meter.id)]
                 # Nothing read past its verification, nor yet this month: that is the

@@ -38,7 +38,6 @@ async def test_at_most_five_recovery_codes_are_checked_however_many_arrive_at_on
         await chat.press("🔑 Вход")
         await chat.send(email)
         await chat.press("Забыли пароль?")
-        await chat.send(email)
     right = smtp.inbox.code(email)
     wrong = f"{(int(right) + 1) % 1_000_000:06d}"
     guesses = [wrong] * (CROWD - 1) + [right]
@@ -153,9 +152,8 @@ async def test_one_letter_goes_however_many_ask_for_it_at_once(new_chat, bot_dat
         await chat.send("/start")
         await chat.press("🔑 Вход")
         await chat.send(email)
-        await chat.press("Забыли пароль?")
 
-    await asyncio.gather(*(chat.send(email) for chat in chats))
+    await asyncio.gather(*(chat.press("Забыли пароль?") for chat in chats))
 
     assert len([letter for letter in smtp.inbox.letters if letter["To"] == email]) == 1
 

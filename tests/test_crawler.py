@@ -68,7 +68,6 @@ TYPED_ONLY = {
     "DevicesSG:token": "test_devices (after the device's name)",
     "PaymentSG:sent": "test_payments (after the invoice)",
     "CompleteProfileSG:phone": "test_identity (after the first login)",
-    "RecoverySG:email": "test_identity (from the login's password step)",
     "DevicesSG:revoke": "test_devices (the demo has no device; one is added by its name)",
     "ProfileSG:mailing_companies": "test_profile (after a mailing address)",
     "ReadingsSG:review": "test_readings (after the value)",

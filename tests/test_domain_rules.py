@@ -3,7 +3,7 @@ unit of work (SQLite, and PostgreSQL where it answers)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -399,12 +399,13 @@ async def test_the_chart_counts_every_month_of_the_period_zone_by_zone(database,
     assert [m.month for m in shown.months] == [9, 10, 11]
     assert list(shown.by_zone) == [Zone.DAY, Zone.NIGHT]
     # September counts from August's reading, before the period; November is not read yet.
-    last = {(r.zone, r.billing_month.month): r.value for r in readings_}
-    assert shown.by_zone[Zone.NIGHT][0] == last[(Zone.NIGHT, 9)] - last[(Zone.NIGHT, 8)]
+    last = {(r.zone, r.billing_month): r.value for r in readings_}
+    august, september, october = date(2026, 8, 1), date(2026, 9, 1), date(2026, 10, 1)
+    assert shown.by_zone[Zone.NIGHT][0] == last[Zone.NIGHT, september] - last[Zone.NIGHT, august]
     assert [v is not None and v > 0 for v in shown.by_zone[Zone.DAY]] == [True, True, False]
 
     # A month with no reading is shown as such; the next counts from the last one before it.
-    gap = [r for r in readings_ if r.billing_month.month != 9]
+    gap = [r for r in readings_ if r.billing_month != september]
     found = history.monthly_consumption(two_zone, gap, period)
     assert found.by_zone[Zone.DAY][0] is None
-    assert found.by_zone[Zone.DAY][1] == last[(Zone.DAY, 10)] - last[(Zone.DAY, 8)]
+    assert found.by_zone[Zone.DAY][1] == last[Zone.DAY, october] - last[Zone.DAY, august]

@@ -44,7 +44,7 @@ async def test_the_last_three_months_of_payment_documents(chat, bot_database, de
     assert 'МУП ЖКХ "Октябрьское": ' in chat.last.text
     await chat.press('ООО "ЗТК"')
     details = text(chat)
-    assert "Долг на начало периода:" in details and "В т.ч. пени:" in details
+    assert "Долг на начало периода:" in details and "Пени:" in details
     assert "<b>Отопление (Клов)</b>" in details
     assert "Тариф: 1 947,69" in details and "Цена за единицу потребления: 1 947,69 ₽" in details
 

@@ -58,11 +58,17 @@ async def bot_payments(database):
 
 
 async def owed(database, number=ACCOUNT) -> list[tuple[str, Decimal]]:
-    """Each service of the account's latest bill with what it owes at the bill's end."""
+    """Each service contract of the account with what its lines of the latest bill owe at
+    the bill's end (a band's line, "… сверх соц. нормы", is its service's)."""
     async with database.unit_of_work() as uow:
         account = await uow.accounts.by_number(number)
         bill = await uow.bills.latest(account.id)
-    return [(s.service, s.debt_end) for line in bill.suppliers for s in line.services]
+    owes: dict[str, Decimal] = {}
+    for line in bill.suppliers:
+        for s in line.services:
+            service = s.service.removesuffix(" сверх соц. нормы").removesuffix(" по нормативу")
+            owes[service] = owes.get(service, Decimal(0)) + s.debt_end
+    return list(owes.items())
 
 
 async def open_payment(chat, database, number=ACCOUNT):

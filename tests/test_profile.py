@@ -142,6 +142,38 @@ async def test_a_new_email_becomes_the_login_only_after_its_code(
     assert (await stored(bot_database, resident)).email == "new.address@example.org"
 
 
+async def test_a_new_email_left_for_later_waits_in_the_profile_with_its_code(
+    chat, resident, bot_database, smtp, clock
+):
+    await chat.press("✏️ E-mail")
+    await chat.send("later@example.org")
+    await chat.press("Позже")
+    assert chat.last.text.startswith("<b>Профиль</b>")
+    assert "Новый e-mail later@example.org ждёт подтверждения" in chat.last.text
+    await chat.press("✉️ Ввести код из письма")
+    assert "отправленного на later@example.org" in chat.last.text
+    # No new letter: the one sent holds the code to type.
+    assert [m["To"] for m in smtp.inbox.letters].count("later@example.org") == 1
+    await chat.send(smtp.inbox.code("later@example.org"))
+    assert "E-mail (логин): later@example.org ✅" in chat.last.text
+    assert "ждёт подтверждения" not in chat.last.text
+    assert "✉️ Ввести код из письма" not in buttons(chat)
+    assert (await stored(bot_database, resident)).email == "later@example.org"
+
+
+async def test_a_change_of_email_whose_code_expired_no_longer_waits(
+    chat, resident, bot_database, smtp, clock
+):
+    await chat.press("✏️ E-mail")
+    await chat.send("late@example.org")
+    await chat.press("Позже")
+    clock.advance(minutes=31)
+    await chat.press("✉️ Ввести код из письма")
+    assert chat.last.text.startswith("Код для нового e-mail уже не действует")
+    assert "✉️ Ввести код из письма" not in buttons(chat)
+    assert (await stored(bot_database, resident)).email == f"resident{chat.user.id}@example.org"
+
+
 async def test_the_password_changes_only_with_the_current_one(chat, resident, bot_database):
     await chat.press("🔑 Пароль")
     wrong = await chat.send("NotMine123")

@@ -181,7 +181,6 @@ session-ended = 🔒 You were logged out: the profile's password or e-mail was c
 logout-confirm = Log out of the customer account in this chat? To log in again you will need your e-mail and password.
 logout-yes = 🚪 Yes, log out
 logout-done = You have logged out of the customer account. To log in again: /start
-recovery-ask-email = Enter the e-mail you registered with: we will send a letter with a code to change the password.
 recovery-sent = If { $email } is registered, a letter with a code has been sent to it.
 recovery-ask-code = Enter the code from the letter, or open the link in it.
 recovery-done = ✅ The password is changed.
@@ -207,6 +206,10 @@ profile-view =
         [one] { $mailings } address
        *[other] { $mailings } addresses
     }
+profile-email-waiting ={""}
+    The new e-mail { $waiting } waits to be confirmed: enter the code from the letter.
+profile-enter-code = ✉️ Enter the code from the letter
+profile-code-expired = The code for the new e-mail is no longer valid: enter the address again and we will send a new one.
 profile-edit-name = ✏️ Full name
 profile-edit-gender = ✏️ Gender
 profile-edit-birth-date = ✏️ Date of birth
@@ -511,8 +514,9 @@ history-bill-supplier =
     Charged: { MONEY($charged) }
     Social support: { MONEY($support) }
     Corrections: { MONEY($corrections) }
+    Debt at the end: { MONEY($debt_end) }
+    Penalties: { MONEY($penalties) }
     Total to pay: { MONEY($to_pay) }
-    Of which penalties: { MONEY($penalties) }
 
     <b>Breakdown by service</b>{ $pages ->
         [1] {""}
@@ -844,7 +848,10 @@ receipt-supplier = <b>{ $name }</b><br/>INN { $inn }, BIC { $bic }<br/>account {
 receipt-total-debt = Debt at start
 receipt-total-paid = Paid
 receipt-total-charged = Charged
-receipt-total-penalties = Of which penalties
+receipt-total-support = Social support
+receipt-total-corrections = Corrections
+receipt-total-end = Debt at end
+receipt-total-penalties = Penalties
 receipt-total-to-pay = Total to pay
 receipt-column-service = Service
 receipt-column-unit = Unit

@@ -183,7 +183,6 @@ session-ended = 🔒 Вы вышли из личного кабинета: па�
 logout-confirm = Выйти из личного кабинета в этом чате? Чтобы войти снова, понадобятся e-mail и пароль.
 logout-yes = 🚪 Да, выйти
 logout-done = Вы вышли из личного кабинета. Чтобы войти снова: /start
-recovery-ask-email = Введите e-mail, указанный при регистрации: мы пришлём письмо с кодом для смены пароля.
 recovery-sent = Если { $email } зарегистрирован, на него отправлено письмо с кодом.
 recovery-ask-code = Введите код из письма или откройте ссылку из него.
 recovery-done = ✅ Пароль изменён.
@@ -210,6 +209,10 @@ profile-view =
         [few] { $mailings } адреса
        *[many] { $mailings } адресов
     }
+profile-email-waiting ={""}
+    Новый e-mail { $waiting } ждёт подтверждения: введите код из письма.
+profile-enter-code = ✉️ Ввести код из письма
+profile-code-expired = Код для нового e-mail уже не действует: укажите адрес ещё раз — пришлём новый.
 profile-edit-name = ✏️ ФИО
 profile-edit-gender = ✏️ Пол
 profile-edit-birth-date = ✏️ Дата рождения
@@ -515,8 +518,9 @@ history-bill-supplier =
     Начислено: { MONEY($charged) }
     Меры социальной поддержки: { MONEY($support) }
     Списано − / доначислено +: { MONEY($corrections) }
+    Долг на конец периода: { MONEY($debt_end) }
+    Пени: { MONEY($penalties) }
     Итого к оплате: { MONEY($to_pay) }
-    В т.ч. пени: { MONEY($penalties) }
 
     <b>Детализация по услугам</b>{ $pages ->
         [1] {""}
@@ -848,7 +852,10 @@ receipt-supplier = <b>{ $name }</b><br/>ИНН { $inn }, БИК { $bic }<br/>р/
 receipt-total-debt = Долг на начало
 receipt-total-paid = Оплачено
 receipt-total-charged = Начислено
-receipt-total-penalties = В т.ч. пени
+receipt-total-support = Льготы, субсидии
+receipt-total-corrections = Перерасчёт
+receipt-total-end = Долг на конец
+receipt-total-penalties = Пени
 receipt-total-to-pay = Итого к оплате
 receipt-column-service = Услуга
 receipt-column-unit = Ед. изм.

@@ -59,6 +59,14 @@ class SqlEmailCodeRepository:
             email_codes.c.voided.is_(False),
         )
 
+    async def pending(self, purpose: CodePurpose, profile_id: int) -> EmailCode | None:
+        return await self._first(
+            email_codes.c.purpose == purpose,
+            email_codes.c.profile_id == profile_id,
+            email_codes.c.used_at.is_(None),
+            email_codes.c.voided.is_(False),
+        )
+
     async def by_token(self, token_hash: str) -> EmailCode | None:
         return await self._first(email_codes.c.token_hash == token_hash)
 
