@@ -2,7 +2,7 @@
 arrive together and the dispatcher handles them at the same time, on SQLite with memory and
 on PostgreSQL with Redis. Paying either way, an appeal or a question, a reading sent or
 confirmed, unlinking, a device revoked, a profile field, a mailing address, deleting the
-profile, and staff closing an appeal."""
+profile, and staff closing an appeal (asking for a new password: test_identity)."""
 
 from __future__ import annotations
 

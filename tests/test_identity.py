@@ -15,6 +15,7 @@ from sqlalchemy import select
 from bot.transports.local import LocalChat
 from storage.tables import email_codes, profiles, telegram_users
 from tests.chat import buttons
+from tests.data import bind_resident
 from tests.smtp import SmtpServer
 
 PASSWORD = "Secret123"
@@ -349,6 +350,24 @@ async def test_password_recovery_by_code(chat, new_chat, bot_database, smtp):
     assert other.last.text.startswith("Неверный e-mail или пароль.")
     await other.send("NewSecret456")
     assert other.last.text.startswith("Светлана, добро пожаловать")
+
+
+async def test_forgot_the_password_tapped_at_once_sends_one_letter(chat, bot_database, smtp, demo):
+    await bind_resident(bot_database, 650_001)  # the chat is a stranger who has a profile
+    await chat.send("/start")
+    await chat.press("🔑 Вход")
+    await chat.send("resident650001@example.org")
+
+    await chat.press_at_once("Забыли пароль?", 2)
+
+    assert [m["To"] for m in smtp.inbox.letters] == ["resident650001@example.org"]
+    async with bot_database.engine.connect() as connection:
+        assert len((await connection.execute(select(email_codes))).all()) == 1
+    assert chat.last.text.startswith("Если resident650001@example.org зарегистрирован")
+    assert not [m for m in chat.bot_messages() if "Что-то пошло не так" in (m.text or "")]
+    # The one code changes the password.
+    await chat.send(smtp.inbox.code("resident650001@example.org"))
+    assert chat.last.text.startswith("Придумайте новый пароль")
 
 
 async def test_recovery_by_link(chat, smtp):

@@ -3,12 +3,22 @@ from __future__ import annotations
 import hashlib
 import hmac
 from dataclasses import asdict
+from typing import Any
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain.model import CodePurpose, EmailCode
 from storage.tables import email_codes
+
+
+def _waiting(purpose: CodePurpose) -> tuple[Any, ...]:
+    """A code of the purpose that is neither used nor voided."""
+    return (
+        email_codes.c.purpose == purpose,
+        email_codes.c.used_at.is_(None),
+        email_codes.c.voided.is_(False),
+    )
 
 
 class SqlEmailCodeRepository:
@@ -52,20 +62,10 @@ class SqlEmailCodeRepository:
         return await self._first(email_codes.c.id == code_id)
 
     async def current(self, purpose: CodePurpose, email: str) -> EmailCode | None:
-        return await self._first(
-            email_codes.c.purpose == purpose,
-            email_codes.c.email == email,
-            email_codes.c.used_at.is_(None),
-            email_codes.c.voided.is_(False),
-        )
+        return await self._first(email_codes.c.email == email, *_waiting(purpose))
 
     async def pending(self, purpose: CodePurpose, profile_id: int) -> EmailCode | None:
-        return await self._first(
-            email_codes.c.purpose == purpose,
-            email_codes.c.profile_id == profile_id,
-            email_codes.c.used_at.is_(None),
-            email_codes.c.voided.is_(False),
-        )
+        return await self._first(email_codes.c.profile_id == profile_id, *_waiting(purpose))
 
     async def by_token(self, token_hash: str) -> EmailCode | None:
         return await self._first(email_codes.c.token_hash == token_hash)
