@@ -17,7 +17,7 @@ from aiogram_dialog.widgets.input import MessageInput
 from aiogram_dialog.widgets.kbd import Button, Cancel, Keyboard, Row
 from aiogram_dialog.widgets.text import Text
 
-from dialogs.context import ctx
+from dialogs.context import Context, ctx
 from dialogs.widgets import Notice, Tr, back_from, notify, own_id
 from domain import codes, errors, passwords, registration, validation
 from domain.codes import IssuedCode, LetterWriter
@@ -134,6 +134,23 @@ def answer(
         await (then(manager) if then else manager.next())
 
     return on_answer
+
+
+def saves(
+    change: Callable[[Context, str], Awaitable[Any]], then: Done
+) -> Callable[..., Awaitable[None]]:
+    """A typed answer that one domain edit takes as it is, saved at once, then ``then``; its
+    refusal is explained and the question asked again."""
+
+    async def on_text(message: Message, _widget: Any, manager: DialogManager) -> None:
+        try:
+            await change(ctx(manager), message.text or "")
+        except EXPLAINABLE as error:
+            explain(manager, error)
+            return
+        await then(manager)
+
+    return on_text
 
 
 async def on_not_text(message: Message, _widget: Any, manager: DialogManager) -> None:

@@ -5,21 +5,24 @@ from __future__ import annotations
 
 from typing import Any
 
+from aiogram.fsm.state import State
 from aiogram.types import CallbackQuery, Message
-from aiogram_dialog import DialogManager, StartMode
+from aiogram_dialog import DialogManager, StartMode, Window
 from aiogram_dialog.widgets.kbd import Button
 
-from dialogs.context import ctx
+from dialogs.context import Context, ctx
 from dialogs.inputs import (
     EXPLAINABLE,
     answer,
     check_password_repeat,
     delete_secret,
     explain,
+    gender_buttons,
     hash_password,
     letter_writer,
     parse_email,
     question,
+    saves,
     say,
 )
 from dialogs.phone import PHONE, phone_window
@@ -27,7 +30,7 @@ from dialogs.states import CompleteProfileSG, LoginSG, MenuSG, RecoverySG
 from dialogs.widgets import Dialog, Tr, notify
 from domain import login, profile
 from domain.errors import LoginLocked, ResendTooSoon, WrongCredentials
-from domain.model import CodePurpose
+from domain.model import CodePurpose, Gender
 from domain.ports import MailNotSent
 
 
@@ -54,17 +57,13 @@ async def on_password(message: Message, _widget: Any, manager: DialogManager) ->
     except LoginLocked as error:
         explain(manager, error)
         return
-    context.signed_in(found)  # the menu that follows greets them
-    if profile.missing_required(found):
-        await manager.start(CompleteProfileSG.phone, mode=StartMode.RESET_STACK)
+    context.signed_in(found.profile)  # the menu that follows greets them
+    if found.to_complete:
+        ask = found.to_complete
+        state = getattr(CompleteProfileSG, ask[0])
+        await manager.start(state, data={"ask": ask}, mode=StartMode.RESET_STACK)
     else:
         await manager.start(MenuSG.main, mode=StartMode.RESET_STACK)
-
-
-async def save_phone(manager: DialogManager) -> None:
-    context = ctx(manager)
-    await profile.set_phone(context.uow, context.profile, manager.dialog_data[PHONE])
-    await manager.start(MenuSG.main, mode=StartMode.RESET_STACK)
 
 
 email_window = question(
@@ -85,11 +84,68 @@ def login_dialog() -> Dialog:
     return Dialog(email_window, password_window)
 
 
-complete_phone_window = phone_window(CompleteProfileSG.phone, then=save_phone)
+# --- The fields the first login asks for (Fig. 7) -------------------------------------------
+
+
+async def on_complete_start(start_data: Any, manager: DialogManager) -> None:
+    manager.dialog_data["ask"] = start_data["ask"]
+
+
+async def ask_next(manager: DialogManager) -> None:
+    """The field on screen is answered (or skipped): the next one, or the menu."""
+    ask = manager.dialog_data["ask"][1:]
+    manager.dialog_data["ask"] = ask
+    if ask:
+        await manager.switch_to(getattr(CompleteProfileSG, ask[0]))
+    else:
+        await manager.start(MenuSG.main, mode=StartMode.RESET_STACK)
+
+
+async def save_phone(manager: DialogManager) -> None:
+    context = ctx(manager)
+    await profile.set_phone(context.uow, context.profile, manager.dialog_data[PHONE])
+    await ask_next(manager)
+
+
+async def set_patronymic(context: Context, text: str) -> None:
+    await profile.set_patronymic(context.uow, context.profile, text)
+
+
+async def set_birth_date(context: Context, text: str) -> None:
+    await profile.set_birth_date(context.uow, context.clock, context.profile, text)
+
+
+async def on_gender(_callback: CallbackQuery, button: Button, manager: DialogManager) -> None:
+    context = ctx(manager)
+    await profile.set_gender(context.uow, context.profile, Gender(button.widget_id))
+    await ask_next(manager)
+
+
+def optional(state: State, key: str, **answers: Any) -> Window:
+    """A field the resident may leave empty: Skip goes on, nothing goes back."""
+    return question(state, Tr(key), skip=ask_next, back=False, cancel=False, **answers)
+
+
+complete_profile_windows = (
+    phone_window(CompleteProfileSG.phone, then=save_phone),
+    optional(
+        CompleteProfileSG.patronymic,
+        "identity-ask-patronymic",
+        on_text=saves(set_patronymic, then=ask_next),
+    ),
+    optional(
+        CompleteProfileSG.birth_date,
+        "identity-ask-birth-date",
+        on_text=saves(set_birth_date, then=ask_next),
+    ),
+    optional(
+        CompleteProfileSG.gender, "identity-ask-gender", keyboard=(gender_buttons(on_gender),)
+    ),
+)
 
 
 def complete_profile_dialog() -> Dialog:
-    return Dialog(complete_phone_window)
+    return Dialog(*complete_profile_windows, on_start=on_complete_start)
 
 
 # --- Recovery -----------------------------------------------------------------------------

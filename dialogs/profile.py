@@ -35,6 +35,7 @@ from dialogs.inputs import (
     gender_buttons,
     parse_email,
     question,
+    saves,
     say,
 )
 from dialogs.phone import PHONE, phone_window
@@ -79,20 +80,8 @@ async def _saved(manager: DialogManager) -> None:
     notify(manager, "profile-saved")
 
 
-def edits(change: Callable[..., Awaitable[Profile]]) -> Callable[..., Awaitable[None]]:
-    """A typed answer that one domain edit takes as it is; its refusal is explained and the
-    question asked again."""
-
-    async def on_text(message: Message, _widget: Any, manager: DialogManager) -> None:
-        context = ctx(manager)
-        try:
-            await change(context, message.text or "")
-        except EXPLAINABLE as error:
-            explain(manager, error)
-            return
-        await _saved(manager)
-
-    return on_text
+def edits(change: Callable[[Context, str], Awaitable[Profile]]) -> Callable[..., Awaitable[None]]:
+    return saves(change, then=_saved)
 
 
 async def save_phone(manager: DialogManager) -> None:

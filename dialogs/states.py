@@ -44,7 +44,11 @@ class LoginSG(StatesGroup):
 
 
 class CompleteProfileSG(StatesGroup):
+    # named as the profile's fields: the login names the ones to ask for
     phone = State()
+    patronymic = State()
+    birth_date = State()
+    gender = State()
 
 
 class RecoverySG(StatesGroup):

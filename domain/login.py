@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 
+from domain import profile as profile_
 from domain.attempts import Limit, clear_attempts, take_attempt
 from domain.codes import LetterWriter, check_code, send_code
 from domain.errors import CodeNotFound, LoginLocked, WrongCredentials
@@ -15,6 +17,12 @@ LOGIN_ATTEMPTS = 5
 LOGIN_LOCK = timedelta(minutes=15)
 BY_EMAIL = Limit("login-email", LOGIN_ATTEMPTS, LOGIN_LOCK)
 BY_USER = Limit("login-user", LOGIN_ATTEMPTS, LOGIN_LOCK)
+
+
+@dataclass(frozen=True, slots=True)
+class LoggedIn:
+    profile: Profile
+    to_complete: list[str]  # the fields to ask for before the menu (Fig. 7)
 
 
 def _limits(email: str, user: TelegramUser) -> tuple[tuple[Limit, str], ...]:
@@ -29,7 +37,7 @@ async def log_in(
     user: TelegramUser,
     email: str,
     password: str,
-) -> Profile:
+) -> LoggedIn:
     """Binds the Telegram user to the profile until they log out (the guide's "remember
     me"). Five passwords tried for an address, or by a Telegram user, without a right one lock
     further tries: each is counted before it is checked."""
@@ -44,10 +52,13 @@ async def log_in(
         raise WrongCredentials
     for limit, key in _limits(email, user):
         await clear_attempts(uow, limit, key)
+    to_complete = profile_.to_complete(profile, first_login=profile.last_login_at is None)
+    profile.last_login_at = now
+    await uow.profiles.save(profile)
     user.profile_id = profile.id
     await uow.telegram_users.save(user)
     await uow.commit()
-    return profile
+    return LoggedIn(profile, to_complete)
 
 
 async def log_out(uow: UnitOfWork, clock: Clock, user: TelegramUser) -> None:
@@ -106,7 +117,7 @@ async def reset_password(
         raise CodeNotFound
     profile.password_hash = password_hash
     profile.email_confirmed = profile.email_confirmed or profile.email == used.email
-    used.used_at = clock.now()
+    used.used_at = profile.last_login_at = clock.now()
     await uow.codes.save(used)
     await uow.profiles.save(profile)
     for limit, key in _limits(profile.email, user):

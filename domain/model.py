@@ -394,6 +394,7 @@ class Profile:
     consent_version: str | None = None
     consent_at: datetime | None = None
     created_at: datetime
+    last_login_at: datetime | None = None
 
 
 @dataclass(slots=True, kw_only=True)

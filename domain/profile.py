@@ -7,12 +7,23 @@ from domain.errors import EmailTaken, InvalidInput
 from domain.model import Gender, MailingCompany, MarketingEmail, Profile, TelegramUser
 from domain.ports import Clock, SessionNotifier, UnitOfWork
 from domain.sessions import end_other_sessions
-from domain.validation import parse_birth_date, parse_email, parse_full_name, parse_phone
+from domain.validation import (
+    parse_birth_date,
+    parse_email,
+    parse_full_name,
+    parse_name,
+    parse_phone,
+)
+
+REQUIRED = ("phone",)
+OPTIONAL = ("patronymic", "birth_date", "gender")
 
 
-def missing_required(profile: Profile) -> bool:
-    """The fields the guide's Fig. 7 asks for on first login."""
-    return profile.phone is None
+def to_complete(profile: Profile, *, first_login: bool) -> list[str]:
+    """The fields the guide's Fig. 7 asks for, in its order: the phone whenever it is
+    missing (it is required), the optional ones only at the first login."""
+    fields = REQUIRED + OPTIONAL if first_login else REQUIRED
+    return [field for field in fields if getattr(profile, field) is None]
 
 
 async def _save(uow: UnitOfWork, profile: Profile) -> Profile:
@@ -24,6 +35,11 @@ async def _save(uow: UnitOfWork, profile: Profile) -> Profile:
 async def rename(uow: UnitOfWork, profile: Profile, text: str) -> Profile:
     """ "Surname Name [Patronymic]" in one message."""
     profile.surname, profile.name, profile.patronymic = parse_full_name(text)
+    return await _save(uow, profile)
+
+
+async def set_patronymic(uow: UnitOfWork, profile: Profile, text: str) -> Profile:
+    profile.patronymic = parse_name(text, "patronymic")
     return await _save(uow, profile)
 
 

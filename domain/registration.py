@@ -50,6 +50,7 @@ async def register(uow: UnitOfWork, clock: Clock, user: TelegramUser, new: NewPr
         consent_version=AGREEMENT_VERSION,
         consent_at=now,
         created_at=now,
+        last_login_at=now,  # registering logs in: what it left empty was skipped just now
     )
     await uow.profiles.add(profile)
     user.profile_id = profile.id

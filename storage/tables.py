@@ -216,6 +216,7 @@ profiles = Table(
     Column("consent_version", String(32)),
     Column("consent_at", UtcDateTime),
     Column("created_at", UtcDateTime, nullable=False),
+    Column("last_login_at", UtcDateTime),
 )
 
 marketing_emails = Table(

@@ -146,9 +146,8 @@ async def test_five_wrong_passwords_lock_the_login(database, clock, world):
         with pytest.raises(LoginLocked):
             await login.log_in(uow, Hasher(), clock, user, profile.email, "Secret123")
         clock.advance(minutes=16)
-        assert (await login.log_in(uow, Hasher(), clock, user, profile.email, "Secret123")).id == (
-            profile.id
-        )
+        logged_in = await login.log_in(uow, Hasher(), clock, user, profile.email, "Secret123")
+        assert logged_in.profile.id == profile.id
 
 
 async def test_a_reading_is_checked_in_the_domain_whoever_submits_it(database, clock, world):

@@ -12,6 +12,7 @@ from aiogram.fsm.storage.memory import MemoryStorage
 from aiogram.methods import DeleteMessage
 from sqlalchemy import select
 
+from bot.security import Argon2Hasher
 from bot.transports.local import LocalChat
 from storage.tables import email_codes, profiles, telegram_users
 from tests.chat import buttons
@@ -322,11 +323,50 @@ async def test_first_login_asks_for_the_missing_phone(chat, bot_database, smtp):
     await chat.send(EMAIL)
     await chat.send(PASSWORD)
 
+    # Registering logged in: the fields it skipped were skipped then; the phone is required.
     assert chat.last.text.startswith("Укажите номер мобильного телефона")
     assert "Пропустить ⏭" not in chat.reply_keyboard()
     await chat.share_contact("+79138250075")
     assert chat.last.text.startswith("Светлана, добро пожаловать")
     assert (await profile_row(bot_database)).phone == "+79138250075"
+
+
+async def test_the_first_login_asks_for_what_the_profile_lacks(chat, bot_database, smtp, demo):
+    # A profile that has never logged in here, like one carried over from the web cabinet.
+    await bind_resident(bot_database, 650_002, password_hash=Argon2Hasher().hash(PASSWORD))
+    email = "resident650002@example.org"
+
+    async def log_in() -> None:
+        await chat.send("/start")
+        await chat.press("🔑 Вход")
+        await chat.send(email)
+        await chat.send(PASSWORD)
+
+    await log_in()
+    assert chat.last.text.startswith("Укажите номер мобильного телефона")
+    await chat.send("8 913 825-00-75")
+    assert chat.last.text.startswith("Введите отчество")
+    assert buttons(chat) == ["Пропустить ⏭"]  # nothing to go back to, nothing to cancel
+    await chat.send("42")
+    assert chat.last.text.startswith("Введите отчество буквами")  # and it is asked again
+    await chat.send("михайловна")
+    assert chat.last.text.startswith("Введите дату рождения")
+    await chat.press("Пропустить ⏭")
+    assert chat.last.text.startswith("Укажите пол")
+    await chat.press("Женский")
+    assert chat.last.text.startswith("Светлана, добро пожаловать")
+    row = await profile_row(bot_database, email)
+    assert (row.phone, row.patronymic, row.birth_date, row.gender) == (
+        "+79138250075",
+        "Михайловна",
+        None,
+        "female",
+    )
+    assert row.last_login_at is not None
+
+    await chat.send("/logout")
+    await log_in()  # not the first any more: what was skipped stays skipped
+    assert chat.last.text.startswith("Светлана, добро пожаловать")
 
 
 async def test_password_recovery_by_code(chat, new_chat, bot_database, smtp):

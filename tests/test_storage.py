@@ -473,3 +473,22 @@ async def test_0012_keeps_closed_appeals_closed_for_no_reason_given(database):
         [closed] = await uow.appeals.of_account(account_id)
     assert closed.status == "closed" and closed.close_reason is None
     assert closed.closed_for == "none"
+
+
+async def test_0013_leaves_profiles_to_their_first_login(database):
+    await seed_demo(database, date(2026, 11, 24))
+    await downgrade(database.engine, "0012")
+    async with database.engine.begin() as connection:
+        await connection.execute(
+            text(
+                "INSERT INTO profiles (email, email_confirmed, password_hash, surname, name, "
+                "created_at) VALUES ('old@example.org', true, 'hash', 'Иванов', 'Иван', :at)"
+            ),
+            {"at": datetime(2026, 11, 24, 3, tzinfo=UTC)},
+        )
+
+    await upgrade(database.engine)
+
+    async with database.unit_of_work() as uow:
+        old = await uow.profiles.by_email("old@example.org")
+    assert old is not None and old.surname == "Иванов" and old.last_login_at is None
