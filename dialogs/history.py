@@ -247,6 +247,8 @@ async def on_chart(_callback: CallbackQuery, _button: Button, manager: DialogMan
     context = ctx(manager)
     found = await history.consumption(
         context.uow,
+        context.clock,
+        context.utility.reading_window,
         context.profile,
         chosen_account(manager),
         manager.dialog_data["meter_id"],
@@ -267,9 +269,18 @@ async def on_chart(_callback: CallbackQuery, _button: Button, manager: DialogMan
             for zone, values in found.by_zone.items()
         ],
         i18n.get("history-chart-no-reading"),
+        found.partial,
     )
+    caption = title
+    if found.partial is not None and found.partial_until is not None:
+        caption = i18n.get(
+            "history-chart-partial",
+            title=title,
+            month=format_month(found.months[found.partial], i18n.locale, heading=True),
+            day=context.clock.local(found.partial_until).date(),
+        )
     await context.bot.send_photo(
-        context.chat_id, BufferedInputFile(png, filename="consumption.png"), caption=title
+        context.chat_id, BufferedInputFile(png, filename="consumption.png"), caption=caption
     )
     manager.show_mode = ShowMode.SEND
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from domain.accounts import linked_account
@@ -23,6 +23,7 @@ from domain.model import (
 )
 from domain.money import to_kopecks
 from domain.ports import Clock, UnitOfWork
+from domain.readings import billing_month
 
 PRESET_MONTHS = (3, 6, 12)  # "the last three months, six months, a year"
 
@@ -208,6 +209,10 @@ class Consumption:
     meter: Meter
     months: list[date]
     by_zone: dict[Zone, list[Decimal | None]]
+    # The month still taking readings (its index in ``months``) counts only up to its last
+    # reading so far, taken at ``partial_until``; None when it is not in the period or unread.
+    partial: int | None = None
+    partial_until: datetime | None = None
 
     @property
     def empty(self) -> bool:
@@ -222,13 +227,19 @@ def months_of(period: Period) -> list[date]:
     return months
 
 
-def monthly_consumption(meter: Meter, readings: list[Reading], period: Period) -> Consumption:
+def monthly_consumption(
+    meter: Meter, readings: list[Reading], period: Period, open_month: date
+) -> Consumption:
     """Consumption per billing month of the period: the rise of the month's last reading
-    over the last reading of an earlier month (before the period too), zone by zone."""
+    over the last reading of an earlier month (before the period too), zone by zone.
+    ``open_month`` is the one a reading taken today counts for."""
     months = months_of(period)
     last_of: dict[tuple[Zone, date], Decimal] = {}
+    partial_until = None
     for reading in sorted(readings, key=lambda r: r.taken_at):
         last_of[(reading.zone, reading.billing_month)] = reading.value
+        if reading.billing_month == open_month and open_month in months:
+            partial_until = reading.taken_at
     by_zone: dict[Zone, list[Decimal | None]] = {}
     for zone in meter.zones:
         read = sorted((month, value) for (z, month), value in last_of.items() if z == zone)
@@ -240,17 +251,26 @@ def monthly_consumption(meter: Meter, readings: list[Reading], period: Period) -
                 max(this - before[-1], Decimal(0)) if this is not None and before else None
             )
         by_zone[zone] = values
-    return Consumption(meter, months, by_zone)
+    partial = months.index(open_month) if partial_until is not None else None
+    return Consumption(meter, months, by_zone, partial, partial_until)
 
 
 async def consumption(
-    uow: UnitOfWork, profile: Profile, account_id: int, meter_id: int, period: Period
+    uow: UnitOfWork,
+    clock: Clock,
+    window: tuple[int, int],
+    profile: Profile,
+    account_id: int,
+    meter_id: int,
+    period: Period,
 ) -> Consumption:
     account = await linked_account(uow, profile, account_id)
     meter = await uow.meters.get(meter_id)
     if meter is None or meter.account_id != account.id:
         raise MeterNotFound
-    return monthly_consumption(meter, list(await uow.readings.of_meter(meter_id)), period)
+    open_month, _ = billing_month(clock.today(), window)
+    readings = list(await uow.readings.of_meter(meter_id))
+    return monthly_consumption(meter, readings, period, open_month)
 
 
 @dataclass(frozen=True, slots=True)

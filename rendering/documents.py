@@ -279,9 +279,11 @@ def consumption_chart(
     months: Sequence[str],
     series: Sequence[tuple[str, Sequence[Decimal | None]]],
     no_reading: str,
+    partial: int | None = None,
 ) -> bytes:
     """Consumption per month, a bar per tariff zone side by side (labelled in the legend
-    where there are several); a month without a reading says so instead of a bar."""
+    where there are several); a month without a reading says so instead of a bar, and the
+    ``partial`` month, not over yet, is hatched: its bar is what was counted so far."""
     # A Figure of its own, not pyplot's global state: charts are drawn in worker threads.
     figure = Figure(figsize=(8, 4), dpi=100)
     axes = figure.subplots()
@@ -291,7 +293,10 @@ def consumption_chart(
     for index, (label, values) in enumerate(series):
         positions = [m + (index - (len(series) - 1) / 2) * width for m in range(len(months))]
         heights = [float(v) if v is not None else 0.0 for v in values]
-        axes.bar(positions, heights, width, label=label or None, color=colours[index % 3])
+        bars = axes.bar(positions, heights, width, label=label or None, color=colours[index % 3])
+        if partial is not None:
+            bars[partial].set_hatch("//")
+            bars[partial].set_alpha(0.5)
         for x, value in zip(positions, values, strict=True):
             if value is None:
                 axes.text(

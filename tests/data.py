@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import func, insert, select
@@ -101,3 +102,17 @@ async def count_rows(database: Database) -> dict[str, int]:
             ).scalar_one()
             for table in t.metadata.sorted_tables
         }
+
+
+async def last_value(database: Database, number: str, zone: str = "single") -> Decimal:
+    """The latest reading of the meter ``number`` in ``zone``."""
+    async with database.engine.connect() as connection:
+        return (
+            await connection.execute(
+                select(t.readings.c.value)
+                .join(t.meters, t.meters.c.id == t.readings.c.meter_id)
+                .where(t.meters.c.number == number, t.readings.c.zone == zone)
+                .order_by(t.readings.c.taken_at.desc())
+                .limit(1)
+            )
+        ).scalar_one()

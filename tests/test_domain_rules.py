@@ -3,6 +3,7 @@ unit of work (SQLite, and PostgreSQL where it answers)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -393,7 +394,9 @@ async def test_the_chart_counts_every_month_of_the_period_zone_by_zone(database,
     two_zone = await meter(database, profile, "201704012803")
     async with database.unit_of_work() as uow:
         period = history.last_months(clock.today(), 3)
-        shown = await history.consumption(uow, profile, two_zone.account_id, two_zone.id, period)
+        shown = await history.consumption(
+            uow, clock, WINDOW, profile, two_zone.account_id, two_zone.id, period
+        )
         readings_ = await uow.readings.of_meter(two_zone.id)
     assert [m.month for m in shown.months] == [9, 10, 11]
     assert list(shown.by_zone) == [Zone.DAY, Zone.NIGHT]
@@ -405,6 +408,18 @@ async def test_the_chart_counts_every_month_of_the_period_zone_by_zone(database,
 
     # A month with no reading is shown as such; the next counts from the last one before it.
     gap = [r for r in readings_ if r.billing_month != september]
-    found = history.monthly_consumption(two_zone, gap, period)
+    november = date(2026, 11, 1)
+    found = history.monthly_consumption(two_zone, gap, period, november)
     assert found.by_zone[Zone.DAY][0] is None
     assert found.by_zone[Zone.DAY][1] == last[Zone.DAY, october] - last[Zone.DAY, august]
+    assert shown.partial is None  # November, still open, is not read yet
+
+    # Read now, November counts only up to today's reading: the chart says it is not over.
+    early = replace(readings_[-1], id=None, taken_at=clock.now(), billing_month=november)
+    early.value += 1
+    found = history.monthly_consumption(two_zone, [*readings_, early], period, november)
+    assert (found.partial, found.partial_until) == (2, clock.now())
+    # Once November's window has closed, a reading counts for December, outside the period.
+    after = replace(early, billing_month=date(2026, 12, 1))
+    found = history.monthly_consumption(two_zone, [*readings_, after], period, after.billing_month)
+    assert found.partial is None

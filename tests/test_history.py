@@ -16,7 +16,7 @@ from bot.transports.local import LocalChat
 from storage.billing import import_billing
 from storage.demo import SUPPLIERS
 from tests.chat import open_account
-from tests.data import account, billing_file
+from tests.data import account, billing_file, last_value
 
 EPD = "700100103492"
 NBSP = "\u00a0"
@@ -161,6 +161,24 @@ async def test_readings_history_and_the_consumption_chart(chat, bot_database, de
     photo = next(m for m in reversed(chat.bot_messages()) if m.photo)
     assert photo.caption == "Потребление по счётчику № 517480"
     assert chat.session.files[photo.message_id].startswith(b"\x89PNG")
+
+    # A reading sent today counts November so far: the chart says the month is not over.
+    await chat.press("◀️ Назад")
+    await chat.press("◀️ Назад")
+    await chat.press("◀️ Назад")
+    await chat.press("📟 Передать показания")
+    await chat.press("№ 517480 · Горячая вода")
+    await chat.send(str(await last_value(bot_database, "517480") + 1))
+    await chat.press("◀️ Назад")
+    await chat.press("📜 История")
+    await chat.press("📟 Показания")
+    await chat.press("Горячая вода — № ПУ 517480")
+    await chat.press("📈 График потребления")
+    photo = next(m for m in reversed(chat.bot_messages()) if m.photo)
+    assert photo.caption == (
+        "Потребление по счётчику № 517480\nНоябрь 2026 ещё не закончился: его столбец "
+        "(заштрихован) — потребление по показаниям на 24.11.2026."
+    )
 
 
 async def test_payments_per_supplier_account(chat, bot_database, demo):

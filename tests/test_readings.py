@@ -13,7 +13,7 @@ from rendering.texts import format_value
 from storage.billing import import_billing
 from storage.tables import meters, readings
 from tests.chat import buttons, open_account
-from tests.data import billing_file, bind_resident
+from tests.data import billing_file, bind_resident, last_value
 
 EPD = "700100103492"  # Ласточкина ул.: water meters, one with its verification expired
 DAY_NIGHT = "800200415527"  # Советская ул.: a day/night electricity meter
@@ -36,19 +36,6 @@ async def submitted(database, number: str) -> list[tuple[str, Decimal]]:
             .order_by(readings.c.id)
         )
         return [(zone, value) for zone, value in rows]
-
-
-async def last_value(database, number: str, zone: str = "single") -> Decimal:
-    async with database.engine.connect() as connection:
-        return (
-            await connection.execute(
-                select(readings.c.value)
-                .join(meters, meters.c.id == readings.c.meter_id)
-                .where(meters.c.number == number, readings.c.zone == zone)
-                .order_by(readings.c.taken_at.desc())
-                .limit(1)
-            )
-        ).scalar_one()
 
 
 async def billing_reading(database, number: str, value: Decimal, taken_at: datetime) -> None:

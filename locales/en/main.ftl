@@ -577,6 +577,8 @@ history-chart-zone = { $zone ->
        *[single] {""}
     }
 history-chart-no-reading = no reading
+history-chart-partial = { $title }
+    { $month } is not over yet: its bar (hatched) is the consumption up to the reading of { DATE($day) }.
 history-payments-list =
     <b>Payments</b>{ $pages ->
         [1] {""}

@@ -581,6 +581,8 @@ history-chart-zone = { $zone ->
        *[single] {""}
     }
 history-chart-no-reading = нет показаний
+history-chart-partial = { $title }
+    { $month } ещё не закончился: его столбец (заштрихован) — потребление по показаниям на { DATE($day) }.
 history-payments-list =
     <b>Оплаты</b>{ $pages ->
         [1] {""}
