@@ -125,6 +125,7 @@ def receipt_pdf(t: Text, locale: str, detail: BillDetail, month: str) -> bytes:
     payer = [
         Paragraph(t("receipt-title", month=month), title),
         Paragraph(t("receipt-account", number=account.number), body),
+        Paragraph(t("receipt-link-code", code=account.link_code), body),
         Paragraph(t("receipt-payer", owner=account.owner_name), body),
         Paragraph(t("receipt-address", address=account.address), body),
         Paragraph(

@@ -71,6 +71,10 @@ async def test_the_receipt_is_a_pdf_with_a_payment_qr_per_supplier(chat, bot_dat
     content = "\n".join(cells)
     assert "Единый платёжный документ за октябрь 2026" in content
     assert "Лицевой счёт: 700100103492" in content
+    async with bot_database.unit_of_work() as uow:
+        code = (await uow.accounts.by_number("700100103492")).link_code
+    # What the link dialog asks for is printed where the resident looks for it.
+    assert f"Код для добавления договора: {code} — чтобы подключить этот счёт в чат-боте" in content
     assert "Ласточкина ул., д.13, кв.11" in content
     assert "Дата выставления: 01.11.2026" in content and "Оплатить до: 10.11.2026" in content
     assert 'ООО "ЗТК"' in content and "ИНН 7014059187, БИК 046902606" in content

@@ -841,6 +841,7 @@ profile-clear = 🚫 Leave it out
 receipt-title = Single payment document for { $month }
 receipt-author = Tomskenergosbyt
 receipt-account = Personal account: { $number }
+receipt-link-code = Linking code: { $code } — to link this account in the chat bot
 receipt-payer = Payer: { $owner }
 receipt-address = Address: { $address }
 receipt-premises = Area: total { $total } m², living { $living } m² · Registered: { $persons }

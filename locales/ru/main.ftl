@@ -845,6 +845,7 @@ profile-clear = 🚫 Не указывать
 receipt-title = Единый платёжный документ за { $month }
 receipt-author = ПАО "Томскэнергосбыт"
 receipt-account = Лицевой счёт: { $number }
+receipt-link-code = Код для добавления договора: { $code } — чтобы подключить этот счёт в чат-боте
 receipt-payer = Плательщик: { $owner }
 receipt-address = Адрес: { $address }
 receipt-premises = Площадь: общая { $total } м², жилая { $living } м² · Зарегистрировано: { $persons }
