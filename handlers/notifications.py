@@ -33,7 +33,9 @@ from domain.model import (
 )
 from domain.ports import Clock, UnitOfWork
 from domain.validation import MAX_ID
-from rendering.texts import Html, TextCore, format_month, joined
+from rendering.texts import Html, TextCore, format_month, joined, shorten
+
+QUOTE = 400  # UTF-16 units of the appeal quoted above its answer: enough to recognise it
 
 
 class FromNotice(CallbackData, prefix="notice"):
@@ -259,10 +261,10 @@ class NotificationTexts:
             locale,
             number=appeal.id,
             kind=appeal.kind.value,
-            text=appeal.text,
+            text=shorten(appeal.text, QUOTE),
             answer=appeal.answer or "",
             reason=appeal.closed_for,
-            date=self.clock.local(appeal.answered_at).date(),
+            date=self.clock.local(appeal.created_at).date(),
         )
         return text, None
 

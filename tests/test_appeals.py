@@ -77,7 +77,8 @@ async def test_a_staff_reply_reaches_the_resident_and_the_list(chat, staff, bot_
     await staff.send("Перерасчёт сделан, сумма уменьшена на 312,40 ₽.", reply_to=post(staff))
 
     assert chat.bot_messages()[-1].text == (
-        "💬 Ответ на обращение № 1 от 24.11.2026:\n\n"
+        "💬 Ответ на обращение № 1 от 24.11.2026\n"  # the appeal's number and day, then itself
+        "<blockquote>Прошу проверить начисление за отопление в ноябре.</blockquote>\n"
         "Перерасчёт сделан, сумма уменьшена на 312,40 ₽."
     )
     [row] = await rows(bot_database)
@@ -127,7 +128,8 @@ async def test_closing_without_an_answer_asks_why_and_tells_the_resident(
     assert row.answered_by == "Ольга Операторова" and row.answered_at is not None
     assert chat.bot_messages()[-1].text == (
         "Обращение № 1 закрыто без ответа: вопрос решён по телефону или на месте. "
-        "Если вопрос остался, напишите новое обращение."
+        "Если вопрос остался, напишите новое обращение.\n"
+        "<blockquote>Прошу проверить начисление за отопление в ноябре.</blockquote>"
     )
     assert "☑️ Закрыто без ответа" in post(staff).text
     assert post(staff).text.endswith("Ольга Операторова: вопрос решён по телефону или на месте")
@@ -201,7 +203,10 @@ async def test_a_question_from_the_faq_screen(chat, staff, bot_database, demo):
     assert "✅ Вопрос № 1 от 24.11.2026 зарегистрирован. Ответ придёт сюда, в чат." in said
 
     await staff.send("Перерасчёт будет в декабрьской квитанции.", reply_to=post(staff))
-    assert chat.bot_messages()[-1].text.startswith("💬 Ответ на вопрос № 1 от 24.11.2026:")
+    assert chat.bot_messages()[-1].text.startswith(
+        "💬 Ответ на вопрос № 1 от 24.11.2026\n"
+        "<blockquote>Когда будет перерасчёт за горячую воду?</blockquote>"
+    )
 
 
 async def test_a_too_long_text_is_refused_and_asked_again(chat, bot_database, demo):

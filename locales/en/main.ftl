@@ -654,13 +654,14 @@ appeals-answer-received =
     💬 The answer to { $kind ->
         [question] question
        *[appeal] appeal
-    } No. { $number } of { DATE($date) }:
-
+    } No. { $number } of { DATE($date) }
+    <blockquote>{ $text }</blockquote>
     { $answer }
 appeals-closed = { $kind ->
         [question] Question No. { $number } is closed without an answer{ close-reason }. If it remains, ask a new one.
        *[appeal] Appeal No. { $number } is closed without an answer{ close-reason }. If the question remains, write a new appeal.
     }
+    <blockquote>{ $text }</blockquote>
 close-reason = { $reason ->
         [duplicate] : it repeats another appeal of yours, answered there
         [resolved] : it was settled by phone or on the spot

@@ -658,13 +658,14 @@ appeals-answer-received =
     💬 { $kind ->
         [question] Ответ на вопрос
        *[appeal] Ответ на обращение
-    } № { $number } от { DATE($date) }:
-
+    } № { $number } от { DATE($date) }
+    <blockquote>{ $text }</blockquote>
     { $answer }
 appeals-closed = { $kind ->
         [question] Вопрос № { $number } закрыт без ответа{ close-reason }. Если он остался, задайте новый.
        *[appeal] Обращение № { $number } закрыто без ответа{ close-reason }. Если вопрос остался, напишите новое обращение.
     }
+    <blockquote>{ $text }</blockquote>
 close-reason = { $reason ->
         [duplicate] : оно повторяет другое ваше обращение, ответ — там
         [resolved] : вопрос решён по телефону или на месте
