@@ -5,29 +5,37 @@ from __future__ import annotations
 
 from typing import Any
 
+from aiogram import F
 from aiogram.types import CallbackQuery
 from aiogram_dialog import DialogManager, Window
-from aiogram_dialog.widgets.kbd import Button, Cancel
+from aiogram_dialog.widgets.kbd import Button, Cancel, Group
 from aiogram_i18n import I18nContext
 
 from dialogs.context import ctx
 from dialogs.states import AppealsSG, FaqSG
-from dialogs.widgets import Dialog, Notice, Pages, Tr, back_from, choices, label, notify
+from dialogs.widgets import Dialog, Notice, Tr, back_from, choices, notify, one_page, pager
 from domain import faq
 from domain.errors import FaqEntryNotFound
 from domain.model import AppealKind, Utility
 from domain.ports import UnitOfWork
 
+QUESTIONS_PER_PAGE = 10
+
 
 async def get_questions(
-    uow: UnitOfWork, i18n: I18nContext, utility: Utility, **_: Any
+    dialog_manager: DialogManager, uow: UnitOfWork, i18n: I18nContext, utility: Utility, **_: Any
 ) -> dict[str, Any]:
+    """The questions written out whole, numbered, a page at a time, with a button per
+    number: a question is often longer than a button shows."""
     entries = await faq.questions(uow, i18n.locale, utility.default_locale)
+    items = [
+        i18n.get("faq-item", number=n, question=entry.question)
+        for n, entry in enumerate(entries, start=1)
+    ]
+    page = one_page(dialog_manager, items, QUESTIONS_PER_PAGE, "\n\n")
     return {
-        "questions": [
-            (entry.id, label(i18n, "faq-question-button", question=entry.question))
-            for entry in entries
-        ],
+        **page,
+        "questions": [(entries[i].id, str(i + 1)) for i in page["shown"]],
         "empty": not entries,
         "phone": utility.contact_phone,
     }
@@ -64,20 +72,21 @@ questions_window = Window(
     Notice(),
     Tr("faq-title"),
     Tr("faq-empty", when="empty"),
+    Tr("faq-list", when=~F["empty"]),
     Tr("faq-contact"),
-    Pages(
-        choices("question", "questions", on_question_chosen),
-        id="questions",
-        width=1,
-        height=10,
-        hide_on_single_page=True,
-    ),
+    Group(choices("question", "questions", on_question_chosen), width=5),
+    pager(),
     Button(Tr("faq-ask"), id="ask", on_click=on_ask),
     Cancel(Tr("back")),
     state=FaqSG.questions,
     getter=get_questions,
     preview_data={
-        "questions": [(1, "Как передать показания?")],
+        "lines": "1. Как передать показания?",
+        "questions": [(1, "1")],
+        "page": 1,
+        "pages": 2,
+        "paged": True,
+        "later": True,
         "empty": False,
         "phone": "+7 (3822) 75-00-75",
     },

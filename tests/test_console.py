@@ -24,7 +24,8 @@ async def test_the_console_numbers_buttons_and_presses_them(chat, bot_database):
     lines.clear()
     await console.handle("3")
     assert any("Вопросы и ответы" in line for line in lines)
-    assert "  [4] Какова методика расчёта пени?" in lines
+    assert any("4. Какова методика расчёта пени?" in line for line in lines)
+    assert "  [4] 4" in lines
 
     lines.clear()
     await console.handle("4")

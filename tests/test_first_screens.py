@@ -111,7 +111,7 @@ async def test_an_unknown_command_mid_dialog_keeps_the_dialog(chat, bot_database
 
     assert chat.last.text.startswith("Такой команды нет. Выберите вариант кнопкой ниже;")
     assert "<b>Вопросы и ответы</b>" in chat.last.text
-    await chat.press("Какова методика расчёта пени?")
+    await chat.press("4")
     assert "1/300 ключевой ставки" in chat.last.text
 
 

@@ -68,11 +68,17 @@ language-ru = 🇷🇺 Русский
 language-en = 🇬🇧 English
 
 ## Questions and answers
-faq-question-button = { $question }
+faq-item = <b>{ $number }.</b> { $question }
 faq-title =
-    <b>Questions and answers</b>
+    <b>Questions and answers</b>{ $pages ->
+        [1] {""}
+       *[other] {" "}({ $page } of { $pages })
+    }
+faq-list =
+    {""}
+    { $lines }
 
-    Choose a question to see its answer.
+    Press a question's number to see its answer.
 faq-empty = There are no questions yet.
 faq-contact = Contact centre: { $phone }
 faq-answer =

@@ -69,11 +69,17 @@ language-ru = 🇷🇺 Русский
 language-en = 🇬🇧 English
 
 ## Вопросы и ответы
-faq-question-button = { $question }
+faq-item = <b>{ $number }.</b> { $question }
 faq-title =
-    <b>Вопросы и ответы</b>
+    <b>Вопросы и ответы</b>{ $pages ->
+        [1] {""}
+       *[other] {" "}({ $page } из { $pages })
+    }
+faq-list =
+    {""}
+    { $lines }
 
-    Выберите вопрос, чтобы увидеть ответ.
+    Нажмите номер вопроса, чтобы увидеть ответ.
 faq-empty = Список вопросов пока пуст.
 faq-contact = Контактный центр: { $phone }
 faq-answer =
