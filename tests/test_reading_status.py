@@ -163,6 +163,35 @@ async def test_billing_carries_the_status_back_and_a_replaced_reading_is_told(
     assert "👷 сняты контролёром" in told and "Причина: контрольное снятие" in told
 
 
+async def test_a_reading_replaced_with_no_value_of_billings_says_where_to_look(
+    chat, bot_database, demo, clock
+):
+    await open_account(chat, bot_database, ELECTRICITY, "📟 Передать показания")
+    value = await last_value(bot_database, "39874512") + 100
+    await chat.press("№ 39874512 · Электроэнергия")
+    await chat.send(str(value))
+    month = clock.today().replace(day=1).strftime("%Y-%m")
+    replaced = {
+        "value": str(value),
+        "taken_at": "2026-11-24T10:00:00+07:00",
+        "billing_month": month,
+        "source": "resident",
+        "status": "replaced",
+        "reason": "счётчик неисправен",
+    }
+    await import_billing(
+        bot_database.engine, billing_file(meters=[meter(replaced)]), now=clock.now()
+    )
+
+    await chat.deliver_notifications()
+    told = next(m.text for m in reversed(chat.bot_messages()) if m.text.startswith("♻️ Расчётный"))
+    assert (
+        f"было {format_ru(value)} кВт·ч; своих показаний расчётный центр не прислал: сколько "
+        "учтено, покажет счёт за ноябрь 2026."
+    ) in told
+    assert "Причина: счётчик неисправен" in told
+
+
 def meter(*readings_in: dict) -> dict:
     """The electricity meter of the account as billing's file gives it, with readings."""
     return {

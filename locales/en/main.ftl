@@ -1019,7 +1019,7 @@ notify-reading-replaced =
        *[single] {""}
     } for { MONTH($month) } (account No. { $number }): yours were { VALUE($value) } { UNIT($unit) }{ $has_used ->
         [yes] , used instead: { VALUE($used) } { UNIT($unit) }, { reading-source }
-       *[no] {""}
+       *[no] ; billing sent no readings of its own: the bill for { MONTH($month) } will show what was counted
     }.
     Reason: { $reason }
     If you disagree, write an appeal to the supplier.

@@ -1024,7 +1024,7 @@ notify-reading-replaced =
        *[single] {""}
     } за { MONTH($month) } (лицевой счёт № { $number }): было { VALUE($value) } { UNIT($unit) }{ $has_used ->
         [yes] , учтено { VALUE($used) } { UNIT($unit) } — { reading-source }
-       *[no] {""}
+       *[no] ; своих показаний расчётный центр не прислал: сколько учтено, покажет счёт за { MONTH($month) }
     }.
     Причина: { $reason }
     Не согласны — напишите обращение поставщику.
