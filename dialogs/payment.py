@@ -47,8 +47,12 @@ def _amounts(manager: DialogManager, due: Due) -> dict[int, Decimal]:
     }
 
 
-def _contact(manager: DialogManager, profile: Profile) -> str:
-    return manager.dialog_data.get("contact") or profile.email
+async def on_start(_start_data: Any, manager: DialogManager) -> None:
+    """The receipt goes where the last one went: the resident need not type it each time."""
+    context = ctx(manager)
+    manager.dialog_data["contact"] = await payments.receipt_contact(
+        context.uow, context.profile, context.payment_terms
+    )
 
 
 async def get_form(
@@ -94,7 +98,7 @@ async def get_form(
             for line in due.lines
         ],
         "total": sum(amounts.values(), Decimal("0.00")),
-        "contact": _contact(dialog_manager, profile),
+        "contact": dialog_manager.dialog_data["contact"],
         "sms": "yes" if payment_terms.sms_receipts else "no",
         "accepted": "yes" if dialog_manager.dialog_data.get("accepted") else "no",
         "payable": payable,
@@ -163,7 +167,7 @@ async def _start(manager: DialogManager, method: PaymentMethod) -> Payment:
     account_id = chosen_account(manager)
     due = await payments.due_of(context.uow, context.profile, account_id)
     amounts = _amounts(manager, due)
-    contact = _contact(manager, context.profile)
+    contact = manager.dialog_data["contact"]
     asked = json.dumps([method, contact, sorted((k, str(v)) for k, v in amounts.items())])
     kept = manager.dialog_data.get("payment")
     if kept and kept["asked"] == asked:
@@ -368,5 +372,11 @@ page_window = Window(
 
 def dialog() -> Dialog:
     return Dialog(
-        form_window, amount_window, contact_window, rules_window, invoiced_window, page_window
+        form_window,
+        amount_window,
+        contact_window,
+        rules_window,
+        invoiced_window,
+        page_window,
+        on_start=on_start,
     )

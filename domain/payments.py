@@ -206,6 +206,17 @@ def read_contact(text: str, terms: PaymentTerms) -> str:
     return parse_phone(text)
 
 
+async def receipt_contact(uow: UnitOfWork, profile: Profile, terms: PaymentTerms) -> str:
+    """Where the receipt goes unless the resident says otherwise: where they had the last one
+    sent (while the retailer still sends that way), or the profile's e-mail."""
+    assert profile.id is not None
+    last = await uow.payments.last_receipt_contact(profile.id)
+    try:
+        return read_contact(last, terms) if last else profile.email
+    except InvalidInput:
+        return profile.email  # a phone, where SMS receipts are no longer sent
+
+
 # --- Starting a payment ----------------------------------------------------------------------
 
 

@@ -176,6 +176,9 @@ class PaymentRepository(Protocol):
     async def items_of_account(self, account_id: int) -> Sequence[PaidItem]:
         """Every succeeded payment's items, newest first."""
 
+    async def last_receipt_contact(self, profile_id: int) -> str | None:
+        """Where the profile's latest payment asked its receipt to be sent."""
+
     async def add(self, payment: Payment) -> None:
         """Inserts the payment with its items and sets its ``id``."""
 

@@ -274,6 +274,9 @@ payments = Table(
     Column("checks", Integer, nullable=False, server_default="0"),
     Column("next_check_at", UtcDateTime, index=True),
     Index("ix_payments_account_id_status", "account_id", "status"),
+    # The receipt's address a profile gave last; and a deleted profile's payments, found
+    # without a scan to be detached from it.
+    Index("ix_payments_profile_id_created_at", "profile_id", "created_at"),
 )
 
 payment_items = Table(

@@ -138,6 +138,22 @@ async def test_the_form_lists_what_is_due_per_supplier_and_amounts_can_be_change
     assert "1 000,50 ₽ (по счёту" in seen(chat)
 
 
+async def test_the_receipt_goes_where_the_last_one_went(chat, bot_database, demo, yookassa):
+    await open_payment(chat, bot_database)
+    await chat.press("📧 Куда прислать чек")
+    await chat.send("receipts@example.org")
+    await chat.press("⬜ Согласен с правилами")
+    await chat.press("💳 Оплатить в Telegram")
+    [asked] = await bot_payments(bot_database)
+    assert asked.receipt_contact == "receipts@example.org"
+
+    await chat.send("/start")
+    await chat.send("/accounts")  # another day, another payment
+    await chat.press(buttons(chat)[0])
+    await chat.press("💳 Оплатить")
+    assert "Чек придёт на: receipts@example.org" in seen(chat)
+
+
 async def test_a_supplier_s_payment_is_booked_to_its_services_as_the_bill_shares_them(
     chat, bot_database, demo
 ):

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import insert, select, text
+from sqlalchemy import func, insert, inspect, select, text
 
 from domain.model import Notification, NotificationKind, Reading, ReadingSource, Zone
 from storage import tables as t
@@ -492,3 +492,20 @@ async def test_0013_leaves_profiles_to_their_first_login(database):
     async with database.unit_of_work() as uow:
         old = await uow.profiles.by_email("old@example.org")
     assert old is not None and old.surname == "Иванов" and old.last_login_at is None
+
+
+async def test_0014_finds_payments_by_profile(database):
+    await seed_demo(database, date(2026, 11, 24))
+    await downgrade(database.engine, "0013")
+    async with database.engine.connect() as connection:
+        before = (await connection.execute(select(func.count()).select_from(t.payments))).scalar()
+
+    await upgrade(database.engine)
+
+    async with database.engine.connect() as connection:
+        after = (await connection.execute(select(func.count()).select_from(t.payments))).scalar()
+        names = await connection.run_sync(
+            lambda sync: {i["name"] for i in inspect(sync).get_indexes("payments")}
+        )
+    assert after == before > 0
+    assert "ix_payments_profile_id_created_at" in names

@@ -46,6 +46,16 @@ class SqlPaymentRepository:
         rows = await self._connection.execute(_PAID_ITEMS, {"account_id": account_id})
         return [PaidItem(*row) for row in rows]
 
+    async def last_receipt_contact(self, profile_id: int) -> str | None:
+        return (
+            await self._connection.execute(
+                select(payments.c.receipt_contact)
+                .where(payments.c.profile_id == profile_id, payments.c.receipt_contact.is_not(None))
+                .order_by(payments.c.created_at.desc())
+                .limit(1)
+            )
+        ).scalar_one_or_none()
+
     async def add(self, payment: Payment) -> None:
         values = {c.name: getattr(payment, c.name) for c in _PAYMENT_FIELDS if c.name != "id"}
         payment.id = (
