@@ -114,8 +114,12 @@ async def on_new(_callback: CallbackQuery, _button: Button, manager: DialogManag
 
 
 async def on_start(start_data: Any, manager: DialogManager) -> None:
-    """Started on an account's list, or (a question from the FAQ) straight to writing."""
+    """Started on an account's list, or (a question from the FAQ) straight to writing, or
+    (an expired meter) to its supplier with a text to start from."""
     manager.dialog_data.setdefault("attachments", [])
+    for key in ("supplier_id", "draft"):
+        if isinstance(start_data, dict) and key in start_data:
+            manager.dialog_data[key] = start_data[key]
     if manager.current_context().state == AppealsSG.account:
         context = ctx(manager)
         accounts = await linked_accounts(context.uow, context.profile)
@@ -175,6 +179,15 @@ async def on_supplier(
     await manager.switch_to(AppealsSG.text)
 
 
+async def get_text(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
+    return {"kind": _kind(dialog_manager).value, "draft": dialog_manager.dialog_data.get("draft")}
+
+
+async def on_draft(_callback: CallbackQuery, _button: Button, manager: DialogManager) -> None:
+    manager.dialog_data["text"] = manager.dialog_data["draft"]
+    await manager.switch_to(AppealsSG.attachments)
+
+
 async def on_text(message: Message, _widget: Any, manager: DialogManager) -> None:
     try:
         manager.dialog_data["text"] = appeals.check_text(message.text or "")
@@ -231,7 +244,7 @@ async def on_send(_callback: CallbackQuery, _button: Button, manager: DialogMana
         kind=appeal.kind.value,
         date=context.clock.local(appeal.created_at).date(),
     )
-    manager.dialog_data.update(text=None, attachments=[], page=0)
+    manager.dialog_data.update(text=None, draft=None, attachments=[], page=0)
     if appeal.kind is AppealKind.QUESTION:
         await manager.done(show_mode=ShowMode.SEND)  # back to the questions and answers
     else:
@@ -292,11 +305,15 @@ supplier_window = Window(
 text_window = question(
     AppealsSG.text,
     Tr("appeals-ask-text"),
+    Tr("appeals-draft", when="draft"),
     on_text=on_text,
     back=False,
-    keyboard=(SwitchTo(Tr("back"), id="to_supplier", state=AppealsSG.supplier),),
-    getter=get_suppliers,
-    preview_data=SUPPLIERS_PREVIEW,
+    keyboard=(
+        Button(Tr("appeals-use-draft"), id="draft", on_click=on_draft, when="draft"),
+        SwitchTo(Tr("back"), id="to_supplier", state=AppealsSG.supplier),
+    ),
+    getter=get_text,
+    preview_data={"kind": "appeal", "draft": "Срок поверки счётчика № 927213 истёк."},
 )
 
 

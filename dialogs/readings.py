@@ -18,7 +18,7 @@ from dialogs.context import chosen_account, ctx
 from dialogs.inputs import question, say, tell
 from dialogs.states import AppealsSG, DevicesSG, ReadingsSG
 from dialogs.widgets import Dialog, Notice, Tr, choices, label, notify, one_page, pager
-from domain import readings
+from domain import appeals, readings
 from domain.accounts import linked_account
 from domain.errors import (
     AlreadyBilled,
@@ -108,11 +108,24 @@ async def get_meters(
 
 
 async def on_write_appeal(_callback: CallbackQuery, _button: Button, manager: DialogManager):
-    """An expired meter is reported to its supplier by an appeal."""
-    await manager.start(
-        AppealsSG.supplier,
-        data={"account_id": chosen_account(manager), "kind": AppealKind.APPEAL.value},
+    """An expired meter is reported by an appeal to its supplier, with a text to start from."""
+    context = ctx(manager)
+    account_id = chosen_account(manager)
+    data: dict[str, Any] = {"account_id": account_id, "kind": AppealKind.APPEAL.value}
+    found = await appeals.about_expired_meter(
+        context.uow, context.clock, context.profile, account_id
     )
+    if found is None:  # its meter no longer expired, or counted for no contract
+        await manager.start(AppealsSG.supplier, data=data)
+        return
+    meter, supplier = found
+    draft = context.i18n.get(
+        "readings-appeal-draft",
+        number=meter.number,
+        service=context.i18n.get(f"meter-service-{meter.service}"),
+        until=meter.verified_until,
+    )
+    await manager.start(AppealsSG.text, data={**data, "supplier_id": supplier.id, "draft": draft})
 
 
 async def on_devices(_callback: CallbackQuery, _button: Button, manager: DialogManager):

@@ -23,6 +23,7 @@ from domain.model import (
     AppealStatus,
     Attachment,
     CloseReason,
+    Meter,
     Profile,
     Supplier,
 )
@@ -67,6 +68,20 @@ async def supplier_of(
         if supplier.id == supplier_id:
             return supplier
     raise SupplierNotFound(supplier_id)
+
+
+async def about_expired_meter(
+    uow: UnitOfWork, clock: Clock, profile: Profile, account_id: int
+) -> tuple[Meter, Supplier] | None:
+    """An expired meter of the profile's account and the supplier to tell of it: the one
+    whose contract the meter counts for."""
+    await linked_account(uow, profile, account_id)
+    for meter in await uow.meters.of_account(account_id):
+        if meter.verification_expired(clock.today()) and meter.contract_id is not None:
+            found = await uow.contracts.get(meter.contract_id)
+            if found is not None:
+                return meter, found[1]
+    return None
 
 
 async def submit(

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from bot.transports.local import LocalChat
 from rendering.texts import format_value
 from storage.billing import import_billing
-from storage.tables import meters, readings
+from storage.tables import appeals, meters, readings, suppliers
 from tests.chat import buttons, open_account
 from tests.data import billing_file, bind_resident, last_value
 
@@ -146,9 +146,28 @@ async def test_an_expired_meter_takes_no_reading_and_says_why(chat, bot_database
     assert "замените" in chat.last.text
     assert await submitted(bot_database, "927213") == []
     # The text sends the resident to the supplier: a button takes them there.
+    # To the meter's own supplier, with a text that says what the meter is.
     await chat.press("✉️ Написать поставщику о поверке")
-    assert "поставщик" in chat.last.text.lower()
-    assert 'МУП ЖКХ "Октябрьское"' in [b.text for _, b in chat.inline_buttons()]
+    draft = (
+        "Срок поверки счётчика № 927213 (Холодная вода) истёк 05.07.2023. Прошу сообщить, как "
+        "поверить или заменить счётчик, чтобы снова передавать показания."
+    )
+    assert chat.last.text.startswith("Опишите ваше обращение одним сообщением.")
+    assert f"<blockquote>{draft}</blockquote>" in chat.last.text
+    await chat.press("✅ Взять этот текст")
+    await chat.press("📨 Отправить")
+    assert "✅ Обращение № 1 от 24.11.2026 зарегистрировано." in [
+        m.text.split(" Ответ")[0] for m in chat.bot_messages()
+    ]
+    async with bot_database.engine.connect() as connection:
+        [(text, supplier)] = (
+            await connection.execute(
+                select(appeals.c.text, suppliers.c.name).join(
+                    suppliers, suppliers.c.id == appeals.c.supplier_id
+                )
+            )
+        ).all()
+    assert (text, supplier) == (draft, 'МУП ЖКХ "Октябрьское"')
 
 
 async def test_a_day_night_meter_takes_a_value_per_zone(chat, bot_database, demo):

@@ -431,6 +431,7 @@ readings-review-line = { $zone ->
 readings-send = 📨 Send
 readings-retype = ✏️ Type again
 readings-write-appeal = ✉️ Write to the supplier about verification
+readings-appeal-draft = The verification of meter No. { $number } ({ $service }) expired on { DATE($until) }. Please tell me how to have it verified or replaced, so that I can send readings again.
 readings-replaced =
     ♻️ Meter No. { $number } already had readings for { MONTH($month) } — the new ones count:
     { $lines }
@@ -640,6 +641,11 @@ appeals-ask-text = { $kind ->
         [question] Write your question in one message.
        *[appeal] Describe your appeal in one message.
     }
+appeals-draft =
+    {""}
+    You can send this text or write your own:
+    <blockquote>{ $draft }</blockquote>
+appeals-use-draft = ✅ Use this text
 appeals-text-invalid = The text must not be empty nor longer than { $limit } characters (it has { $length }). Please shorten it.
 appeals-ask-attachments = { $count ->
         [0] You may attach photos or a document (up to 5). When ready, press "Send".

@@ -435,6 +435,7 @@ readings-review-line = { $zone ->
 readings-send = 📨 Отправить
 readings-retype = ✏️ Ввести заново
 readings-write-appeal = ✉️ Написать поставщику о поверке
+readings-appeal-draft = Срок поверки счётчика № { $number } ({ $service }) истёк { DATE($until) }. Прошу сообщить, как поверить или заменить счётчик, чтобы снова передавать показания.
 readings-replaced =
     ♻️ За { MONTH($month) } по счётчику № { $number } уже были показания — учитываются новые:
     { $lines }
@@ -644,6 +645,11 @@ appeals-ask-text = { $kind ->
         [question] Напишите ваш вопрос одним сообщением.
        *[appeal] Опишите ваше обращение одним сообщением.
     }
+appeals-draft =
+    {""}
+    Можно отправить этот текст или написать свой:
+    <blockquote>{ $draft }</blockquote>
+appeals-use-draft = ✅ Взять этот текст
 appeals-text-invalid = Текст должен быть непустым и не длиннее { NUMBER($limit, useGrouping: 0) } знаков, а в нём { NUMBER($length, useGrouping: 0) }. Сократите его, пожалуйста.
 appeals-ask-attachments = { $count ->
         [0] Можно приложить фото или документ (до 5). Когда всё готово, нажмите «Отправить».
