@@ -89,6 +89,9 @@ class Settings(BaseSettings):
     default_locale: Literal["ru", "en"] = "ru"
     readings_window: str = "15-25"
     contact_phone: str = "+7 (3822) 75-00-75"
+    # The retailer's own code among billing's suppliers: residents may write to it about any
+    # account, a single bill (ЕПД) of other suppliers' services too.
+    retailer_code: str = Field(default="tes", min_length=1, max_length=32)
     user_agreement_url: AnyHttpUrl = AnyHttpUrl("https://lk.tomskenergosbyt.ru/agreement")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
@@ -166,6 +169,7 @@ class Settings(BaseSettings):
         return Utility(
             reading_window=self.reading_days,
             contact_phone=self.contact_phone,
+            retailer_code=self.retailer_code,
             user_agreement_url=str(self.user_agreement_url),
             default_locale=self.default_locale,
             device_api_url=self.device_api_address,

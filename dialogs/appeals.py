@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from aiogram import F
 from aiogram.enums import ContentType
 from aiogram.types import CallbackQuery, Message
 from aiogram_dialog import DialogManager, ShowMode, Window
@@ -35,7 +36,7 @@ from domain.errors import (
     AttachmentsFull,
     SupplierNotFound,
 )
-from domain.model import AppealKind, Attachment, AttachmentKind, Profile
+from domain.model import AppealKind, Attachment, AttachmentKind, Profile, Utility
 from domain.ports import Clock, UnitOfWork
 from domain.residents import linked_accounts
 from rendering.texts import short_address, shorten, utf16_length
@@ -146,7 +147,9 @@ async def on_account(
 ) -> None:
     context = ctx(manager)
     try:
-        await appeals.suppliers_of(context.uow, context.profile, item_id)
+        await appeals.suppliers_of(
+            context.uow, context.profile, item_id, context.utility.retailer_code
+        )
     except AccountNotFound:
         notify(manager, "accounts-not-found")
         return
@@ -155,9 +158,16 @@ async def on_account(
 
 
 async def get_suppliers(
-    dialog_manager: DialogManager, uow: UnitOfWork, profile: Profile, i18n: I18nContext, **_: Any
+    dialog_manager: DialogManager,
+    uow: UnitOfWork,
+    profile: Profile,
+    i18n: I18nContext,
+    utility: Utility,
+    **_: Any,
 ) -> dict[str, Any]:
-    found = await appeals.suppliers_of(uow, profile, chosen_account(dialog_manager))
+    found = await appeals.suppliers_of(
+        uow, profile, chosen_account(dialog_manager), utility.retailer_code
+    )
     return {
         "suppliers": [(s.id, label(i18n, "appeals-supplier-button", name=s.name)) for s in found],
         "kind": _kind(dialog_manager).value,
@@ -170,7 +180,11 @@ async def on_supplier(
     context = ctx(manager)
     try:
         supplier = await appeals.supplier_of(
-            context.uow, context.profile, chosen_account(manager), item_id
+            context.uow,
+            context.profile,
+            chosen_account(manager),
+            item_id,
+            context.utility.retailer_code,
         )
     except SupplierNotFound:
         notify(manager, "appeals-supplier-not-found")
@@ -180,7 +194,14 @@ async def on_supplier(
 
 
 async def get_text(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
-    return {"kind": _kind(dialog_manager).value, "draft": dialog_manager.dialog_data.get("draft")}
+    start = dialog_manager.start_data
+    return {
+        "kind": _kind(dialog_manager).value,
+        "draft": dialog_manager.dialog_data.get("draft"),
+        # Started here, to a supplier chosen for the resident: back is where they came from.
+        "addressed": isinstance(start := dialog_manager.start_data, dict)
+        and "supplier_id" in start,
+    }
 
 
 async def on_draft(_callback: CallbackQuery, _button: Button, manager: DialogManager) -> None:
@@ -236,6 +257,7 @@ async def on_send(_callback: CallbackQuery, _button: Button, manager: DialogMana
         _kind(manager),
         manager.dialog_data["text"],
         _attachments(manager),
+        retailer=context.utility.retailer_code,
     )
     await say(
         manager,
@@ -310,10 +332,15 @@ text_window = question(
     back=False,
     keyboard=(
         Button(Tr("appeals-use-draft"), id="draft", on_click=on_draft, when="draft"),
-        SwitchTo(Tr("back"), id="to_supplier", state=AppealsSG.supplier),
+        SwitchTo(Tr("back"), id="to_supplier", state=AppealsSG.supplier, when=~F["addressed"]),
+        Cancel(Tr("back"), id="back_addressed", when="addressed"),
     ),
     getter=get_text,
-    preview_data={"kind": "appeal", "draft": "Срок поверки счётчика № 927213 истёк."},
+    preview_data={
+        "kind": "appeal",
+        "draft": "Срок поверки счётчика № 927213 истёк.",
+        "addressed": True,
+    },
 )
 
 

@@ -51,20 +51,29 @@ def attach(attachments: Sequence[Attachment], new: Attachment) -> list[Attachmen
     return [*attachments, new]
 
 
-async def suppliers_of(uow: UnitOfWork, profile: Profile, account_id: int) -> list[Supplier]:
+async def suppliers_of(
+    uow: UnitOfWork, profile: Profile, account_id: int, retailer: str
+) -> list[Supplier]:
+    """Whom the resident may write to about the account: its suppliers, and the retailer
+    (billing's supplier code ``retailer``) whether or not it supplies the account itself, as
+    the one who issues a single bill (ЕПД) of the others' services."""
     await linked_account(uow, profile, account_id)
     seen: dict[int, Supplier] = {}
     for _contract, supplier in await uow.contracts.of_account(account_id):
         assert supplier.id is not None
         seen.setdefault(supplier.id, supplier)
+    if not any(supplier.code == retailer for supplier in seen.values()):
+        itself = await uow.suppliers.by_code(retailer)
+        if itself is not None:
+            return [itself, *seen.values()]
     return list(seen.values())
 
 
 async def supplier_of(
-    uow: UnitOfWork, profile: Profile, account_id: int, supplier_id: int
+    uow: UnitOfWork, profile: Profile, account_id: int, supplier_id: int, retailer: str
 ) -> Supplier:
     """One supplier of the profile's account: whatever id a button carries is checked here."""
-    for supplier in await suppliers_of(uow, profile, account_id):
+    for supplier in await suppliers_of(uow, profile, account_id, retailer):
         if supplier.id == supplier_id:
             return supplier
     raise SupplierNotFound(supplier_id)
@@ -94,10 +103,12 @@ async def submit(
     kind: AppealKind,
     text: str,
     attachments: Sequence[Attachment],
+    *,
+    retailer: str,
 ) -> Appeal:
     """Stores the appeal (committed) before anyone is told about it; then staff are told. Not
     reaching them is not the resident's concern: the appeal waits for the retry job."""
-    await supplier_of(uow, profile, account_id, supplier_id)
+    await supplier_of(uow, profile, account_id, supplier_id, retailer)
     if len(attachments) > ATTACHMENT_LIMIT:
         raise AttachmentsFull(ATTACHMENT_LIMIT)
     appeal = Appeal(

@@ -514,6 +514,7 @@ class Utility:
     contact_phone: str
     user_agreement_url: str
     default_locale: str
+    retailer_code: str  # the retailer among billing's suppliers
     device_api_url: str | None = None  # where smart readers send readings, told with a token
 
 

@@ -151,6 +151,8 @@ class BillRepository(Protocol):
 class SupplierRepository(Protocol):
     async def get(self, supplier_id: int) -> Supplier | None: ...
 
+    async def by_code(self, code: str) -> Supplier | None: ...
+
 
 @dataclass(frozen=True, slots=True)
 class PaidItem:

@@ -193,6 +193,8 @@ async def test_a_question_from_the_faq_screen(chat, staff, bot_database, demo):
     await chat.send("/faq")
     await chat.press("✍️ Задать вопрос")
     assert chat.last.text.startswith("Кому задать вопрос?")
+    # The ЕПД's own issuer, first, though it supplies none of the account's services.
+    assert buttons(chat)[:3] == ['ПАО "Томскэнергосбыт"', 'МУП ЖКХ "Октябрьское"', 'ООО "ЗТК"']
     await chat.press('МУП ЖКХ "Октябрьское"')
     await chat.send("Когда будет перерасчёт за горячую воду?")
     await chat.press("📨 Отправить")

@@ -217,7 +217,7 @@ async def test_an_appeal_is_filed_answered_once_and_then_cannot_be_closed(databa
     desk = RecordingNotifier()
     async with database.unit_of_work() as uow:
         account = next(a for a in await uow.links.accounts_of(profile.id) if a.number == EPD)
-        supplier = (await appeals.suppliers_of(uow, profile, account.id))[0]
+        supplier = (await appeals.suppliers_of(uow, profile, account.id, "tes"))[0]
         photo = Attachment(AttachmentKind.PHOTO, "file-1")
         with pytest.raises(AttachmentsFull):
             appeals.attach([photo] * appeals.ATTACHMENT_LIMIT, photo)
@@ -231,6 +231,7 @@ async def test_an_appeal_is_filed_answered_once_and_then_cannot_be_closed(databa
             AppealKind.APPEAL,
             " Течёт ",
             [photo],
+            retailer="tes",
         )
         assert desk.filed_ids == [appeal.id]
         assert (await uow.appeals.get(appeal.id)).attachments == [photo]

@@ -110,3 +110,9 @@ class SqlSupplierRepository:
             await self._connection.execute(select(suppliers).where(suppliers.c.id == supplier_id))
         ).one_or_none()
         return Supplier(**row._mapping) if row else None
+
+    async def by_code(self, code: str) -> Supplier | None:
+        row = (
+            await self._connection.execute(select(suppliers).where(suppliers.c.code == code))
+        ).one_or_none()
+        return Supplier(**row._mapping) if row else None
