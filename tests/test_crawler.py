@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 import pytest
 from aiogram.fsm.storage.base import StorageKey
 
-from bot.transports.local import LocalChat, visible_text
+from bot.transports.local import LocalChat, label, visible_text
 from storage.demo import demo_billing
 from tests.conftest import FakeClock
 from tests.data import bind_resident
@@ -95,7 +95,7 @@ class Screen:
     state: str | None  # the dialog's window; None outside dialogs
     text: str
     buttons: tuple[str, ...]
-    reply_keyboard: bool
+    keys: tuple[str, ...]  # the reply keyboard the screen brought, if any
 
     @property
     def key(self) -> tuple:
@@ -105,7 +105,8 @@ class Screen:
         once it is ticked is another screen."""
         marks = str.maketrans("", "", "0123456789✅🔔🔕⭐")
         heading = self.text.split("\n", 1)[0].translate(marks) if self.state is None else ""
-        return self.state, heading, tuple(sorted({b.translate(marks) for b in self.buttons}))
+        pressed = (*self.buttons, *self.keys)
+        return self.state, heading, tuple(sorted({b.translate(marks) for b in pressed}))
 
 
 @dataclass
@@ -129,23 +130,33 @@ class Crawl:
             await _state(chat),
             visible_text(message.text or message.caption or "", "HTML"),
             tuple(b.text for b in _buttons(message) if b.callback_data),
-            bool(chat.reply_keyboard()),
+            tuple(label(k.text) for k in _keys_of(chat)),
         )
 
     async def reach(self, path: tuple[str, ...]) -> Screen | None:
         await self.start()
-        for label in path:
-            if label not in map(_plain, (await self.screen()).buttons):
-                self.faults.append(f"{' → '.join(path)}: the way there changed at {label!r}")
+        for tap in path:
+            screen = await self.screen()
+            if tap not in (*map(_plain, screen.buttons), *screen.keys):
+                self.faults.append(f"{' → '.join(path)}: the way there changed at {tap!r}")
                 return None
-            await self.press(label)
+            await self.press(tap)
         return await self.screen()
 
-    async def press(self, label: str) -> str:
-        message = self.chat.last
-        button = next(b for b in _buttons(message) if _plain(b.text) == _plain(label))
+    async def press(self, tap: str) -> str | None:
+        """Presses an inline button (the query it sent) or a reply-keyboard key (None): the
+        key's text is sent, or the resident's own contact where the key asks for it."""
         self.presses += 1
-        return await self.chat.press_data(message, button.callback_data or "")
+        message = self.chat.last
+        button = next((b for b in _buttons(message) if _plain(b.text) == _plain(tap)), None)
+        if button is not None:
+            return await self.chat.press_data(message, button.callback_data or "")
+        key = next(k for k in _keys_of(self.chat) if label(k.text) == tap)
+        if key.request_contact:
+            await self.chat.share_contact("+79138250075")
+        else:
+            await self.chat.send(key.text)
+        return None
 
     def check(self, path: tuple[str, ...], screen: Screen, logged: int) -> None:
         where = " → ".join(path) or "/start"
@@ -155,7 +166,7 @@ class Crawl:
         if not (
             finished
             or screen.buttons
-            or screen.reply_keyboard
+            or screen.keys
             or re.search(r"/[a-z]+|\(Reply\)", screen.text)  # a command, or "reply to this"
         ):
             self.faults.append(f"{where}: no way on from {screen.text[:60]!r}")
@@ -186,8 +197,8 @@ class Crawl:
                 continue
             if parent.state:
                 self.states.add(parent.state)
-            for label in parent.buttons:
-                if NOT_PRESSED.match(label):
+            for tap in (*parent.buttons, *parent.keys):
+                if NOT_PRESSED.match(tap):
                     continue
                 current = await self.screen()
                 changed = current.key != parent.key or current.text != parent.text
@@ -195,23 +206,23 @@ class Crawl:
                     break
                 logged = len(self.errors)
                 calls = len(self.chat.session.calls)
-                query = await self.press(label)
+                query = await self.press(tap)
                 child = await self.screen()
-                taps = (*path, _plain(label))
-                answer = self.chat.callback_answer(query)
+                taps = (*path, _plain(tap))
+                answer = self.chat.callback_answer(query) if query is not None else None
                 shown = [
                     c
                     for c in self.chat.session.calls[calls:]
                     if type(c).__name__ != "AnswerCallbackQuery"
                 ]
-                if answer is None:
+                if query is not None and answer is None:
                     self.faults.append(f"{' → '.join(taps)}: the tap was not answered")
-                elif not shown and not answer.text and not INERT.match(label):
+                elif not shown and not (answer and answer.text) and not INERT.match(tap):
                     self.faults.append(f"{' → '.join(taps)}: the tap changed nothing on screen")
                 self.check(taps, child, logged)
                 if child.state:
                     self.states.add(child.state)
-                if label in BACK or child.key in self.screens:
+                if tap in BACK or child.key in self.screens:
                     continue
                 self.screens[child.key] = taps
                 self.state_at[taps] = child.state
@@ -252,6 +263,15 @@ def _buttons(message) -> list:
     screen's (an answer's prompt under a post has none)."""
     markup = message.reply_markup
     return [b for row in markup.inline_keyboard for b in row] if markup else []
+
+
+def _keys_of(chat: LocalChat) -> list:
+    """The reply keyboard's keys, when the screen's own message brought it: one an earlier
+    message brought belongs to that message's window."""
+    shown = chat.session.reply_keyboards.get(chat.chat.id)
+    if not shown or shown[0] != chat.last.message_id:
+        return []
+    return [key for row in shown[1].keyboard for key in row]
 
 
 def _keys() -> set[str]:
