@@ -3,13 +3,17 @@
 Five accounts in the Tomsk region with the suppliers the user guide names, twelve months of
 bills up to last month, meters (a day/night electricity meter and a water meter whose
 verification has expired among them), readings, payments and tariff history. The numbers are
-made from a fixed seed, so every demo is the same but for the months it ends on.
+made from a fixed seed, so every demo is the same but for the months it ends on, and for
+its link codes: those are made for each database, or anyone who ever saw a demo could link
+the accounts of another install's.
 """
 
 from __future__ import annotations
 
 import json
 import random
+import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
@@ -116,7 +120,6 @@ class _Account:
     owner_name: str
     area: Decimal
     persons: int
-    link_code: str
     services: tuple[_Service, ...]
     meters: tuple[_Meter, ...]
     pays: bool = True  # a resident who does not pay runs up a debt and penalties
@@ -139,7 +142,6 @@ ACCOUNTS = [
         "Малашта Светлана Михайловна",
         Decimal("60.60"),
         1,
-        "466305",
         (
             _Service(
                 "oktyabrskoe",
@@ -232,7 +234,6 @@ ACCOUNTS = [
         "Клековкина Юлия Владимировна",
         Decimal("45.20"),
         2,
-        "518274",
         (
             _Service(
                 "tes",
@@ -272,7 +273,6 @@ ACCOUNTS = [
         "Лагуткин Андрей Сергеевич",
         Decimal("34.70"),
         1,
-        "703118",
         (
             _ELECTRICITY,
             _Service(
@@ -321,7 +321,6 @@ ACCOUNTS = [
         "Соколова Ирина Петровна",
         Decimal("52.00"),
         3,
-        "220871",
         (
             _ELECTRICITY,
             _Service(
@@ -361,7 +360,6 @@ ACCOUNTS = [
         "Ветров Михаил Александрович",
         Decimal("28.30"),
         1,
-        "957302",
         (_ELECTRICITY,),
         (
             _Meter(
@@ -579,7 +577,12 @@ def _charges(
     return lines
 
 
-def demo_billing(today: date) -> dict[str, Any]:
+def new_link_codes() -> dict[str, str]:
+    """A link code for each demo account, by number."""
+    return {a.number: f"{secrets.randbelow(1_000_000):06d}" for a in ACCOUNTS}
+
+
+def demo_billing(today: date, link_codes: Mapping[str, str]) -> dict[str, Any]:
     """The demo as a billing file, as it stands on ``today``: a year of bills up to last
     month's (this month's comes once its readings are in), meters read by billing up to last
     month (this month's readings are the resident's to send; a meter past its verification
@@ -686,7 +689,7 @@ def demo_billing(today: date) -> dict[str, Any]:
                 "total_area": str(a.area),
                 "living_area": str(a.area),
                 "registered_persons": a.persons,
-                "link_code": a.link_code,
+                "link_code": link_codes[a.number],
             }
             for a in ACCOUNTS
         ],
@@ -697,8 +700,8 @@ def demo_billing(today: date) -> dict[str, Any]:
     }
 
 
-def demo_file(today: date) -> str:
-    return json.dumps(demo_billing(today), ensure_ascii=False, indent=1)
+def demo_file(today: date, link_codes: Mapping[str, str]) -> str:
+    return json.dumps(demo_billing(today, link_codes), ensure_ascii=False, indent=1)
 
 
 @dataclass(frozen=True)
@@ -712,9 +715,13 @@ class DemoAccount:
 
 async def seed_demo(database: Database, today: date) -> list[DemoAccount]:
     """Writes the FAQ and the demo billing data; returns what a person needs to link each
-    demo account. Its bills arrived at the start of ``today``: news to nobody linked later."""
+    demo account. Its bills arrived at the start of ``today``: news to nobody linked later.
+    Accounts seeded before keep their link codes."""
+    codes = new_link_codes() | {a.number: a.link_code for a in await demo_accounts(database)}
     await import_billing(database.engine, FAQ_FILE.read_text(encoding="utf-8"))
-    await import_billing(database.engine, demo_file(today), datetime.combine(today, time(), UTC))
+    await import_billing(
+        database.engine, demo_file(today, codes), datetime.combine(today, time(), UTC)
+    )
     return await demo_accounts(database)
 
 

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.transports.local import LocalChat
-from storage.demo import demo_billing
+from storage.demo import demo_billing, new_link_codes
 from storage.tables import account_links, attempt_limits, telegram_users
 from tests.chat import buttons
 from tests.conftest import FakeClock
@@ -44,7 +44,7 @@ async def test_an_account_is_linked_with_the_code_from_the_bill(chat, resident, 
     assert chat.last.text.startswith("Лицевой счёт № 700100103492 найден.")
     await chat.press("Собственник")
     await chat.press("Код для добавления договора из квитанции")
-    await chat.send("466305")
+    await chat.send(demo["700100103492"].link_code)
 
     texts = [m.text for m in chat.bot_messages()]
     assert any(
@@ -70,7 +70,7 @@ async def test_back_from_the_card_of_a_new_link_leads_to_the_list_then_the_menu(
     await chat.send("7001 0010 3492")
     await chat.press("Собственник")
     await chat.press("Код для добавления договора из квитанции")
-    await chat.send("466305")
+    await chat.send(demo["700100103492"].link_code)
     assert chat.last.text.startswith("<b>Лицевой счёт № 700100103492</b>")
     await chat.press("◀️ Назад")
     assert chat.last.text.startswith("<b>Ваши счета</b>")
@@ -82,7 +82,11 @@ async def test_back_from_the_card_of_a_new_link_leads_to_the_list_then_the_menu(
 def _latest_totals(number: str) -> list[Decimal]:
     """The totals printed on the account's latest demo bill: each supplier's, then the
     grand total."""
-    bills = [b for b in demo_billing(FakeClock().today())["bills"] if b["account"] == number]
+    bills = [
+        b
+        for b in demo_billing(FakeClock().today(), new_link_codes())["bills"]
+        if b["account"] == number
+    ]
     per_supplier = [Decimal(line["to_pay"]) for line in bills[-1]["suppliers"]]
     return [*per_supplier, sum(per_supplier, Decimal(0))]
 
@@ -116,7 +120,9 @@ async def test_a_wrong_or_missing_number_gets_the_guides_error_and_a_retry(chat,
     assert chat.last.text.startswith("Лицевой счёт № 800200415527 найден.")
 
 
-async def test_five_wrong_answers_lock_the_account_for_a_day(chat, resident, bot_database, clock):
+async def test_five_wrong_answers_lock_the_account_for_a_day(
+    chat, resident, bot_database, clock, demo
+):
     await start_linking(chat, "800200415527")
     await chat.press("Собственник")
     await chat.press("Сумма «ИТОГО / ВСЕГО К ОПЛАТЕ»")
@@ -144,7 +150,7 @@ async def test_five_wrong_answers_lock_the_account_for_a_day(chat, resident, bot
     await start_linking(chat, "800200415527")
     await chat.press("Собственник")
     await chat.press("Код для добавления договора из квитанции")
-    await chat.send("518274")
+    await chat.send(demo["800200415527"].link_code)
     assert len(await links(bot_database)) == 1
     async with bot_database.engine.connect() as connection:
         assert (await connection.execute(select(attempt_limits))).all() == []

@@ -17,17 +17,20 @@ from domain.model import ReadingStatus, Zone
 from domain.money import money
 from storage import tables as t
 from storage.billing import ImportRefused, format_readings, import_billing
-from storage.demo import demo_billing, demo_file, seed_demo
+from storage.database import Database
+from storage.demo import demo_billing, demo_file, new_link_codes, seed_demo
+from storage.migrate import upgrade
 from tests.data import SUPPLIER, account, billing_file, count_rows
 
 TODAY = date(2026, 11, 24)
 
 
 async def test_the_demo_imports_and_importing_it_again_changes_nothing(database):
-    created = await import_billing(database.engine, demo_file(TODAY))
+    codes = new_link_codes()
+    created = await import_billing(database.engine, demo_file(TODAY, codes))
     rows = await count_rows(database)
 
-    again = await import_billing(database.engine, demo_file(TODAY))
+    again = await import_billing(database.engine, demo_file(TODAY, codes))
 
     assert created["accounts created"] == 5 and created["bills created"] == 60
     assert again == {}
@@ -35,7 +38,7 @@ async def test_the_demo_imports_and_importing_it_again_changes_nothing(database)
 
 
 async def test_a_newer_file_updates_what_changed(database):
-    data = demo_billing(TODAY)
+    data = demo_billing(TODAY, new_link_codes())
     await import_billing(database.engine, json.dumps(data, ensure_ascii=False))
 
     data["accounts"][0]["registered_persons"] = 3
@@ -237,6 +240,20 @@ async def test_a_reading_that_does_not_fit_its_meter_is_refused(database):
         "meters[0] (number 517480).readings[0].value: 1000000.000 does not fit the "
         "meter's digits 6.3"
     ]
+
+
+async def test_each_database_gets_demo_link_codes_of_its_own_and_keeps_them(database, tmp_path):
+    other = Database(f"sqlite+aiosqlite:///{tmp_path / 'other.sqlite3'}")
+    await upgrade(other.engine)
+    try:
+        ours = {a.number: a.link_code for a in await seed_demo(database, TODAY)}
+        theirs = {a.number: a.link_code for a in await seed_demo(other, TODAY)}
+    finally:
+        await other.dispose()
+
+    # One code in a million is the same by chance; five at once, never.
+    assert ours.keys() == theirs.keys() and ours != theirs
+    assert {a.number: a.link_code for a in await seed_demo(database, TODAY)} == ours
 
 
 async def test_the_demo_has_what_the_guide_shows(database):
@@ -448,7 +465,7 @@ async def test_a_meter_number_too_long_and_a_reading_twice_are_named(database):
 
 
 async def test_a_payment_imported_again_with_other_items_replaces_them(database):
-    await import_billing(database.engine, demo_file(date(2026, 11, 24)))
+    await import_billing(database.engine, demo_file(date(2026, 11, 24), new_link_codes()))
     async with database.engine.connect() as connection:
         payment = (await connection.execute(select(t.payments).limit(1))).one()
         items = (
@@ -494,7 +511,7 @@ async def test_a_payment_imported_again_with_other_items_replaces_them(database)
 
 
 async def test_a_meter_left_without_its_contract_keeps_it_and_null_takes_it_away(database):
-    data = demo_billing(TODAY)
+    data = demo_billing(TODAY, new_link_codes())
     await import_billing(database.engine, json.dumps(data, ensure_ascii=False))
     meter = next(m for m in data["meters"] if m.get("contract"))
     query = select(t.meters.c.contract_id).where(t.meters.c.number == meter["number"])

@@ -18,7 +18,7 @@ import pytest
 from aiogram.fsm.storage.base import StorageKey
 
 from bot.transports.local import LocalChat, label, visible_text
-from storage.demo import demo_billing
+from storage.demo import demo_billing, new_link_codes
 from tests.conftest import FakeClock
 from tests.data import bind_resident
 from tests.test_appeals import open_new_appeal
@@ -283,7 +283,7 @@ def _keys() -> set[str]:
 
 KEYS = _keys()
 BILLING_NAMES = sorted(
-    {c["tariff_name"] for c in demo_billing(FakeClock().today())["contracts"]},
+    {c["tariff_name"] for c in demo_billing(FakeClock().today(), new_link_codes())["contracts"]},
     key=len,
     reverse=True,
 )

@@ -22,7 +22,7 @@ from sqlalchemy import text
 
 from bot.config import Settings
 from storage.database import Database
-from storage.demo import seed_demo
+from storage.demo import demo_accounts, seed_demo
 from storage.tables import metadata
 from tests.conftest import POSTGRES, REDIS
 from tests.fake_bot_api import FakeBotApi, RemoteChat, handled, post_update, until
@@ -197,7 +197,8 @@ async def test_two_processes_behind_one_webhook_carry_one_conversation(
         await chat.send("7001 0010 3492")
         await chat.press("Собственник")
         await chat.press("Код для добавления договора из квитанции")
-        await chat.send("466305")
+        [code] = [a.link_code for a in await demo_accounts(database) if a.number == "700100103492"]
+        await chat.send(code)
         assert chat.last.text.startswith("<b>Лицевой счёт № 700100103492</b>")
         await chat.press("📟 Передать показания")
         await chat.press("№ 517480 · Горячая вода")

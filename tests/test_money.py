@@ -41,7 +41,7 @@ from domain import devices
 from storage import tables as t
 from storage.billing import format_payments, import_billing
 from storage.database import Database
-from storage.demo import demo_billing
+from storage.demo import demo_billing, new_link_codes
 from tests.chat import buttons
 from tests.conftest import REDIS
 from tests.data import bind_resident
@@ -338,7 +338,11 @@ async def test_money_and_data_hold_under_a_random_mix(
             residents=residents,
             link_codes={n: demo[n].link_code for n in ADDRESS},
             bills={
-                n: [b for b in demo_billing(clock.today())["bills"] if b["account"] == n][-1]
+                n: [
+                    b
+                    for b in demo_billing(clock.today(), new_link_codes())["bills"]
+                    if b["account"] == n
+                ][-1]
                 for n in ADDRESS
             },
             asked={n: demo[n].latest_total for n in ADDRESS},

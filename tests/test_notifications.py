@@ -23,7 +23,7 @@ from domain import notifications
 from domain.model import Notification, NotificationKind
 from storage.billing import import_billing
 from storage.database import Database
-from storage.demo import demo_file
+from storage.demo import demo_file, new_link_codes
 from storage.tables import accounts, appeals, bills, meters, telegram_users
 from storage.tables import notifications as queue
 from tests.chat import buttons
@@ -356,7 +356,9 @@ async def test_a_new_bill_is_told_with_the_amount_due_and_buttons_to_open_it_and
             )
         )
     clock.advance(minutes=5)
-    await import_billing(bot_database.engine, demo_file(clock.today()), clock.now())
+    await import_billing(
+        bot_database.engine, demo_file(clock.today(), new_link_codes()), clock.now()
+    )
     assert await queue_in(bot_database, notifications.queue_new_bills, clock) == 1
     assert await queue_in(bot_database, notifications.queue_new_bills, clock) == 0
     await chat.deliver_notifications()
