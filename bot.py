@@ -9,11 +9,14 @@ import signal
 import socket
 import sys
 from datetime import date, datetime, time
+from functools import partial
+from importlib.metadata import version
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from pydantic import SecretStr
 
-from bot.config import Settings, SettingsError, load_settings
+from bot.config import Settings, SettingsError, StartError, load_settings
 from bot.logs import setup_logging
 
 logger = logging.getLogger("bot")
@@ -27,11 +30,21 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command")
     commands.add_parser(
         "run",
-        help="migrate, fill the demo data into an empty database, and "
-        "serve Telegram (or the demo chat without BOT_TOKEN)",
+        help="migrate and serve Telegram; without BOT_TOKEN, the demo chat on the demo data",
     )
     commands.add_parser("chat", help="talk to the bot in the terminal on the demo data")
-    commands.add_parser("migrate", help="bring the database schema up to date")
+    migrate = commands.add_parser("migrate", help="bring the database schema up to date")
+    way = migrate.add_mutually_exclusive_group()
+    way.add_argument(
+        "--check",
+        action="store_true",
+        help="change nothing; exit 1 unless the schema is the one this build needs",
+    )
+    way.add_argument(
+        "--to",
+        metavar="REVISION",
+        help="move the schema to REVISION, back as well (before starting an older build)",
+    )
     load = commands.add_parser("import", help="import a billing file (docs/billing-format.md)")
     load.add_argument("file", type=Path)
     export = commands.add_parser(
@@ -50,9 +63,14 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-async def _database(settings: Settings):
+async def _database(settings: Settings, *, migrate: bool, to: str = "head"):
+    """The database, its schema moved to ``to`` (``migrate``) or checked to be this
+    build's: an import or an export never changes the schema under a running fleet."""
+    from asyncpg import PostgresError
+    from sqlalchemy.exc import SQLAlchemyError
+
     from storage.database import Database
-    from storage.migrate import upgrade
+    from storage.migrate import SchemaMismatch, check, move
 
     if settings.database_url.startswith("sqlite"):
         from sqlalchemy.engine import make_url
@@ -66,7 +84,17 @@ async def _database(settings: Settings):
             "SECRET_KEY is not set: e-mail codes sent before a restart will not be accepted"
         )
     database = Database(settings.database_url, key, settings.pool_size)
-    await upgrade(database.engine)
+    try:
+        await (move(database.engine, to) if migrate else check(database.engine))
+    except SchemaMismatch as mismatch:
+        await database.dispose()
+        raise StartError(str(mismatch)) from None
+    except (OSError, SQLAlchemyError, PostgresError) as error:
+        await database.dispose()
+        reason = getattr(error, "orig", None) or error  # the driver's words, not SQLAlchemy's
+        raise StartError(
+            f"DATABASE_URL: the database cannot be opened: {str(reason).splitlines()[0]}"
+        ) from None
     return database
 
 
@@ -152,13 +180,21 @@ async def _chat(settings: Settings, database) -> None:
         await yookassa.stop()
 
 
-async def _poll(settings: Settings, database) -> int:
+async def _poll(settings: Settings, database) -> None:
     """Serves Telegram (by webhook or polling) until SIGTERM or SIGINT, then finishes what is
-    in flight; the exit code."""
-    from bot.app import Background, build_dispatcher, freeze_start_up_objects, telegram_bot
+    in flight. The web server (the operator's checks, the devices, YooKassa's notifications)
+    serves at once, also while Telegram does not answer yet."""
+    from bot.app import (
+        Background,
+        build_dispatcher,
+        freeze_start_up_objects,
+        meet_telegram,
+        telegram_bot,
+    )
     from bot.mail import build_mailer
     from bot.polling import PollingConflict, poll
-    from bot.webhook import serve, serve_webhook, web_app
+    from bot.presence import TelegramRefused, once_reachable
+    from bot.webhook import serve, set_webhook, web_app, webhook_app
 
     bot = telegram_bot(settings)
     dp = build_dispatcher(settings, database, build_mailer(settings))
@@ -166,36 +202,62 @@ async def _poll(settings: Settings, database) -> int:
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stopping.set)
+    failure: list[str] = []
+
+    async def telegram() -> None:
+        try:
+            if not await meet_telegram(dp, bot, settings, stopping):
+                return
+            if settings.webhook_url:
+                await once_reachable(partial(set_webhook, dp, bot, settings), stopping)
+            else:
+                await poll(dp, bot, stopping, dp["in_flight"])
+        except TelegramRefused as refused:
+            failure.append(f"BOT_TOKEN: Telegram refuses it ({refused})")
+        except PollingConflict as conflict:
+            failure.append(
+                "Another process is receiving this bot's updates (Telegram says: "
+                f"{conflict}). Run one poller per token, or set WEBHOOK_URL and run several "
+                "processes behind one webhook."
+            )
+        finally:
+            if failure or not settings.webhook_url:
+                stopping.set()  # the web server stops with polling
+
+    # The webhook's host only: its path and query are the operator's to keep.
+    mode = (
+        f"webhook at {urlsplit(str(settings.webhook_url)).netloc}"
+        if settings.webhook_url
+        else "polling"
+    )
+    started = (
+        f"started: version {version('tes-resident-bot')}, {mode}, "
+        f"database {database.engine.dialect.name}, fleet state in "
+        f"{'Redis' if settings.redis_url else 'memory'}"
+    )
+
+    async def web() -> None:
+        app = (
+            webhook_app(dp, bot, settings, database)
+            if settings.webhook_url
+            else web_app(dp, database)
+        )
+        try:
+            await serve(app, settings, stopping, dp["in_flight"], started)
+        finally:
+            stopping.set()  # a web server that could not start stops the rest
+
     background = Background(bot, dp, database, settings)
     background.start()
     freeze_start_up_objects()
     try:
-        if settings.webhook_url:
-            await serve_webhook(dp, bot, settings, database, stopping)
-        else:
-            # Polling, but the web server still serves the operator's checks, the devices and
-            # YooKassa's notifications.
-            async def polling() -> None:
-                try:
-                    await poll(dp, bot, stopping, dp["in_flight"])
-                finally:
-                    stopping.set()  # the web server stops with it
-
-            await asyncio.gather(
-                serve(web_app(dp, database), settings, stopping, dp["in_flight"]), polling()
-            )
-    except PollingConflict as conflict:
-        print(
-            "Another process is receiving this bot's updates (Telegram says: "
-            f"{conflict}). Run one poller per token, or set WEBHOOK_URL and run several "
-            "processes behind one webhook.",
-            file=sys.stderr,
-        )
-        return 1
+        await asyncio.gather(web(), telegram())
     finally:
         await background.stop()
+        await bot.session.close()  # closed already when the webhook's app closed
+    if failure:
+        raise StartError(failure[0])
     logger.info("stopped")
-    return 0
 
 
 async def _main(args: argparse.Namespace, settings: Settings) -> int:
@@ -204,7 +266,15 @@ async def _main(args: argparse.Namespace, settings: Settings) -> int:
     from storage.billing import ImportRefused, format_payments, format_readings, import_billing
     from storage.demo import is_empty
 
-    database = await _database(settings)
+    if args.command == "migrate" and args.check:
+        await (await _database(settings, migrate=False)).dispose()
+        print("The database schema is this build's.")
+        return 0
+    if args.command == "migrate" and args.to:
+        await (await _database(settings, migrate=True, to=args.to)).dispose()
+        print(f"The database schema is at revision {args.to}.")
+        return 0
+    database = await _database(settings, migrate=args.command not in ("import", "export"))
     try:
         match args.command:
             case "migrate":
@@ -245,7 +315,11 @@ async def _main(args: argparse.Namespace, settings: Settings) -> int:
                             await uow.readings.submitted_since(since), args.format
                         )
                 if args.output:
-                    args.output.write_text(text, encoding="utf-8")
+                    try:
+                        args.output.write_text(text, encoding="utf-8")
+                    except OSError as error:  # a folder that is not there, not writable
+                        message = f"{args.output}: cannot be written: {error.strerror}"
+                        raise StartError(message) from None
                 else:
                     sys.stdout.write(text)
             case "seed-demo":
@@ -262,7 +336,7 @@ async def _main(args: argparse.Namespace, settings: Settings) -> int:
                             "the database holds no accounts yet: import billing's file "
                             "with `bot.py import FILE` (docs/billing-format.md)"
                         )
-                    return await _poll(settings, database)
+                    await _poll(settings, database)
     finally:
         await database.dispose()
     return 0
@@ -281,9 +355,12 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     # The demo chat is the terminal: the log goes to a file beside the demo's letters.
     log_file = settings.outbox_dir.parent / "demo.log" if _is_demo(args, settings) else None
-    setup_logging(settings.log_level, settings.secrets(), log_file)
+    setup_logging(settings.log_level, settings.secrets(), log_file, settings.log_format)
     try:
         return asyncio.run(_main(args, settings))
+    except StartError as error:
+        print(error, file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 130
 

@@ -4,7 +4,6 @@ chat and the tests alike."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import gc
 import logging
 import secrets
@@ -22,7 +21,7 @@ from aiogram.filters import ExceptionTypeFilter
 from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage, DefaultKeyBuilder
 from aiogram.fsm.storage.memory import DisabledEventIsolation, MemoryStorage, SimpleEventIsolation
 from aiogram.fsm.storage.redis import RedisStorage
-from aiogram.types import BotCommand, BotCommandScopeAllPrivateChats, ErrorEvent
+from aiogram.types import ErrorEvent
 from aiogram_dialog import setup_dialogs
 from aiogram_dialog.api.entities import stack
 from aiogram_i18n import I18nMiddleware
@@ -44,6 +43,7 @@ from bot.middlewares import (
 )
 from bot.notifications import NotificationSender, Pace
 from bot.payments import YooKassaGateway, check_payments
+from bot.presence import once_reachable, present
 from bot.residents import ResidentMessenger
 from bot.security import Argon2Hasher
 from bot.transports.local import LocalSession
@@ -77,17 +77,6 @@ from storage.database import Database, UpdateLog
 
 logger = logging.getLogger(__name__)
 
-COMMANDS = (
-    "start",
-    "accounts",
-    "profile",
-    "notifications",
-    "faq",
-    "language",
-    "help",
-    "cancel",
-    "logout",
-)
 BOT_DEFAULTS = DefaultBotProperties(parse_mode=ParseMode.HTML)
 
 
@@ -143,6 +132,7 @@ PAYMENT_CHECK_SECONDS = 15  # how often pending payments are looked at; each wai
 UPDATE_MEMORY = timedelta(days=2)
 NOTICES_HOUR = 10  # local time, as every hour here: notices should not wake anyone
 NEW_BILLS_MINUTES = 30  # how soon a billing import's new bills are told of
+BACKGROUND_GRACE = 5  # seconds a stop waits for a job run or a send: 25 + 5 within 30
 
 
 def once_per_fleet(
@@ -161,20 +151,40 @@ def once_per_fleet(
     return run
 
 
-def scheduler(bot: Bot, dp: Dispatcher, database: Database, settings: Settings) -> AsyncIOScheduler:
+def scheduler(
+    bot: Bot,
+    dp: Dispatcher,
+    database: Database,
+    settings: Settings,
+    running: set[asyncio.Task[Any]] | None = None,
+) -> AsyncIOScheduler:
     """Background jobs: the notifications of the day (the reading reminder, meters whose
     verification runs out, new bills, the staff's digest of late appeals), posting the
     appeals the staff group could not be sent, asking YooKassa about pending payments, and
-    forgetting the ids of old updates. Each runs in one process of the fleet at a time."""
+    forgetting the ids of old updates. Each runs in one process of the fleet at a time; the
+    runs in progress are in ``running``, for a stop to let them finish."""
     jobs = AsyncIOScheduler(timezone=settings.zone)
     clock = dp["clock"]
+    running = set() if running is None else running
 
     def add(name: str, job: Callable[..., Awaitable[Any]], *args: Any, **trigger: Any) -> None:
         kind = "cron" if {"hour", "minute"} & set(trigger) else "interval"
+        fleet_job = once_per_fleet(database, name, job)
+
+        async def run(*args: Any) -> Any:
+            task = asyncio.current_task()
+            assert task is not None
+            running.add(task)
+            try:
+                return await fleet_job(*args)
+            finally:
+                running.discard(task)
+
         jobs.add_job(
-            once_per_fleet(database, name, job),
+            run,
             kind,
             id=name,
+            name=name,  # the log names the job, not the wrapper
             args=args,
             max_instances=1,
             coalesce=True,
@@ -253,20 +263,28 @@ class Background:
     """What runs beside the updates: the scheduler and the notification sender."""
 
     def __init__(self, bot: Bot, dp: Dispatcher, database: Database, settings: Settings) -> None:
-        self.jobs = scheduler(bot, dp, database, settings)
+        self._running: set[asyncio.Task[Any]] = set()
+        self.jobs = scheduler(bot, dp, database, settings, self._running)
         self.sender: NotificationSender = dp["notification_sender"]
+        self._stopping = asyncio.Event()
         self._sending: asyncio.Task[None] | None = None
 
     def start(self) -> None:
         self.jobs.start()
-        self._sending = asyncio.create_task(self.sender.run())
+        self._sending = asyncio.create_task(self.sender.run(self._stopping))
 
     async def stop(self) -> None:
+        """Starts nothing new and lets what runs finish (a job cut in its middle would leave
+        its database connection to the garbage collector), for BACKGROUND_GRACE at most."""
+        self.jobs.pause()
+        self._stopping.set()
+        running = [*self._running, *([self._sending] if self._sending else [])]
+        if running:
+            _, late = await asyncio.wait(running, timeout=BACKGROUND_GRACE)
+            for task in late:
+                task.cancel()
+            await asyncio.gather(*late, return_exceptions=True)
         self.jobs.shutdown(wait=False)
-        if self._sending is not None:
-            self._sending.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._sending
 
 
 async def deliver_later(event: ErrorEvent) -> None:
@@ -303,26 +321,18 @@ async def start_local(
     bot = Bot(LOCAL_TOKEN, session=session, default=BOT_DEFAULTS)
     dp = build_dispatcher(settings, database, mailer, storage, clock)
     await dp.emit_startup(bot=bot, bots=[bot], dispatcher=dp, **dp.workflow_data)
+    await meet_telegram(dp, bot, settings, asyncio.Event())
     return dp, bot, session
 
 
-async def register_commands(bot: Bot, i18n_middleware: I18nMiddleware) -> None:
-    """The command menu in every language. It is optional: any failure to register it (Telegram
-    unreachable, a proxy's error page, an emulator's own error format) is logged, and the bot
-    starts all the same."""
-    core = i18n_middleware.core
-    try:
-        for locale in core.available_locales:
-            commands_ = [
-                BotCommand(command=c, description=core.get(f"command-{c}", locale))
-                for c in COMMANDS
-            ]
-            language = None if locale == core.default_locale else locale
-            await bot.set_my_commands(
-                commands_, scope=BotCommandScopeAllPrivateChats(), language_code=language
-            )
-    except Exception as error:
-        logger.warning("could not register the command list with Telegram: %r", error)
+async def meet_telegram(
+    dp: Dispatcher, bot: Bot, settings: Settings, stopping: asyncio.Event
+) -> bool:
+    """Waits for Telegram to answer, then presents the bot; False when stopped first."""
+    if await once_reachable(bot.me, stopping) is None:
+        return False
+    await present(bot, dp["i18n_middleware"].core, settings.staff_chat_id)
+    return True
 
 
 def payment_gateway(settings: Settings) -> YooKassaGateway | None:
@@ -400,7 +410,6 @@ def build_dispatcher(
         default_locale=settings.default_locale,
     )
     i18n.setup(dp)
-    dp.startup.register(register_commands)
     dp.include_router(unstorable.router())
     if settings.staff_chat_id is not None:
         dp.include_router(staff.router(settings.staff_chat_id))

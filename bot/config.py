@@ -7,7 +7,7 @@ from datetime import timedelta
 from decimal import Decimal
 from ipaddress import IPv4Network, IPv6Network
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -21,7 +21,7 @@ from pydantic import (
     ValidationInfo,
     field_validator,
 )
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from domain.model import PaymentMethod, Utility
 from domain.payments import PaymentTerms
@@ -73,8 +73,9 @@ class Settings(BaseSettings):
     payments_lifetime_minutes: int = Field(default=60, ge=5, le=7 * 24 * 60)
     payments_vat_code: int = Field(default=1, ge=1, le=12)
     # The reverse proxies whose X-Forwarded-For names the client of a request (YooKassa's
-    # notifications are let in from YooKassa's own networks only).
-    trusted_proxies: list[IPvAnyNetwork] = Field(
+    # notifications are let in from YooKassa's own networks only). Written as operators write
+    # them: "10.0.0.0/8, 192.168.1.10".
+    trusted_proxies: Annotated[list[IPvAnyNetwork], NoDecode] = Field(
         default_factory=lambda: [IPv4Network("127.0.0.1/32"), IPv6Network("::1/128")]
     )
 
@@ -94,6 +95,7 @@ class Settings(BaseSettings):
     retailer_code: str = Field(default="tes", min_length=1, max_length=32)
     user_agreement_url: AnyHttpUrl = AnyHttpUrl("https://lk.tomskenergosbyt.ru/agreement")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    log_format: Literal["text", "json"] = "text"
 
     @field_validator("database_url")
     @classmethod
@@ -122,6 +124,13 @@ class Settings(BaseSettings):
             raise ValueError("required when WEBHOOK_URL is set")
         if value is not None and len(value.get_secret_value()) < 32:
             raise ValueError("at least 32 characters")
+        return value
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _trusted_proxies(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
         return value
 
     @field_validator("smtp_host")
@@ -224,6 +233,11 @@ class Settings(BaseSettings):
 
 class SettingsError(Exception):
     """A setting has a bad value; the message is one line that names it."""
+
+
+class StartError(Exception):
+    """What keeps a command from starting (a database that cannot be opened, a port in use,
+    a token Telegram refuses); the message is one line that names the setting to look at."""
 
 
 def load_settings(**overrides: object) -> Settings:

@@ -10,6 +10,7 @@ notifications to another once the lease runs out.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -131,18 +132,21 @@ class NotificationSender:
         self._recording = asyncio.Lock()
         self._unrecorded: list[_Outcome] = []
         self.outage = Outage("notifications")
+        self._stopping = asyncio.Event()  # run's: a stop ends a drain between batches
 
     async def attach(self, bot: Bot) -> None:
         """For ``dp.startup``: the bot that sends."""
         self.bot = bot
 
-    async def run(self) -> None:
-        """Sends until cancelled, looking for due notifications every second. One process of
-        the fleet sends at a time, so the rate cap is the fleet's; if it dies, another takes
-        over within a second (claims make two senders safe, should both run)."""
-        while True:
+    async def run(self, stopping: asyncio.Event) -> None:
+        """Sends until ``stopping``, looking for due notifications every second. One process
+        of the fleet sends at a time, so the rate cap is the fleet's; if it dies, another
+        takes over within a second (claims make two senders safe, should both run)."""
+        self._stopping = stopping
+        while not stopping.is_set():
             await self.send_due(fleet=True)
-            await asyncio.sleep(POLL_SECONDS)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stopping.wait(), POLL_SECONDS)
 
     async def send_due(self, *, fleet: bool = False) -> None:
         """Sends what is due (as the fleet's one sender, with ``fleet``). A failure is logged,
@@ -166,7 +170,7 @@ class NotificationSender:
     async def drain(self) -> int:
         """Sends every notification due now; how many were sent."""
         sent = 0
-        while batch := await self._claim():
+        while not self._stopping.is_set() and (batch := await self._claim()):
             sent += await self._send(batch)
         return sent
 

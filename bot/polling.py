@@ -19,10 +19,10 @@ class PollingConflict(Exception):
 
 
 async def poll(dp: Dispatcher, bot: Bot, stopping: asyncio.Event, in_flight: InFlight) -> None:
-    """Polls until ``stopping`` is set (SIGTERM), then finishes the updates in flight and
-    closes the bot's session. Telegram answers 409 when another process polls the same
-    token; aiogram would log it and try again forever, each poller knocking the other off:
-    this one stops instead and raises PollingConflict."""
+    """Polls until ``stopping`` is set (SIGTERM), then finishes the updates in flight.
+    Telegram answers 409 when another process polls the same token; aiogram would log it and
+    try again forever, each poller knocking the other off: this one stops instead and raises
+    PollingConflict."""
     conflicts: list[TelegramConflictError] = []
 
     async def guard(
@@ -40,15 +40,12 @@ async def poll(dp: Dispatcher, bot: Bot, stopping: asyncio.Event, in_flight: InF
     polling = asyncio.create_task(
         dp.start_polling(bot, handle_signals=False, close_bot_session=False)
     )
-    try:
-        await asyncio.wait(
-            [polling, asyncio.create_task(stopping.wait())], return_when=asyncio.FIRST_COMPLETED
-        )
-        if not polling.done():
-            await dp.stop_polling()
-        await polling
-        await finish_updates(in_flight)
-    finally:
-        await bot.session.close()
+    await asyncio.wait(
+        [polling, asyncio.create_task(stopping.wait())], return_when=asyncio.FIRST_COMPLETED
+    )
+    if not polling.done():
+        await dp.stop_polling()
+    await polling
+    await finish_updates(in_flight)
     if conflicts:
         raise PollingConflict(conflicts[0].message)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -13,12 +14,13 @@ from aiogram.fsm.storage.redis import RedisStorage
 from aiogram.types import Update
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
 from aiohttp import web
+from aiohttp.web_log import AccessLogger
 from prometheus_client import CONTENT_TYPE_LATEST
 from redis.exceptions import RedisError
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.config import Settings
+from bot.config import Settings, StartError
 from bot.devices import add_device_api
 from bot.middlewares import InFlight, UpdateBusy
 from bot.payments import add_notifications
@@ -117,13 +119,28 @@ def webhook_app(
     return app
 
 
+class AccessLog(AccessLogger):
+    """aiohttp's access log without the probes and the scrapes: a line every few seconds
+    for each of them would bury the requests worth reading."""
+
+    QUIET = frozenset({"/healthz", "/readyz", "/metrics"})
+
+    def log(self, request: web.BaseRequest, response: web.StreamResponse, time: float) -> None:
+        if request.path not in self.QUIET or response.status >= 500:
+            super().log(request, response, time)
+
+
 async def serve(
-    app: web.Application, settings: Settings, stopping: asyncio.Event, in_flight: InFlight
+    app: web.Application,
+    settings: Settings,
+    stopping: asyncio.Event,
+    in_flight: InFlight,
+    started: str,
 ) -> None:
     """Serves the app on WEBHOOK_HOST:WEBHOOK_PORT until ``stopping`` is set (SIGTERM); then
     takes no more requests, finishes the updates in flight (for SHUTDOWN_SECONDS at most)
     and closes. Telegram delivers an update it could not deliver here again, to whichever
-    process the proxy sends it."""
+    process the proxy sends it. ``started`` is the line logged once it listens."""
 
     @web.middleware
     async def refuse_when_stopping(request: web.Request, handler: Any) -> web.StreamResponse:
@@ -133,10 +150,18 @@ async def serve(
         return await handler(request)
 
     app.middlewares.append(refuse_when_stopping)
-    runner = web.AppRunner(app, handle_signals=False)
+    runner = web.AppRunner(app, handle_signals=False, access_log_class=AccessLog)
     await runner.setup()
     site = web.TCPSite(runner, settings.webhook_host, settings.webhook_port)
-    await site.start()
+    try:
+        await site.start()
+    except OSError as error:  # the port is taken, or the address is not this host's
+        await runner.cleanup()
+        raise StartError(
+            f"WEBHOOK_HOST:WEBHOOK_PORT {settings.webhook_host}:{settings.webhook_port}: "
+            f"cannot listen: {os.strerror(error.errno) if error.errno else error}"
+        ) from None
+    logger.info("%s, listening on %s:%s", started, settings.webhook_host, settings.webhook_port)
     try:
         await stopping.wait()
         await site.stop()
@@ -153,9 +178,9 @@ async def finish_updates(in_flight: InFlight) -> None:
         )
 
 
-async def serve_webhook(
-    dp: Dispatcher, bot: Bot, settings: Settings, database: Database, stopping: asyncio.Event
-) -> None:
+async def set_webhook(dp: Dispatcher, bot: Bot, settings: Settings) -> None:
+    """Points Telegram at WEBHOOK_URL. Updates waiting at Telegram are kept: they are
+    residents' messages sent while the bot was away."""
     assert settings.webhook_url is not None
     await bot.set_webhook(
         str(settings.webhook_url),
@@ -164,5 +189,5 @@ async def serve_webhook(
         else None,
         allowed_updates=dp.resolve_used_update_types(),
         max_connections=settings.webhook_max_connections,
+        drop_pending_updates=False,
     )
-    await serve(webhook_app(dp, bot, settings, database), settings, stopping, dp["in_flight"])

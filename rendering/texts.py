@@ -198,6 +198,9 @@ class TextCore(FluentRuntimeCore):
 
     def __init__(self, default_locale: str) -> None:
         super().__init__(path=LOCALES, default_locale=default_locale, use_td=False)
+        # Loaded now, not at the dispatcher's start: the bot presents itself to Telegram in
+        # every language before polling starts the dispatcher.
+        self.locales.update(self.find_locales())
 
     def find_locales(self) -> dict[str, FluentBundle]:
         bundles: dict[str, FluentBundle] = {}

@@ -3,22 +3,25 @@ something fails."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 import pytest
 from aiogram.exceptions import TelegramNetworkError
-from aiogram.methods import SetMyCommands
+from aiogram.methods import SetMyCommands, SetMyDescription, SetMyShortDescription
+from aiogram.types import BotCommandScopeChat
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 from pydantic import AnyHttpUrl, SecretStr
 from sqlalchemy import select
 
-from bot.app import build_dispatcher, start_local, telegram_bot
+from bot import presence
+from bot.app import build_dispatcher, meet_telegram, start_local, telegram_bot
 from bot.transports.local import LocalChat, LocalSession
 from domain import faq
 from storage.tables import telegram_users
 from tests.chat import buttons
-from tests.data import bind_resident, import_faq
+from tests.data import STAFF, bind_resident, import_faq
 
 
 async def test_a_stranger_is_greeted_and_offered_register_and_login(chat: LocalChat):
@@ -164,6 +167,38 @@ async def test_the_command_menu_is_registered_in_both_languages(running):
     ]
 
 
+async def test_a_stranger_reads_what_the_bot_does_before_pressing_start(running):
+    _dp, _bot, session = running
+    described = {
+        c.language_code: c.description for c in session.calls if isinstance(c, SetMyDescription)
+    }
+    short = {
+        c.language_code: c.short_description
+        for c in session.calls
+        if isinstance(c, SetMyShortDescription)
+    }
+    assert described[None].startswith("Личный кабинет ПАО «Томскэнергосбыт» в Telegram.")
+    assert described["en"].startswith("The Tomskenergosbyt customer account in Telegram.")
+    assert short[None].startswith("Личный кабинет") and short["en"].startswith("Tomskenergosbyt")
+
+
+async def test_the_staff_group_has_a_command_menu_of_its_own(settings, bot_database, mailer):
+    settings = settings.model_copy(update={"staff_chat_id": STAFF})
+    dp, bot, session = await start_local(settings, bot_database, mailer)
+    await dp.emit_shutdown(bot=bot, bots=[bot], dispatcher=dp, **dp.workflow_data)
+    [staff] = [
+        call
+        for call in session.calls
+        if isinstance(call, SetMyCommands) and isinstance(call.scope, BotCommandScopeChat)
+    ]
+    assert staff.scope.chat_id == STAFF
+    assert [(c.command, c.description) for c in staff.commands] == [
+        ("open", "Обращения без ответа"),
+        ("broadcasts", "Последние рассылки"),
+        ("photo", "Фото показаний по номеру из выгрузки"),
+    ]
+
+
 async def test_telegram_refusing_the_command_menu_does_not_stop_the_bot(
     settings, bot_database, mailer, fsm_storage, caplog
 ):
@@ -179,7 +214,7 @@ async def test_telegram_refusing_the_command_menu_does_not_stop_the_bot(
     await chat.send("/start")
 
     assert "Здравствуйте!" in chat.last.text
-    assert "could not register the command list" in caplog.text
+    assert "could not present the bot to Telegram" in caplog.text
 
 
 async def test_a_failing_handler_apologises_and_logs_the_update(chat, monkeypatch, logged_errors):
@@ -205,14 +240,22 @@ async def test_a_message_outside_any_dialog_gets_a_hint(chat: LocalChat):
     assert chat.last.text.startswith("Не понял сообщение.")
 
 
-async def test_a_bot_api_server_answering_an_error_page_does_not_stop_start_up(
-    settings, bot_database, mailer, caplog
+async def test_a_bot_api_server_answering_an_error_page_is_waited_for(
+    settings, bot_database, mailer, caplog, monkeypatch
 ):
-    async def error_page(_request: web.Request) -> web.Response:
+    monkeypatch.setattr(presence, "FIRST_WAIT", 0.01)
+    asked = []
+
+    async def bot_api(request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        asked.append(method)
+        if method == "getMe" and asked.count("getMe") > 2:
+            me = {"id": 1, "is_bot": True, "first_name": "Бот", "username": "tes_bot"}
+            return web.json_response({"ok": True, "result": me})
         return web.Response(status=502, text="<html>Bad Gateway</html>", content_type="text/html")
 
     app = web.Application()
-    app.router.add_route("POST", "/{tail:.*}", error_page)
+    app.router.add_route("POST", "/bot{token}/{method}", bot_api)
     async with TestServer(app, host="127.0.0.1") as server:
         settings = settings.model_copy(
             update={
@@ -223,11 +266,14 @@ async def test_a_bot_api_server_answering_an_error_page_does_not_stop_start_up(
         bot = telegram_bot(settings)
         dp = build_dispatcher(settings, bot_database, mailer)
         try:
-            await dp.emit_startup(bot=bot, bots=[bot], dispatcher=dp, **dp.workflow_data)
+            assert await meet_telegram(dp, bot, settings, asyncio.Event())
         finally:
             await bot.session.close()
 
-    assert "could not register the command list" in caplog.text
+    # Asked three times, told once; then presented, which fails without stopping the start.
+    assert asked[:4] == ["getMe", "getMe", "getMe", "setMyCommands"]
+    assert caplog.text.count("Telegram does not answer (not an answer of the Bot API") == 1
+    assert "could not present the bot to Telegram" in caplog.text
 
 
 def test_dialogs_opened_within_one_second_get_names_of_their_own(running):

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import email
+import json
 import logging
+import re
 
 import pytest
 from aiosmtpd.controller import Controller
 
 from bot.config import Settings
-from bot.logs import RedactSecrets
+from bot.logs import JsonFormatter, Redact, TextFormatter
 from bot.mail import OutboxMailer, SmtpMailer
 from domain.ports import Letter, MailNotSent
 from tests.smtp import free_port
@@ -87,7 +89,7 @@ def test_secrets_are_masked_in_messages_and_tracebacks():
     except RuntimeError as error:
         record.exc_info = (type(error), error, error.__traceback__)
 
-    RedactSecrets([token]).filter(record)
+    Redact([token]).filter(record)
 
     assert record.getMessage() == "request to /bot***/getMe failed"
     assert token not in record.exc_text and "/bot***/sendMessage" in record.exc_text
@@ -99,3 +101,46 @@ def test_settings_never_print_their_secrets():
     )
     assert "t0ken" not in repr(settings) and "pa55" not in repr(settings)
     assert set(settings.secrets()) == {"123:t0ken", "pa55"}
+
+
+def _record(message: str, *args: object) -> logging.LogRecord:
+    return logging.LogRecord("bot.mail", logging.INFO, __file__, 1, message, args, None)
+
+
+@pytest.mark.parametrize(
+    ("said", "logged"),
+    [
+        ("letter to ivan.petrov@example.org sent", "letter to i***@example.org sent"),
+        ("phone +7 (913) 123-45-67 shared", "phone +7***67 shared"),
+        ("phone 89131234567 shared", "phone +7***67 shared"),
+        ("account 800100103492, meter 01234567890", "account 800100103492, meter 01234567890"),
+        ("update 89131234567123 delivered again", "update 89131234567123 delivered again"),
+    ],
+)
+def test_contacts_are_masked_and_other_numbers_are_not(said, logged):
+    record = _record("%s", said)
+    Redact([]).filter(record)
+    assert record.getMessage() == logged
+
+
+def test_a_log_line_as_text_or_json_carries_the_time_with_its_offset():
+    record = _record("letter to %s sent", "resident@example.org")
+    try:
+        raise MailNotSent("resident@example.org refused")
+    except MailNotSent as error:
+        record.exc_info = (type(error), error, error.__traceback__)
+    Redact([]).filter(record)
+    offset = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}[+-]\d\d:\d\d"
+
+    text = TextFormatter().format(record)
+    assert re.match(rf"{offset} INFO bot.mail: letter to r\*\*\*@example.org sent\n", text)
+    line = json.loads(JsonFormatter().format(record))
+    assert re.fullmatch(offset, line.pop("time"))
+    exception = line.pop("exception")
+    assert line == {
+        "level": "INFO",
+        "logger": "bot.mail",
+        "message": "letter to r***@example.org sent",
+    }
+    assert "MailNotSent: r***@example.org refused" in exception
+    assert "resident@" not in text + exception

@@ -33,6 +33,8 @@ from aiogram.methods import (
     SendMessage,
     SendPhoto,
     SetMyCommands,
+    SetMyDescription,
+    SetMyShortDescription,
     TelegramMethod,
 )
 from aiogram.types import (
@@ -60,6 +62,8 @@ from rendering.texts import utf16_length
 MAX_TEXT = 4096
 MAX_CAPTION = 1024
 MAX_CALLBACK_DATA = 64
+MAX_DESCRIPTION = 512
+MAX_SHORT_DESCRIPTION = 120
 # The tags Telegram's HTML parse mode knows.
 HTML_TAGS = {
     "b",
@@ -245,6 +249,16 @@ class LocalSession(BaseSession):
         return BOT_USER
 
     def _SetMyCommands(self, bot: Bot, method: SetMyCommands) -> bool:
+        return True
+
+    def _SetMyDescription(self, bot: Bot, method: SetMyDescription) -> bool:
+        if len(method.description or "") > MAX_DESCRIPTION:
+            raise self._refuse(method, "description is too long")
+        return True
+
+    def _SetMyShortDescription(self, bot: Bot, method: SetMyShortDescription) -> bool:
+        if len(method.short_description or "") > MAX_SHORT_DESCRIPTION:
+            raise self._refuse(method, "short description is too long")
         return True
 
     def _SendMessage(self, bot: Bot, method: SendMessage) -> Message:

@@ -14,6 +14,22 @@ command-cancel = Cancel the current action
 command-profile = Profile
 command-notifications = Notifications
 command-logout = Log out of the customer account
+command-open = Appeals without an answer
+command-broadcasts = Latest broadcasts
+command-photo = A reading's photo by its export number
+
+## What a stranger reads in Telegram before pressing Start
+bot-short-description = Tomskenergosbyt customer account: meter readings, bills, payments, appeals.
+bot-description =
+    The Tomskenergosbyt customer account in Telegram.
+
+    • send meter readings
+    • bills, receipts and charge history
+    • pay by card or through YooKassa
+    • account details
+    • write to your service suppliers
+
+    Send /start to log in or register.
 
 ## /start
 start-welcome =

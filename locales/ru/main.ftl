@@ -14,6 +14,22 @@ command-cancel = Отменить текущее действие
 command-profile = Профиль
 command-notifications = Уведомления
 command-logout = Выйти из личного кабинета
+command-open = Обращения без ответа
+command-broadcasts = Последние рассылки
+command-photo = Фото показаний по номеру из выгрузки
+
+## What a stranger reads in Telegram before pressing Start
+bot-short-description = Личный кабинет ПАО «Томскэнергосбыт»: показания, счета, оплата, обращения.
+bot-description =
+    Личный кабинет ПАО «Томскэнергосбыт» в Telegram.
+
+    • передача показаний счётчиков
+    • счета, квитанции и история начислений
+    • оплата картой или через ЮKassa
+    • реквизиты лицевого счёта
+    • обращения к поставщикам услуг
+
+    Отправьте /start, чтобы войти или зарегистрироваться.
 
 ## /start
 start-welcome =
