@@ -136,17 +136,28 @@ BACKGROUND_GRACE = 5  # seconds a stop waits for a job run or a send: 25 + 5 wit
 
 
 def once_per_fleet(
-    database: Database, name: str, job: Callable[..., Awaitable[Any]]
+    database: Database,
+    name: str,
+    job: Callable[..., Awaitable[Any]],
+    ran: Callable[[str, str], None] = lambda *_: None,
 ) -> Callable[..., Awaitable[Any]]:
     """The job, run by whichever process of the fleet takes its lock; the others skip it.
-    Whatever it queues is keyed, so a run that slipped through twice queues nothing new."""
+    Whatever it queues is keyed, so a run that slipped through twice queues nothing new.
+    ``ran`` is told each run's outcome (one of metrics.JOB_OUTCOMES)."""
 
     async def run(*args: Any) -> Any:
         async with database.fleet_lock(name) as held:
-            if held:
-                return await job(*args)
-            logger.debug("job %s runs in another process", name)
-            return None
+            if not held:
+                logger.debug("job %s runs in another process", name)
+                ran(name, "elsewhere")
+                return None
+            try:
+                result = await job(*args)
+            except Exception:
+                ran(name, "failed")
+                raise
+            ran(name, "done")
+            return result
 
     return run
 
@@ -164,12 +175,13 @@ def scheduler(
     forgetting the ids of old updates. Each runs in one process of the fleet at a time; the
     runs in progress are in ``running``, for a stop to let them finish."""
     jobs = AsyncIOScheduler(timezone=settings.zone)
-    clock = dp["clock"]
+    clock, metrics = dp["clock"], dp["metrics"]
     running = set() if running is None else running
 
     def add(name: str, job: Callable[..., Awaitable[Any]], *args: Any, **trigger: Any) -> None:
         kind = "cron" if {"hour", "minute"} & set(trigger) else "interval"
-        fleet_job = once_per_fleet(database, name, job)
+        metrics.expect_job(name)
+        fleet_job = once_per_fleet(database, name, job, metrics.job_ran)
 
         async def run(*args: Any) -> Any:
             task = asyncio.current_task()
@@ -369,7 +381,7 @@ def build_dispatcher(
     core = TextCore(settings.default_locale)
     dp["in_flight"] = in_flight = InFlight()
     dp.update.outer_middleware(in_flight)
-    dp["metrics"] = metrics = Metrics(database)
+    dp["metrics"] = metrics = Metrics(database, in_flight)
     dp.update.outer_middleware(MetricsMiddleware(metrics))
     dp.update.outer_middleware(OutageMiddleware(core, settings.default_locale))
     dp.update.outer_middleware(dp.fsm)
@@ -456,4 +468,5 @@ def build_dispatcher(
     # round trip to Redis.
     setup_dialogs(dp, events_isolation=DisabledEventIsolation())
     dp.include_router(fallback.router())  # last: it takes only what everything else left
+    metrics.expect_updates(dp.resolve_used_update_types())
     return dp

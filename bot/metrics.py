@@ -1,31 +1,63 @@
 """What an operator watches, in Prometheus' format at ``/metrics``: updates by type, how long
-they take, the ones that failed, payments by outcome, database connections in use."""
+they take, the ones that failed and the ones in hand, payments by outcome and those waiting
+for one, notifications sent and queued, scheduler job runs, database connections in use, the
+process itself and the build. Every labelled series exists from the start at 0, so that a
+rate or an absence can be alerted on before its first event."""
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
+from importlib.metadata import version
 from typing import Any
 
 from aiogram import BaseMiddleware
 from aiogram.types import TelegramObject, Update
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from prometheus_client import (
+    GC_COLLECTOR,
+    PLATFORM_COLLECTOR,
+    PROCESS_COLLECTOR,
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    Info,
+    generate_latest,
+)
+from sqlalchemy.exc import SQLAlchemyError
 
-from domain.model import Payment
+from bot.middlewares import InFlight
+from domain.model import NotificationKind, NotificationStatus, Payment, PaymentStatus
 from domain.ports import UnitOfWork
 from storage.database import Database
+
+logger = logging.getLogger(__name__)
 
 # Seconds: an update that answers from memory takes milliseconds, one that renders a PDF or
 # waits for Telegram up to seconds.
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
+JOB_OUTCOMES = ("done", "failed", "elsewhere")  # elsewhere: another process of the fleet ran it
+BACKLOG_TIMEOUT = 2.0  # seconds a scrape waits for the database's counts
+
+
+def build_version() -> str:
+    return version("tes-resident-bot")
 
 
 class Metrics:
     """A registry of the dispatcher's own, so that several dispatchers in one process (the
     tests) do not count into each other."""
 
-    def __init__(self, database: Database) -> None:
+    def __init__(self, database: Database, in_flight: InFlight) -> None:
+        self.database = database
         self.registry = CollectorRegistry()
+        for collector in (PROCESS_COLLECTOR, PLATFORM_COLLECTOR, GC_COLLECTOR):
+            self.registry.register(collector)
+        Info("bot_build", "The running build", registry=self.registry).info(
+            {"version": build_version()}
+        )
         self.updates = Counter(
             "bot_updates", "Updates handled, by type", ["type"], registry=self.registry
         )
@@ -51,14 +83,76 @@ class Metrics:
             ["kind", "status"],
             registry=self.registry,
         )
-        pool = Gauge(
+        self.job_runs = Counter(
+            "bot_job_runs",
+            "Scheduler job runs, by job and outcome",
+            ["job", "outcome"],
+            registry=self.registry,
+        )
+        self.job_success = Gauge(
+            "bot_job_last_success_timestamp_seconds",
+            "When a job last ran to its end in this process (0: not yet)",
+            ["job"],
+            registry=self.registry,
+        )
+        self.waiting = Gauge(
+            "bot_notifications_waiting",
+            "Notifications in the queue, the fleet's, by status (queued, sending)",
+            ["status"],
+            registry=self.registry,
+        )
+        self.unsettled = Gauge(
+            "bot_payments_unsettled",
+            "Payments taken to the provider whose outcome is still asked for, the fleet's",
+            registry=self.registry,
+        )
+        Gauge(
             "bot_db_connections_in_use",
             "Database connections checked out of the pool",
             registry=self.registry,
-        )
-        pool.set_function(lambda: _checked_out(database))
+        ).set_function(lambda: _checked_out(database))
+        Gauge(
+            "bot_updates_in_flight", "Updates being handled now", registry=self.registry
+        ).set_function(lambda: in_flight.count)
+        for status in PaymentStatus:
+            self.payments.labels(status.value)
+        for kind in NotificationKind:
+            for done in (
+                NotificationStatus.SENT,
+                NotificationStatus.BLOCKED,
+                NotificationStatus.MUTED,
+                NotificationStatus.FAILED,
+            ):
+                self.notifications.labels(kind.value, done.value)
 
-    def exposition(self) -> bytes:
+    def expect_updates(self, kinds: Iterable[str]) -> None:
+        """The update types the bot takes: their series start at 0."""
+        for kind in kinds:
+            for family in (self.updates, self.latency, self.errors):
+                family.labels(kind)
+
+    def expect_job(self, job: str) -> None:
+        for outcome in JOB_OUTCOMES:
+            self.job_runs.labels(job, outcome)
+        self.job_success.labels(job)
+
+    def job_ran(self, job: str, outcome: str) -> None:
+        self.job_runs.labels(job, outcome).inc()
+        if outcome == "done":
+            self.job_success.labels(job).set_to_current_time()
+
+    async def exposition(self) -> bytes:
+        """The metrics, the fleet's backlog counted now; a database that does not answer in
+        time leaves the last counts (the readiness probe says why)."""
+        try:
+            async with asyncio.timeout(BACKLOG_TIMEOUT):
+                waiting, unsettled = await self.database.backlog()
+        except (OSError, TimeoutError, SQLAlchemyError) as error:
+            logger.debug("backlog not counted: %r", error)
+        else:
+            for status, count in waiting.items():
+                self.waiting.labels(status).set(count)
+            self.unsettled.set(unsettled)
         return generate_latest(self.registry)
 
 

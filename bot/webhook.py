@@ -17,14 +17,12 @@ from aiohttp import web
 from aiohttp.web_log import AccessLogger
 from prometheus_client import CONTENT_TYPE_LATEST
 from redis.exceptions import RedisError
-from sqlalchemy import text
-from sqlalchemy.exc import SQLAlchemyError
 
 from bot.config import Settings, StartError
 from bot.devices import add_device_api
 from bot.middlewares import InFlight, UpdateBusy
 from bot.payments import add_notifications
-from storage.database import Database
+from storage.database import Database, NotReady
 
 READY_TIMEOUT = 3  # seconds a readiness check waits for the database and Redis
 # What a stopping process gives its updates in flight: less than the 30 s that supervisors
@@ -51,17 +49,18 @@ def web_app(dp: Dispatcher, database: Database) -> web.Application:
         """Ready when the database and, where the FSM is kept there, Redis answer."""
         try:
             async with asyncio.timeout(READY_TIMEOUT):
-                async with database.engine.connect() as connection:
-                    await connection.execute(text("SELECT 1"))
+                await database.ready()
                 if isinstance(dp.storage, RedisStorage):
                     await dp.storage.redis.ping()
-        except (OSError, TimeoutError, SQLAlchemyError, RedisError) as error:
+        except NotReady as error:
+            return web.Response(status=503, text=f"not ready: {error}")
+        except (OSError, TimeoutError, RedisError) as error:
             return web.Response(status=503, text=f"not ready: {type(error).__name__}")
         return web.Response(text="ready")
 
     async def metrics(_request: web.Request) -> web.Response:
         return web.Response(
-            body=dp["metrics"].exposition(), headers={"Content-Type": CONTENT_TYPE_LATEST}
+            body=await dp["metrics"].exposition(), headers={"Content-Type": CONTENT_TYPE_LATEST}
         )
 
     app.router.add_get("/healthz", healthz)

@@ -4,20 +4,24 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import os
 import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
 from enum import Enum
+from pathlib import Path
 from types import TracebackType
 from typing import Any, cast
 
-from sqlalchemy import bindparam, delete, event, select, text, update
+from sqlalchemy import bindparam, delete, event, func, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
+from domain.model import NotificationStatus
 from storage.repositories.accounts import SqlAccountLinkRepository, SqlAccountRepository
 from storage.repositories.appeals import SqlAppealRepository
 from storage.repositories.attempts import SqlAttemptRepository
@@ -31,7 +35,7 @@ from storage.repositories.payments import SqlPaymentRepository
 from storage.repositories.profiles import SqlMarketingEmailRepository, SqlProfileRepository
 from storage.repositories.readings import SqlReadingRepository
 from storage.repositories.telegram_users import SqlTelegramUserRepository
-from storage.tables import processed_updates
+from storage.tables import notifications, payments, processed_updates
 
 POOL_SIZE = 20  # connections a process keeps; as many again may open for a burst
 RECYCLE_SECONDS = 1800  # a PostgreSQL connection older than this is replaced when checked out
@@ -202,6 +206,17 @@ class UpdateLog:
 _local_locks: dict[tuple[str, str], asyncio.Lock] = {}
 
 
+class NotReady(Exception):
+    """The database cannot serve; the message says why."""
+
+
+def _sqlite_file(url: str) -> Path | None:
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(parsed.database).resolve()
+
+
 class Database:
     def __init__(
         self, url: str, secret_key: bytes | None = None, pool_size: int = POOL_SIZE
@@ -212,6 +227,36 @@ class Database:
         self.engine = create_engine(url, pool_size)
         self.secret_key = secret_key or secrets.token_bytes(32)
         self.updates = UpdateLog(self.engine)
+        # A SQLite file, and the file its connections opened (by inode): a connection stays
+        # on the file it opened when the file is moved or replaced, where no one sees its data.
+        self._file = _sqlite_file(url)
+        self._opened: set[int] = set()
+        if self._file is not None:
+            file = self._file
+
+            @event.listens_for(self.engine.sync_engine, "connect")
+            def _note(_dbapi_connection, _record) -> None:
+                self._opened.add(file.stat().st_ino)
+
+    async def ready(self) -> None:
+        """Raises NotReady, with the reason, unless the database answers with the bot's
+        schema and, on SQLite, the file at its path is the one open and can be written."""
+        try:
+            async with self.engine.connect() as connection:
+                await connection.execute(text("SELECT version_num FROM alembic_version"))
+        except SQLAlchemyError as error:
+            reason = getattr(error, "orig", None) or error
+            raise NotReady(f"the database does not answer: {str(reason).splitlines()[0]}") from None
+        if self._file is None:
+            return
+        try:
+            inode = self._file.stat().st_ino
+        except OSError:
+            raise NotReady(f"the database file {self._file} is gone") from None
+        if self._opened - {inode}:
+            raise NotReady(f"the database file {self._file} was replaced while it was open")
+        if not (os.access(self._file, os.W_OK) and os.access(self._file.parent, os.W_OK)):
+            raise NotReady(f"the database file {self._file} or its folder cannot be written")
 
     def unit_of_work(self) -> SqlUnitOfWork:
         return SqlUnitOfWork(self.engine, self.secret_key)
@@ -241,6 +286,25 @@ class Database:
                 if held:
                     await connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": key})
                     await connection.commit()
+
+    async def backlog(self) -> tuple[dict[str, int], int]:
+        """What waits, for the operator: notifications by status (queued, being sent), and
+        payments taken to the provider whose outcome is still being asked for. Both counts
+        run on indexes (notifications' status, payments' next check)."""
+        waiting = {
+            status.value: 0 for status in (NotificationStatus.QUEUED, NotificationStatus.SENDING)
+        }
+        async with self.engine.connect() as connection:
+            by_status = await connection.execute(
+                select(notifications.c.status, func.count())
+                .where(notifications.c.status.in_(list(waiting)))
+                .group_by(notifications.c.status)
+            )
+            waiting |= {status: count for status, count in by_status.tuples()}
+            unsettled = await connection.scalar(
+                select(func.count()).where(payments.c.next_check_at.is_not(None))
+            )
+        return waiting, unsettled or 0
 
     async def dispose(self) -> None:
         await self.engine.dispose()

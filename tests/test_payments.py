@@ -473,7 +473,7 @@ async def test_a_resident_pays_on_yookassa_s_page(chat, bot_database, demo, noti
     await check_payments(bot_database, *_job(chat))
     await chat.deliver_notifications()
     assert said(chat, "Оплата прошла") == 1
-    exposition = chat.dispatcher["metrics"].exposition().decode()
+    exposition = (await chat.dispatcher["metrics"].exposition()).decode()
     assert 'bot_payments_total{status="succeeded"} 1.0' in exposition
 
 

@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
+import re
+from datetime import UTC, datetime
+from pathlib import Path
+
 import pytest
+import yaml
 from aiogram import Bot
 from aiohttp.test_utils import TestClient, TestServer
 from pydantic import AnyHttpUrl, SecretStr
 
-from bot.app import BOT_DEFAULTS, LOCAL_TOKEN, build_dispatcher
+from bot.app import BOT_DEFAULTS, LOCAL_TOKEN, build_dispatcher, scheduler
 from bot.transports.local import LocalSession
 from bot.webhook import web_app, webhook_app
+from domain.model import Notification, NotificationKind
 from storage.database import Database
+from storage.migrate import upgrade
 
 SECRET = "s3cret-token-for-telegram"
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def update(update_id: int, text: str) -> dict:
@@ -80,16 +88,75 @@ async def test_health_and_readiness(client, settings, mailer):
     await gone.dispose()
 
 
-async def test_metrics_count_and_time_updates(chat, running, bot_database):
-    dp, _bot, _session = running
+async def test_a_sqlite_file_moved_or_replaced_under_the_bot_is_not_ready(
+    tmp_path, settings, mailer
+):
+    folder = tmp_path / "data"
+    folder.mkdir()
+    database = Database(f"sqlite+aiosqlite:///{folder}/bot.sqlite3")
+    await upgrade(database.engine)
+    dp = build_dispatcher(settings, database, mailer)
+    async with TestClient(TestServer(web_app(dp, database))) as http:
+        assert (await http.get("/readyz")).status == 200
+
+        folder.rename(tmp_path / "moved")  # the open connection would go on in the old file
+        response = await http.get("/readyz")
+        assert response.status == 503
+        assert await response.text() == f"not ready: the database file {folder}/bot.sqlite3 is gone"
+
+        folder.mkdir()
+        (folder / "bot.sqlite3").write_bytes(b"not a database" * 1000)
+        response = await http.get("/readyz")
+        assert response.status == 503
+        assert "was replaced while it was open" in await response.text()
+
+        (folder / "bot.sqlite3").unlink()
+        (tmp_path / "moved" / "bot.sqlite3").rename(folder / "bot.sqlite3")
+        assert (await http.get("/readyz")).status == 200  # the operator put it back
+    await database.dispose()
+
+
+async def test_metrics_count_and_time_updates(chat, running, bot_database, settings):
+    dp, bot, _session = running
+    jobs = scheduler(bot, dp, bot_database, settings)
     await chat.send("/help")
+    forget = jobs.get_job("forget-updates")
+    await forget.func(*forget.args)
+    async with bot_database.unit_of_work() as uow:
+        await uow.notifications.queue(
+            [Notification(chat_id=1, kind=NotificationKind.NEW_BILL, key="new-bill:1", args={})],
+            datetime.now(UTC),
+        )
+        await uow.commit()
     async with TestClient(TestServer(web_app(dp, bot_database))) as http:
         response = await http.get("/metrics")
         assert response.status == 200 and response.content_type == "text/plain"
         text = await response.text()
     assert 'bot_updates_total{type="message"} 1.0' in text
     assert 'bot_update_seconds_count{type="message"} 1.0' in text
-    assert "bot_db_connections_in_use" in text and "bot_payments_total" in text
+    # Series exist before their first event, so that a rate can be alerted on.
+    assert 'bot_update_errors_total{type="callback_query"} 0.0' in text
+    assert 'bot_payments_total{status="canceled"} 0.0' in text
+    assert 'bot_notifications_total{kind="payment-result",status="failed"} 0.0' in text
+    assert 'bot_job_runs_total{job="remind-readings",outcome="failed"} 0.0' in text
+    assert 'bot_job_runs_total{job="forget-updates",outcome="done"} 1.0' in text
+    assert 'bot_job_last_success_timestamp_seconds{job="remind-readings"} 0.0' in text
+    # The fleet's backlog, counted at the scrape; the process; the build.
+    assert 'bot_notifications_waiting{status="queued"} 1.0' in text
+    assert "bot_payments_unsettled 0.0" in text
+    assert "bot_updates_in_flight 0.0" in text and "bot_db_connections_in_use" in text
+    assert "process_resident_memory_bytes" in text and "python_info{" in text
+    assert 'bot_build_info{version="' in text
+
+    # The alert rules shipped name only metrics that are served.
+    rules = yaml.safe_load((ROOT / "deploy" / "prometheus" / "alerts.yml").read_text())
+    named = {
+        name
+        for rule in rules["groups"][0]["rules"]
+        for name in re.findall(r"\b(?:bot|process)_[a-z_]+\b", rule["expr"])
+    }
+    served = set(re.findall(r"^(\w+)[{ ]", text, re.MULTILINE))
+    assert named and named <= served, named - served
 
 
 @pytest.mark.parametrize(
