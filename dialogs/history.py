@@ -4,9 +4,12 @@ printable receipt, readings with a consumption chart, and payments. Long lists p
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from decimal import Decimal
 from typing import Any
 
+from aiogram.enums import ChatAction
+from aiogram.exceptions import TelegramAPIError
 from aiogram.types import BufferedInputFile, CallbackQuery
 from aiogram_dialog import DialogManager, ShowMode, Window
 from aiogram_dialog.widgets.kbd import (
@@ -18,7 +21,7 @@ from aiogram_dialog.widgets.kbd import (
 from aiogram_i18n import I18nContext
 
 from dialogs import period
-from dialogs.context import chosen_account, ctx, started_with
+from dialogs.context import Context, chosen_account, ctx, started_with
 from dialogs.states import HistorySG
 from dialogs.widgets import (
     PAGE_KEY,
@@ -148,6 +151,14 @@ async def get_bill_supplier(
     }
 
 
+async def busy(context: Context, action: ChatAction) -> None:
+    """ "Sending a document…" at the top of the chat while a file is made: one action is
+    shown for five seconds or until the file comes, longer than a receipt takes. Not worth
+    failing the file for."""
+    with contextlib.suppress(TelegramAPIError):
+        await context.bot.send_chat_action(context.chat_id, action)
+
+
 async def on_print(callback: CallbackQuery, _button: Button, manager: DialogManager) -> None:
     from rendering.documents import receipt_pdf  # reportlab is loaded when first needed
 
@@ -156,6 +167,7 @@ async def on_print(callback: CallbackQuery, _button: Button, manager: DialogMana
     account, bill = detail.account, detail.bill
     i18n = context.i18n
     month = format_month(bill.period, i18n.locale)
+    await busy(context, ChatAction.UPLOAD_DOCUMENT)
     pdf = await asyncio.to_thread(receipt_pdf, i18n.get, i18n.locale, detail, month)
     await context.bot.send_document(
         context.chat_id,
@@ -259,6 +271,7 @@ async def on_chart(_callback: CallbackQuery, _button: Button, manager: DialogMan
         return
     i18n = context.i18n
     title = i18n.get("history-chart-title", number=found.meter.number)
+    await busy(context, ChatAction.UPLOAD_PHOTO)
     png = await asyncio.to_thread(
         consumption_chart,
         title,

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 import pypdfium2
 import zxingcpp
 from aiogram.exceptions import TelegramBadRequest
-from aiogram.methods import SendDocument
+from aiogram.methods import SendChatAction, SendDocument
 from pypdf import PdfReader
 
 from bot.transports.local import LocalChat
@@ -57,6 +57,9 @@ async def test_the_receipt_is_a_pdf_with_a_payment_qr_per_supplier(chat, bot_dat
 
     document = next(m for m in reversed(chat.bot_messages()) if m.document)
     assert document.document.file_name == "receipt-700100103492-2026-10.pdf"
+    # The chat shows "sending a document…" while the receipt is made.
+    shown = [c for c in chat.session.calls if isinstance(c, SendChatAction | SendDocument)]
+    assert [getattr(c, "action", "document") for c in shown[-2:]] == ["upload_document", "document"]
     assert document.caption == "Квитанция за октябрь 2026, ЛС № 700100103492"
     assert chat.last.text.startswith("<b>Октябрь 2026</b>")  # the bill stays below
     pdf = chat.session.files[document.message_id]

@@ -20,6 +20,7 @@ from typing import Any
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import Default
 from aiogram.client.session.base import BaseSession
+from aiogram.enums import ChatAction
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.methods import (
     AnswerCallbackQuery,
@@ -28,6 +29,7 @@ from aiogram.methods import (
     EditMessageReplyMarkup,
     EditMessageText,
     GetMe,
+    SendChatAction,
     SendDocument,
     SendInvoice,
     SendMessage,
@@ -259,6 +261,11 @@ class LocalSession(BaseSession):
     def _SetMyShortDescription(self, bot: Bot, method: SetMyShortDescription) -> bool:
         if len(method.short_description or "") > MAX_SHORT_DESCRIPTION:
             raise self._refuse(method, "short description is too long")
+        return True
+
+    def _SendChatAction(self, bot: Bot, method: SendChatAction) -> bool:
+        if method.action not in set(ChatAction):
+            raise self._refuse(method, "wrong parameter action in request")
         return True
 
     def _SendMessage(self, bot: Bot, method: SendMessage) -> Message:
