@@ -247,7 +247,14 @@ async def on_save_mailing(
 
 async def on_delete(_callback: CallbackQuery, _button: Button, manager: DialogManager) -> None:
     context = ctx(manager)
-    await profile_.delete_profile(context.uow, context.sessions, context.resident, context.profile)
+    await profile_.delete_profile(
+        context.uow,
+        context.clock,
+        context.sessions,
+        context.appeal_notifier,
+        context.resident,
+        context.profile,
+    )
     context.signed_in(None)
     await say(manager, "profile-deleted")
     await manager.start(WelcomeSG.welcome, mode=StartMode.RESET_STACK)

@@ -252,6 +252,23 @@ async def prompt_answer(uow: UnitOfWork, notifier: AppealNotifier, appeal_id: in
     return appeal
 
 
+async def forget_author(uow: UnitOfWork, clock: Clock, profile_id: int) -> list[Appeal]:
+    """Empties the profile's appeals of its words (text, attachments, answer), closing the
+    open ones: they stay as a record that an appeal was made on the account, and when. The
+    appeals whose staff post needs editing are returned; the caller commits."""
+    forgotten = []
+    for appeal in await uow.appeals.of_profile(profile_id):
+        if appeal.forgotten_at is not None:
+            continue
+        appeal.forgotten_at = now = clock.now()
+        appeal.text, appeal.attachments, appeal.answer = "", [], None
+        if appeal.status is AppealStatus.OPEN:
+            appeal.status, appeal.answered_at = AppealStatus.CLOSED, now
+        await uow.appeals.save(appeal)
+        forgotten.append(appeal)
+    return forgotten
+
+
 async def mark_posted(uow: UnitOfWork, appeal: Appeal, chat_id: int, message_id: int) -> None:
     appeal.staff_chat_id = chat_id
     appeal.staff_message_id = message_id

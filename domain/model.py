@@ -469,6 +469,7 @@ class Appeal:
     staff_chat_id: int | None = None
     staff_message_id: int | None = None  # the post in the staff group
     staff_prompt_id: int | None = None  # the bot's "reply here with the answer" message
+    forgotten_at: datetime | None = None  # its author deleted the profile: its words are gone
 
     @property
     def closed_for(self) -> str:

@@ -209,6 +209,10 @@ class PaymentRepository(Protocol):
         """Cancels, with ``reason``, the account's pending payments through the bot; those
         it cancelled, as they were."""
 
+    async def forget_payer(self, profile_id: int) -> None:
+        """The profile's payments keep their money and lose who paid: the receipt's contact
+        and the Telegram id."""
+
     async def due_for_check(self, now: datetime, limit: int) -> Sequence[Payment]:
         """Pending (or voided) payments at a provider whose next check has come, oldest
         first."""
@@ -304,6 +308,9 @@ class AppealRepository(Protocol):
         statement; False when someone settled it first."""
 
     async def of_account(self, account_id: int) -> Sequence[Appeal]:
+        """Newest first."""
+
+    async def of_profile(self, profile_id: int) -> Sequence[Appeal]:
         """Newest first."""
 
     async def open(self) -> Sequence[Appeal]:

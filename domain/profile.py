@@ -3,9 +3,10 @@ Every edit validates what was typed and is committed before it returns."""
 
 from __future__ import annotations
 
+from domain import appeals
 from domain.errors import EmailTaken, InvalidInput
 from domain.model import Gender, MailingCompany, MarketingEmail, Profile, TelegramUser
-from domain.ports import Clock, SessionNotifier, UnitOfWork
+from domain.ports import AppealNotifier, Clock, SessionNotifier, UnitOfWork
 from domain.sessions import end_other_sessions
 from domain.validation import (
     parse_birth_date,
@@ -105,11 +106,22 @@ async def subscribe(
 
 
 async def delete_profile(
-    uow: UnitOfWork, sessions: SessionNotifier, user: TelegramUser, profile: Profile
+    uow: UnitOfWork,
+    clock: Clock,
+    sessions: SessionNotifier,
+    desk: AppealNotifier,
+    user: TelegramUser,
+    profile: Profile,
 ) -> None:
-    """Personal data go; the accounts and their billing data stay. Whoever else was logged in
-    to it is told."""
+    """Personal data go, also where they were copied: the profile's appeals lose their words
+    and their staff posts the resident's name and contacts; payments keep their money but
+    not the receipt's contact. The accounts and their billing data stay. Whoever else was
+    logged in to it is told."""
     assert profile.id is not None
     await end_other_sessions(uow, sessions, profile.id, keep=user.telegram_id)
+    forgotten = await appeals.forget_author(uow, clock, profile.id)
+    await uow.payments.forget_payer(profile.id)
     await uow.profiles.delete(profile.id)
     await uow.commit()
+    for appeal in forgotten:
+        await desk.settled(uow, appeal)

@@ -83,8 +83,17 @@ class StaffDesk:
     ) -> Html:
         """The post; with ``text_limit``, the appeal's text cut to that many UTF-16 units."""
         assert appeal.id is not None
-        profile = await uow.profiles.get(appeal.profile_id) if appeal.profile_id else None
         account = await uow.accounts.get(appeal.account_id)
+        if appeal.forgotten_at is not None:
+            return self.text(
+                "staff-post-forgotten",
+                number=appeal.id,
+                kind=appeal.kind.value,
+                date=self.clock.local(appeal.created_at),
+                account=account.number if account else "—",
+                at=self.clock.local(appeal.forgotten_at),
+            )
+        profile = await uow.profiles.get(appeal.profile_id) if appeal.profile_id else None
         supplier = await uow.suppliers.get(appeal.supplier_id)
         status = ""
         if appeal.answered_at is not None:

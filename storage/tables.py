@@ -310,6 +310,7 @@ appeals = Table(
     Column("staff_prompt_id", BigInteger),
     # Set by the process that is posting the appeal to staff, so that no other posts it too.
     Column("post_claimed_at", UtcDateTime),
+    Column("forgotten_at", UtcDateTime),  # its author's profile was deleted, and its words
 )
 
 faq_entries = Table(

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime
+from decimal import Decimal
 
 import pytest
 from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError, TelegramNetworkError
 from aiogram.methods import SendMessage
 from aiogram.types import Chat
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from bot.console import Console
 from bot.transports.local import LocalChat
 from domain.appeals import post_unposted
-from storage.tables import appeals
+from storage.tables import appeals, payments
 from tests.chat import buttons
 from tests.data import STAFF, bind_resident
 
@@ -419,3 +421,46 @@ async def test_text_with_a_null_byte_is_refused_and_the_appeal_goes_on(
     assert chat.bot_messages()[-1].text.startswith("💬 Ответ на обращение № 1")
     [row] = await rows(bot_database)
     assert row.answer == "Проверили, всё верно."
+
+
+async def test_deleting_the_profile_takes_its_words_from_appeals_posts_and_payments(
+    chat, staff, bot_database, demo
+):
+    await write_appeal(chat, bot_database)
+    async with bot_database.engine.begin() as connection:
+        [row] = (await connection.execute(select(appeals))).all()
+        account_id, profile_id = row.account_id, row.profile_id
+        paid_id = await connection.scalar(
+            insert(payments)
+            .values(
+                account_id=account_id,
+                profile_id=profile_id,
+                status="succeeded",
+                amount=Decimal("100.00"),
+                receipt_contact="resident@example.org",
+                telegram_id=chat.user.id,
+                method="yookassa",
+                created_at=datetime(2026, 11, 20, tzinfo=UTC),
+                paid_at=datetime(2026, 11, 20, tzinfo=UTC),
+            )
+            .returning(payments.c.id)
+        )
+    assert "Житель: Малашта Светлана" in post(staff).text
+
+    await chat.send("/profile")
+    await chat.press("🗑 Удалить профиль")
+    await chat.press("Да, удалить профиль")
+
+    [row] = await rows(bot_database)
+    assert (row.text, row.attachments, row.answer, row.status) == ("", [], None, "closed")
+    assert row.forgotten_at is not None and row.profile_id is None
+    posted = post(staff)
+    assert posted.text == (
+        "<b>Обращение № 1</b> от 24.11.2026 10:00, ЛС № 700100103492\n"
+        "🗑 Житель удалил профиль 24.11.2026 10:00: имя, контакты, текст и ответ удалены."
+    )
+    assert posted.reply_markup is None  # nothing left to answer
+    async with bot_database.engine.connect() as connection:
+        paid = (await connection.execute(select(payments).where(payments.c.id == paid_id))).one()
+    assert (paid.amount, paid.status) == (Decimal("100.00"), "succeeded")  # the money stays
+    assert (paid.receipt_contact, paid.telegram_id, paid.profile_id) == (None, None, None)

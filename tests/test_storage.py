@@ -509,3 +509,29 @@ async def test_0014_finds_payments_by_profile(database):
         )
     assert after == before > 0
     assert "ix_payments_profile_id_created_at" in names
+
+
+async def test_0015_keeps_appeals_with_their_words(database):
+    await seed_demo(database, date(2026, 11, 24))
+    await downgrade(database.engine, "0014")
+    async with database.engine.begin() as connection:
+        account_id = await connection.scalar(select(t.accounts.c.id).limit(1))
+        supplier_id = await connection.scalar(select(t.suppliers.c.id).limit(1))
+        await connection.execute(
+            text(
+                "INSERT INTO appeals (kind, account_id, supplier_id, text, attachments, "
+                "created_at, status) VALUES ('appeal', :account, :supplier, 'Прошу проверить', "
+                "'[]', :at, 'open')"
+            ),
+            {
+                "account": account_id,
+                "supplier": supplier_id,
+                "at": datetime(2026, 11, 24, tzinfo=UTC),
+            },
+        )
+
+    await upgrade(database.engine)
+
+    async with database.unit_of_work() as uow:
+        [kept] = await uow.appeals.of_account(account_id)
+    assert (kept.text, kept.forgotten_at) == ("Прошу проверить", None)

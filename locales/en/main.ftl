@@ -710,6 +710,12 @@ staff-post =
     Attachments: { $files }
 
     { $text }{ $status }
+staff-post-forgotten =
+    <b>{ $kind ->
+        [question] Question
+       *[appeal] Appeal
+    } No. { $number }</b> of { DATETIME($date) }, account No. { $account }
+    🗑 The resident deleted the profile on { DATETIME($at) }: name, contacts, text and answer are gone.
 staff-post-refused = ⚠️ <b>Appeal No. { $number }</b>: Telegram refused the post ({ $reason }). The appeal's text is in the file below. To answer the resident, reply to this message.
 staff-answered = {"\u000a"}{"\u000a"}✅ Answered { DATETIME($at) } by { $who }:{"\u000a"}{ $answer }
 staff-closed = {"\u000a"}{"\u000a"}☑️ Closed without an answer { DATETIME($at) } by { $who }{ close-reason }

@@ -714,6 +714,12 @@ staff-post =
     Вложений: { $files }
 
     { $text }{ $status }
+staff-post-forgotten =
+    <b>{ $kind ->
+        [question] Вопрос
+       *[appeal] Обращение
+    } № { $number }</b> от { DATETIME($date) }, ЛС № { $account }
+    🗑 Житель удалил профиль { DATETIME($at) }: имя, контакты, текст и ответ удалены.
 staff-post-refused = ⚠️ <b>Обращение № { $number }</b>: Telegram не принял публикацию ({ $reason }). Текст обращения — в файле ниже. Чтобы ответить жителю, ответьте (Reply) на это сообщение.
 staff-answered = {"\u000a"}{"\u000a"}✅ Ответ дан { DATETIME($at) }, { $who }:{"\u000a"}{ $answer }
 staff-closed = {"\u000a"}{"\u000a"}☑️ Закрыто без ответа { DATETIME($at) }, { $who }{ close-reason }

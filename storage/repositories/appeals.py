@@ -89,6 +89,9 @@ class SqlAppealRepository:
     async def of_account(self, account_id: int) -> Sequence[Appeal]:
         return await self._many(appeals.c.account_id == account_id, newest_first=True)
 
+    async def of_profile(self, profile_id: int) -> Sequence[Appeal]:
+        return await self._many(appeals.c.profile_id == profile_id, newest_first=True)
+
     async def open(self) -> Sequence[Appeal]:
         return await self._many(appeals.c.status == AppealStatus.OPEN)
 

@@ -150,6 +150,13 @@ class SqlPaymentRepository:
             )
         return voided
 
+    async def forget_payer(self, profile_id: int) -> None:
+        await self._connection.execute(
+            update(payments)
+            .where(payments.c.profile_id == profile_id)
+            .values(receipt_contact=None, telegram_id=None)
+        )
+
     async def due_for_check(self, now: datetime, limit: int) -> Sequence[Payment]:
         return await self._many(
             payments.c.status.in_([PaymentStatus.PENDING, PaymentStatus.CANCELED]),
