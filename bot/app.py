@@ -30,6 +30,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from bot.clock import SystemClock
 from bot.config import Settings
 from bot.locale import ResidentLocaleManager
+from bot.mail import OutboxMailer
 from bot.metrics import CountedPayments, Metrics, MetricsMiddleware
 from bot.middlewares import (
     InFlight,
@@ -74,6 +75,7 @@ from handlers.notifications import NotificationTexts
 from handlers.staff import StaffDesk
 from rendering.texts import TextCore
 from storage.database import Database, UpdateLog
+from storage.retention import Retention, purge
 
 logger = logging.getLogger(__name__)
 
@@ -89,12 +91,19 @@ def unique_dialog_ids() -> None:
     stack.new_int_id = lambda: secrets.randbits(35)
 
 
-def fsm_storage(redis_url: str | None) -> BaseStorage:
+def fsm_storage(redis_url: str | None, keep_days: int) -> BaseStorage:
     if redis_url is None:
         return MemoryStorage()
     # aiogram-dialog keeps its stacks and contexts under their own FSM "destinies": the key
     # must carry the destiny, or they overwrite the chat's state.
-    return RedisStorage.from_url(redis_url, key_builder=DefaultKeyBuilder(with_destiny=True))
+    # A conversation left idle for KEEP_SESSIONS_DAYS goes (what was typed in it with it).
+    ttl = timedelta(days=keep_days)
+    return RedisStorage.from_url(
+        redis_url,
+        key_builder=DefaultKeyBuilder(with_destiny=True),
+        state_ttl=ttl,
+        data_ttl=ttl,
+    )
 
 
 def resident_isolation(storage: BaseStorage, lease: timedelta) -> BaseEventIsolation:
@@ -132,6 +141,7 @@ PAYMENT_CHECK_SECONDS = 15  # how often pending payments are looked at; each wai
 UPDATE_MEMORY = timedelta(days=2)
 NOTICES_HOUR = 10  # local time, as every hour here: notices should not wake anyone
 NEW_BILLS_MINUTES = 30  # how soon a billing import's new bills are told of
+RETENTION_HOUR = 4  # local time: the quietest hour
 BACKGROUND_GRACE = 5  # seconds a stop waits for a job run or a send: 25 + 5 within 30
 
 
@@ -243,6 +253,16 @@ def scheduler(
             seconds=PAYMENT_CHECK_SECONDS,
         )
     add("forget-updates", forget_updates, database, clock, hours=1)
+    add(
+        "forget-old-data",
+        forget_old_data,
+        database,
+        clock,
+        settings.retention(),
+        dp["mailer"],
+        timedelta(days=settings.keep_outbox_days),
+        hour=RETENTION_HOUR,
+    )
     return jobs
 
 
@@ -301,6 +321,18 @@ class Background:
 
 async def deliver_later(event: ErrorEvent) -> None:
     raise event.exception
+
+
+async def forget_old_data(
+    database: Database, clock: Clock, keep: Retention, mailer: Mailer, keep_letters: timedelta
+) -> None:
+    """The daily retention run (docs/privacy.md): rows whose period ran out, and the letters
+    the outbox kept."""
+    now = clock.now()
+    deleted = await purge(database.engine, now, keep)
+    if isinstance(mailer, OutboxMailer):
+        deleted["outbox letters"] = mailer.purge(now - keep_letters)
+    logger.info("forgotten: %s", ", ".join(f"{n} {what}" for what, n in deleted.items()))
 
 
 async def forget_updates(database: Database, clock: Clock) -> None:
@@ -368,7 +400,9 @@ def build_dispatcher(
 ) -> Dispatcher:
     # The FSM middleware is registered by hand, inside the outage middleware: reading the
     # state is the first thing that fails when Redis is down.
-    storage = storage or fsm_storage(settings.redis_url and str(settings.redis_url))
+    storage = storage or fsm_storage(
+        settings.redis_url and str(settings.redis_url), settings.keep_sessions_days
+    )
     lease = timedelta(seconds=settings.update_lease_seconds)
     dp = Dispatcher(
         storage=storage, events_isolation=resident_isolation(storage, lease), disable_fsm=True

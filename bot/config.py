@@ -25,6 +25,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from domain.model import PaymentMethod, Utility
 from domain.payments import PaymentTerms
+from storage.retention import Retention
 
 DEVICE_API_PATH = "/api/v1/readings"
 
@@ -85,6 +86,14 @@ class Settings(BaseSettings):
     reminder_hour: int = Field(default=10, ge=0, le=23)  # local time, as the jobs below
     appeals_digest_days: int = Field(default=3, ge=1, le=60)
     appeals_digest_hour: int = Field(default=9, ge=0, le=23)
+
+    # Retention (docs/privacy.md), in days. A notification is kept past the longest period
+    # a job selects on (a month), or the job would queue it again.
+    keep_notifications_days: int = Field(default=90, ge=45, le=3650)
+    keep_codes_days: int = Field(default=30, ge=2, le=365)  # past a day's attempt limits
+    keep_devices_days: int = Field(default=365, ge=1, le=3650)  # a revoked device
+    keep_outbox_days: int = Field(default=7, ge=1, le=365)  # letters kept as files
+    keep_sessions_days: int = Field(default=30, ge=1, le=365)  # an idle conversation in Redis
 
     timezone: str = "Asia/Tomsk"
     default_locale: Literal["ru", "en"] = "ru"
@@ -217,6 +226,13 @@ class Settings(BaseSettings):
         if self.yookassa_shop_id:
             methods.append(PaymentMethod.YOOKASSA)
         return tuple(methods)
+
+    def retention(self) -> Retention:
+        return Retention(
+            notifications=timedelta(days=self.keep_notifications_days),
+            codes=timedelta(days=self.keep_codes_days),
+            devices=timedelta(days=self.keep_devices_days),
+        )
 
     def secrets(self) -> list[str]:
         """The values no log line may show."""

@@ -48,6 +48,16 @@ class OutboxMailer:
         for listener in self.listeners:
             listener(letter)
 
+    def purge(self, before: datetime) -> int:
+        """Deletes the letters kept before ``before`` (they hold codes and addresses); how
+        many."""
+        purged = 0
+        for path in self.folder.glob("*.eml"):
+            if datetime.fromtimestamp(path.stat().st_mtime, UTC) < before:
+                path.unlink(missing_ok=True)
+                purged += 1
+        return purged
+
 
 class SmtpMailer:
     def __init__(self, settings: Settings) -> None:

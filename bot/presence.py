@@ -32,6 +32,7 @@ COMMANDS = (
     "help",
     "cancel",
     "logout",
+    "mydata",
 )
 STAFF_COMMANDS = ("open", "broadcasts", "photo")
 

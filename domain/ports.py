@@ -8,7 +8,7 @@ from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import Protocol
+from typing import Any, Protocol
 
 from domain.model import (
     Account,
@@ -528,6 +528,9 @@ class UnitOfWork(Protocol):
     devices: DeviceRepository
 
     async def commit(self) -> None: ...
+
+    async def personal_data(self, profile_id: int) -> dict[str, Any]:
+        """Everything kept about the profile, as plain values (docs/privacy.md)."""
 
     async def rollback(self) -> None: ...
 

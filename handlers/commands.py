@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Awaitable, Callable
+from datetime import date, datetime
+from decimal import Decimal
 
 from aiogram import F, Router
 from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.fsm.state import State
-from aiogram.types import Message
+from aiogram.types import BufferedInputFile, Message
 from aiogram_dialog import DialogManager, StartMode
 from aiogram_i18n import I18nContext
 
@@ -102,6 +105,37 @@ async def on_logout(
     await show_start(dialog_manager, resident)
 
 
+async def on_mydata(
+    message: Message,
+    dialog_manager: DialogManager,
+    resident: TelegramUser,
+    uow: UnitOfWork,
+    clock: Clock,
+    i18n: I18nContext,
+) -> None:
+    """Everything kept about the resident's profile, as a file (152-ФЗ, art. 14)."""
+    if resident.profile_id is None:
+        await message.answer(i18n.get("identity-log-in-first"))
+        await show_start(dialog_manager, resident)
+        return
+    data = await uow.personal_data(resident.profile_id)
+    content = json.dumps(data, ensure_ascii=False, indent=2, default=_plain).encode()
+    today = clock.today()
+    await message.answer_document(
+        BufferedInputFile(content, filename=f"mydata-{today:%Y-%m-%d}.json"),
+        caption=i18n.get("mydata-caption"),
+    )
+
+
+def _plain(value: object) -> str:
+    """Dates, moments and money as JSON has no type for: ISO 8601 and exact decimals."""
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    raise TypeError(type(value).__name__)
+
+
 def router() -> Router:
     """A fresh router each time: a router joins one dispatcher only."""
     router = Router(name="commands")
@@ -115,4 +149,5 @@ def router() -> Router:
     router.message.register(for_residents(ProfileSG.view), Command("profile"))
     router.message.register(for_residents(AccountsSG.list), Command("accounts"))
     router.message.register(on_logout, Command("logout"))
+    router.message.register(on_mydata, Command("mydata"))
     return router

@@ -22,6 +22,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 from domain.model import NotificationStatus
+from storage.privacy import personal_data
 from storage.repositories.accounts import SqlAccountLinkRepository, SqlAccountRepository
 from storage.repositories.appeals import SqlAppealRepository
 from storage.repositories.attempts import SqlAttemptRepository
@@ -142,6 +143,9 @@ class SqlUnitOfWork:
 
     async def commit(self) -> None:
         await self.connection.commit()
+
+    async def personal_data(self, profile_id: int) -> dict[str, Any]:
+        return await personal_data(cast(AsyncConnection, self.connection), profile_id)
 
     async def rollback(self) -> None:
         await self.connection.rollback()

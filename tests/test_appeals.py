@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from datetime import UTC, datetime
 from decimal import Decimal
 
@@ -464,3 +465,38 @@ async def test_deleting_the_profile_takes_its_words_from_appeals_posts_and_payme
         paid = (await connection.execute(select(payments).where(payments.c.id == paid_id))).one()
     assert (paid.amount, paid.status) == (Decimal("100.00"), "succeeded")  # the money stays
     assert (paid.receipt_contact, paid.telegram_id, paid.profile_id) == (None, None, None)
+
+
+async def test_mydata_hands_the_resident_everything_kept_about_them(
+    chat, staff, bot_database, demo
+):
+    await write_appeal(chat, bot_database)
+    await chat.send("/mydata")
+
+    document = chat.last
+    assert document.document.file_name == "mydata-2026-11-24.json"
+    assert document.caption.startswith("📦 Всё, что бот хранит о вашем профиле")
+    data = json.loads(chat.session.files[document.message_id])
+    assert data["profile"]["email"] == f"resident{chat.user.id}@example.org"
+    assert data["profile"]["surname"] == "Малашта"
+    assert "password_hash" not in data["profile"]
+    assert data["telegram"] == [{"telegram_id": chat.user.id, "locale": None}]
+    assert [a["number"] for a in data["accounts"]] == [EPD]
+    [appeal] = data["appeals"]
+    assert appeal["text"] == "Прошу проверить начисление за отопление в ноябре."
+    assert appeal["account"] == EPD and appeal["created_at"].startswith("2026-11-24T")
+    assert set(data) == {
+        "profile",
+        "telegram",
+        "accounts",
+        "appeals",
+        "payments",
+        "devices",
+        "mailings",
+        "notifications_off",
+        "notifications",
+    }
+
+    await chat.send("/logout")
+    await chat.send("/mydata")
+    assert "войдите" in chat.bot_messages()[-2].text.lower()

@@ -164,6 +164,7 @@ async def test_the_command_menu_is_registered_in_both_languages(running):
         "help",
         "cancel",
         "logout",
+        "mydata",
     ]
 
 

@@ -14,6 +14,7 @@ command-cancel = Cancel the current action
 command-profile = Profile
 command-notifications = Notifications
 command-logout = Log out of the customer account
+command-mydata = Your data the bot keeps
 command-open = Appeals without an answer
 command-broadcasts = Latest broadcasts
 command-photo = A reading's photo by its export number
@@ -71,8 +72,11 @@ help-text =
     /cancel — cancel the current action
     /help — this help
     /logout — log out of the customer account
+    /mydata — your data the bot keeps
 
     Contact centre: { $phone }
+
+mydata-caption = 📦 Everything the bot keeps about your profile: the profile, accounts, appeals, payments, devices, mailings and notifications. What is kept, how long and why is in the data policy; the profile can be deleted in /profile.
 
 ## /cancel
 cancel-done = Cancelled.
