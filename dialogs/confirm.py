@@ -11,6 +11,7 @@ from aiogram_dialog.widgets.kbd import Button, Row
 
 from dialogs.context import ctx
 from dialogs.inputs import EXPLAINABLE, explain, question, say, send_code
+from dialogs.menu import open_from_start
 from dialogs.states import ConfirmSG, MenuSG, ProfileSG
 from dialogs.widgets import Dialog, Tr
 from domain import codes
@@ -55,8 +56,11 @@ async def on_code(message: Message, _widget: Any, manager: DialogManager) -> Non
 
 async def _leave(manager: DialogManager) -> None:
     """Back where the resident came from: the profile for a new address, else the menu."""
-    changing = manager.start_data["purpose"] == CodePurpose.CHANGE_EMAIL
-    await manager.start(ProfileSG.view if changing else MenuSG.main, mode=StartMode.RESET_STACK)
+    if manager.start_data["purpose"] == CodePurpose.CHANGE_EMAIL:
+        # On top of the menu, as /profile opens it: its "Back" leads there.
+        await open_from_start(manager, ctx(manager).resident, ProfileSG.view)
+    else:
+        await manager.start(MenuSG.main, mode=StartMode.RESET_STACK)
 
 
 async def on_later(_callback: CallbackQuery, _button: Button, manager: DialogManager) -> None:

@@ -15,7 +15,14 @@ from aiogram_dialog import DialogManager, StartMode
 from aiogram_i18n import I18nContext
 
 from dialogs.menu import open_from_start, show_start
-from dialogs.states import AccountsSG, FaqSG, LanguageSG, ProfileSG, RecoverySG
+from dialogs.states import (
+    AccountsSG,
+    FaqSG,
+    LanguageSG,
+    NotificationsSG,
+    ProfileSG,
+    RecoverySG,
+)
 from domain import codes
 from domain.errors import CodeExpired, CodeNotFound, EmailTaken
 from domain.login import log_out
@@ -148,6 +155,7 @@ def router() -> Router:
     router.message.register(for_anyone(LanguageSG.choose), Command("language"))
     router.message.register(for_residents(ProfileSG.view), Command("profile"))
     router.message.register(for_residents(AccountsSG.list), Command("accounts"))
+    router.message.register(for_residents(NotificationsSG.kinds), Command("notifications"))
     router.message.register(on_logout, Command("logout"))
     router.message.register(on_mydata, Command("mydata"))
     return router

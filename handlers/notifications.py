@@ -9,17 +9,16 @@ from decimal import Decimal
 from typing import Any
 
 from aiogram import Router
-from aiogram.filters import Command
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.state import State
-from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
-from aiogram_dialog import DialogManager, StartMode
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup
+from aiogram_dialog import DialogManager
 from aiogram_dialog.api.exceptions import NoContextError
 from aiogram_i18n import I18nContext
 from pydantic import Field
 
 from dialogs.menu import open_from_start
-from dialogs.states import HistorySG, NotificationsSG, PaymentSG, ReadingsSG
+from dialogs.states import HistorySG, PaymentSG, ReadingsSG
 from domain import history, payments
 from domain.accounts import linked_account
 from domain.errors import AccountNotFound, BillNotFound, NotSignedIn
@@ -313,12 +312,7 @@ def _on_screen(manager: DialogManager, state: State, data: dict) -> bool:
     return context.state == state and context.start_data == data
 
 
-async def on_settings(_message: Message, dialog_manager: DialogManager) -> None:
-    await dialog_manager.start(NotificationsSG.kinds, mode=StartMode.RESET_STACK)
-
-
 def router() -> Router:
     router = Router(name="notifications")
     router.callback_query.register(on_open, FromNotice.filter())
-    router.message.register(on_settings, Command("notifications"))
     return router

@@ -140,6 +140,15 @@ async def test_a_new_email_becomes_the_login_only_after_its_code(
     assert "✅ E-mail new.address@example.org подтверждён." in [m.text for m in chat.bot_messages()]
     assert "E-mail (логин): new.address@example.org ✅" in chat.last.text
     assert (await stored(bot_database, resident)).email == "new.address@example.org"
+    # The profile shown after the code leads back to the main menu, as it did before.
+    await chat.press("◀️ Назад")
+    assert chat.last.text.startswith("Светлана, добро пожаловать в личный кабинет!")
+
+
+async def test_the_notifications_command_leads_back_to_the_main_menu(chat, resident):
+    await chat.send("/notifications")
+    await chat.press("◀️ Назад")
+    assert chat.last.text.startswith("Светлана, добро пожаловать в личный кабинет!")
 
 
 async def test_a_new_email_left_for_later_waits_in_the_profile_with_its_code(
