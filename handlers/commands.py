@@ -83,17 +83,25 @@ def for_anyone(state: State) -> Callable[..., Awaitable[None]]:
     return handler
 
 
+async def signed_in(
+    message: Message, dialog_manager: DialogManager, resident: TelegramUser, i18n: I18nContext
+) -> bool:
+    """Whether the resident is logged in; a stranger is asked to log in first."""
+    if resident.profile_id is not None:
+        return True
+    await message.answer(i18n.get("identity-log-in-first"))
+    await show_start(dialog_manager, resident)
+    return False
+
+
 def for_residents(state: State) -> Callable[..., Awaitable[None]]:
     """A command for a bound resident; a stranger is asked to log in first."""
 
     async def handler(
         message: Message, dialog_manager: DialogManager, resident: TelegramUser, i18n: I18nContext
     ) -> None:
-        if resident.profile_id is None:
-            await message.answer(i18n.get("identity-log-in-first"))
-            await show_start(dialog_manager, resident)
-            return
-        await open_from_start(dialog_manager, resident, state)
+        if await signed_in(message, dialog_manager, resident, i18n):
+            await open_from_start(dialog_manager, resident, state)
 
     return handler
 
@@ -121,10 +129,9 @@ async def on_mydata(
     i18n: I18nContext,
 ) -> None:
     """Everything kept about the resident's profile, as a file (152-ФЗ, art. 14)."""
-    if resident.profile_id is None:
-        await message.answer(i18n.get("identity-log-in-first"))
-        await show_start(dialog_manager, resident)
+    if not await signed_in(message, dialog_manager, resident, i18n):
         return
+    assert resident.profile_id is not None
     data = await uow.personal_data(resident.profile_id)
     content = json.dumps(data, ensure_ascii=False, indent=2, default=_plain).encode()
     today = clock.today()
