@@ -35,7 +35,7 @@ from dialogs.widgets import (
     one_page,
     pager,
 )
-from domain import history
+from domain import history, payments
 from domain.errors import AccountNotFound, BillNotFound
 from domain.model import Profile
 from domain.ports import Clock, UnitOfWork
@@ -83,9 +83,18 @@ async def _bill(manager: DialogManager, bill_id: int) -> history.BillDetail:
     return await history.bill(context.uow, context.profile, chosen_account(manager), bill_id)
 
 
-async def get_bill(dialog_manager: DialogManager, i18n: I18nContext, **_: Any) -> dict[str, Any]:
+async def get_bill(
+    dialog_manager: DialogManager, uow: UnitOfWork, i18n: I18nContext, **_: Any
+) -> dict[str, Any]:
     detail = await _bill(dialog_manager, started_with(dialog_manager, "bill_id"))
+    # Paid since: only the latest bill is still to pay, an older one's debt is carried on.
+    due = await payments.amount_due(uow, detail.account)
+    latest = due.period == detail.bill.period and detail.bill.total > 0
     return {
+        "paid": ("full" if due.total == 0 else "part" if due.total < detail.bill.total else "no")
+        if latest
+        else "no",
+        "left": due.total,
         "month": format_month(detail.bill.period, i18n.locale, heading=True),
         "number": detail.account.number,
         "lines": joined(
@@ -382,6 +391,8 @@ bill_window = Window(
         "number": "800100000001",
         "lines": 'ПАО "Томскэнергосбыт": 1 628,12 ₽',
         "total": Decimal("1628.12"),
+        "paid": "part",
+        "left": Decimal("628.12"),
         "suppliers": [(1, 'ПАО "Томскэнергосбыт"')],
     },
 )

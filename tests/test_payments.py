@@ -412,6 +412,13 @@ async def test_money_on_a_replaced_form_is_let_go_or_recorded_and_staff_hear_of_
     await chat.press("💳 Оплатить")
     assert "✅ Счёт за октябрь 2026 оплачен" in seen(chat)
     assert not [b for b in buttons(chat) if "Оплатить" in b or "Согласен" in b]
+    # The bill in the history says so too.
+    await chat.send("/accounts")
+    await chat.press(buttons(chat)[0])
+    await chat.press("📜 История")
+    await chat.press("📄 Платёжные документы")
+    await chat.press(buttons(chat)[0])
+    assert "Итого к оплате: 689,10 ₽\n✅ Счёт оплачен." in seen(chat).replace("\xa0", " ")
 
     # Telegram reports money taken for an invoice that names none of the bot's payments.
     sent = chat.session.invoices[chat.invoice().message_id]

@@ -528,7 +528,11 @@ history-bill =
 
     { $lines }
 
-    Total to pay: { MONEY($total) }
+    Total to pay: { MONEY($total) }{ $paid ->
+        [full] {"\u000a"}✅ The bill is paid.
+        [part] {"\u000a"}Paid since the bill; left to pay: { MONEY($left) }
+       *[no] { "" }
+    }
 
     Choose a supplier for the details and the breakdown by service.
 history-bill-line = { $supplier }: { MONEY($total) }
