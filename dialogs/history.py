@@ -87,14 +87,10 @@ async def get_bill(
     dialog_manager: DialogManager, uow: UnitOfWork, i18n: I18nContext, **_: Any
 ) -> dict[str, Any]:
     detail = await _bill(dialog_manager, started_with(dialog_manager, "bill_id"))
-    # Paid since: only the latest bill is still to pay, an older one's debt is carried on.
-    due = await payments.amount_due(uow, detail.account)
-    latest = due.period == detail.bill.period and detail.bill.total > 0
+    paid, left = await payments.bill_paid(uow, detail.account, detail.bill)
     return {
-        "paid": ("full" if due.total == 0 else "part" if due.total < detail.bill.total else "no")
-        if latest
-        else "no",
-        "left": due.total,
+        "paid": paid.value,
+        "left": left,
         "month": format_month(detail.bill.period, i18n.locale, heading=True),
         "number": detail.account.number,
         "lines": joined(

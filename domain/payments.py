@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from enum import StrEnum
 
 from domain.accounts import linked_account
 from domain.errors import (
@@ -24,6 +25,7 @@ from domain.errors import (
 )
 from domain.model import (
     Account,
+    Bill,
     BillSupplierLine,
     Contract,
     Payment,
@@ -171,6 +173,21 @@ def _shares(
         key = max(named, key=lambda c: len(c.service), default=contracts[0]).id
         owed[key] += max(service.debt_end, Decimal(0))
     return tuple((contract_id, amount) for contract_id, amount in owed.items() if contract_id)
+
+
+class BillPaid(StrEnum):
+    FULL = "full"
+    PART = "part"
+    NO = "no"  # nothing paid since, or a bill that is no longer the one to pay
+
+
+async def bill_paid(uow: UnitOfWork, account: Account, bill: Bill) -> tuple[BillPaid, Decimal]:
+    """How much of ``bill`` payments since it have paid, and what is left: only the latest
+    bill is still to pay, an older one's debt is carried on into the next."""
+    due = await amount_due(uow, account)
+    if due.period != bill.period or bill.total <= 0 or due.total >= bill.total:
+        return BillPaid.NO, due.total
+    return (BillPaid.FULL if due.total == 0 else BillPaid.PART), due.total
 
 
 async def total_due(uow: UnitOfWork, accounts: Sequence[Account]) -> Decimal:
