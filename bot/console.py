@@ -169,6 +169,10 @@ class Console:
                 line = await asyncio.to_thread(input, "> ")
             except EOFError:
                 break
+            # A terminal cuts a line longer than its buffer (4 KiB on Linux) at a byte, which
+            # may split a letter; Python keeps the split bytes as surrogates. The letter is
+            # lost either way: drop its pieces rather than send what no chat could.
+            line = line.encode("utf-8", "surrogateescape").decode("utf-8", "ignore")
             if not await self.handle(line):
                 break
 

@@ -281,6 +281,7 @@ async def on_chart(_callback: CallbackQuery, _button: Button, manager: DialogMan
         consumption_chart,
         title,
         found.meter.unit,
+        i18n.locale,
         [format_month(month, i18n.locale, heading=True) for month in found.months],
         [
             (i18n.get("history-chart-zone", zone=zone.value), values)
@@ -314,27 +315,34 @@ async def get_payments(
     i18n: I18nContext,
     **_: Any,
 ) -> dict[str, Any]:
-    lines = []
+    lines: list[str] = []
+    heading_of: list[str] = []  # the supplier heading each line stands under
     for item in await history.payments(
         uow, profile, chosen_account(dialog_manager), period.chosen(dialog_manager), clock
     ):
-        lines.append(
-            i18n.get(
-                "history-payment-account",
-                supplier=item.supplier.name,
-                account=item.supplier_account,
-            )
+        heading = i18n.get(
+            "history-payment-account", supplier=item.supplier.name, account=item.supplier_account
         )
-        lines += [
-            i18n.get(
-                "history-payment",
-                date=paid.day,
-                amount=paid.amount,
-                billed="yes" if paid.in_billing else "no",
-            )
-            for paid in item.payments
-        ] or [i18n.get("history-no-payments")]
-    return one_page(dialog_manager, lines, LINES_PER_PAGE)
+        group = [heading] + (
+            [
+                i18n.get(
+                    "history-payment",
+                    date=paid.day,
+                    amount=paid.amount,
+                    billed="yes" if paid.in_billing else "no",
+                )
+                for paid in item.payments
+            ]
+            or [i18n.get("history-no-payments")]
+        )
+        lines += group
+        heading_of += [heading] * len(group)
+    screen = one_page(dialog_manager, lines, LINES_PER_PAGE)
+    first = screen["shown"].start
+    if lines and lines[first] != heading_of[first]:
+        # A page that starts within a supplier's payments says whose they are.
+        screen["lines"] = joined([heading_of[first], screen["lines"]])
+    return screen
 
 
 # One screen of a list, as one_page() gives it.

@@ -22,7 +22,7 @@ from domain.model import (
     Zone,
 )
 from domain.money import to_kopecks
-from domain.ports import Clock, UnitOfWork
+from domain.ports import Clock, PaidItem, UnitOfWork
 from domain.readings import billing_month
 
 PRESET_MONTHS = (3, 6, 12)  # "the last three months, six months, a year"
@@ -295,20 +295,29 @@ async def payments(
 ) -> list[PaymentHistory]:
     account = await linked_account(uow, profile, account_id)
     assert account.id is not None
-    by_contract: dict[int, list[PaidOn]] = defaultdict(list)
+    by_contract: dict[int, list[PaidItem]] = defaultdict(list)
     for item in await uow.payments.items_of_account(account.id):
-        paid_on = clock.local(item.paid_at).date()
-        if paid_on in period:
-            by_contract[item.contract_id].append(PaidOn(paid_on, item.amount, item.in_billing))
-    # One line per account at a supplier, as the guide shows it (Fig. 28).
-    merged: dict[tuple[int | None, str], PaymentHistory] = {}
+        if clock.local(item.paid_at).date() in period:
+            by_contract[item.contract_id].append(item)
+    # One line per account at a supplier, as the guide shows it (Fig. 28), and one line per
+    # payment under it: a payment spread over the account's services is one sum to the resident.
+    merged: dict[tuple[int | None, str], dict[int, PaidOn]] = {}
+    suppliers: dict[tuple[int | None, str], Supplier] = {}
     for contract, supplier in await uow.contracts.of_account(account.id):
         assert contract.id is not None
         key = (supplier.id, contract.supplier_account_number)
-        history = merged.setdefault(
-            key, PaymentHistory(supplier, contract.supplier_account_number, [])
+        suppliers.setdefault(key, supplier)
+        paid = merged.setdefault(key, {})
+        for item in by_contract.get(contract.id, []):
+            before = paid.get(item.payment_id)
+            paid[item.payment_id] = PaidOn(
+                clock.local(item.paid_at).date(),
+                item.amount + (before.amount if before else 0),
+                item.in_billing,
+            )
+    return [
+        PaymentHistory(
+            suppliers[key], key[1], sorted(paid.values(), key=lambda p: p.day, reverse=True)
         )
-        history.payments.extend(by_contract.get(contract.id, []))
-    for history in merged.values():
-        history.payments.sort(key=lambda paid: paid.day, reverse=True)
-    return list(merged.values())
+        for key, paid in merged.items()
+    ]

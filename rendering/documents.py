@@ -162,7 +162,7 @@ def receipt_pdf(t: Text, locale: str, detail: BillDetail, month: str) -> bytes:
                     _reading(line.previous, line.meter.on_dial, locale),
                     _reading(line.current, line.meter.on_dial, locale),
                     format_value(line.consumption, locale) if line.consumption is not None else "—",
-                    format_unit(line.meter.unit),
+                    format_unit(line.meter.unit, locale),
                 ]
             )
         readings = Table(rows, colWidths=[w for _, w in METER_COLUMNS], repeatRows=1)
@@ -258,7 +258,7 @@ def _supplier_block(
         rows.append(
             [
                 Paragraph(service.service, cell),
-                Paragraph(format_unit(service.unit), cell),
+                Paragraph(format_unit(service.unit, locale), cell),
                 format_value(service.quantity.normalize(), locale),
                 money(service.tariff),
                 money(service.debt_start),
@@ -277,6 +277,7 @@ def _supplier_block(
 def consumption_chart(
     title: str,
     unit: str,
+    locale: str,
     months: Sequence[str],
     series: Sequence[tuple[str, Sequence[Decimal | None]]],
     no_reading: str,
@@ -312,7 +313,7 @@ def consumption_chart(
                 )
     axes.set_xticks(range(len(months)), list(months))
     axes.set_title(title)
-    axes.set_ylabel(format_unit(unit))
+    axes.set_ylabel(format_unit(unit, locale))
     axes.grid(axis="y", alpha=0.3)
     axes.tick_params(axis="x", labelrotation=45)
     if len(series) > 1:

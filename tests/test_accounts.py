@@ -66,7 +66,7 @@ async def test_back_from_the_card_of_a_new_link_leads_to_the_list_then_the_menu(
     chat, resident, bot_database, demo
 ):
     await chat.send("/start")
-    await chat.press("➕ Подключить счёт")
+    await chat.press("➕ Подключить лицевой счёт")
     await chat.send("7001 0010 3492")
     await chat.press("Собственник")
     await chat.press("Код для добавления договора из квитанции")
@@ -241,10 +241,10 @@ async def test_a_long_list_of_accounts_pages_with_words_not_arrows(chat, bot_dat
     await bind_resident(bot_database, chat.user.id, accounts=10)
     await chat.send("/accounts")
     pager = [b.text for _, b in chat.inline_buttons()][8:11]
-    assert pager == ["· 1 из 2 ·", "Следующие ▶️", "➕ Подключить лицевой счёт"]
-    await chat.press("Следующие ▶️")
+    assert pager == ["· 1 из 2 ·", "Следующие ⏩", "➕ Подключить лицевой счёт"]
+    await chat.press("Следующие ⏩")
     labels = [b.text for _, b in chat.inline_buttons()]
-    assert labels[2:4] == ["◀️ Предыдущие", "· 2 из 2 ·"] and "<" not in labels
+    assert labels[2:4] == ["⏪ Предыдущие", "· 2 из 2 ·"] and "<" not in labels
 
 
 async def test_a_number_with_a_null_byte_is_refused_and_linking_goes_on(chat, resident):

@@ -273,7 +273,7 @@ async def test_long_appeals_page_and_post_within_telegrams_limits(chat, staff, b
     assert "Ж" * 2000 not in first  # cut in the list…
     await chat.press("📄 № 1 полностью")
     assert chat.bot_messages()[-2].text.endswith("Ж" * 2000)  # …and readable whole
-    await chat.press("Следующие ▶️")
+    await chat.press("Следующие ⏩")
     assert chat.last.text != first
 
 

@@ -16,7 +16,7 @@ from bot.transports.local import LocalChat
 from storage.billing import import_billing
 from storage.demo import SUPPLIERS
 from tests.chat import open_account
-from tests.data import account, billing_file, last_value
+from tests.data import account, billing_file, bind_resident, last_value
 
 EPD = "700100103492"
 NBSP = "\u00a0"
@@ -188,6 +188,23 @@ async def test_readings_history_and_the_consumption_chart(chat, bot_database, de
     )
 
 
+async def test_in_english_the_receipt_prints_units_in_english(chat, bot_database, demo):
+    await bind_resident(bot_database, chat.user.id, link=("800200415527",))
+    await chat.send("/language")
+    await chat.press("🇬🇧 English")
+    await chat.send("/accounts")
+    await chat.press(chat.inline_buttons()[0][1].text)
+    await chat.press("📜 History")
+    await chat.press("📄 Payment documents")
+    await chat.press(chat.inline_buttons()[0][1].text)
+    await chat.press("🖨 Print the receipt")
+    document = next(m for m in reversed(chat.bot_messages()) if m.document)
+    cells: list[str] = []
+    for page in PdfReader(io.BytesIO(chat.session.files[document.message_id])).pages:
+        page.extract_text(visitor_text=lambda text, *_: cells.append(text.strip()))
+    assert "kWh" in cells and "кВт·ч" not in cells
+
+
 async def test_payments_per_supplier_account(chat, bot_database, demo):
     await open_history(chat, bot_database, "800200415527")
     await chat.press("💳 Оплаты")
@@ -263,7 +280,10 @@ def five_years(today: date) -> str:
                     "id": f"five-{n}-{i}",
                     "account": "555000111222",
                     "paid_at": f"{month:%Y-%m}-05T12:00:00+07:00",
-                    "items": [{"supplier": s["code"], "service": "Услуга 1", "amount": "98.72"}],
+                    "items": [  # one payment over two services: one sum to the resident
+                        {"supplier": s["code"], "service": "Услуга 1", "amount": "50.00"},
+                        {"supplier": s["code"], "service": "Услуга 2", "amount": "48.72"},
+                    ],
                 }
             )
         readings.append(
@@ -312,7 +332,7 @@ async def test_five_years_of_history_page_within_telegrams_limits(chat, bot_data
     await chat.press(chat.inline_buttons()[0][1].text)
     await chat.press('ПАО "Томскэнергосбыт"')
     assert "(1 из 3)" in chat.last.text
-    await chat.press("Следующие ▶️")
+    await chat.press("Следующие ⏩")
     assert "(2 из 3)" in chat.last.text
     await chat.press("◀️ Назад")
     await chat.press("◀️ Назад")
@@ -321,9 +341,13 @@ async def test_five_years_of_history_page_within_telegrams_limits(chat, bot_data
     await chat.press("💳 Оплаты")
     assert "(1 из " in chat.last.text
     for _ in range(20):
-        if "Следующие ▶️" not in [b.text for _, b in chat.inline_buttons()]:
+        # Each page says whose payments it lists, and a payment is one line of its sum.
+        lines = text(chat).splitlines()
+        assert lines[2].startswith("<b>") and "№ ЛС 9" in lines[2], lines[:3]
+        assert all(line.endswith("— 98,72 ₽") for line in lines[2:] if "—" in line), lines
+        if "Следующие ⏩" not in [b.text for _, b in chat.inline_buttons()]:
             break
-        await chat.press("Следующие ▶️")
+        await chat.press("Следующие ⏩")
     await chat.press("◀️ Назад")
     await chat.press("📟 Показания")
     await chat.press("Холодная вода — № ПУ 5Y-1")

@@ -313,9 +313,9 @@ async def test_an_account_with_two_hundred_meters_pages_them_and_takes_readings(
         meter_buttons = [b for b in buttons(chat) if b.startswith("№ ")]
         assert 0 < len(meter_buttons) <= 10
         seen += meter_buttons
-        if "Следующие ▶️" not in buttons(chat):  # the last page
+        if "Следующие ⏩" not in buttons(chat):  # the last page
             break
-        await chat.press("Следующие ▶️")
+        await chat.press("Следующие ⏩")
     assert len(seen) == len(set(seen)) == 204
     assert "(21 из 21)" in chat.last.text
 

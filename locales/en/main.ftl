@@ -306,7 +306,7 @@ mail-recover_password-body =
 
 ## Personal accounts
 menu-accounts = 💼 Your accounts
-menu-add-account = ➕ Link an account
+menu-add-account = ➕ Link a personal account
 menu-pay = 💳 Pay
 menu-readings = 📟 Submit readings
 command-accounts = Your personal accounts
@@ -496,8 +496,8 @@ requisites-tariff-line = { DATE($starts) } · { VALUE($value) } · { $period }
 requisites-meter-line = { $supplier } · { $service } · No. { $number } · last reading { $read } · up to { $before } digits before the point and { $after } after · verification until { DATE($until) }
 ## Account history
 accounts-history = 📜 History
-page-prev = ◀️ Previous
-page-next = Next ▶️
+page-prev = ⏪ Previous
+page-next = Next ⏩
 page-of = · { $page } of { $pages } ·
 calendar-months = 📅 Months
 period-last-3 = The last three months

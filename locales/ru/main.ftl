@@ -309,7 +309,7 @@ mail-recover_password-body =
 
 ## Лицевые счета
 menu-accounts = 💼 Ваши счета
-menu-add-account = ➕ Подключить счёт
+menu-add-account = ➕ Подключить лицевой счёт
 menu-pay = 💳 Оплатить
 menu-readings = 📟 Передать показания
 command-accounts = Ваши лицевые счета
@@ -500,8 +500,8 @@ requisites-tariff-line = { DATE($starts) } · { VALUE($value) } · { $period }
 requisites-meter-line = { $supplier } · { $service } · № { $number } · последние показания { $read } · до { $before } цифр до запятой и { $after } после · поверка до { DATE($until) }
 ## История ЛС
 accounts-history = 📜 История
-page-prev = ◀️ Предыдущие
-page-next = Следующие ▶️
+page-prev = ⏪ Предыдущие
+page-next = Следующие ⏩
 page-of = · { $page } из { $pages } ·
 calendar-months = 📅 Месяцы
 period-last-3 = За последние три месяца
