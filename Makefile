@@ -5,12 +5,15 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench chat money
+.PHONY: run test lint bench chat money lock
 
-$(STAMP): pyproject.toml
+# Installs exactly the locked versions, each checked against its hash; the project itself
+# on top, without resolving anything more.
+$(STAMP): pyproject.toml requirements/dev.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements/dev.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
 run: $(STAMP)
@@ -37,3 +40,11 @@ bench: $(STAMP)
 money: $(STAMP)
 	MONEY_SEED=$${MONEY_SEED:-$$(date +%s)} MONEY_STEPS=$${MONEY_STEPS:-1000} \
 		$(BIN)/python -m pytest -q -s tests/test_money.py
+
+# The lock files, after a dependency changed in pyproject.toml: production's (the bot alone)
+# and the development one (with the tools), both for Python 3.11 with every file's hash.
+LOCK := $(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
+	--no-emit-index-url --no-emit-find-links
+lock: $(STAMP)
+	$(LOCK) -o requirements/production.txt pyproject.toml
+	$(LOCK) --extra dev -o requirements/dev.txt pyproject.toml
