@@ -7,6 +7,7 @@ import asyncio
 import gc
 import logging
 import secrets
+import time
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from functools import partial
@@ -21,7 +22,7 @@ from aiogram.filters import ExceptionTypeFilter
 from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage, DefaultKeyBuilder
 from aiogram.fsm.storage.memory import DisabledEventIsolation, MemoryStorage, SimpleEventIsolation
 from aiogram.fsm.storage.redis import RedisStorage
-from aiogram.types import ErrorEvent
+from aiogram.types import ErrorEvent, Update
 from aiogram_dialog import setup_dialogs
 from aiogram_dialog.api.entities import stack
 from aiogram_i18n import I18nMiddleware
@@ -30,6 +31,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from bot.clock import SystemClock
 from bot.config import Settings
 from bot.locale import ResidentLocaleManager
+from bot.logs import WORK
 from bot.mail import OutboxMailer
 from bot.metrics import CountedPayments, Metrics, MetricsMiddleware
 from bot.middlewares import (
@@ -145,28 +147,50 @@ RETENTION_HOUR = 4  # local time: the quietest hour
 BACKGROUND_GRACE = 5  # seconds a stop waits for a job run or a send: 25 + 5 within 30
 
 
+class TaggedDispatcher(Dispatcher):
+    """aiogram's dispatcher, with every line logged while an update is handled tagged with
+    the update's id, from the first middleware to the error handlers and aiogram's own "is
+    handled" line (every way updates come in, webhook, polling and the local chat, feeds here)."""
+
+    async def feed_update(self, bot: Bot, update: Update, **kwargs: Any) -> Any:
+        tagged = WORK.set(("update", update.update_id))
+        try:
+            return await super().feed_update(bot, update, **kwargs)
+        finally:
+            WORK.reset(tagged)
+
+
 def once_per_fleet(
     database: Database,
     name: str,
     job: Callable[..., Awaitable[Any]],
-    ran: Callable[[str, str], None] = lambda *_: None,
+    ran: Callable[[str, str, float | None], None] = lambda *_: None,
 ) -> Callable[..., Awaitable[Any]]:
     """The job, run by whichever process of the fleet takes its lock; the others skip it.
     Whatever it queues is keyed, so a run that slipped through twice queues nothing new.
-    ``ran`` is told each run's outcome (one of metrics.JOB_OUTCOMES)."""
+    ``ran`` is told each run's outcome (one of metrics.JOB_OUTCOMES) and, where this process
+    ran it, how many seconds it took."""
 
     async def run(*args: Any) -> Any:
+        tagged = WORK.set(("job", name))
+        try:
+            return await _held(*args)
+        finally:
+            WORK.reset(tagged)
+
+    async def _held(*args: Any) -> Any:
         async with database.fleet_lock(name) as held:
             if not held:
                 logger.debug("job %s runs in another process", name)
-                ran(name, "elsewhere")
+                ran(name, "elsewhere", None)
                 return None
+            started = time.perf_counter()
             try:
                 result = await job(*args)
             except Exception:
-                ran(name, "failed")
+                ran(name, "failed", time.perf_counter() - started)
                 raise
-            ran(name, "done")
+            ran(name, "done", time.perf_counter() - started)
             return result
 
     return run
@@ -404,7 +428,7 @@ def build_dispatcher(
         settings.redis_url and str(settings.redis_url), settings.keep_sessions_days
     )
     lease = timedelta(seconds=settings.update_lease_seconds)
-    dp = Dispatcher(
+    dp = TaggedDispatcher(
         storage=storage, events_isolation=resident_isolation(storage, lease), disable_fsm=True
     )
     dp["settings"] = settings
@@ -415,7 +439,7 @@ def build_dispatcher(
     core = TextCore(settings.default_locale)
     dp["in_flight"] = in_flight = InFlight()
     dp.update.outer_middleware(in_flight)
-    dp["metrics"] = metrics = Metrics(database, in_flight)
+    dp["metrics"] = metrics = Metrics(database, in_flight, clock)
     dp.update.outer_middleware(MetricsMiddleware(metrics))
     dp.update.outer_middleware(OutageMiddleware(core, settings.default_locale))
     dp.update.outer_middleware(dp.fsm)

@@ -7,9 +7,10 @@ import json
 import logging
 import re
 from collections.abc import Iterable
+from contextvars import ContextVar
 from datetime import datetime
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 MASK = "***"
 # An address keeps its first letter and its domain, a phone its last two digits: enough to
@@ -43,6 +44,24 @@ class Redact(logging.Filter):
         return redact_contacts(text)
 
 
+# What a record belongs to: ("update", its id) or ("job", its name), set where each begins
+# (bot/middlewares.py InFlight, bot/app.py once_per_fleet); tasks started within inherit it.
+WORK: ContextVar[tuple[str, int | str] | None] = ContextVar("work", default=None)
+
+
+def _work(record: logging.LogRecord) -> tuple[str, int | str] | None:
+    # Taken when the record is made (a filter runs then, in the thread and task that made it).
+    return getattr(record, "work", None)
+
+
+class Tag(logging.Filter):
+    """Names on each record the update or the job it was logged for."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.work = WORK.get()
+        return True
+
+
 def _time(record: logging.LogRecord) -> str:
     """The moment with its offset: lines from hosts in different zones sort and compare."""
     moment = datetime.fromtimestamp(record.created).astimezone()
@@ -56,17 +75,25 @@ class TextFormatter(logging.Formatter):
     def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:
         return _time(record)
 
+    def formatMessage(self, record: logging.LogRecord) -> str:
+        work = _work(record)
+        line = super().formatMessage(record)
+        return f"{line} [{work[0]} {work[1]}]" if work else line
+
 
 class JsonFormatter(logging.Formatter):
-    """One object per line: time, level, logger, message, and the traceback if any."""
+    """One object per line: time, level, logger, message, the update or the job it belongs
+    to, and the traceback if any."""
 
     def format(self, record: logging.LogRecord) -> str:
-        line = {
+        line: dict[str, Any] = {
             "time": _time(record),
             "level": record.levelname,
             "logger": record.name,
             "message": record.getMessage(),
         }
+        if work := _work(record):
+            line[work[0]] = work[1]
         if record.exc_info and not record.exc_text:
             record.exc_text = self.formatException(record.exc_info)
         if record.exc_text:
@@ -87,6 +114,7 @@ def setup_logging(
         handler = logging.FileHandler(file, encoding="utf-8")
     handler.setFormatter(JsonFormatter() if form == "json" else TextFormatter())
     handler.addFilter(Redact(secrets))
+    handler.addFilter(Tag())
     logging.basicConfig(level=level, handlers=[handler], force=True)
     # Alembic announces each of its plugins at every start; the migrations it runs stay.
     # The scheduler logs each run of each job (one every 15 s); its failures stay.

@@ -30,7 +30,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.middlewares import InFlight
 from domain.model import NotificationKind, NotificationStatus, Payment, PaymentStatus
-from domain.ports import UnitOfWork
+from domain.ports import Clock, UnitOfWork
 from storage.database import Database
 
 logger = logging.getLogger(__name__)
@@ -39,6 +39,9 @@ logger = logging.getLogger(__name__)
 # waits for Telegram up to seconds.
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
 JOB_OUTCOMES = ("done", "failed", "elsewhere")  # elsewhere: another process of the fleet ran it
+# Seconds: most runs take a moment; a reminder to every resident or a retention purge, minutes.
+JOB_BUCKETS = (0.1, 0.5, 1, 5, 15, 60, 300, 900, 3600)
+WAITING = (NotificationStatus.QUEUED.value, NotificationStatus.SENDING.value)
 BACKLOG_TIMEOUT = 2.0  # seconds a scrape waits for the database's counts
 
 
@@ -50,8 +53,9 @@ class Metrics:
     """A registry of the dispatcher's own, so that several dispatchers in one process (the
     tests) do not count into each other."""
 
-    def __init__(self, database: Database, in_flight: InFlight) -> None:
+    def __init__(self, database: Database, in_flight: InFlight, clock: Clock) -> None:
         self.database = database
+        self.clock = clock
         self.registry = CollectorRegistry()
         for collector in (PROCESS_COLLECTOR, PLATFORM_COLLECTOR, GC_COLLECTOR):
             self.registry.register(collector)
@@ -83,27 +87,46 @@ class Metrics:
             ["kind", "status"],
             registry=self.registry,
         )
+        # A job is labelled "task": "job" is Prometheus' own label for the scrape target,
+        # and a scraped "job" would be renamed "exported_job".
         self.job_runs = Counter(
             "bot_job_runs",
             "Scheduler job runs, by job and outcome",
-            ["job", "outcome"],
+            ["task", "outcome"],
+            registry=self.registry,
+        )
+        self.job_seconds = Histogram(
+            "bot_job_seconds",
+            "Time a scheduler job ran, where this process held it",
+            ["task"],
+            buckets=JOB_BUCKETS,
             registry=self.registry,
         )
         self.job_success = Gauge(
             "bot_job_last_success_timestamp_seconds",
             "When a job last ran to its end in this process (0: not yet)",
-            ["job"],
+            ["task"],
             registry=self.registry,
         )
         self.waiting = Gauge(
             "bot_notifications_waiting",
-            "Notifications in the queue, the fleet's, by status (queued, sending)",
-            ["status"],
+            "Notifications in the queue, the fleet's, by kind and status (queued, sending)",
+            ["kind", "status"],
+            registry=self.registry,
+        )
+        self.overdue = Gauge(
+            "bot_notifications_overdue_seconds",
+            "How long ago the longest-waiting queued notification was due (0: none is)",
             registry=self.registry,
         )
         self.unsettled = Gauge(
             "bot_payments_unsettled",
             "Payments taken to the provider whose outcome is still asked for, the fleet's",
+            registry=self.registry,
+        )
+        self.unsettled_age = Gauge(
+            "bot_payments_unsettled_oldest_seconds",
+            "The age of the oldest payment whose outcome is still asked for (0: none)",
             registry=self.registry,
         )
         Gauge(
@@ -117,6 +140,8 @@ class Metrics:
         for status in PaymentStatus:
             self.payments.labels(status.value)
         for kind in NotificationKind:
+            for waiting in WAITING:
+                self.waiting.labels(kind.value, waiting)
             for done in (
                 NotificationStatus.SENT,
                 NotificationStatus.BLOCKED,
@@ -134,10 +159,13 @@ class Metrics:
     def expect_job(self, job: str) -> None:
         for outcome in JOB_OUTCOMES:
             self.job_runs.labels(job, outcome)
+        self.job_seconds.labels(job)
         self.job_success.labels(job)
 
-    def job_ran(self, job: str, outcome: str) -> None:
+    def job_ran(self, job: str, outcome: str, seconds: float | None = None) -> None:
         self.job_runs.labels(job, outcome).inc()
+        if seconds is not None:
+            self.job_seconds.labels(job).observe(seconds)
         if outcome == "done":
             self.job_success.labels(job).set_to_current_time()
 
@@ -146,13 +174,17 @@ class Metrics:
         time leaves the last counts (the readiness probe says why)."""
         try:
             async with asyncio.timeout(BACKLOG_TIMEOUT):
-                waiting, unsettled = await self.database.backlog()
+                backlog = await self.database.backlog(self.clock.now())
         except (OSError, TimeoutError, SQLAlchemyError) as error:
             logger.debug("backlog not counted: %r", error)
         else:
-            for status, count in waiting.items():
-                self.waiting.labels(status).set(count)
-            self.unsettled.set(unsettled)
+            for kind in NotificationKind:
+                for status in WAITING:
+                    count = backlog.notifications.get((kind.value, status), 0)
+                    self.waiting.labels(kind.value, status).set(count)
+            self.overdue.set(backlog.overdue)
+            self.unsettled.set(backlog.unsettled)
+            self.unsettled_age.set(backlog.unsettled_age)
         return generate_latest(self.registry)
 
 

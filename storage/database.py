@@ -8,6 +8,7 @@ import os
 import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import Enum
 from pathlib import Path
@@ -221,6 +222,21 @@ def _sqlite_file(url: str) -> Path | None:
     return Path(parsed.database).resolve()
 
 
+@dataclass(frozen=True, slots=True)
+class Backlog:
+    """What the fleet has still to do, as the operator's metrics show it; ages in seconds,
+    0 when nothing waits."""
+
+    notifications: dict[tuple[str, str], int]  # (kind, status): how many
+    overdue: float  # the queued notification due longest ago
+    unsettled: int
+    unsettled_age: float  # the oldest payment whose outcome is asked for
+
+
+def _age(now: datetime, since: datetime | None) -> float:
+    return max(0.0, (now - since).total_seconds()) if since is not None else 0.0
+
+
 class Database:
     def __init__(
         self, url: str, secret_key: bytes | None = None, pool_size: int = POOL_SIZE
@@ -291,24 +307,33 @@ class Database:
                     await connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": key})
                     await connection.commit()
 
-    async def backlog(self) -> tuple[dict[str, int], int]:
-        """What waits, for the operator: notifications by status (queued, being sent), and
-        payments taken to the provider whose outcome is still being asked for. Both counts
-        run on indexes (notifications' status, payments' next check)."""
-        waiting = {
-            status.value: 0 for status in (NotificationStatus.QUEUED, NotificationStatus.SENDING)
-        }
+    async def backlog(self, now: datetime) -> Backlog:
+        """What waits, for the operator: notifications by kind and status (queued, being
+        sent) and how long the longest-due one is overdue, and payments taken to the
+        provider whose outcome is still being asked for, and how old the oldest is. Each
+        runs on an index (notifications' status and due time, payments' next check)."""
+        waiting = (NotificationStatus.QUEUED.value, NotificationStatus.SENDING.value)
         async with self.engine.connect() as connection:
-            by_status = await connection.execute(
-                select(notifications.c.status, func.count())
-                .where(notifications.c.status.in_(list(waiting)))
-                .group_by(notifications.c.status)
+            by_kind = await connection.execute(
+                select(notifications.c.kind, notifications.c.status, func.count())
+                .where(notifications.c.status.in_(waiting))
+                .group_by(notifications.c.kind, notifications.c.status)
             )
-            waiting |= {status: count for status, count in by_status.tuples()}
-            unsettled = await connection.scalar(
-                select(func.count()).where(payments.c.next_check_at.is_not(None))
+            counts = {(kind, status): count for kind, status, count in by_kind.tuples()}
+            oldest_due = await connection.scalar(
+                select(func.min(notifications.c.due_at)).where(
+                    notifications.c.status == NotificationStatus.QUEUED.value,
+                    notifications.c.due_at <= now,
+                )
             )
-        return waiting, unsettled or 0
+            unsettled, oldest_payment = (
+                await connection.execute(
+                    select(func.count(), func.min(payments.c.created_at)).where(
+                        payments.c.next_check_at.is_not(None)
+                    )
+                )
+            ).one()
+        return Backlog(counts, _age(now, oldest_due), unsettled or 0, _age(now, oldest_payment))
 
     async def dispose(self) -> None:
         await self.engine.dispose()

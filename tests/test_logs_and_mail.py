@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import email
+import io
 import json
 import logging
 import re
@@ -10,8 +11,9 @@ import re
 import pytest
 from aiosmtpd.controller import Controller
 
+from bot.app import once_per_fleet
 from bot.config import Settings
-from bot.logs import JsonFormatter, Redact, TextFormatter
+from bot.logs import JsonFormatter, Redact, Tag, TextFormatter
 from bot.mail import OutboxMailer, SmtpMailer
 from domain.ports import Letter, MailNotSent
 from tests.smtp import free_port
@@ -144,3 +146,37 @@ def test_a_log_line_as_text_or_json_carries_the_time_with_its_offset():
     }
     assert "MailNotSent: r***@example.org refused" in exception
     assert "resident@" not in text + exception
+
+
+async def test_each_line_names_the_update_or_the_job_it_was_logged_for(chat, bot_database):
+    lines = io.StringIO()
+    handler = logging.StreamHandler(lines)
+    handler.setFormatter(JsonFormatter())
+    handler.addFilter(Tag())
+    root = logging.getLogger()
+    root.addHandler(handler)
+    level, root.level = root.level, logging.INFO
+    quiet = logging.getLogger("tests.job")
+
+    async def job() -> None:
+        quiet.info("job at work")
+
+    try:
+        await chat.send("/help")
+        await once_per_fleet(bot_database, "remind-readings", job)()
+        quiet.info("between the two")
+    finally:
+        root.removeHandler(handler)
+        root.level = level
+    records = [json.loads(line) for line in lines.getvalue().splitlines()]
+    handled = next(r for r in records if r["message"].startswith("Update id="))
+    assert handled["update"] == chat.last_update.update_id
+    by_message = {r["message"]: r for r in records}
+    assert by_message["job at work"]["job"] == "remind-readings"
+    assert (
+        "job" not in by_message["between the two"] and "update" not in by_message["between the two"]
+    )
+    text = TextFormatter()
+    record = logging.makeLogRecord({"msg": "sent", "name": "bot", "levelname": "INFO"})
+    record.work = ("update", 42)
+    assert text.format(record).endswith("INFO bot: sent [update 42]")

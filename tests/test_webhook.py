@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import re
-from datetime import UTC, datetime
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -125,7 +126,7 @@ async def test_metrics_count_and_time_updates(chat, running, bot_database, setti
     async with bot_database.unit_of_work() as uow:
         await uow.notifications.queue(
             [Notification(chat_id=1, kind=NotificationKind.NEW_BILL, key="new-bill:1", args={})],
-            datetime.now(UTC),
+            dp["clock"].now() - timedelta(minutes=10),
         )
         await uow.commit()
     async with TestClient(TestServer(web_app(dp, bot_database))) as http:
@@ -138,25 +139,33 @@ async def test_metrics_count_and_time_updates(chat, running, bot_database, setti
     assert 'bot_update_errors_total{type="callback_query"} 0.0' in text
     assert 'bot_payments_total{status="canceled"} 0.0' in text
     assert 'bot_notifications_total{kind="payment-result",status="failed"} 0.0' in text
-    assert 'bot_job_runs_total{job="remind-readings",outcome="failed"} 0.0' in text
-    assert 'bot_job_runs_total{job="forget-updates",outcome="done"} 1.0' in text
-    assert 'bot_job_last_success_timestamp_seconds{job="remind-readings"} 0.0' in text
+    assert 'bot_job_runs_total{outcome="failed",task="remind-readings"} 0.0' in text
+    assert 'bot_job_runs_total{outcome="done",task="forget-updates"} 1.0' in text
+    assert 'bot_job_seconds_count{task="forget-updates"} 1.0' in text
+    assert 'bot_job_last_success_timestamp_seconds{task="remind-readings"} 0.0' in text
     # The fleet's backlog, counted at the scrape; the process; the build.
-    assert 'bot_notifications_waiting{status="queued"} 1.0' in text
+    assert 'bot_notifications_waiting{kind="new-bill",status="queued"} 1.0' in text
+    assert 'bot_notifications_waiting{kind="reading-window",status="sending"} 0.0' in text
+    assert "bot_notifications_overdue_seconds 600.0" in text
     assert "bot_payments_unsettled 0.0" in text
+    assert "bot_payments_unsettled_oldest_seconds 0.0" in text
     assert "bot_updates_in_flight 0.0" in text and "bot_db_connections_in_use" in text
     assert "process_resident_memory_bytes" in text and "python_info{" in text
     assert 'bot_build_info{version="' in text
 
-    # The alert rules shipped name only metrics that are served.
+    # The alert rules and the dashboard shipped name only metrics that are served.
     rules = yaml.safe_load((ROOT / "deploy" / "prometheus" / "alerts.yml").read_text())
+    dashboard = json.loads((ROOT / "deploy" / "grafana" / "bot.json").read_text())
+    expressions = [rule["expr"] for rule in rules["groups"][0]["rules"]] + [
+        target["expr"] for panel in dashboard["panels"] for target in panel["targets"]
+    ]
     named = {
         name
-        for rule in rules["groups"][0]["rules"]
-        for name in re.findall(r"\b(?:bot|process)_[a-z_]+\b", rule["expr"])
+        for expression in expressions
+        for name in re.findall(r"\b(?:bot|process)_[a-z_]+\b", expression)
     }
     served = set(re.findall(r"^(\w+)[{ ]", text, re.MULTILINE))
-    assert named and named <= served, named - served
+    assert len(named) > 15 and named <= served, named - served
 
 
 @pytest.mark.parametrize(
