@@ -425,7 +425,7 @@ def build_dispatcher(
     # The FSM middleware is registered by hand, inside the outage middleware: reading the
     # state is the first thing that fails when Redis is down.
     storage = storage or fsm_storage(
-        settings.redis_url and str(settings.redis_url), settings.keep_sessions_days
+        str(settings.redis_url) if settings.redis_url else None, settings.keep_sessions_days
     )
     lease = timedelta(seconds=settings.update_lease_seconds)
     dp = TaggedDispatcher(

@@ -7,7 +7,7 @@ from datetime import timedelta
 from decimal import Decimal
 from ipaddress import IPv4Network, IPv6Network
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -77,7 +77,7 @@ class Settings(BaseSettings):
     # notifications are let in from YooKassa's own networks only). Written as operators write
     # them: "10.0.0.0/8, 192.168.1.10".
     trusted_proxies: Annotated[list[IPvAnyNetwork], NoDecode] = Field(
-        default_factory=lambda: [IPv4Network("127.0.0.1/32"), IPv6Network("::1/128")]
+        default_factory=lambda: [IPv4Network("127.0.0.1/32"), IPv6Network("::1/128")]  # type: ignore[arg-type]
     )
 
     # Notifications: Telegram takes about 30 messages a second from a bot in all.
@@ -256,7 +256,7 @@ class StartError(Exception):
     a token Telegram refuses); the message is one line that names the setting to look at."""
 
 
-def load_settings(**overrides: object) -> Settings:
+def load_settings(**overrides: Any) -> Settings:
     try:
         return Settings(**overrides)
     except ValidationError as error:

@@ -252,7 +252,11 @@ class NotificationSender:
             async with self.store.unit_of_work() as uow:
                 now = self.clock.now()
                 await uow.notifications.finish(
-                    [(o.notice.id, o.status, o.error) for o in outcomes if o.status is not None],
+                    [
+                        (o.notice.id, o.status, o.error)
+                        for o in outcomes
+                        if o.status is not None and o.notice.id is not None
+                    ],
                     now,
                 )
                 for o in outcomes:

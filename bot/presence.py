@@ -94,5 +94,5 @@ async def present(bot: Bot, core: BaseCore, staff_chat_id: int | None) -> None:
         logger.warning("could not present the bot to Telegram: %r", error)
 
 
-def _commands(core: BaseCore, names: tuple[str, ...], locale: str) -> list[BotCommand]:
+def _commands(core: BaseCore, names: tuple[str, ...], locale: str | None) -> list[BotCommand]:
     return [BotCommand(command=c, description=core.get(f"command-{c}", locale)) for c in names]

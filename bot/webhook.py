@@ -98,7 +98,7 @@ class UpdatesHandler(SimpleRequestHandler):
         except (ValueError, RecursionError):  # pydantic's ValidationError is a ValueError
             return web.Response(status=400, text="not an update")
         try:
-            result = await self.dispatcher.feed_webhook_update(bot, update, **self.data)
+            result: Any = await self.dispatcher.feed_webhook_update(bot, update, **self.data)
         except UpdateBusy:
             return web.Response(status=503, headers={"Retry-After": "10"}, text="in hand")
         return web.Response(body=self._build_response_writer(bot=bot, result=result))

@@ -80,5 +80,8 @@ class LocalCalendar(Calendar):
         # Weeks start on Monday in Russia; the bot's time zone decides what "today" is.
         clock = ctx(manager).clock
         return CalendarUserConfig(
-            firstweekday=0, timezone=clock.local(clock.now()).tzinfo, max_date=clock.today()
+            firstweekday=0,
+            # Typed datetime.timezone there; it is only given to datetime.now(), as any tzinfo.
+            timezone=clock.local(clock.now()).tzinfo,  # type: ignore[arg-type]
+            max_date=clock.today(),
         )

@@ -18,23 +18,30 @@ from domain import codes
 from domain.model import CodePurpose
 
 
-async def _resend(manager: DialogManager) -> None:
+def _asked(manager: DialogManager) -> dict[str, Any]:
+    """What the dialog was started with: the purpose, the address, whether to send."""
     start = manager.start_data
+    assert isinstance(start, dict)
+    return start
+
+
+async def _resend(manager: DialogManager) -> None:
+    start = _asked(manager)
     await send_code(manager, CodePurpose(start["purpose"]), start["email"], ctx(manager).profile.id)
 
 
 async def on_start(_data: Any, manager: DialogManager) -> None:
-    if manager.start_data.get("send"):
+    if _asked(manager).get("send"):
         await _resend(manager)
 
 
-async def on_send_again(_callback: CallbackQuery, _button: Button, manager: DialogManager):
+async def on_send_again(_callback: CallbackQuery, _button: Button, manager: DialogManager) -> None:
     await _resend(manager)
 
 
 async def on_code(message: Message, _widget: Any, manager: DialogManager) -> None:
     context = ctx(manager)
-    purpose = CodePurpose(manager.start_data["purpose"])
+    purpose = CodePurpose(_asked(manager)["purpose"])
     try:
         confirmed = await codes.confirm_email(
             context.uow,
@@ -44,19 +51,19 @@ async def on_code(message: Message, _widget: Any, manager: DialogManager) -> Non
             context.profile,
             message.text or "",
             purpose,
-            manager.start_data["email"],
+            _asked(manager)["email"],
         )
     except EXPLAINABLE as error:
         explain(manager, error)
         return
     context.signed_in(confirmed)
-    await say(manager, "identity-email-confirmed", email=manager.start_data["email"])
+    await say(manager, "identity-email-confirmed", email=_asked(manager)["email"])
     await _leave(manager)
 
 
 async def _leave(manager: DialogManager) -> None:
     """Back where the resident came from: the profile for a new address, else the menu."""
-    if manager.start_data["purpose"] == CodePurpose.CHANGE_EMAIL:
+    if _asked(manager)["purpose"] == CodePurpose.CHANGE_EMAIL:
         # On top of the menu, as /profile opens it: its "Back" leads there.
         await open_from_start(manager, ctx(manager).resident, ProfileSG.view)
     else:
@@ -68,7 +75,7 @@ async def on_later(_callback: CallbackQuery, _button: Button, manager: DialogMan
 
 
 async def get_email(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
-    return {"email": dialog_manager.start_data["email"]}
+    return {"email": _asked(dialog_manager)["email"]}
 
 
 code_window = question(

@@ -11,7 +11,7 @@ from aiogram import Bot
 from aiogram_dialog import DialogManager
 from aiogram_i18n import I18nContext
 
-from domain.errors import NotSignedIn
+from domain.errors import AccountNotFound, NotSignedIn
 from domain.model import Profile, TelegramUser, Utility
 from domain.payments import PaymentTerms
 from domain.ports import (
@@ -115,6 +115,8 @@ def chosen_account(manager: DialogManager) -> int:
     chosen = manager.dialog_data.get("account_id")
     if chosen is None and isinstance(manager.start_data, dict):
         chosen = manager.start_data.get("account_id")
+    if chosen is None:
+        raise AccountNotFound  # a dialog started without one: a forged or stale button
     return int(chosen)
 
 

@@ -53,7 +53,7 @@ def explain(manager: DialogManager, error: Exception) -> None:
         notify(manager, EXPLAINED[type(error)])
 
 
-EXPLAINABLE = (
+EXPLAINABLE: tuple[type[Exception], ...] = (
     errors.InvalidInput,
     errors.WrongCode,
     errors.ResendTooSoon,
@@ -193,7 +193,7 @@ def question(
         assert skip is not None
         await skip(manager)
 
-    navigation = [back_from(state)] if back else []
+    navigation: list[Keyboard] = [back_from(state)] if back else []
     if skip is not None:
         navigation.append(Button(Tr("skip"), id=own_id("skip", state), on_click=on_skip))
     if cancel:

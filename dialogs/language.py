@@ -10,11 +10,11 @@ from aiogram_dialog.widgets.kbd import Button, Cancel, Row
 
 from dialogs.context import ctx
 from dialogs.states import LanguageSG
-from dialogs.widgets import Dialog, Notice, Tr
+from dialogs.widgets import Dialog, Notice, Tr, pressed
 
 
 async def on_language_chosen(callback: CallbackQuery, button: Button, manager: DialogManager):
-    await ctx(manager).i18n.set_locale(button.widget_id)
+    await ctx(manager).i18n.set_locale(pressed(button))
     await manager.done()
 
 

@@ -27,7 +27,7 @@ from dialogs.inputs import (
 )
 from dialogs.phone import PHONE, phone_window
 from dialogs.states import CompleteProfileSG, LoginSG, MenuSG, RecoverySG
-from dialogs.widgets import Dialog, Tr, notify
+from dialogs.widgets import Dialog, Tr, notify, pressed
 from domain import login, profile
 from domain.errors import LoginLocked, ResendTooSoon, WrongCredentials
 from domain.model import CodePurpose, Gender
@@ -117,7 +117,7 @@ async def set_birth_date(context: Context, text: str) -> None:
 
 async def on_gender(_callback: CallbackQuery, button: Button, manager: DialogManager) -> None:
     context = ctx(manager)
-    await profile.set_gender(context.uow, context.profile, Gender(button.widget_id))
+    await profile.set_gender(context.uow, context.profile, Gender(pressed(button)))
     await ask_next(manager)
 
 

@@ -5,7 +5,7 @@ period to the one that started it."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from aiogram.types import CallbackQuery
 from aiogram_dialog import DialogManager, Window
@@ -14,7 +14,7 @@ from aiogram_dialog.widgets.kbd import Button, Cancel, Column, ManagedCalendar, 
 from dialogs.calendar import LocalCalendar
 from dialogs.context import ctx
 from dialogs.states import PeriodSG
-from dialogs.widgets import PAGE_KEY, Dialog, Notice, Tr, notify
+from dialogs.widgets import PAGE_KEY, Dialog, Notice, Tr, notify, pressed
 from domain import history
 from domain.errors import InvalidPeriod
 from domain.history import PRESET_MONTHS, Period
@@ -54,20 +54,20 @@ async def _done(manager: DialogManager, period: Period) -> None:
 
 
 async def on_preset(_callback: CallbackQuery, button: Button, manager: DialogManager) -> None:
-    months = int(button.widget_id.removeprefix("m"))
+    months = int(pressed(button).removeprefix("m"))
     await _done(manager, history.last_months(ctx(manager).clock.today(), months))
 
 
 async def on_pick(_callback: CallbackQuery, _button: Button, manager: DialogManager) -> None:
     await manager.switch_to(PeriodSG.start)
-    calendar: ManagedCalendar = manager.find("start")
+    calendar = cast(ManagedCalendar, manager.find("start"))
     calendar.set_offset(ctx(manager).clock.today())
 
 
 async def on_start_date(_event: Any, _widget: Any, manager: DialogManager, day: date) -> None:
     manager.dialog_data["start"] = day.isoformat()
     await manager.switch_to(PeriodSG.end)
-    calendar: ManagedCalendar = manager.find("end")
+    calendar = cast(ManagedCalendar, manager.find("end"))
     calendar.set_offset(day)
 
 

@@ -4,12 +4,12 @@ for the companies' mailings, and deleting the profile."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, cast
 
 from aiogram import F
 from aiogram.fsm.state import State
 from aiogram.types import CallbackQuery, Message
-from aiogram_dialog import DialogManager, StartMode, Window
+from aiogram_dialog import ChatEvent, DialogManager, StartMode, Window
 from aiogram_dialog.widgets.kbd import (
     Button,
     Cancel,
@@ -40,7 +40,7 @@ from dialogs.inputs import (
 )
 from dialogs.phone import PHONE, phone_window
 from dialogs.states import ConfirmSG, NotificationsSG, ProfileSG, WelcomeSG
-from dialogs.widgets import Dialog, Notice, Tr, notify, refuse_forged
+from dialogs.widgets import Dialog, Notice, Tr, notify, pressed, refuse_forged
 from domain import codes, passwords
 from domain import profile as profile_
 from domain.model import CodePurpose, Gender, MailingCompany, Profile
@@ -92,7 +92,7 @@ async def save_phone(manager: DialogManager) -> None:
 
 async def on_gender(_callback: CallbackQuery, button: Button, manager: DialogManager) -> None:
     context = ctx(manager)
-    await profile_.set_gender(context.uow, context.profile, Gender(button.widget_id))
+    await profile_.set_gender(context.uow, context.profile, Gender(pressed(button)))
     await _saved(manager)
 
 
@@ -205,15 +205,19 @@ async def on_address_chosen(
         notify(manager, "profile-mailing-gone")
         return
     manager.dialog_data["mailing_email"] = email
-    companies: Multiselect = manager.find("companies")
+    companies = _companies(manager)
     await companies.reset_checked()
     for company in chosen:
         await companies.set_checked(company, True)
     await manager.switch_to(ProfileSG.mailing_companies)
 
 
+def _companies(manager: DialogManager) -> ManagedMultiselect[str]:
+    return cast(ManagedMultiselect[str], manager.find("companies"))
+
+
 async def on_new_address(manager: DialogManager) -> None:
-    companies: Multiselect = manager.find("companies")
+    companies = _companies(manager)
     await companies.reset_checked()
     for company in MailingCompany:
         await companies.set_checked(company.value, True)
@@ -221,7 +225,7 @@ async def on_new_address(manager: DialogManager) -> None:
 
 
 async def on_company_toggled(
-    _callback: CallbackQuery, companies: ManagedMultiselect, manager: DialogManager, item: str
+    _callback: ChatEvent, companies: ManagedMultiselect[str], manager: DialogManager, item: str
 ) -> None:
     """Only the companies on the screen can be ticked: a forged one is taken back."""
     if item not in set(MailingCompany):
@@ -233,7 +237,7 @@ async def on_save_mailing(
     _callback: CallbackQuery, _button: Button, manager: DialogManager
 ) -> None:
     context = ctx(manager)
-    companies: Multiselect = manager.find("companies")
+    companies = _companies(manager)
     chosen = {MailingCompany(c) for c in companies.get_checked()}
     await profile_.subscribe(
         context.uow, context.profile, manager.dialog_data["mailing_email"], chosen

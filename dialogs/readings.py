@@ -225,6 +225,7 @@ async def _submit(manager: DialogManager) -> None:
     data = manager.dialog_data
     context = ctx(manager)
     meter = await readings.owned_meter(context.uow, context.profile, data["meter_id"])
+    assert meter.id is not None
     try:
         submitted = await readings.submit_reading(
             context.uow,

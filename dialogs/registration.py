@@ -39,7 +39,7 @@ from rendering.texts import format_day, format_name
 
 async def skip(manager: DialogManager) -> None:
     state = manager.current_context().state
-    manager.dialog_data[state.state.split(":")[1]] = None
+    manager.dialog_data[str(state.state).split(":")[1]] = None
     await manager.next()
 
 

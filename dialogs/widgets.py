@@ -73,7 +73,7 @@ def own_id(widget: str, state: State) -> str:
     after window of a dialog: with one id on all, the second tap of a double tap, handled
     once the first has moved on, would go back or skip again on the next window; with the
     window's own, it finds no such button there and does nothing."""
-    return f"{widget}_{state.state.split(':')[-1]}"
+    return f"{widget}_{str(state.state).split(':')[-1]}"
 
 
 def back_from(state: State) -> Back:
@@ -204,6 +204,12 @@ def one_page(
         "earlier": page > 0,
         "later": page < len(pages) - 1,
     }
+
+
+def pressed(button: Button) -> str:
+    """The id of the button pressed (aiogram-dialog types it optional; ours all have one)."""
+    assert button.widget_id is not None
+    return button.widget_id
 
 
 async def on_turn(_callback: CallbackQuery, button: Button, manager: DialogManager) -> None:

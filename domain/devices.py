@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import timedelta
 
 from domain.accounts import linked_account
-from domain.attempts import Limit, take_attempt
+from domain.attempts import Limit, Taken, take_attempt
 from domain.errors import DeviceNameInvalid, DeviceNotFound, TokenRefused, TooManyDevices
 from domain.model import Device, Profile
 from domain.ports import Clock, UnitOfWork
@@ -60,7 +60,9 @@ async def issue_token(
     return device, token
 
 
-async def revoke(uow: UnitOfWork, clock: Clock, profile: Profile, account_id: int, device_id: int):
+async def revoke(
+    uow: UnitOfWork, clock: Clock, profile: Profile, account_id: int, device_id: int
+) -> None:
     """Revokes a device of the account: its token is refused from now on."""
     devices = await devices_of(uow, profile, account_id)
     if not any(device.id == device_id for device in devices):
@@ -81,6 +83,6 @@ async def authenticate(uow: UnitOfWork, clock: Clock, token: str) -> Device:
     return device
 
 
-async def take_request(uow: UnitOfWork, clock: Clock, device: Device):
+async def take_request(uow: UnitOfWork, clock: Clock, device: Device) -> Taken:
     """One request of the device's minute; ``locked`` when it has used them all."""
     return await take_attempt(uow, REQUESTS, str(device.id), clock.now())

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 
 from domain.accounts import linked_account
 from domain.errors import (
@@ -149,7 +150,7 @@ async def amount_due(uow: UnitOfWork, account: Account) -> Due:
         if not own:
             continue
         contract, supplier = own[0]
-        paid = sum((unbilled.get(c.id, Decimal(0)) for c, _ in own), Decimal(0))
+        paid = sum((unbilled.get(c.id, Decimal(0)) for c, _ in own if c.id is not None), Decimal(0))
         lines.append(
             DueLine(
                 contract,
@@ -313,7 +314,7 @@ async def receipt_lines(uow: UnitOfWork, payment: Payment) -> list[ReceiptLine]:
     return [ReceiptLine(line.description, line.due) for line in await _paid_contracts(uow, payment)]
 
 
-def fiscal_receipt(contact: str, lines: Sequence[ReceiptLine], vat_code: int) -> dict:
+def fiscal_receipt(contact: str, lines: Sequence[ReceiptLine], vat_code: int) -> dict[str, Any]:
     """The 54-FZ receipt in the form YooKassa takes it, through its own API or through a
     Telegram invoice's ``provider_data``: a service paid in full, per line."""
     customer = {"email": contact} if "@" in contact else {"phone": contact.lstrip("+")}
@@ -644,7 +645,7 @@ async def provider_notified(
 
 
 def next_check(checks: int) -> timedelta:
-    return min(FIRST_CHECK * 2**checks, LONGEST_CHECK)
+    return min(FIRST_CHECK * (1 << checks), LONGEST_CHECK)
 
 
 async def check_pending(

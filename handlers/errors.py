@@ -36,6 +36,7 @@ async def on_outdated_menu(
 ) -> None:
     """A button of a menu the bot no longer keeps (after /cancel, a restart, an old message)."""
     query = event.update.callback_query
+    assert query is not None  # the router takes only buttons' errors here
     if query.message and query.message.message_id == dialog_manager.current_stack().last_message_id:
         # The screen the resident looks at, changed by the tap before this one: a double
         # tap. They see where the first tap took them, and stay there.

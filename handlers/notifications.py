@@ -137,7 +137,7 @@ class NotificationTexts:
     ) -> tuple[Html, InlineKeyboardMarkup | None] | None:
         account = await uow.accounts.get(args["account_id"])
         bill = await uow.bills.latest(args["account_id"])
-        if account is None or bill is None or bill.id is None:
+        if account is None or account.id is None or bill is None or bill.id is None:
             return None
         due = await payments.amount_due(uow, account)
         text = self._text(
@@ -216,7 +216,7 @@ class NotificationTexts:
         reading = await uow.readings.get(reading_id)
         meter = await uow.meters.get(reading.meter_id) if reading else None
         account = await uow.accounts.get(meter.account_id) if meter else None
-        if reading is None or meter is None or account is None or meter.id is None:
+        if reading is None or meter is None or meter.id is None or account is None:
             return None
         used = next(
             (
@@ -242,7 +242,7 @@ class NotificationTexts:
             source=used.source.value if used else "billing",
             reason=reading.reason or "—",
         )
-        return text, self._buttons(locale, ("readings", account.id, 0, None))
+        return text, self._buttons(locale, ("readings", meter.account_id, 0, None))
 
     async def _appeal(
         self, uow: UnitOfWork, appeal_id: int, locale: str

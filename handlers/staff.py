@@ -161,7 +161,8 @@ class StaffDesk:
             text=self.text("staff-close-keep"),
             callback_data=AppealAction(action="keep", appeal_id=appeal_id),
         )
-        return builder.adjust(1).as_markup()
+        builder.adjust(1)
+        return builder.as_markup()
 
     async def filed(self, uow: UnitOfWork, appeal: Appeal) -> bool:
         """Posts the appeal with its attachments; False (and kept for a retry) when the group

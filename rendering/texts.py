@@ -123,7 +123,7 @@ def format_phone(phone: str) -> str:
     return f"+7 {match[1]} {match[2]}-{match[3]}-{match[4]}" if match else phone
 
 
-def _functions(locale: str) -> dict[str, Callable[..., str]]:
+def _functions(locale: str) -> dict[str, Callable[..., Any]]:
     return {
         "MONEY": lambda amount: format_money(Decimal(amount), locale),
         "VALUE": lambda value: format_value(Decimal(value), locale),
@@ -213,7 +213,7 @@ class TextCore(FluentRuntimeCore):
             bundles[folder.name] = bundle
         return bundles
 
-    def get(self, message_id: str, locale: str | None = None, /, **kwargs: Any) -> str:
+    def get(self, message_id: str, locale: str | None = None, /, **kwargs: Any) -> Html:
         escaped = {
             key: value
             if isinstance(value, Html) or not isinstance(value, str)
@@ -222,7 +222,7 @@ class TextCore(FluentRuntimeCore):
         }
         # Fluent refuses a placeable over 2,500 characters (a guard against runaway
         # translations); a long appeal or a long list is ours to show, so it goes in after.
-        long = {}
+        long: dict[str, str] = {}
         for key, value in escaped.items():
             if isinstance(value, str) and len(value) > FLUENT_PLACEABLE_LIMIT:
                 token = f"\ue000{len(long)}\ue001"  # private-use marks no text carries

@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, cast
 
 from pydantic import (
     BaseModel,
@@ -26,7 +26,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
-from sqlalchemy import and_, delete, insert, select, true, update
+from sqlalchemy import Column, String, and_, delete, insert, select, true, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from domain.model import (
@@ -62,9 +62,19 @@ Month = Annotated[str, Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
 MAX_INT = 2**31 - 1  # the integer columns hold 32 bits
 
 
-def fits(column: Any, min_length: int = 0) -> Any:
+def _length(column: Column[Any]) -> int | None:
+    return cast(String, column.type).length
+
+
+def fits(column: Column[Any], min_length: int = 0) -> Any:
     """A text field no longer than the column it is written to (one place for the limit)."""
-    return Field(min_length=min_length, max_length=column.type.length)
+    return Field(min_length=min_length, max_length=_length(column))
+
+
+def _aware(value: datetime) -> datetime:
+    if value.tzinfo is None:
+        raise ValueError("needs a time zone offset, e.g. 2018-11-06T10:00:00+07:00")
+    return value
 
 
 class Record(BaseModel):
@@ -96,7 +106,7 @@ class AccountIn(Record):
     total_area: Area
     living_area: Area
     registered_persons: int = Field(ge=0, le=MAX_INT)
-    link_code: str = Field(min_length=4, max_length=t.accounts.c.link_code.type.length)
+    link_code: str = Field(min_length=4, max_length=_length(t.accounts.c.link_code))
 
 
 class RateIn(Record):
@@ -136,7 +146,7 @@ class ReadingIn(Record):
     source: ReadingSource = ReadingSource.BILLING
     status: ReadingStatus | None = None  # received, or used once used_in is given
     used_in: Month | None = None
-    reason: str | None = Field(default=None, max_length=t.readings.c.reason.type.length)
+    reason: str | None = Field(default=None, max_length=_length(t.readings.c.reason))
 
     @model_validator(mode="after")
     def _status(self) -> ReadingIn:
@@ -150,12 +160,7 @@ class ReadingIn(Record):
             self.status = ReadingStatus.USED if self.used_in else ReadingStatus.RECEIVED
         return self
 
-    @field_validator("taken_at")
-    @classmethod
-    def _aware(cls, value: datetime) -> datetime:
-        if value.tzinfo is None:
-            raise ValueError("needs a time zone offset, e.g. 2018-11-06T10:00:00+07:00")
-        return value
+    _aware = field_validator("taken_at")(_aware)
 
 
 class MeterIn(Record):
@@ -217,7 +222,7 @@ class PaymentIn(Record):
     paid_at: datetime
     items: list[PaymentItemIn] = Field(min_length=1)
 
-    _aware = field_validator("paid_at")(ReadingIn._aware.__func__)
+    _aware = field_validator("paid_at")(_aware)
 
 
 class FaqIn(Record):
@@ -251,7 +256,7 @@ def _where(data: Any, location: Sequence[str | int]) -> str:
             parts[-1] += f"[{step}]"
         else:
             parts.append(str(step))
-        node = node[step] if isinstance(node, (list, dict)) and _has(node, step) else None
+        node = node[step] if isinstance(node, (list, dict)) and _has(node, step) else None  # type: ignore[index]
         if isinstance(step, int) and isinstance(node, dict):
             key = next((k for k in _RECORD_KEYS if isinstance(node.get(k), (str, int))), None)
             if key is not None:
@@ -259,7 +264,7 @@ def _where(data: Any, location: Sequence[str | int]) -> str:
     return ".".join(parts) or "file"
 
 
-def _has(node: list | dict, step: str | int) -> bool:
+def _has(node: list[Any] | dict[str, Any], step: str | int) -> bool:
     if isinstance(node, list):
         return isinstance(step, int) and 0 <= step < len(node)
     return step in node
@@ -294,7 +299,11 @@ class Repeated(dict):
     def __init__(self, pairs: list[tuple[str, Any]]) -> None:
         super().__init__(pairs)
         seen: set[str] = set()
-        self.keys_repeated = [k for k, _ in pairs if k in seen or seen.add(k)]
+        self.keys_repeated = []
+        for k, _ in pairs:
+            if k in seen:
+                self.keys_repeated.append(k)
+            seen.add(k)
 
 
 def _repeats(node: Any, location: tuple[str | int, ...] = ()) -> Iterable[tuple[tuple, str]]:
@@ -681,14 +690,14 @@ async def _write(
             "paid_at": p.paid_at,
             "in_billing": True,
         }
-        key: dict[str, Any] = {"external_id": p.id}
+        match: dict[str, Any] = {"external_id": p.id}
         if p.provider_payment_id and await writer.exists(
             t.payments, provider_payment_id=p.provider_payment_id
         ):
-            key = {"provider_payment_id": p.provider_payment_id}
+            match = {"provider_payment_id": p.provider_payment_id}
             values["external_id"] = p.id
             del values["created_at"]  # when the resident started it, which billing never saw
-        payment_id = await writer.upsert(t.payments, key, values)
+        payment_id = await writer.upsert(t.payments, match, values)
         for contract_id, amount in items.items():
             await writer.upsert(
                 t.payment_items,

@@ -555,7 +555,7 @@ def _charges(
         consumption: dict[Zone, Decimal] = {}
         places = 0
         for meter in (m for m in account.meters if m.contract == service.name):
-            places = -_step(meter).as_tuple().exponent
+            places = -int(_step(meter).as_tuple().exponent)
             shown = dials[meter.number]
             if month not in shown or previous not in shown:
                 quantity = service.norm * account.persons
@@ -607,7 +607,7 @@ def demo_billing(today: date, link_codes: Mapping[str, str]) -> dict[str, Any]:
                     "service": meter.service,
                     "contract": {"supplier": service.supplier, "service": service.name},
                     "unit": meter.unit,
-                    "digits": f"6.{-_step(meter).as_tuple().exponent}",
+                    "digits": f"6.{-int(_step(meter).as_tuple().exponent)}",
                     "zones": meter.zones,
                     "verified_until": meter.verified_until.isoformat(),
                     "readings": _readings(account, dials[meter.number], _step(meter), months),

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Column, select
+from sqlalchemy import Column, ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.tables import (
@@ -27,7 +27,9 @@ from storage.tables import (
 async def personal_data(connection: AsyncConnection, profile_id: int) -> dict[str, Any]:
     chats = select(telegram_users.c.telegram_id).where(telegram_users.c.profile_id == profile_id)
 
-    async def rows(columns: Sequence[Column], *where, order: Column | None = None) -> list[dict]:
+    async def rows(
+        columns: Sequence[ColumnElement[Any]], *where: Any, order: Column[Any] | None = None
+    ) -> list[dict[str, Any]]:
         statement = select(*columns).where(*where)
         if order is not None:
             statement = statement.order_by(order)

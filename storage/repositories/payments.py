@@ -181,14 +181,16 @@ class SqlPaymentRepository:
         found.sort(key=lambda p: (p.paid_at, p.id))
         if not found:
             return []
-        numbers = dict(
+        numbers: dict[int, str] = dict(
             (
                 await self._connection.execute(
                     select(accounts.c.id, accounts.c.number).where(
                         accounts.c.id.in_({p.account_id for p in found})
                     )
                 )
-            ).all()
+            )
+            .tuples()
+            .all()
         )
         contracts_ = SqlContractRepository(self._connection)
         billed: dict[int, tuple[Contract, Supplier]] = {}

@@ -11,7 +11,7 @@ from domain.model import Gender, MailingCompany, MarketingEmail, Profile
 from storage.tables import marketing_emails, profiles
 
 
-def profile_from(values: Mapping[str, Any]) -> Profile:
+def profile_from(values: Mapping[Any, Any]) -> Profile:
     profile = Profile(**values)
     profile.gender = Gender(profile.gender) if profile.gender else None
     return profile
