@@ -23,25 +23,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 from domain.model import NotificationStatus
-from domain.ports import (
-    AccountLinkRepository,
-    AccountRepository,
-    AppealRepository,
-    AttemptRepository,
-    BillRepository,
-    ContractRepository,
-    DeviceRepository,
-    EmailCodeRepository,
-    FaqRepository,
-    MarketingEmailRepository,
-    MeterRepository,
-    NotificationRepository,
-    PaymentRepository,
-    ProfileRepository,
-    ReadingRepository,
-    SupplierRepository,
-    TelegramUserRepository,
-)
+from domain.ports import UnitOfWork
 from storage.privacy import personal_data
 from storage.repositories.accounts import SqlAccountLinkRepository, SqlAccountRepository
 from storage.repositories.appeals import SqlAppealRepository
@@ -122,28 +104,10 @@ class LazyConnection:
             await connection.close()
 
 
-class SqlUnitOfWork:
+class SqlUnitOfWork(UnitOfWork):
     """One transaction at a time for the life of an update (or a command): what a service
-    did not commit is rolled back at the end."""
-
-    # Typed as the ports (domain.ports.UnitOfWork): what a service may ask of each.
-    telegram_users: TelegramUserRepository
-    profiles: ProfileRepository
-    marketing: MarketingEmailRepository
-    codes: EmailCodeRepository
-    attempts: AttemptRepository
-    accounts: AccountRepository
-    links: AccountLinkRepository
-    meters: MeterRepository
-    contracts: ContractRepository
-    bills: BillRepository
-    suppliers: SupplierRepository
-    payments: PaymentRepository
-    readings: ReadingRepository
-    faq: FaqRepository
-    appeals: AppealRepository
-    notifications: NotificationRepository
-    devices: DeviceRepository
+    did not commit is rolled back at the end. Its repositories are typed as the port
+    declares them: what a service may ask of each."""
 
     def __init__(self, engine: AsyncEngine, secret_key: bytes) -> None:
         self._engine = engine
