@@ -9,7 +9,7 @@ RUN python -m venv /venv
 COPY requirements/production.txt /tmp/production.txt
 RUN /venv/bin/pip install --require-hashes -r /tmp/production.txt
 WORKDIR /app
-COPY pyproject.toml bot.py ./
+COPY pyproject.toml README.md bot.py ./
 COPY bot bot
 COPY dialogs dialogs
 COPY domain domain
@@ -28,10 +28,11 @@ COPY --from=build /venv /venv
 COPY --from=build /app /app
 WORKDIR /app
 USER bot
-ENV PATH=/venv/bin:$PATH PYTHONUNBUFFERED=1 WEBHOOK_HOST=0.0.0.0 WEBHOOK_PORT=8080
+ENV PATH=/venv/bin:$PATH PYTHONUNBUFFERED=1 WEBHOOK_HOST=0.0.0.0 WEBHOOK_PORT=8080 \
+    MPLCONFIGDIR=/app/data/.matplotlib
 VOLUME /app/data
 EXPOSE 8080
-HEALTHCHECK --interval=30s --timeout=5s CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8080/healthz', timeout=4)"]
+HEALTHCHECK --interval=30s --timeout=5s CMD python -c "import os, urllib.request; urllib.request.urlopen(f'http://127.0.0.1:{os.environ[\"WEBHOOK_PORT\"]}/healthz', timeout=4)"
 # SIGTERM finishes the updates in flight within 25 s: give it the 30 s Docker allows.
 STOPSIGNAL SIGTERM
 ENTRYPOINT ["python", "bot.py"]

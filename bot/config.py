@@ -22,6 +22,8 @@ from pydantic import (
     field_validator,
 )
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 from domain.model import PaymentMethod, Utility
 from domain.payments import PaymentTerms
@@ -31,7 +33,11 @@ DEVICE_API_PATH = "/api/v1/readings"
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+    # A setting left blank (SMTP_USER= in an env file) is not set: an empty login or chat id
+    # is never what an operator means.
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", env_ignore_empty=True
+    )
 
     bot_token: SecretStr | None = None
     telegram_api_url: AnyHttpUrl | None = None
@@ -109,8 +115,19 @@ class Settings(BaseSettings):
     @field_validator("database_url")
     @classmethod
     def _database_url(cls, value: str) -> str:
-        if urlsplit(value).scheme not in ("sqlite+aiosqlite", "postgresql+asyncpg"):
+        try:
+            url = make_url(value)
+            url.port  # noqa: B018 - a port that is no number is refused when it is read
+        except (ArgumentError, ValueError):
+            raise ValueError("not a database URL") from None
+        if url.drivername not in ("sqlite+aiosqlite", "postgresql+asyncpg"):
             raise ValueError("use sqlite+aiosqlite:// or postgresql+asyncpg://")
+        # Without a name, a driver picks a default database (the user's), and the bot would
+        # write its schema there.
+        if not url.database:
+            raise ValueError("name the database: …/bot.sqlite3 or postgresql+asyncpg://…/bot")
+        if url.drivername == "postgresql+asyncpg" and "sslmode" in url.query:
+            raise ValueError("asyncpg takes ?ssl=require, not libpq's sslmode")
         return value
 
     @field_validator("webhook_secret")

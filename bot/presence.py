@@ -52,17 +52,21 @@ async def once_reachable(call: Callable[[], Awaitable[T]], stopping: asyncio.Eve
     Telegram away or failing is asked again with backoff and logged once a minute, not a
     traceback per try."""
     clock = asyncio.get_running_loop().time
-    wait, reported = FIRST_WAIT, -REPORT_EVERY
+    wait, reported = FIRST_WAIT, None  # when the outage was last logged
     while not stopping.is_set():
         try:
-            return await call()
+            result = await call()
         except TelegramUnauthorizedError as error:
             raise TelegramRefused(error.message) from None
         except (TelegramNetworkError, TelegramServerError, TelegramRetryAfter) as error:
             failure = error.message
         except ClientDecodeError as error:  # a proxy's error page in front of it
             failure = f"not an answer of the Bot API: {error.message}"
-        if clock() - reported >= REPORT_EVERY:
+        else:
+            if reported is not None:
+                logger.info("Telegram answers again")
+            return result
+        if reported is None or clock() - reported >= REPORT_EVERY:
             logger.warning("Telegram does not answer (%s); trying again", failure)
             reported = clock()
         with contextlib.suppress(TimeoutError):

@@ -190,3 +190,4 @@ async def set_webhook(dp: Dispatcher, bot: Bot, settings: Settings) -> None:
         max_connections=settings.webhook_max_connections,
         drop_pending_updates=False,
     )
+    logger.info("webhook set at %s", urlsplit(str(settings.webhook_url)).netloc)

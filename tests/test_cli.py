@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.config import load_settings
 from tests.smtp import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -63,6 +64,15 @@ def run(tmp_path: Path):
     return run
 
 
+def test_a_setting_left_blank_is_not_set(monkeypatch):
+    """An env file's `STAFF_CHAT_ID=` or `SMTP_USER=`: no staff group, no login."""
+    for name in ("STAFF_CHAT_ID", "SMTP_USER", "SMTP_PASSWORD", "YOOKASSA_SHOP_ID"):
+        monkeypatch.setenv(name, "")
+    settings = load_settings(_env_file=None)
+    assert settings.staff_chat_id is None and settings.smtp_user is None
+    assert settings.smtp_password is None and settings.yookassa_shop_id is None
+
+
 @pytest.mark.parametrize(
     ("name", "value", "line"),
     [
@@ -81,6 +91,21 @@ def run(tmp_path: Path):
             "mysql://x",
             "Invalid setting DATABASE_URL: Value error, use "
             "sqlite+aiosqlite:// or postgresql+asyncpg://",
+        ),
+        (
+            "DATABASE_URL",
+            "postgresql+asyncpg://",
+            "Invalid setting DATABASE_URL: Value error, name the database",
+        ),
+        (
+            "DATABASE_URL",
+            "postgresql+asyncpg://bot@db:port/bot",
+            "Invalid setting DATABASE_URL: Value error, not a database URL",
+        ),
+        (
+            "DATABASE_URL",
+            "postgresql+asyncpg://bot@db/bot?sslmode=require",
+            "Invalid setting DATABASE_URL: Value error, asyncpg takes ?ssl=require",
         ),
         (
             "READINGS_WINDOW",

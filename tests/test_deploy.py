@@ -38,8 +38,8 @@ def test_the_alert_rules_load_and_fire_as_their_unit_tests_say():
 
 @pytest.mark.skipif(program("systemd-analyze") is None, reason="systemd is not installed")
 def test_the_systemd_unit_verifies(tmp_path):
-    """In a root of its own, where the unit's interpreter exists (a stand-in) and the system's
-    units are what it orders itself after."""
+    """In a root of its own, where the unit's programs exist (the interpreter a stand-in) and
+    the system's units are what it orders itself after."""
     unit = DEPLOY / "systemd" / "tes-resident-bot@.service"
     units = next(
         p for p in (Path("/usr/lib/systemd/system"), Path("/lib/systemd/system")) if p.is_dir()
@@ -50,6 +50,8 @@ def test_the_systemd_unit_verifies(tmp_path):
     interpreter = tmp_path / "opt/tes-resident-bot/.venv/bin/python"
     interpreter.parent.mkdir(parents=True)
     shutil.copy("/bin/true", interpreter)
+    (tmp_path / "usr/bin").mkdir(parents=True)
+    shutil.copy("/usr/bin/env", tmp_path / "usr/bin/env")
     result = subprocess.run(
         [
             program("systemd-analyze"),

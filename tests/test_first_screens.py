@@ -245,6 +245,7 @@ async def test_a_bot_api_server_answering_an_error_page_is_waited_for(
     settings, bot_database, mailer, caplog, monkeypatch
 ):
     monkeypatch.setattr(presence, "FIRST_WAIT", 0.01)
+    caplog.set_level(logging.INFO, logger="bot.presence")
     asked = []
 
     async def bot_api(request: web.Request) -> web.Response:
@@ -274,6 +275,7 @@ async def test_a_bot_api_server_answering_an_error_page_is_waited_for(
     # Asked three times, told once; then presented, which fails without stopping the start.
     assert asked[:4] == ["getMe", "getMe", "getMe", "setMyCommands"]
     assert caplog.text.count("Telegram does not answer (not an answer of the Bot API") == 1
+    assert caplog.text.count("Telegram answers again") == 1
     assert "could not present the bot to Telegram" in caplog.text
 
 

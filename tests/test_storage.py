@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+import os
+import sys
 from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
+from pathlib import Path
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import func, insert, inspect, select, text
@@ -13,8 +18,10 @@ from domain.model import Notification, NotificationKind, Reading, ReadingSource,
 from storage import tables as t
 from storage.billing import import_billing
 from storage.demo import seed_demo
-from storage.migrate import downgrade, upgrade
+from storage.migrate import current, downgrade, head, upgrade
 from tests.data import SUPPLIER, account, billing_file, bind_resident
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 async def test_the_migration_builds_exactly_the_declared_schema(database):
@@ -31,6 +38,33 @@ async def test_migrations_go_down_and_up_again(database):
         tables = await connection.run_sync(lambda sync: sync.dialect.get_table_names(sync))
     assert set(tables) <= {"alembic_version"}
     await upgrade(database.engine)
+
+
+async def test_two_processes_migrating_a_new_database_at_once_both_succeed(database, tmp_path):
+    """A fleet started at once on a new database: each process migrates first."""
+    if database.engine.dialect.name != "postgresql":
+        pytest.skip("a fleet of processes runs on PostgreSQL")
+    await downgrade(database.engine)
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "PYTHONPATH": str(ROOT),
+        "DATABASE_URL": database.engine.url.render_as_string(hide_password=False),
+        "OUTBOX_DIR": str(tmp_path / "outbox"),
+    }
+    processes = [
+        await asyncio.create_subprocess_exec(
+            sys.executable,
+            str(ROOT / "bot.py"),
+            "migrate",
+            cwd=tmp_path,
+            env=env,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        for _ in range(2)
+    ]
+    outcomes = await asyncio.gather(*(p.communicate() for p in processes))
+    assert [p.returncode for p in processes] == [0, 0], [err.decode() for _, err in outcomes]
+    assert await current(database.engine) == head()
 
 
 def _bill(period: str, to_pay: str) -> dict:

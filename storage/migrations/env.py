@@ -2,8 +2,13 @@
 that they work from inside the bot's event loop on SQLite and PostgreSQL alike."""
 
 from alembic import context
+from sqlalchemy import text
 
 from storage.tables import metadata
+
+# Processes of a fleet started at once against a new schema migrate one after the other:
+# the second waits, then finds the schema at head. (On SQLite the bot is one process.)
+MIGRATION_LOCK = 0x7465_7362_6F74  # pg_advisory_xact_lock's key: "tesbot"
 
 connection = context.config.attributes["connection"]
 context.configure(
@@ -13,4 +18,6 @@ context.configure(
     compare_type=True,
 )
 with context.begin_transaction():
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
     context.run_migrations()
