@@ -41,7 +41,7 @@ from dialogs.inputs import (
 from dialogs.phone import PHONE, phone_window
 from dialogs.states import ConfirmSG, NotificationsSG, ProfileSG, WelcomeSG
 from dialogs.widgets import Dialog, Notice, Tr, notify, pressed, refuse_forged
-from domain import codes, passwords
+from domain import codes, login, passwords
 from domain import profile as profile_
 from domain.model import CodePurpose, Gender, MailingCompany, Profile
 from domain.ports import Clock, UnitOfWork
@@ -141,7 +141,14 @@ async def check_current(message: Message, _widget: Any, manager: DialogManager) 
     await delete_secret(message)
     context = ctx(manager)
     try:
-        passwords.check_current_password(context.hasher, context.profile, message.text or "")
+        await login.check_current_password(
+            context.uow,
+            context.hasher,
+            context.clock,
+            context.resident,
+            context.profile,
+            message.text or "",
+        )
     except EXPLAINABLE as error:
         explain(manager, error)
         return

@@ -8,7 +8,7 @@ from datetime import timedelta
 from domain import profile as profile_
 from domain.attempts import Limit, clear_attempts, take_attempt
 from domain.codes import LetterWriter, check_code, send_code
-from domain.errors import CodeNotFound, LoginLocked, WrongCredentials
+from domain.errors import CodeNotFound, LoginLocked, WrongCredentials, WrongPassword
 from domain.model import CodePurpose, Profile, TelegramUser
 from domain.ports import Clock, Mailer, PasswordHasher, SessionNotifier, UnitOfWork
 from domain.sessions import end_other_sessions
@@ -59,6 +59,29 @@ async def log_in(
     await uow.telegram_users.save(user)
     await uow.commit()
     return LoggedIn(profile, to_complete)
+
+
+async def check_current_password(
+    uow: UnitOfWork,
+    hasher: PasswordHasher,
+    clock: Clock,
+    user: TelegramUser,
+    profile: Profile,
+    current: str,
+) -> None:
+    """The password asked before it is changed, guessed under the login's limits (a phone
+    left unlocked must not let a stranger try passwords without end)."""
+    now = clock.now()
+    for limit, key in _limits(profile.email, user):
+        taken = await take_attempt(uow, limit, key, now)
+        if taken.locked:
+            assert taken.until is not None
+            raise LoginLocked(taken.until)
+    if not hasher.verify(profile.password_hash, current):
+        raise WrongPassword
+    for limit, key in _limits(profile.email, user):
+        await clear_attempts(uow, limit, key)
+    await uow.commit()
 
 
 async def log_out(uow: UnitOfWork, clock: Clock, user: TelegramUser) -> None:

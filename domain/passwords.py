@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from domain.errors import InvalidInput, PasswordsDiffer, WrongPassword
+from domain.errors import InvalidInput, PasswordsDiffer
 from domain.model import Profile
 from domain.ports import PasswordHasher
 
@@ -57,8 +57,3 @@ def hash_changed_password(hasher: PasswordHasher, profile: Profile, password: st
 def check_repeat(hasher: PasswordHasher, password_hash: str, repeat: str) -> None:
     if not hasher.verify(password_hash, repeat):
         raise PasswordsDiffer
-
-
-def check_current_password(hasher: PasswordHasher, profile: Profile, current: str) -> None:
-    if not hasher.verify(profile.password_hash, current):
-        raise WrongPassword

@@ -9,7 +9,7 @@ from contextlib import suppress
 from aiogram import Bot, F, Router
 from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import ExceptionTypeFilter
-from aiogram.types import ErrorEvent
+from aiogram.types import ErrorEvent, ReplyKeyboardRemove
 from aiogram_dialog import DialogManager, ShowMode, StartMode
 from aiogram_dialog.api.exceptions import OutdatedIntent, UnknownIntent, UnknownState
 from aiogram_i18n import I18nContext
@@ -44,6 +44,23 @@ async def on_outdated_menu(
         return
     await query.answer(i18n.get("menu-outdated"))
     await show_start(dialog_manager, resident)
+
+
+async def on_outdated_keyboard(
+    event: ErrorEvent,
+    bot: Bot,
+    dialog_manager: DialogManager,
+    i18n: I18nContext,
+    resident: TelegramUser,
+) -> None:
+    """A reply keyboard's button of a screen the bot no longer keeps: a keyboard that stayed
+    under a menu opened over its screen. It is taken away, and the first screen shown."""
+    message = event.update.message
+    assert message is not None  # the router takes only messages' errors here
+    await bot.send_message(
+        message.chat.id, i18n.get("menu-keyboard-outdated"), reply_markup=ReplyKeyboardRemove()
+    )
+    await show_start(dialog_manager, resident, show_mode=ShowMode.SEND)
 
 
 async def on_signed_out(
@@ -84,6 +101,11 @@ def router() -> Router:
         on_outdated_menu,
         ExceptionTypeFilter(UnknownIntent, OutdatedIntent, UnknownState),
         F.update.callback_query,
+    )
+    router.error.register(
+        on_outdated_keyboard,
+        ExceptionTypeFilter(UnknownIntent, OutdatedIntent, UnknownState),
+        F.update.message,
     )
     router.error.register(on_signed_out, ExceptionTypeFilter(NotSignedIn))
     router.error.register(on_error)

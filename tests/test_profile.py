@@ -300,3 +300,27 @@ async def test_a_menu_left_open_elsewhere_leads_to_the_welcome_once_the_profile_
     assert phone.last.text.startswith("Здравствуйте!")
     told = [m.text for m in phone.bot_messages() if m.text.startswith(SESSION_ENDED)]
     assert len(told) == 1
+
+
+async def test_a_reply_keyboard_left_by_a_closed_screen_is_taken_away(
+    chat, resident, logged_errors
+):
+    """The phone editor's keyboard stays under a menu opened over it (a stale button, a
+    command); its buttons then belong to a screen the bot no longer keeps."""
+    await chat.press("✏️ Телефон")
+    stale = next(b for b in chat.reply_keyboard() if "Назад" in b)
+    await chat.send("/start")
+    await chat.send(stale)
+    assert chat.reply_keyboard() == []
+    assert "Эти кнопки больше не действуют." in [m.text for m in chat.bot_messages()]
+    assert chat.last.text.startswith("Светлана, добро пожаловать в личный кабинет!")
+    assert not logged_errors
+
+
+async def test_the_current_password_is_guessed_under_the_login_s_limit(chat, resident):
+    await chat.press("🔑 Пароль")
+    for _ in range(5):
+        await chat.send("NotMine123")
+        assert chat.last.text.startswith("Текущий пароль введён неверно.")
+    await chat.send(PASSWORD)  # right, but after five wrong ones: locked like a login
+    assert chat.last.text.startswith("Слишком много неудачных попыток входа.")

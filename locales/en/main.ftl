@@ -3,6 +3,7 @@ back = ◀️ Back
 cancel = ✖️ Cancel
 skip = Skip ⏭
 error-apology = 😔 Something went wrong. We are looking into it; please try again a little later or start over: /start
+menu-keyboard-outdated = Those buttons no longer work.
 menu-outdated = This menu is out of date. Here is the current one.
 
 ## Commands (Telegram menu)
