@@ -81,7 +81,8 @@ class StaffDesk:
     async def post_text(
         self, uow: UnitOfWork, appeal: Appeal, text_limit: int | None = None
     ) -> Html:
-        """The post; with ``text_limit``, the appeal's text cut to that many UTF-16 units."""
+        """The post; with ``text_limit``, the appeal's text and its answer each cut to that
+        many UTF-16 units."""
         assert appeal.id is not None
         account = await uow.accounts.get(appeal.account_id)
         if appeal.forgotten_at is not None:
@@ -101,7 +102,7 @@ class StaffDesk:
                 "staff-answered" if appeal.status is AppealStatus.ANSWERED else "staff-closed",
                 who=appeal.answered_by or "",
                 at=self.clock.local(appeal.answered_at),
-                answer=appeal.answer or "",
+                answer=shorten(appeal.answer or "", text_limit or MESSAGE_LIMIT),
                 reason=appeal.closed_for,
             )
         return self.text(
@@ -238,8 +239,9 @@ class StaffDesk:
         if self.bot is None or appeal.staff_chat_id is None or appeal.staff_message_id is None:
             return
         try:
+            text, _cut = await self._fitting_post(uow, appeal)
             await self.bot.edit_message_text(
-                await self.post_text(uow, appeal),
+                text,
                 chat_id=appeal.staff_chat_id,
                 message_id=appeal.staff_message_id,
                 reply_markup=None,

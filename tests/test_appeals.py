@@ -276,6 +276,13 @@ async def test_long_appeals_page_and_post_within_telegrams_limits(chat, staff, b
     await chat.press("Следующие ⏩")
     assert chat.last.text != first
 
+    # A long answer to the long appeal: the post still says it was answered.
+    the_post = next(m for m in staff.bot_messages() if m.text and "Обращение № 1</b>" in m.text)
+    await staff.send("Ответ. " * 280, reply_to=the_post)  # 1,960 characters
+    edited = staff.session.messages[STAFF][the_post.message_id]
+    assert "✅ Ответ дан" in edited.text and edited.reply_markup is None
+    assert len(edited.text) <= 4096 and "Ответ. Ответ." in edited.text
+
 
 async def new_appeal(chat: LocalChat, text: str) -> None:
     """Another appeal from the appeals list the resident is on."""
