@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -64,8 +65,9 @@ BUTTON_LENGTH = 64  # characters a button shows before Telegram cuts it on a pho
 
 
 def label(i18n: I18nContext, key: str, **args: Any) -> str:
-    """A button's label from the locales, cut to what a button shows."""
-    return shorten(i18n.get(key, **args), BUTTON_LENGTH)
+    """A button's label from the locales, cut to what a button shows. Texts are HTML, with
+    the values put into them escaped; a button shows plain text, as it is."""
+    return shorten(html.unescape(i18n.get(key, **args)), BUTTON_LENGTH)
 
 
 def own_id(widget: str, state: State) -> str:

@@ -17,7 +17,7 @@ from domain import devices
 from storage.database import Database
 from storage.tables import devices as devices_table
 from storage.tables import meters, readings
-from tests.chat import open_account
+from tests.chat import buttons, open_account
 from tests.data import bind_resident
 from tests.test_readings import last_value
 
@@ -325,3 +325,14 @@ async def test_deleting_the_profile_stops_its_devices(chat, http, bot_database, 
     await chat.press("Да, удалить профиль")
     status, _ = await post(http, token, {"readings": [{"meter": "39874512", "value": "1"}]})
     assert status == 401
+
+
+async def test_a_device_name_with_markup_shows_as_typed_in_text_and_on_buttons(
+    chat, bot_database, demo
+):
+    await open_account(chat, bot_database, ELECTRICITY, "📟 Передать показания")
+    await chat.press("📡 Умные счётчики и устройства")
+    await chat.press("➕ Подключить устройство")
+    await chat.send("Кухня & <ванная>")
+    assert "Кухня &amp; &lt;ванная&gt; · подключено" in chat.last.text  # HTML, shown as typed
+    assert "🔌 Отключить: Кухня & <ванная>" in buttons(chat)
