@@ -13,6 +13,8 @@ KOPECK = Decimal("0.01")
 
 # "1 628.12", "1628,12", "1 628.1" and "16" are amounts; "1.628,12" or "12.345" are not.
 _AMOUNT = re.compile(r"^-?\d{1,3}(?:[ \u00a0\u202f]?\d{3})*(?:[.,]\d{1,2})?$")
+# As the bot writes amounts in English: "1,628.12", "7,961": commas between thousands.
+_ENGLISH_AMOUNT = re.compile(r"^-?\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?$")
 
 
 def money(value: Decimal | int | str) -> Decimal:
@@ -26,8 +28,10 @@ def to_kopecks(amount: Decimal) -> int:
 
 def parse_amount(text: str) -> Decimal:
     """Reads an amount as a resident types it: a dot or a comma before kopecks, spaces
-    between thousands."""
+    between thousands, or commas between them before a dot, as in English."""
     cleaned = text.strip()
+    if _ENGLISH_AMOUNT.match(cleaned):
+        cleaned = cleaned.replace(",", "")
     if not _AMOUNT.match(cleaned):
         raise InvalidAmount(text)
     digits = re.sub(r"[ \u00a0\u202f]", "", cleaned).replace(",", ".")

@@ -45,9 +45,16 @@ def fits_digits(value: Decimal, before: int, after: int) -> bool:
     return value >= 0 and max(0, -exponent) <= after and value < Decimal(10) ** before
 
 
+# "25,453.8", as the bot writes a value in English: commas between thousands before a dot.
+_ENGLISH_VALUE = re.compile(r"\d{1,3}(?:,\d{3})+\.\d+")
+
+
 def parse_reading(text: str) -> Decimal:
-    """A value as residents type it: a comma or a dot, spaces between thousands."""
-    cleaned = re.sub(r"[\s\u00a0]", "", text).replace(",", ".")
+    """A value as residents type it: a comma or a dot, spaces between thousands, or commas
+    between them before a dot, as in English ("25,460" alone is 25.460, as in Russian)."""
+    cleaned = re.sub(r"[\s\u00a0]", "", text)
+    cleaned = cleaned.replace(",", "") if _ENGLISH_VALUE.fullmatch(cleaned) else cleaned
+    cleaned = cleaned.replace(",", ".")
     if not re.fullmatch(r"\d+(\.\d+)?", cleaned):
         raise NotANumber
     try:

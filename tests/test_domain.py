@@ -6,10 +6,10 @@ from decimal import Decimal
 
 import pytest
 
-from domain.errors import InvalidAmount
+from domain.errors import InvalidAmount, NotANumber
 from domain.model import TelegramUser
 from domain.money import money, parse_amount, to_kopecks
-from domain.readings import fits_digits
+from domain.readings import fits_digits, parse_reading
 from domain.residents import locale_for
 
 
@@ -24,6 +24,9 @@ from domain.residents import locale_for
         ("16.4", "16.40"),
         (" 11484.45 ", "11484.45"),
         ("1\u00a0628,12", "1628.12"),
+        ("7,961.04", "7961.04"),  # as the bot writes it in English
+        ("1,000", "1000.00"),
+        ("12,345,678.9", "12345678.90"),
     ],
 )
 def test_amounts_are_read_as_residents_type_them(text, amount):
@@ -31,7 +34,9 @@ def test_amounts_are_read_as_residents_type_them(text, amount):
     assert str(parse_amount(text)) == amount
 
 
-@pytest.mark.parametrize("text", ["", "abc", "1.628,12", "12.345", "1 62 8.12", "1e3", "--1"])
+@pytest.mark.parametrize(
+    "text", ["", "abc", "1.628,12", "12.345", "1 62 8.12", "1e3", "--1", "1,00,000.5", "1,000,5"]
+)
 def test_anything_else_is_not_an_amount(text):
     with pytest.raises(InvalidAmount):
         parse_amount(text)
@@ -64,3 +69,23 @@ def test_the_language_is_the_chosen_one_then_telegrams_then_the_default():
     assert locale_for(stranger, "uk", "ru") == "ru"
     assert locale_for(stranger, None, "en") == "en"
     assert locale_for(TelegramUser(telegram_id=1, locale="ru"), "en", "en") == "ru"
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("25453,8", "25453.8"),
+        ("25 453.8", "25453.8"),
+        ("25,453.8", "25453.8"),  # as the bot writes it in English
+        ("25,460", "25.460"),  # a comma alone is the decimal one, as in Russian
+        ("1,234,567.125", "1234567.125"),
+    ],
+)
+def test_readings_are_read_as_residents_type_them(text, value):
+    assert parse_reading(text) == Decimal(value)
+
+
+@pytest.mark.parametrize("text", ["25,45,3.8", "25.453,8.1", "2,5,4", "", "1e3"])
+def test_anything_else_is_not_a_reading(text):
+    with pytest.raises(NotANumber):
+        parse_reading(text)
