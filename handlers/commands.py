@@ -127,6 +127,7 @@ async def on_mydata(
     uow: UnitOfWork,
     clock: Clock,
     i18n: I18nContext,
+    utility: Utility,
 ) -> None:
     """Everything kept about the resident's profile, as a file (152-ФЗ, art. 14)."""
     if not await signed_in(message, dialog_manager, resident, i18n):
@@ -137,7 +138,7 @@ async def on_mydata(
     today = clock.today()
     await message.answer_document(
         BufferedInputFile(content, filename=f"mydata-{today:%Y-%m-%d}.json"),
-        caption=i18n.get("mydata-caption"),
+        caption=i18n.get("mydata-caption", policy=utility.user_agreement_url),
     )
 
 

@@ -483,7 +483,10 @@ async def test_mydata_hands_the_resident_everything_kept_about_them(
     document = chat.last
     assert document.document.file_name == "mydata-2026-11-24.json"
     assert document.caption.startswith("📦 Всё, что бот хранит о вашем профиле")
-    data = json.loads(chat.session.files[document.message_id])
+    assert '<a href="https://lk.tomskenergosbyt.ru/agreement">' in document.caption
+    raw = chat.session.files[document.message_id].decode()
+    assert "Малашта" in raw and "\\u04" not in raw  # readable as it is, not escaped
+    data = json.loads(raw)
     assert data["profile"]["email"] == f"resident{chat.user.id}@example.org"
     assert data["profile"]["surname"] == "Малашта"
     assert "password_hash" not in data["profile"]

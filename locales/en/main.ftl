@@ -77,7 +77,7 @@ help-text =
 
     Contact centre: { $phone }
 
-mydata-caption = 📦 Everything the bot keeps about your profile: the profile, accounts, appeals, payments, devices, mailings and notifications. What is kept, how long and why is in the data policy; the profile can be deleted in /profile.
+mydata-caption = 📦 Everything the bot keeps about your profile: the profile, linked accounts, appeals, payments, devices, mailings and notifications. Readings and bills belong to the personal account itself: they are in 📜 History. What is kept, how long and why is in the <a href="{ $policy }">data policy</a>; the profile can be deleted in /profile.
 
 ## /cancel
 cancel-done = Cancelled.
