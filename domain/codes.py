@@ -94,7 +94,7 @@ async def check_code(
     """The waiting code the resident typed. Text that cannot be a code costs nothing; each
     code checked counts first (at most CODE_ATTEMPTS are ever checked, however many arrive
     at once), and the last wrong one voids the code."""
-    typed = code.strip()
+    typed = "".join(code.split())  # "475 651", as a code is read out or copied
     if not CODE_FORMAT.fullmatch(typed):
         raise InvalidInput("code-format")
     now = clock.now()

@@ -13,8 +13,9 @@ KOPECK = Decimal("0.01")
 
 # "1 628.12", "1628,12", "1 628.1" and "16" are amounts; "1.628,12" or "12.345" are not.
 _AMOUNT = re.compile(r"^-?\d{1,3}(?:[ \u00a0\u202f]?\d{3})*(?:[.,]\d{1,2})?$")
-# As the bot writes amounts in English: "1,628.12", "7,961": commas between thousands.
-_ENGLISH_AMOUNT = re.compile(r"^-?\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?$")
+# As the bot writes amounts in English, "1,628.12": commas between thousands, before the
+# kopecks ("1,005" alone stays ambiguous, and is refused).
+_ENGLISH_AMOUNT = re.compile(r"^-?\d{1,3}(?:,\d{3})+\.\d{1,2}$")
 
 
 def money(value: Decimal | int | str) -> Decimal:

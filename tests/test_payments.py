@@ -113,7 +113,7 @@ async def test_the_form_lists_what_is_due_per_supplier_and_amounts_can_be_change
         await chat.send(wrong)
         assert answer in seen(chat)
     await chat.send("1 000,5")
-    assert 'ООО "ЗТК", ЛС № 870100103492: 1 000,50 ₽ (по счёту' in seen(chat)
+    assert 'ООО "ЗТК", ЛС № 870100103492: 1 000,50 ₽ (осталось оплатить' in seen(chat)
 
     await chat.press("💳 Оплатить в Telegram")
     assert "согласитесь с правилами оплаты" in seen(chat)
@@ -135,7 +135,7 @@ async def test_the_form_lists_what_is_due_per_supplier_and_amounts_can_be_change
     await chat.press(next(b for b in buttons(chat) if "ЗТК" in b))
     assert "✖️ Отмена" not in buttons(chat)
     await chat.press("◀️ Назад")
-    assert "1 000,50 ₽ (по счёту" in seen(chat)
+    assert "1 000,50 ₽ (осталось оплатить" in seen(chat)
 
 
 async def test_the_receipt_goes_where_the_last_one_went(chat, bot_database, demo, yookassa):

@@ -365,7 +365,7 @@ accounts-invalid-total = Type the amount in figures, kopecks after a dot or a co
 accounts-number-not-found = The personal account was not found. Check the number and try again.
 accounts-already-linked = This personal account is already linked to your customer account.
 accounts-link-locked = Too many wrong answers to the control question. You can link this account after { DATETIME($until) }. If the account is yours and the answer does not fit, call the contact centre: { $phone }.
-accounts-ask-relation = Personal account No. { $number } found. How do you stand to it?
+accounts-ask-relation = Personal account No. { $number } found. What is your relation to it?
 accounts-relation-owner = Owner
 accounts-relation-co_owner = Co-owner
 accounts-relation-tenant = Tenant
@@ -375,14 +375,14 @@ accounts-ask-question = Choose a control question. The answer is on your latest 
 accounts-question-code = The linking code from the bill
 accounts-question-total = The amount "TOTAL TO PAY"
 accounts-ask-answer = { $question ->
-        [code] Enter the code for adding the contract printed on the bill (in its closed part).
+        [code] Enter the linking code: it is printed in the closed part of the bill ("Код для добавления договора").
        *[total] Enter the "TOTAL TO PAY" amount of the latest bill to the kopeck, e.g. 1628.12.
     }
 accounts-wrong-answer =
     Wrong answer. { $left ->
         [one] { $left } attempt left
        *[other] { $left } attempts left
-    } for today.
+    }; after them, the account can be linked only a day later.
 accounts-linked = ✅ Personal account No. { $number } is linked: { $address }
 
 ## Readings
@@ -806,7 +806,7 @@ payment-form =
        *[no] There are no bills to pay yet.
     }
 payment-line = • { $supplier }, account No. { $account }: <b>{ MONEY($amount) }</b>{ $changed ->
-        [yes] {" "}(billed { MONEY($due) })
+        [yes] {" "}(left to pay { MONEY($due) })
        *[no] {""}
     }
 payment-line-button = ✏️ { $supplier } · { MONEY($amount) }
@@ -817,7 +817,7 @@ payment-rules = 📄 Payment rules
 payment-pay-telegram = 💳 Pay in Telegram
 payment-pay-page = 🌐 Pay on the YooKassa page
 payment-ask-amount =
-    How much to pay to “{ $supplier }”, account No. { $account }? Billed: { MONEY($due) }.
+    How much to pay to “{ $supplier }”, account No. { $account }? Left to pay: { MONEY($due) }.
     Type an amount, e.g. 1628.12; 0 skips this line.
 payment-ask-contact = { $sms ->
         [yes] Type the e-mail or phone number to send the receipt to.

@@ -378,7 +378,7 @@ accounts-ask-question = Выберите контрольный вопрос. О
 accounts-question-code = Код для добавления договора из квитанции
 accounts-question-total = Сумма «ИТОГО / ВСЕГО К ОПЛАТЕ»
 accounts-ask-answer = { $question ->
-        [code] Введите код для добавления договора в ЛКК, указанный в квитанции (в закрытой части квитанции).
+        [code] Введите код для добавления договора: он напечатан в квитанции, в её закрытой части («Код для добавления договора в ЛКК»).
        *[total] Введите сумму «ИТОГО К ОПЛАТЕ» / «ВСЕГО К ОПЛАТЕ» из последней квитанции с точностью до копеек, например 1628,12.
     }
 accounts-wrong-answer =
@@ -386,7 +386,7 @@ accounts-wrong-answer =
         [one] Осталась { $left } попытка
         [few] Осталось { $left } попытки
        *[many] Осталось { $left } попыток
-    } до конца суток.
+    }; после них подключить счёт можно будет только через сутки.
 accounts-linked = ✅ Лицевой счёт № { $number } подключён: { $address }
 
 ## Показания
@@ -810,7 +810,7 @@ payment-form =
        *[no] Счетов для оплаты пока нет.
     }
 payment-line = • { $supplier }, ЛС № { $account }: <b>{ MONEY($amount) }</b>{ $changed ->
-        [yes] {" "}(по счёту { MONEY($due) })
+        [yes] {" "}(осталось оплатить { MONEY($due) })
        *[no] {""}
     }
 payment-line-button = ✏️ { $supplier } · { MONEY($amount) }
@@ -821,7 +821,7 @@ payment-rules = 📄 Правила оплаты
 payment-pay-telegram = 💳 Оплатить в Telegram
 payment-pay-page = 🌐 Оплатить на сайте ЮKassa
 payment-ask-amount =
-    Сколько заплатить по «{ $supplier }», ЛС № { $account }? По счёту: { MONEY($due) }.
+    Сколько заплатить по «{ $supplier }», ЛС № { $account }? Осталось оплатить: { MONEY($due) }.
     Введите сумму, например 1628,12; 0 — не платить по этой строке.
 payment-ask-contact = { $sms ->
         [yes] Введите e-mail или номер телефона, куда прислать чек.
