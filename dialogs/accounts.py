@@ -166,8 +166,14 @@ list_window = Window(
         height=8,
         hide_on_single_page=True,
     ),
-    # Linking belongs to the list of accounts, not to the choice of which to pay or read.
-    Start(Tr("accounts-add"), id="add", state=LinkSG.number, when=F["purpose"] == "card"),
+    # Linking belongs to the list of accounts, not to the choice of which to pay or read,
+    # unless there is nothing to choose from.
+    Start(
+        Tr("accounts-add"),
+        id="add",
+        state=LinkSG.number,
+        when=(F["purpose"] == "card") | (F["none"] == "yes"),
+    ),
     Cancel(Tr("back")),
     state=AccountsSG.list,
     getter=get_accounts,

@@ -10,13 +10,13 @@ from aiogram.enums import ContentType
 from aiogram.types import CallbackQuery, Message
 from aiogram_dialog import DialogManager, ShowMode, Window
 from aiogram_dialog.widgets.input import MessageInput
-from aiogram_dialog.widgets.kbd import Button, Cancel, Column, Row, SwitchTo
+from aiogram_dialog.widgets.kbd import Button, Cancel, Column, Row, Start, SwitchTo
 from aiogram_i18n import I18nContext
 
 from dialogs import period
 from dialogs.context import chosen_account, ctx, started_with
 from dialogs.inputs import question, say
-from dialogs.states import AppealsSG
+from dialogs.states import AppealsSG, LinkSG
 from dialogs.widgets import (
     Dialog,
     Notice,
@@ -306,6 +306,7 @@ account_window = Window(
     Notice(),
     Tr("appeals-choose-account"),
     Column(choices("account", "accounts", on_account)),
+    Start(Tr("accounts-add"), id="add", state=LinkSG.number, when=F["none"] == "yes"),
     Cancel(Tr("back")),
     state=AppealsSG.account,
     getter=get_accounts,

@@ -279,3 +279,17 @@ async def test_logging_out_from_the_menu_asks_first(chat, bot_database, demo):
     assert "Вы вышли из личного кабинета" in "\n".join(m.text or "" for m in chat.bot_messages())
     await chat.send("/start")
     assert "📝 Регистрация" in buttons(chat)
+
+
+async def test_with_no_account_yet_every_choice_of_one_offers_to_link_one(
+    chat, resident, bot_database, demo
+):
+    await chat.send("/start")
+    await chat.press("📟 Передать показания")
+    assert "Лицевые счета пока не подключены." in chat.last.text
+    await chat.press("➕ Подключить лицевой счёт")
+    assert chat.last.text.startswith("Введите номер лицевого счёта")
+    await chat.send("/faq")
+    await chat.press("✍️ Задать вопрос")
+    await chat.press("➕ Подключить лицевой счёт")
+    assert chat.last.text.startswith("Введите номер лицевого счёта")
