@@ -218,6 +218,7 @@ card_window = Window(
 )
 
 unlink_window = Window(
+    Notice(),
     Tr("accounts-unlink-confirm"),
     Button(Tr("accounts-unlink-yes"), id="yes", on_click=on_unlink),
     SwitchTo(Tr("accounts-unlink-no"), id="no", state=AccountsSG.card),

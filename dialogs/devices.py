@@ -116,6 +116,7 @@ name_window = question(
 )
 
 revoke_window = Window(
+    Notice(),
     Tr("devices-revoke"),
     Row(
         Button(Tr("devices-revoke-yes"), id="yes", on_click=on_revoke),

@@ -93,6 +93,7 @@ questions_window = Window(
 )
 
 answer_window = Window(
+    Notice(),
     Tr("faq-answer"),
     back_from(FaqSG.answer),
     state=FaqSG.answer,

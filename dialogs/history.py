@@ -351,6 +351,7 @@ PAGE_PREVIEW = {"lines": "…", "page": 1, "pages": 2, "paged": True, "later": T
 back_to_tabs = SwitchTo(Tr("back"), id="to_tabs", state=HistorySG.tabs)
 
 tabs_window = Window(
+    Notice(),
     Tr("history-tabs"),
     Column(
         SwitchTo(Tr("history-bills"), id="bills", state=HistorySG.bills),
@@ -403,6 +404,7 @@ bill_window = Window(
 
 
 bill_supplier_window = Window(
+    Notice(),
     Tr("history-bill-supplier"),
     pager(),
     SwitchTo(Tr("back"), id="to_bill", state=HistorySG.bill),
@@ -459,6 +461,7 @@ meter_window = Window(
 
 
 payments_window = Window(
+    Notice(),
     Tr("history-payments-list"),
     pager(),
     back_to_tabs,

@@ -152,6 +152,7 @@ main_window = Window(
 )
 
 logout_window = Window(
+    Notice(),
     Tr("logout-confirm"),
     Button(Tr("logout-yes"), id="yes", on_click=on_logout),
     SwitchTo(Tr("back"), id="back", state=MenuSG.main),

@@ -349,18 +349,21 @@ contact_window = question(
 )
 
 rules_window = Window(
+    Notice(),
     Tr("payment-rules-text"),
     back_to_form,
     state=PaymentSG.rules,
 )
 
 invoiced_window = Window(
+    Notice(),
     Tr("payment-invoiced"),
     Cancel(Tr("payment-done")),
     state=PaymentSG.invoiced,
 )
 
 page_window = Window(
+    Notice(),
     Tr("payment-page"),
     Url(Tr("payment-go-to-page"), Format("{url}")),
     Cancel(Tr("payment-done")),

@@ -91,6 +91,7 @@ async def get_start(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
 
 
 choose_window = Window(
+    Notice(),
     Tr("period-choose"),
     Column(
         *(Button(Tr(f"period-last-{m}"), id=f"m{m}", on_click=on_preset) for m in PRESET_MONTHS),

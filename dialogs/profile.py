@@ -380,6 +380,7 @@ companies_window = Window(
 )
 
 delete_window = Window(
+    Notice(),
     Tr("profile-delete-confirm"),
     Button(Tr("profile-delete-yes"), id="yes", on_click=on_delete),
     SwitchTo(Tr("profile-delete-no"), id="no", state=ProfileSG.view),

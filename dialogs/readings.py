@@ -430,6 +430,7 @@ value_window = question(
 )
 
 review_window = Window(
+    Notice(),
     Tr("readings-review"),
     Row(
         Button(Tr("readings-send"), id="send", on_click=on_send),
@@ -441,6 +442,7 @@ review_window = Window(
 )
 
 confirm_window = Window(
+    Notice(),
     Tr("readings-confirm"),
     Row(
         Button(Tr("readings-confirm-yes"), id="yes", on_click=on_confirm),

@@ -148,6 +148,7 @@ info_window = Window(
 
 
 contract_window = Window(
+    Notice(),
     Tr("requisites-contract"),
     Row(
         SwitchTo(Tr("requisites-tariff-history"), id="tariffs", state=RequisitesSG.tariffs),
@@ -168,6 +169,7 @@ contract_window = Window(
 
 
 tariffs_window = Window(
+    Notice(),
     Tr("requisites-tariffs"),
     pager(),
     SwitchTo(Tr("back"), id="to_contract", state=RequisitesSG.contract),
@@ -185,6 +187,7 @@ tariffs_window = Window(
 
 
 meters_window = Window(
+    Notice(),
     Tr("requisites-meters"),
     period.change_button(),
     SwitchTo(Tr("back"), id="to_contract", state=RequisitesSG.contract),

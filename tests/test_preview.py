@@ -118,3 +118,20 @@ async def test_every_selector_branch_of_every_window_renders(dialogs, locale, lo
     assert "\n".join(failed) == ""
     print(f"\n{locale}: {rendered} selector branches rendered")
     assert rendered > 100
+
+
+def test_every_window_can_say_what_it_wants_instead_of_a_message(dialogs):
+    """Text typed on a window that wants a button is answered with a hint, shown by the
+    window's Notice (dialogs.widgets.Dialog); a window without one would say nothing."""
+    from dialogs.widgets import Notice
+
+    def notices(text) -> bool:
+        return isinstance(text, Notice) or any(notices(t) for t in getattr(text, "texts", ()))
+
+    silent = [
+        state.state
+        for dialog in dialogs
+        for state, window in dialog.windows.items()
+        if not notices(window.text)
+    ]
+    assert silent == []
