@@ -614,7 +614,11 @@ def demo_billing(today: date, link_codes: Mapping[str, str]) -> dict[str, Any]:
                 }
             )
 
-        debts = {service.name: Decimal("0.00") for service in account.services}
+        # What each line of each service owes, carried to the same line the next month; a
+        # line not charged this month (a band not reached) stays on the bill while it owes.
+        debts: dict[str, dict[str, tuple[Decimal, str, Decimal]]] = {
+            s.name: {} for s in account.services
+        }
         suppliers = list(dict.fromkeys(s.supplier for s in account.services))
         penalties = dict.fromkeys(suppliers, Decimal("0.00"))
         for month in months[1:]:
@@ -623,31 +627,47 @@ def demo_billing(today: date, link_codes: Mapping[str, str]) -> dict[str, Any]:
             for supplier in suppliers:
                 services, items, unpaid = [], [], Decimal(0)
                 for service in (s for s in account.services if s.supplier == supplier):
-                    debt_start = debts[service.name]
-                    paid = debt_start if account.pays else money(debt_start * Decimal("0.1"))
-                    unpaid += debt_start - paid
-                    if paid:
-                        items.append(
-                            {"supplier": supplier, "service": service.name, "amount": str(paid)}
-                        )
-                    # The service's debt is carried on its first line.
-                    for index, line in enumerate(charges[service.name]):
-                        start, pay = (debt_start, paid) if index == 0 else (Decimal("0.00"),) * 2
+                    owed = debts[service.name]
+                    billed = [
+                        (line.name, line.unit, line.quantity, line.price, line.amount)
+                        for line in charges[service.name]
+                    ]
+                    names = {name for name, *_ in billed}
+                    billed += [
+                        (name, unit, Decimal(0), tariff, Decimal("0.00"))
+                        for name, (debt, unit, tariff) in owed.items()
+                        if name not in names and debt
+                    ]
+                    carried = {}
+                    service_paid = Decimal(0)
+                    for name, unit, quantity, tariff, amount in billed:
+                        start = owed[name][0] if name in owed else Decimal("0.00")
+                        pay = start if account.pays else money(start * Decimal("0.1"))
+                        unpaid += start - pay
+                        service_paid += pay
+                        carried[name] = (start - pay + amount, unit, tariff)
                         services.append(
                             {
-                                "service": line.name,
-                                "unit": line.unit,
-                                "quantity": str(line.quantity),
-                                "tariff": str(line.price),
-                                "price_per_unit": str(money(line.price)),
+                                "service": name,
+                                "unit": unit,
+                                "quantity": str(quantity),
+                                "tariff": str(tariff),
+                                "price_per_unit": str(money(tariff)),
                                 "debt_start": str(start),
                                 "paid": str(pay),
-                                "charged": str(line.amount),
-                                "debt_end": str(start - pay + line.amount),
+                                "charged": str(amount),
+                                "debt_end": str(carried[name][0]),
                             }
                         )
-                    charged = sum((line.amount for line in charges[service.name]), Decimal(0))
-                    debts[service.name] = debt_start - paid + charged
+                    debts[service.name] = carried
+                    if service_paid:
+                        items.append(
+                            {
+                                "supplier": supplier,
+                                "service": service.name,
+                                "amount": str(service_paid),
+                            }
+                        )
                 penalties[supplier] += money(unpaid * _PENALTY)
                 total = {
                     key: sum((Decimal(s[key]) for s in services), Decimal("0.00"))

@@ -341,6 +341,16 @@ async def test_the_demo_tells_a_consistent_story(database):
     assert checked > 100
     async with database.unit_of_work() as uow:
         for account in await uow.accounts.all():
+            # A line starts the month with what it owed at the end of the month before.
+            ended: dict[str, Decimal] = {}
+            for bill in sorted(await uow.bills.of_account(account.id), key=lambda b: b.period):
+                lines = {s.service: s for line in bill.suppliers for s in line.services}
+                carried = [name for name in lines if name in ended]
+                assert all(lines[name].debt_start == ended[name] for name in carried), (
+                    account.number,
+                    bill.period,
+                )
+                ended = {name: s.debt_end for name, s in lines.items()}
             for meter in await uow.meters.of_account(account.id):
                 taken = [r.taken_at.date() for r in await uow.readings.of_meter(meter.id)]
                 # Nothing read past its verification, nor yet this month: that is the
