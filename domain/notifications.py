@@ -19,13 +19,13 @@ from domain.readings import billing_month
 
 Kind = NotificationKind
 
-# What a resident may turn on and off, in the order the settings show them.
+# What a resident may turn on and off, in the order the settings show them. A payment's
+# outcome and an appeal's answer are not among them: they answer what the resident did, and
+# the screens promise them.
 RESIDENT_KINDS = (
     Kind.READING_WINDOW,
     Kind.METER_EXPIRING,
     Kind.NEW_BILL,
-    Kind.PAYMENT_RESULT,
-    Kind.APPEAL_ANSWERED,
     Kind.READING_REPLACED,
 )
 EXPIRY_NOTICE_DAYS = (30, 0)  # a meter's verification runs out: a month before, and that day

@@ -569,3 +569,18 @@ async def test_0015_keeps_appeals_with_their_words(database):
     async with database.unit_of_work() as uow:
         [kept] = await uow.appeals.of_account(account_id)
     assert (kept.text, kept.forgotten_at) == ("Прошу проверить", None)
+
+
+async def test_0016_turns_on_the_answers_residents_had_turned_off(database):
+    await downgrade(database.engine, "0015")
+    profile_id = await bind_resident(database, 501)
+    async with database.engine.begin() as connection:
+        for kind in ("payment-result", "appeal-answered", "new-bill"):
+            await connection.execute(
+                insert(t.notification_optouts).values(profile_id=profile_id, kind=kind)
+            )
+
+    await upgrade(database.engine)
+
+    async with database.unit_of_work() as uow:
+        assert await uow.notifications.muted(profile_id) == {NotificationKind.NEW_BILL}
