@@ -11,7 +11,7 @@ from aiogram.enums import ContentType
 from aiogram.types import CallbackQuery, Message
 from aiogram_dialog import DialogManager, ShowMode, Window
 from aiogram_dialog.widgets.input import MessageInput
-from aiogram_dialog.widgets.kbd import Button, Cancel, Column, Row, SwitchTo
+from aiogram_dialog.widgets.kbd import Button, Cancel, Column, Row
 from aiogram_i18n import I18nContext
 
 from dialogs.context import chosen_account, ctx
@@ -192,6 +192,18 @@ async def _accept(manager: DialogManager, zone: Zone, value: Decimal) -> None:
 
 async def on_send(_callback: CallbackQuery, _button: Button, manager: DialogManager) -> None:
     await _submit(manager)
+
+
+async def on_value_back(_callback: CallbackQuery, _button: Button, manager: DialogManager) -> None:
+    """Back from a zone's value is the zone before it, its value typed again (the night's
+    prompt of a two-zone meter leads to the day's); from the first zone, the meter list."""
+    data = manager.dialog_data
+    if not data.get("values"):
+        await manager.switch_to(ReadingsSG.meters)
+        return
+    zone, _value = data["values"].popitem()
+    data["confirmed"] = [z for z in data.get("confirmed", []) if z != zone]
+    data["pending"] = None
 
 
 async def on_retype_all(_callback: CallbackQuery, _button: Button, manager: DialogManager):
@@ -423,7 +435,7 @@ value_window = question(
     on_text=on_value,
     back=False,
     cancel=False,
-    keyboard=(SwitchTo(Tr("back"), id="to_meters", state=ReadingsSG.meters),),
+    keyboard=(Button(Tr("back"), id="to_meters", on_click=on_value_back),),
     inputs=(MessageInput(on_photo, content_types=[ContentType.PHOTO]),),
     getter=get_value,
     preview_data=VALUE_PREVIEW,

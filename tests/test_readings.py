@@ -178,6 +178,12 @@ async def test_a_day_night_meter_takes_a_value_per_zone(chat, bot_database, demo
     assert "дневная зона" in chat.last.text
     await chat.send(str(day + 100))
     assert "ночная зона" in chat.last.text
+    await chat.press("◀️ Назад")  # back from the night is the day, typed again
+    assert "дневная зона" in chat.last.text
+    await chat.press("◀️ Назад")
+    assert "№ 201704012803 · Электроэнергия" in buttons(chat)
+    await chat.press("№ 201704012803 · Электроэнергия")
+    await chat.send(str(day + 100))
     await chat.send(str(night + 60))
     # Both values together, before anything is sent.
     review = chat.last.text.replace("\u00a0", " ")
