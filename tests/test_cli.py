@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import load_settings
+from bot.config import SettingsError, load_settings
 from tests.smtp import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -64,6 +64,21 @@ def run(tmp_path: Path):
     return run
 
 
+@pytest.mark.parametrize(
+    ("url", "reason"),
+    [
+        ("postgresql+asyncpg://", "name the database"),  # a driver's default one, else
+        ("postgresql+asyncpg://bot@127.0.0.1:5432/", "name the database"),
+        ("postgresql+asyncpg://bot@db:port/bot", "not a database URL"),
+        ("postgresql+asyncpg://bot@db/bot?sslmode=require", "asyncpg takes ?ssl=require"),
+    ],
+)
+def test_a_database_url_names_its_database_as_asyncpg_takes_it(url, reason):
+    with pytest.raises(SettingsError) as refused:
+        load_settings(_env_file=None, database_url=url)
+    assert str(refused.value).startswith(f"Invalid setting DATABASE_URL: Value error, {reason}")
+
+
 def test_a_setting_left_blank_is_not_set(monkeypatch):
     """An env file's `STAFF_CHAT_ID=` or `SMTP_USER=`: no staff group, no login."""
     for name in ("STAFF_CHAT_ID", "SMTP_USER", "SMTP_PASSWORD", "YOOKASSA_SHOP_ID"):
@@ -91,21 +106,6 @@ def test_a_setting_left_blank_is_not_set(monkeypatch):
             "mysql://x",
             "Invalid setting DATABASE_URL: Value error, use "
             "sqlite+aiosqlite:// or postgresql+asyncpg://",
-        ),
-        (
-            "DATABASE_URL",
-            "postgresql+asyncpg://",
-            "Invalid setting DATABASE_URL: Value error, name the database",
-        ),
-        (
-            "DATABASE_URL",
-            "postgresql+asyncpg://bot@db:port/bot",
-            "Invalid setting DATABASE_URL: Value error, not a database URL",
-        ),
-        (
-            "DATABASE_URL",
-            "postgresql+asyncpg://bot@db/bot?sslmode=require",
-            "Invalid setting DATABASE_URL: Value error, asyncpg takes ?ssl=require",
         ),
         (
             "READINGS_WINDOW",
