@@ -3,6 +3,7 @@ the Russian way in Russian ("62 918,45 ₽", "06.11.2018", "Декабрь 2018"
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -15,6 +16,7 @@ from aiogram_i18n.cores import FluentRuntimeCore
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal
 from fluent.runtime import FluentBundle, FluentResource
+from fluent.syntax import ast
 
 LOCALES = Path(__file__).resolve().parent.parent / "locales"
 
@@ -191,6 +193,14 @@ def joined(texts: Iterable[str], separator: str = "\n") -> Html:
     return Html(separator.join(texts))
 
 
+@functools.cache
+def _parsed(file: Path, _modified: int) -> ast.Resource:
+    """A locale file's messages, parsed once per process while the file stays as it is:
+    parsing is most of a TextCore's start, and aiogram-i18n loads the files again at the
+    dispatcher's start (the tests build a dispatcher per test)."""
+    return FluentResource(file.read_text(encoding="utf-8"))
+
+
 class TextCore(FluentRuntimeCore):
     """Loads every ``locales/<locale>/*.ftl`` with functions bound to the bundle's locale, and
     escapes the values put into texts: the bot speaks HTML, and names and addresses come
@@ -209,7 +219,7 @@ class TextCore(FluentRuntimeCore):
                 [folder.name], use_isolating=False, functions=_functions(folder.name)
             )
             for file in sorted(folder.glob("*.ftl")):
-                bundle.add_resource(FluentResource(file.read_text(encoding="utf-8")))
+                bundle.add_resource(_parsed(file, file.stat().st_mtime_ns))
             bundles[folder.name] = bundle
         return bundles
 
