@@ -9,7 +9,7 @@ from aiogram.types import CallbackQuery, Message
 from aiogram_dialog import DialogManager, StartMode
 from aiogram_dialog.widgets.kbd import Button, Row
 
-from dialogs.context import ctx
+from dialogs.context import ctx, started_with
 from dialogs.inputs import EXPLAINABLE, explain, question, say, send_code
 from dialogs.menu import open_from_start
 from dialogs.states import ConfirmSG, MenuSG, ProfileSG
@@ -18,20 +18,13 @@ from domain import codes
 from domain.model import CodePurpose
 
 
-def _asked(manager: DialogManager) -> dict[str, Any]:
-    """What the dialog was started with: the purpose, the address, whether to send."""
-    start = manager.start_data
-    assert isinstance(start, dict)
-    return start
-
-
 async def _resend(manager: DialogManager) -> None:
-    start = _asked(manager)
-    await send_code(manager, CodePurpose(start["purpose"]), start["email"], ctx(manager).profile.id)
+    purpose, email = CodePurpose(started_with(manager, "purpose")), started_with(manager, "email")
+    await send_code(manager, purpose, email, ctx(manager).profile.id)
 
 
 async def on_start(_data: Any, manager: DialogManager) -> None:
-    if _asked(manager).get("send"):
+    if started_with(manager, "send"):
         await _resend(manager)
 
 
@@ -41,7 +34,7 @@ async def on_send_again(_callback: CallbackQuery, _button: Button, manager: Dial
 
 async def on_code(message: Message, _widget: Any, manager: DialogManager) -> None:
     context = ctx(manager)
-    purpose = CodePurpose(_asked(manager)["purpose"])
+    purpose = CodePurpose(started_with(manager, "purpose"))
     try:
         confirmed = await codes.confirm_email(
             context.uow,
@@ -51,19 +44,19 @@ async def on_code(message: Message, _widget: Any, manager: DialogManager) -> Non
             context.profile,
             message.text or "",
             purpose,
-            _asked(manager)["email"],
+            started_with(manager, "email"),
         )
     except EXPLAINABLE as error:
         explain(manager, error)
         return
     context.signed_in(confirmed)
-    await say(manager, "identity-email-confirmed", email=_asked(manager)["email"])
+    await say(manager, "identity-email-confirmed", email=started_with(manager, "email"))
     await _leave(manager)
 
 
 async def _leave(manager: DialogManager) -> None:
     """Back where the resident came from: the profile for a new address, else the menu."""
-    if _asked(manager)["purpose"] == CodePurpose.CHANGE_EMAIL:
+    if started_with(manager, "purpose") == CodePurpose.CHANGE_EMAIL:
         # On top of the menu, as /profile opens it: its "Back" leads there.
         await open_from_start(manager, ctx(manager).resident, ProfileSG.view)
     else:
@@ -75,7 +68,7 @@ async def on_later(_callback: CallbackQuery, _button: Button, manager: DialogMan
 
 
 async def get_email(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
-    return {"email": _asked(dialog_manager)["email"]}
+    return {"email": started_with(dialog_manager, "email")}
 
 
 code_window = question(

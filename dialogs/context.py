@@ -112,9 +112,7 @@ def ctx(manager: DialogManager) -> Context:
 def chosen_account(manager: DialogManager) -> int:
     """The account this dialog works on: the resident's choice in it, else its start data.
     Whoever uses it checks it against the profile's accounts."""
-    chosen = manager.dialog_data.get("account_id")
-    if chosen is None and isinstance(manager.start_data, dict):
-        chosen = manager.start_data.get("account_id")
+    chosen = started_with(manager, "account_id")
     if chosen is None:
         raise AccountNotFound  # a dialog started without one: a forged or stale button
     return int(chosen)

@@ -301,13 +301,11 @@ async def payments(
             by_contract[item.contract_id].append(item)
     # One line per account at a supplier, as the guide shows it (Fig. 28), and one line per
     # payment under it: a payment spread over the account's services is one sum to the resident.
-    merged: dict[tuple[int | None, str], dict[int, PaidOn]] = {}
-    suppliers: dict[tuple[int | None, str], Supplier] = {}
+    merged: dict[tuple[int | None, str], tuple[Supplier, dict[int, PaidOn]]] = {}
     for contract, supplier in await uow.contracts.of_account(account.id):
         assert contract.id is not None
         key = (supplier.id, contract.supplier_account_number)
-        suppliers.setdefault(key, supplier)
-        paid = merged.setdefault(key, {})
+        _, paid = merged.setdefault(key, (supplier, {}))
         for item in by_contract.get(contract.id, []):
             before = paid.get(item.payment_id)
             paid[item.payment_id] = PaidOn(
@@ -316,8 +314,6 @@ async def payments(
                 item.in_billing,
             )
     return [
-        PaymentHistory(
-            suppliers[key], key[1], sorted(paid.values(), key=lambda p: p.day, reverse=True)
-        )
-        for key, paid in merged.items()
+        PaymentHistory(supplier, number, sorted(paid.values(), key=lambda p: p.day, reverse=True))
+        for (_, number), (supplier, paid) in merged.items()
     ]
