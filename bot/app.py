@@ -142,7 +142,6 @@ STAFF_RETRY_SECONDS = 60
 PAYMENT_CHECK_SECONDS = 15  # how often pending payments are looked at; each waits its turn
 UPDATE_MEMORY = timedelta(days=2)
 NOTICES_HOUR = 10  # local time, as every hour here: notices should not wake anyone
-NEW_BILLS_MINUTES = 30  # how soon a billing import's new bills are told of
 RETENTION_HOUR = 4  # local time: the quietest hour
 BACKGROUND_GRACE = 5  # seconds a stop waits for a job run or a send: 25 + 5 within 30
 
@@ -245,7 +244,6 @@ def scheduler(
         queue_in(database, notices.queue_meter_expiring, clock),
         hour=NOTICES_HOUR,
     )
-    add("new-bills", queue_in(database, notices.queue_new_bills, clock), minutes=NEW_BILLS_MINUTES)
     if settings.staff_chat_id is not None:
         add(
             "appeals-digest",

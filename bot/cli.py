@@ -262,8 +262,6 @@ async def _poll(settings: Settings, database) -> None:
 
 
 async def _main(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.clock import SystemClock
-    from domain.notifications import queue_new_bills
     from storage.billing import ImportRefused, format_payments, format_readings, import_billing
     from storage.demo import is_empty
 
@@ -282,29 +280,28 @@ async def _main(args: argparse.Namespace, settings: Settings) -> int:
                 print("The database schema is up to date.")
             case "import":
                 try:
-                    content = args.file.read_bytes()
+                    stream = args.file.open("rb")
                 except OSError as error:  # missing, a folder, not readable
                     print(f"{args.file}: cannot be read: {error.strerror}", file=sys.stderr)
                     return 1
                 try:
-                    counts = await import_billing(database.engine, content)
+                    with stream:
+                        counts = await import_billing(database.engine, stream, zone=settings.zone)
                 except ImportRefused as refused:
                     shown = refused.problems[:30]
-                    more = len(refused.problems) - len(shown)
+                    more = len(refused.problems) - len(shown) + refused.more
                     print(f"{args.file}: refused, nothing was imported:", file=sys.stderr)
                     for problem in shown:
                         print(f"  {problem}", file=sys.stderr)
                     if more:
                         print(f"  ... and {more} more", file=sys.stderr)
                     return 1
+                told = counts.pop("notifications queued", 0)
                 print(
                     ", ".join(f"{name}: {n}" for name, n in sorted(counts.items()))
                     or "Nothing changed."
                 )
-                # Residents hear of a new month's bill now, not at the job's next run.
-                async with database.unit_of_work() as uow:
-                    told = await queue_new_bills(uow, SystemClock(settings.zone))
-                if told:
+                if told:  # queued in the import's transaction, sent by the running bot
                     print(f"New bills queued for residents: {told}.")
             case "export":
                 since = datetime.combine(args.since, time(), tzinfo=settings.zone)

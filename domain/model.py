@@ -341,6 +341,14 @@ def pay_by(period: date) -> date:
     return issued_on(period).replace(day=10)
 
 
+def news_from(today: date) -> date:
+    """The first period whose bill is still news on ``today``: one is, until its pay-by date."""
+    this_month = today.replace(day=1)
+    if today <= pay_by((this_month - timedelta(days=1)).replace(day=1)):
+        return (this_month - timedelta(days=1)).replace(day=1)
+    return this_month
+
+
 @dataclass(slots=True, kw_only=True)
 class PaymentItem:
     """What one payment pays of one contract."""

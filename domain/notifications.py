@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from domain.errors import UnknownNotificationKind
-from domain.model import Appeal, Notification, NotificationKind, Payment, Profile, pay_by
+from domain.model import Appeal, Notification, NotificationKind, Payment, Profile
 from domain.ports import Clock, UnitOfWork
 from domain.readings import billing_month
 
@@ -89,28 +89,6 @@ async def queue_meter_expiring(uow: UnitOfWork, clock: Clock) -> int:
         queued += await uow.notifications.queue_meter_expiring(
             run, f"{Kind.METER_EXPIRING}:{until}:{days}:meter ", until, days, clock.now()
         )
-    await uow.commit()
-    return queued
-
-
-def latest_billed_month(today: date) -> date:
-    """A month's bill is issued on the first of the next (``issued_on``): this month's news
-    is last month's bill."""
-    return (today.replace(day=1) - timedelta(days=1)).replace(day=1)
-
-
-async def queue_new_bills(uow: UnitOfWork, clock: Clock) -> int:
-    """Queues, for each linked account with a bill for the latest billed month, the news of it:
-    run after each billing import and every half hour, so an account's bill is told of once,
-    soon after it arrives. A bill is news until its pay-by date: a process started later in
-    the month (a first rollout) tells nobody of a bill they had weeks ago."""
-    today = clock.today()
-    period = latest_billed_month(today)
-    if today > pay_by(period):
-        return 0
-    key = f"{Kind.NEW_BILL}:{period:%Y-%m}"
-    run = await uow.notifications.broadcast(Kind.NEW_BILL, key, clock.now())
-    queued = await uow.notifications.queue_new_bills(run, f"{key}:account ", period, clock.now())
     await uow.commit()
     return queued
 

@@ -368,12 +368,6 @@ class NotificationRepository(Protocol):
         """Every bound Telegram user, per meter of a linked account whose verification runs
         out on ``verified_until``; ``args``: account_id, number, meter, until, days."""
 
-    async def queue_new_bills(
-        self, broadcast_id: int, key_prefix: str, period: date, now: datetime
-    ) -> int:
-        """Every bound Telegram user, per linked account with a bill for ``period``;
-        ``args``: account_id, number, period."""
-
     async def claim(self, now: datetime, lease_until: datetime, limit: int) -> list[Notification]:
         """Takes up to ``limit`` due notifications (queued, or claimed by a sender whose lease
         ran out) for this sender until ``lease_until``, oldest first, skipping those another

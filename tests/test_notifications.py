@@ -337,28 +337,32 @@ async def test_a_new_bill_is_told_with_the_amount_due_and_buttons_to_open_it_and
     chat, bot_database, demo, clock
 ):
     clock.advance(days=-20)  # the 4th of November; October's bills came on the 1st
-    async with bot_database.engine.begin() as connection:
-        await connection.execute(update(bills).values(arrived_at=clock.now() - timedelta(days=3)))
     await bind_resident(bot_database, chat.user.id, link=("800200415527",), now=clock.now())
-    # October's bill was there when the account was linked: the resident saw it then.
-    assert await queue_in(bot_database, notifications.queue_new_bills, clock) == 0
-    # It comes again from billing (taken back and sent anew): news now, and told once.
+    billing = demo_file(clock.today(), new_link_codes())
+    # The same file again brings no bill the resident has not seen.
+    again = await import_billing(bot_database.engine, billing, clock.now())
+    assert again["notifications queued"] == 0 and again["bills created"] == 0
+    # October's and September's bills come again from billing (taken back and sent anew):
+    # October's is news, told once; September's is past its pay-by date (10.10).
+    account = select(accounts.c.id).where(accounts.c.number == "800200415527").scalar_subquery()
     async with bot_database.engine.begin() as connection:
         await connection.execute(
             delete(bills).where(
-                bills.c.account_id
-                == select(accounts.c.id)
-                .where(accounts.c.number == "800200415527")
-                .scalar_subquery(),
-                bills.c.period == date(2026, 10, 1),
+                bills.c.account_id == account,
+                bills.c.period.in_([date(2026, 9, 1), date(2026, 10, 1)]),
             )
         )
     clock.advance(minutes=5)
-    await import_billing(
-        bot_database.engine, demo_file(clock.today(), new_link_codes()), clock.now()
-    )
-    assert await queue_in(bot_database, notifications.queue_new_bills, clock) == 1
-    assert await queue_in(bot_database, notifications.queue_new_bills, clock) == 0
+    brought = await import_billing(bot_database.engine, billing, clock.now())
+    assert brought["bills created"] == 2 and brought["notifications queued"] == 1
+    clock.advance(minutes=5)
+    assert (await import_billing(bot_database.engine, billing, clock.now())) == {}
+    async with bot_database.engine.connect() as connection:
+        told = await connection.execute(
+            select(queue.c.key).where(queue.c.kind == NotificationKind.NEW_BILL)
+        )
+        number = await connection.scalar(select(account))
+    assert told.scalars().all() == [f"new-bill:2026-10:account {number}"]
     await chat.deliver_notifications()
     notice = chat.last
     assert plain(chat).startswith(

@@ -211,8 +211,10 @@ class SqlNotificationRepository:
         return await self._queue_selected(selection)
 
     async def queue_new_bills(
-        self, broadcast_id: int, key_prefix: str, period: date, now: datetime
+        self, broadcast_id: int, key_prefix: str, period: date, now: datetime, arrived_at: datetime
     ) -> int:
+        """The news of the bills of ``period`` that the billing import of ``arrived_at``
+        brought, to the residents linked to their accounts then."""
         selection = (
             select(
                 *self._columns(
@@ -228,12 +230,16 @@ class SqlNotificationRepository:
             )
             .select_from(self._linked().join(bills, bills.c.account_id == accounts.c.id))
             # A bill that was there when the account was linked is not news to its resident.
-            .where(bills.c.period == period, bills.c.arrived_at > account_links.c.linked_at)
+            .where(
+                bills.c.period == period,
+                bills.c.arrived_at == arrived_at,
+                account_links.c.linked_at < arrived_at,
+            )
         )
         return await self._queue_selected(selection)
 
-    async def queue_reading_replaced(self, reading_id: int, now: datetime) -> int:
-        """Everyone linked to the reading's account hears that billing replaced it."""
+    async def queue_readings_replaced(self, reading_ids: Select[Any], now: datetime) -> int:
+        """Everyone linked to a reading's account hears that billing replaced it."""
         selection = (
             select(
                 *self._columns(
@@ -251,7 +257,7 @@ class SqlNotificationRepository:
                 .join(meters, meters.c.account_id == accounts.c.id)
                 .join(readings, readings.c.meter_id == meters.c.id)
             )
-            .where(readings.c.id == reading_id)
+            .where(readings.c.id.in_(reading_ids))
         )
         return await self._queue_selected(selection)
 
