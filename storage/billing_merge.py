@@ -31,6 +31,7 @@ from sqlalchemy import (
     or_,
     select,
     true,
+    union,
     update,
 )
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -43,6 +44,7 @@ from storage.types import UtcDateTime
 
 BATCH = 5_000  # rows a staging table takes at a time
 MAX_PROBLEMS = 1_000  # listed; the rest are counted
+ANALYZE_AFTER = 1_000  # rows added to a table that make its statistics stale
 
 _stages = MetaData()
 
@@ -312,21 +314,25 @@ async def _repeated(
     return [f"{place}: the same record as {first}" for place, first in rows]
 
 
-def _known_account(number: ColumnElement[Any]) -> ColumnElement[bool]:
-    return or_(
-        exists().where(t.accounts.c.number == number),
-        exists().where(s_accounts.c.number == number),
+# Each "unknown" is NOT EXISTS in the tables and NOT EXISTS among the staged records, joined
+# by AND: the planner makes each an anti-join (under an OR it would scan per record).
+
+
+def _unknown_account(number: ColumnElement[Any]) -> ColumnElement[bool]:
+    return and_(
+        ~exists().where(t.accounts.c.number == number),
+        ~exists().where(s_accounts.c.number == number),
     )
 
 
-def _known_supplier(code: ColumnElement[Any]) -> ColumnElement[bool]:
-    return or_(
-        exists().where(t.suppliers.c.code == code),
-        exists().where(s_suppliers.c.code == code),
+def _unknown_supplier(code: ColumnElement[Any]) -> ColumnElement[bool]:
+    return and_(
+        ~exists().where(t.suppliers.c.code == code),
+        ~exists().where(s_suppliers.c.code == code),
     )
 
 
-def _known_contract(
+def _unknown_contract(
     account: ColumnElement[Any], supplier: ColumnElement[Any], service: ColumnElement[Any]
 ) -> ColumnElement[bool]:
     kept = (
@@ -344,7 +350,7 @@ def _known_contract(
         s_contracts.c.supplier == supplier,
         s_contracts.c.service == service,
     )
-    return or_(kept.exists(), staged)
+    return and_(~kept.exists(), ~staged)
 
 
 def _no_contract(
@@ -370,11 +376,11 @@ def _unknown() -> list[tuple[Table, Select[Any]]]:
 
     def account(table: Table) -> tuple[Table, Select[Any]]:
         problem = table.c.place + ".account: unknown account '" + table.c.account + "'"
-        return table, select(problem).where(~_known_account(table.c.account))
+        return table, select(problem).where(_unknown_account(table.c.account))
 
     def supplier(table: Table) -> tuple[Table, Select[Any]]:
         problem = table.c.place + ".supplier: unknown supplier '" + table.c.supplier + "'"
-        return table, select(problem).where(~_known_supplier(table.c.supplier))
+        return table, select(problem).where(_unknown_supplier(table.c.supplier))
 
     m, i = s_meters.c, s_payment_items.c
     return [
@@ -389,7 +395,7 @@ def _unknown() -> list[tuple[Table, Select[Any]]]:
                 )
             ).where(
                 m.contract_supplier.is_not(None),
-                ~_known_contract(m.account, m.contract_supplier, m.contract_service),
+                _unknown_contract(m.account, m.contract_supplier, m.contract_service),
             ),
         ),
         account(s_bills),
@@ -398,7 +404,7 @@ def _unknown() -> list[tuple[Table, Select[Any]]]:
         (
             s_payment_items,
             select(_no_contract(i.place, i.account, i.supplier, i.service)).where(
-                ~_known_contract(i.account, i.supplier, i.service)
+                _unknown_contract(i.account, i.supplier, i.service)
             ),
         ),
     ]
@@ -505,6 +511,14 @@ class Merge:
             )
         )
         self._count(table, "created", created.rowcount)
+        await self._analyze(table, created.rowcount)
+
+    async def _analyze(self, table: Table, added: int) -> None:
+        """After a bulk of new rows, the planner is told of them before the next statement
+        joins the table (it would plan for the table it saw before, nested loops over a
+        table it thinks empty)."""
+        if self.connection.dialect.name == "postgresql" and added >= ANALYZE_AFTER:
+            await self.connection.exec_driver_sql(f"ANALYZE {table.name}")
 
     async def _prune(
         self,
@@ -530,34 +544,18 @@ class Merge:
         kept go and the file's come."""
         staged, tariffs, rates = _rates(), _tariffs_kept(), t.tariff_rates.c
 
-        def same(a: Any, b: Any) -> ColumnElement[bool]:
-            return and_(
-                a.tariff_id == b.tariff_id,
-                a.zone.is_not_distinct_from(b.zone),
-                a.above == b.above,
-                a.value == b.value,
-            )
-
-        changed = (
-            select(tariffs.c.id)
-            .where(
-                or_(
-                    exists().where(
-                        staged.c.tariff_id == tariffs.c.id, ~exists().where(same(rates, staged.c))
-                    ),
-                    exists().where(
-                        rates.tariff_id == tariffs.c.id, ~exists().where(same(staged.c, rates))
-                    ),
-                )
-            )
-            .subquery()
-        )
+        columns = ("tariff_id", "zone", "above", "value")
+        given = select(*(staged.c[c] for c in columns))
+        kept = select(*(rates[c] for c in columns)).where(rates.tariff_id.in_(select(tariffs.c.id)))
+        # EXCEPT compares whole rows, a zone left out (NULL) as equal to another left out.
+        # Each EXCEPT a subquery of its own: SQLite takes no compound select in parentheses.
+        only = [given.except_(kept).subquery(), kept.except_(given).subquery()]
+        changed = union(*(select(o.c.tariff_id.label("id")) for o in only)).subquery()
         ids = select(changed.c.id)
         removed = await self.connection.execute(
             delete(t.tariff_rates).where(rates.tariff_id.in_(ids))
         )
         self._count(t.tariff_rates, "removed", removed.rowcount)
-        columns = ("tariff_id", "zone", "above", "value")
         created = await self.connection.execute(
             insert(t.tariff_rates).from_select(
                 columns,
@@ -565,6 +563,7 @@ class Merge:
             )
         )
         self._count(t.tariff_rates, "created", created.rowcount)
+        await self._analyze(t.tariff_rates, created.rowcount)
 
     async def _readings(self) -> None:
         """A reading of billing's own is kept as billing has it. One sent through the bot
@@ -773,8 +772,10 @@ def _own_readings() -> Subquery:
 
 def _billing_readings() -> Subquery:
     """Billing's own readings, and the bot's sent before this database kept them."""
-    s, kept = s_readings.c, t.readings.alias("kept").c
-    own_month = exists().where(
+    s, alias = s_readings.c, t.readings.alias("kept")
+    kept = alias.c
+    own_month = and_(
+        s.source.in_(OWN_SOURCES),
         kept.meter_id == t.meters.c.id,
         kept.zone == s.zone,
         kept.billing_month == s.billing_month,
@@ -782,7 +783,8 @@ def _billing_readings() -> Subquery:
     )
     return (
         _meter(s_readings)
-        .where(~and_(s.source.in_(OWN_SOURCES), own_month))
+        .outerjoin(alias, own_month)  # a join, not NOT EXISTS under an OR: hashed, not looped
+        .where(kept.id.is_(None))
         .add_columns(
             t.meters.c.id.label("meter_id"), s.zone, s.taken_at, *(s[f] for f in READING_FIELDS)
         )

@@ -155,7 +155,10 @@ async def test_each_line_names_the_update_or_the_job_it_was_logged_for(chat, bot
     handler.addFilter(Tag())
     root = logging.getLogger()
     root.addHandler(handler)
-    level, root.level = root.level, logging.INFO
+    # setLevel, not the attribute: it clears each logger's cached answer to isEnabledFor,
+    # which an update fed earlier in this process left at the default WARNING.
+    level = root.level
+    root.setLevel(logging.INFO)
     quiet = logging.getLogger("tests.job")
 
     async def job() -> None:
@@ -167,7 +170,7 @@ async def test_each_line_names_the_update_or_the_job_it_was_logged_for(chat, bot
         quiet.info("between the two")
     finally:
         root.removeHandler(handler)
-        root.level = level
+        root.setLevel(level)
     records = [json.loads(line) for line in lines.getvalue().splitlines()]
     handled = next(r for r in records if r["message"].startswith("Update id="))
     assert handled["update"] == chat.last_update.update_id
