@@ -35,11 +35,9 @@ from domain.model import (
 )
 from domain.ports import PaidPayment, SubmittedReading
 from domain.readings import fits_digits
-from domain.validation import storable
 from storage import billing_stream
 from storage import tables as t
 from storage.billing_merge import (
-    MAX_PROBLEMS,
     Merge,
     Staging,
     problems,
@@ -57,7 +55,7 @@ from storage.billing_merge import (
     s_suppliers,
     s_tariffs,
 )
-from storage.billing_stream import ImportRefused, Overlong, named, repeats, where
+from storage.billing_stream import MAX_PROBLEMS, ImportRefused, Overlong, where
 
 __all__ = ["ImportRefused", "format_payments", "format_readings", "import_billing"]
 
@@ -88,13 +86,7 @@ def _aware(value: datetime) -> datetime:
 
 class Record(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-    @field_validator("*")
-    @classmethod
-    def _storable(cls, value: Any) -> Any:
-        if isinstance(value, str) and not storable(value):
-            raise ValueError("contains a character the database cannot keep (U+0000)")
-        return value
+    # A string the database cannot keep is refused by the reader (billing_stream).
 
 
 class SupplierIn(Record):
@@ -282,10 +274,9 @@ class _Records:
         self.problems += problems[:room]
         self.more += max(0, len(problems) - room)
 
-    async def take(self, section: str, place: str, raw: Any) -> None:
-        place += named(raw)
-        if repeated := repeats(raw, place):
-            self.refuse(repeated)
+    async def take(self, section: str, place: str, raw: Any, flaws: list[str]) -> None:
+        if flaws:
+            self.refuse(flaws)
             return
         try:
             record = SECTION_RECORDS[section].model_validate(raw)
@@ -495,10 +486,11 @@ async def _import(
         await staging.create()
         records = _Records(staging)
         try:
-            for section, place, raw in billing_stream.records(stream):
-                await records.take(section, place, raw)
+            for record in billing_stream.records(stream):
+                await records.take(*record)
         except ImportRefused as frame:
             records.refuse(frame.problems)
+            records.more += frame.more
         if not records.problems:
             await staging.finish()
             records.refuse(await problems(staging))

@@ -39,11 +39,11 @@ from sqlalchemy.sql import Subquery
 
 from domain.model import OWN_SOURCES, NotificationKind, ReadingStatus
 from storage import tables as t
+from storage.billing_stream import MAX_PROBLEMS
 from storage.repositories.notifications import SqlNotificationRepository
 from storage.types import UtcDateTime
 
 BATCH = 5_000  # rows a staging table takes at a time
-MAX_PROBLEMS = 1_000  # listed; the rest are counted
 ANALYZE_AFTER = 1_000  # rows added to a table that make its statistics stale
 
 _stages = MetaData()

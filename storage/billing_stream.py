@@ -14,6 +14,8 @@ from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from typing import IO, Any
 
+from domain.validation import storable
+
 FORMAT = "tes-billing/1"
 SECTIONS = ("suppliers", "accounts", "contracts", "meters", "bills", "payments", "faq")
 
@@ -28,6 +30,12 @@ MAX_NUMBER = 40
 # Keys that name a record in a problem, the first one it has: ``meters[0] (number 517480)``.
 RECORD_KEYS = ("number", "code", "id", "account", "starts_on", "period", "position")
 WHITESPACE = " \t\n\r"
+MAX_PROBLEMS = 1_000  # listed; the rest are counted
+
+
+# A record as read: its section, its place in the file (``accounts[2] (number …)``), the
+# decoded record, and the problems the reader found in it.
+Entry = tuple[str, str, Any, list[str]]
 
 
 class ImportRefused(Exception):
@@ -69,14 +77,6 @@ class Repeated(dict):
             seen.add(k)
 
 
-def _pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
-    obj = dict(items)
-    return obj if len(obj) == len(items) else Repeated(items)
-
-
-DECODER = json.JSONDecoder(parse_float=_number, parse_int=_number, object_pairs_hook=_pairs)
-
-
 def named(node: Any) -> str:
     """`` (number 800100103492)``: what names a record, to find it in a large file."""
     if isinstance(node, dict):
@@ -108,25 +108,31 @@ def _has(node: list[Any] | dict[str, Any], step: str | int) -> bool:
     return step in node
 
 
-def repeats(node: Any, place: str) -> list[str]:
-    """Where a record names a key twice: one problem per object and key."""
+def _flaws(record: Any, place: str) -> list[str]:
+    """What the decoder let through in a record: a key named twice (one problem per object
+    and key), a string the database cannot keep."""
     found: list[str] = []
 
     def walk(node: Any, location: tuple[str | int, ...]) -> None:
         if isinstance(node, Repeated):
             found.extend(
-                f'{where(place, record_, location)}: names "{key}" more than once'
+                f'{where(place, record, location)}: names "{key}" more than once'
                 for key in node.keys_repeated
             )
-        if isinstance(node, dict):
+        if isinstance(node, str) and not storable(node):
+            found.append(
+                f"{where(place, record, location)}: contains a character the database cannot "
+                "keep (U+0000, or half of a surrogate pair)"
+            )
+        elif isinstance(node, dict):
             for key, value in node.items():
+                walk(key, location)
                 walk(value, (*location, key))
         elif isinstance(node, list):
             for index, value in enumerate(node):
                 walk(value, (*location, index))
 
-    record_ = node
-    walk(node, ())
+    walk(record, ())
     return found
 
 
@@ -144,6 +150,19 @@ class _Text:
         self._bytes_lines = 0  # and in the bytes read, for a decoding error's place
         self._bytes_column = 0
         self._first = True
+        self._decoder_ = json.JSONDecoder(
+            parse_float=_number, parse_int=_number, object_pairs_hook=self._pairs
+        )
+        # Whether the value decoded last may hold a flaw: a key named twice, or an escape
+        # (``\\u0000``) for a character the database cannot keep. Only such a record is walked.
+        self.flawed = False
+
+    def _pairs(self, items: list[tuple[str, Any]]) -> dict[str, Any]:
+        obj = dict(items)
+        if len(obj) == len(items):
+            return obj
+        self.flawed = True
+        return Repeated(items)
 
     def more(self) -> bool:
         """Reads another chunk; False at the end of the file."""
@@ -221,8 +240,9 @@ class _Text:
         and a character past it (a number cut by a chunk's end would decode short)."""
         self.skip()
         while True:
+            self.flawed = False
             try:
-                value, end = DECODER.raw_decode(self.text, self.pos)
+                value, end = self._decoder_.raw_decode(self.text, self.pos)
             except json.JSONDecodeError as error:
                 if self._grow():
                     continue
@@ -230,8 +250,36 @@ class _Text:
             except RecursionError:
                 raise ImportRefused(["not a billing file: JSON nested too deeply"]) from None
             if end < len(self.text) or not self._grow():
+                # Raw, neither can be in the text: a NUL byte is refused, UTF-8 spells no
+                # surrogate; only an escape can.
+                self.flawed = self.flawed or self.text.find("\\u", self.pos, end) >= 0
                 self.pos = end
                 return value
+
+    def line(self) -> Any:
+        """The JSON value on the line that starts here, decoded alone: a line broken is
+        refused where it breaks, not read on into the next."""
+        while (end := self.text.find("\n", self.pos)) < 0 and self._grow():
+            pass
+        if end < 0 and not self.eof:
+            raise ImportRefused([f"{self.place(self.pos)}: a line longer than any record"])
+        start, end = self.pos, len(self.text) if end < 0 else end
+        self.flawed = False
+        try:
+            value = self._decoder_.decode(self.text[start:end])
+        except json.JSONDecodeError as error:
+            raise self.invalid(error.msg, start + error.pos) from None
+        except RecursionError:
+            raise ImportRefused(["not a billing file: JSON nested too deeply"]) from None
+        self.flawed = self.flawed or self.text.find("\\u", start, end) >= 0
+        self.pos = end
+        return value
+
+    def record(self, section: str, place: str) -> Entry:
+        """The record that starts here, with its name in its place and its flaws."""
+        value = self.value()
+        place += named(value)
+        return section, place, value, _flaws(value, place) if self.flawed else []
 
     def _grow(self) -> bool:
         if len(self.text) - self.pos > MAX_RECORD:
@@ -239,10 +287,10 @@ class _Text:
         return self.more()
 
 
-def records(stream: IO[bytes]) -> Iterator[tuple[str, str, Any]]:
-    """The file's records, in file order: section, place (``accounts[2]``) and the decoded
-    record. The file's own frame (its format, a key named twice) is checked as it goes and
-    refused at the end, with the records' problems."""
+def records(stream: IO[bytes]) -> Iterator[Entry]:
+    """The file's records, in file order (see ``Entry``). The file's own frame (its format,
+    a key named twice) is checked as it goes and refused at the end, with the records'
+    problems."""
     text = _Text(stream)
     text.more()
     if _is_lines(text):
@@ -262,13 +310,13 @@ def _is_lines(text: _Text) -> bool:
     if not rest.strip(WHITESPACE):
         return False
     try:
-        header = DECODER.decode(first)
+        header = json.loads(first)
     except (json.JSONDecodeError, RecursionError):
         return False
     return isinstance(header, dict) and "format" in header
 
 
-def _document(text: _Text) -> Iterator[tuple[str, str, Any]]:
+def _document(text: _Text) -> Iterator[Entry]:
     problems: list[str] = []
     seen: set[str] = set()
     found_format: Any = None
@@ -300,7 +348,7 @@ def _document(text: _Text) -> Iterator[tuple[str, str, Any]]:
         raise ImportRefused(problems)
 
 
-def _section(text: _Text, section: str) -> Iterator[tuple[str, str, Any]]:
+def _section(text: _Text, section: str) -> Iterator[Entry]:
     if text.skip() != "[":
         value = text.value()
         raise ImportRefused([f"{section}: Input should be a valid list, not {value!r:.40}"])
@@ -310,7 +358,7 @@ def _section(text: _Text, section: str) -> Iterator[tuple[str, str, Any]]:
         return
     index = 0
     while True:
-        yield section, f"{section}[{index}]", text.value()
+        yield text.record(section, f"{section}[{index}]")
         index += 1
         if text.expect(",]", "Expecting ',' delimiter") == "]":
             return
@@ -324,24 +372,35 @@ def _format(value: Any, given: bool) -> list[str]:
     return []
 
 
-def _lines(text: _Text) -> Iterator[tuple[str, str, Any]]:
+def _lines(text: _Text) -> Iterator[Entry]:
     """One record a line, as an object naming its section: ``{"accounts": {...}}``; the first
     line is ``{"format": "tes-billing/1"}``."""
-    header = text.value()
-    problems = _format(header.get("format"), "format" in header)
+    header = text.line()
+    problems = _flaws(header, "line 1") if text.flawed else []
+    problems += _format(header.get("format"), "format" in header)
+    more = 0
     problems += [
         f"line 1: {key}: Extra inputs are not permitted" for key in header if key != "format"
     ]
     while text.skip():
         line = text.newlines_before(text.pos) + 1
-        record = text.value()
-        if not isinstance(record, dict) or len(record) != 1 or next(iter(record)) not in SECTIONS:
-            problems.append(
-                f"line {line}: a record is an object naming its section, one of "
-                + ", ".join(SECTIONS)
-            )
+        record = text.line()
+        if (
+            not isinstance(record, dict)
+            or isinstance(record, Repeated)
+            or len(record) != 1
+            or next(iter(record)) not in SECTIONS
+        ):
+            if len(problems) < MAX_PROBLEMS:
+                problems.append(
+                    f"line {line}: a record is an object naming its section, one of "
+                    + ", ".join(SECTIONS)
+                )
+            else:
+                more += 1
             continue
         [(section, value)] = record.items()
-        yield section, f"line {line}: {section}", value
+        place = f"line {line}: {section}" + named(value)
+        yield section, place, value, _flaws(value, place) if text.flawed else []
     if problems:
-        raise ImportRefused(problems)
+        raise ImportRefused(problems, more)

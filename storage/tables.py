@@ -21,7 +21,7 @@ from sqlalchemy import (
     true,
 )
 
-from domain.model import OWN_SOURCES
+from domain.model import OWN_SOURCES, NotificationStatus
 from storage.types import FixedDecimal, Money, UtcDateTime
 
 metadata = MetaData(
@@ -38,6 +38,9 @@ READING_SCALE = 6  # enough for any meter's digits after the point
 QUANTITY_SCALE = 6
 # The predicate of the partial index of the bot's own readings, also written where an upsert
 # names that index: PostgreSQL matches the two by their text.
+# Notices a sender is still to send: queued, or claimed and not yet sent. Written as the
+# partial index's condition, and so in the query that the index serves.
+PENDING_NOTICE = f"status IN ('{NotificationStatus.QUEUED}', '{NotificationStatus.SENDING}')"
 OWN_READING = "source IN ({})".format(", ".join(f"'{source}'" for source in OWN_SOURCES))
 
 
@@ -140,6 +143,8 @@ readings = Table(
     Column("reason", String(256)),
     Column("photo", String(256)),
     UniqueConstraint("meter_id", "zone", "taken_at"),
+    # Whether a meter has its month's reading (the reminder asks it of every meter).
+    Index("ix_readings_meter_id_billing_month", "meter_id", "billing_month"),
     # One reading sent through the bot per meter, zone and month (the guide's one per
     # period), from the chat or a device: a later one replaces it, however many send at once.
     Index(
@@ -277,6 +282,8 @@ payments = Table(
     # The receipt's address a profile gave last; and a deleted profile's payments, found
     # without a scan to be detached from it.
     Index("ix_payments_profile_id_created_at", "profile_id", "created_at"),
+    # The export of what was paid since a date.
+    Index("ix_payments_paid_at", "paid_at"),
 )
 
 payment_items = Table(
@@ -390,7 +397,15 @@ notifications = Table(
     Column("sent_at", UtcDateTime),
     Column("error", String(256)),
     UniqueConstraint("chat_id", "key"),
-    Index("ix_notifications_status_due_at", "status", "due_at"),
+    # The senders' claim: the next pending ones in order, read from the index without
+    # sorting the queue (an index on status and due_at sorted every pending row).
+    Index(
+        "ix_notifications_pending_due_at",
+        "due_at",
+        "id",
+        sqlite_where=text(PENDING_NOTICE),
+        postgresql_where=text(PENDING_NOTICE),
+    ),
 )
 
 # The kinds a resident turned off; a row per kind off.

@@ -18,6 +18,7 @@ from sqlalchemy import (
     literal,
     literal_column,
     select,
+    text,
     update,
 )
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -28,6 +29,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from domain.model import Broadcast, Notification, NotificationKind, NotificationStatus
 from domain.ports import Recipient
 from storage.tables import (
+    PENDING_NOTICE,
     account_links,
     accounts,
     bills,
@@ -266,7 +268,7 @@ class SqlNotificationRepository:
     async def claim(self, now: datetime, lease_until: datetime, limit: int) -> list[Notification]:
         due = (
             select(n.id)
-            .where(n.status.in_((QUEUED, SENDING)), n.due_at <= now)
+            .where(text(PENDING_NOTICE), n.due_at <= now)
             .order_by(n.due_at, n.id)
             .limit(limit)
         )

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.engine import Row
@@ -71,10 +72,12 @@ class SqlPaymentRepository:
             ],
         )
 
-    async def _many(self, *conditions, limit: int | None = None) -> list[Payment]:
+    async def _many(
+        self, *conditions, limit: int | None = None, order: Sequence[Any] = (payments.c.id,)
+    ) -> list[Payment]:
         rows = (
             await self._connection.execute(
-                select(*_PAYMENT_FIELDS).where(*conditions).order_by(payments.c.id).limit(limit)
+                select(*_PAYMENT_FIELDS).where(*conditions).order_by(*order).limit(limit)
             )
         ).all()
         if not rows:
@@ -177,8 +180,8 @@ class SqlPaymentRepository:
             payments.c.status == PaymentStatus.SUCCEEDED,
             payments.c.method != PaymentMethod.BILLING,
             payments.c.paid_at >= since,
+            order=(payments.c.paid_at, payments.c.id),
         )
-        found.sort(key=lambda p: (p.paid_at, p.id))
         if not found:
             return []
         numbers: dict[int, str] = dict(

@@ -127,6 +127,9 @@ def _account(n: int, periods: list[date]) -> Iterator[tuple[str, Any]]:
                 ],
             },
         )
+    # Readings are taken between the 20th and the 25th, at any minute of the day.
+    day, hour, minute = 20 + n % 6, n // 6 % 24, n // 144 % 60
+    when = f"{day:02d}T{hour:02d}:{minute:02d}:00+07:00"
     use = {z: Decimal(120 + n % 90) if z != "night" else Decimal(60 + n % 40) for z in zones}
     readings = []
     value = {z: Decimal(1000 + n % 5000) for z in zones}
@@ -140,7 +143,7 @@ def _account(n: int, periods: list[date]) -> Iterator[tuple[str, Any]]:
                 {
                     "zone": z,
                     "value": f"{value[z]}.0",
-                    "taken_at": f"{period:%Y-%m}-23T10:00:00+07:00",
+                    "taken_at": f"{period:%Y-%m}-{when}",
                     "billing_month": f"{period:%Y-%m}",
                     "used_in": f"{period:%Y-%m}",
                 }
@@ -173,14 +176,15 @@ def _account(n: int, periods: list[date]) -> Iterator[tuple[str, Any]]:
                 "readings": [
                     {
                         "value": f"{100 + i * 3}.000",
-                        "taken_at": f"{period:%Y-%m}-22T09:00:00+07:00",
+                        "taken_at": f"{period:%Y-%m}-{when}",
                         "billing_month": f"{period:%Y-%m}",
                     }
                     for i, period in enumerate(periods)
                 ],
             },
         )
-    debt = Decimal("0.00")
+    # The month before the file's first was billed alike, and is paid in its first month.
+    debt = sum(((use[z] * prices[z]).quantize(KOPECK, ROUND_HALF_UP) for z in zones), KOPECK * 0)
     heat = (area * Decimal("0.028") * HEAT).quantize(KOPECK, ROUND_HALF_UP)
     for period, month in zip(periods, charges, strict=True):
         lines = []
