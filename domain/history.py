@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from domain.accounts import linked_account
@@ -53,20 +53,11 @@ def chosen_period(start: date, end: date, today: date) -> Period:
     return Period(start, end)
 
 
-def _covers_month(period: Period, month: date) -> bool:
-    """A monthly document belongs to a period that touches its month."""
-    month_end = (month + timedelta(days=32)).replace(day=1) - timedelta(days=1)
-    return month <= period.end and month_end >= period.start
-
-
 async def bills(uow: UnitOfWork, profile: Profile, account_id: int, period: Period) -> list[Bill]:
     account = await linked_account(uow, profile, account_id)
     assert account.id is not None
-    return [
-        bill
-        for bill in await uow.bills.of_account(account.id)
-        if _covers_month(period, bill.period)
-    ]
+    # A monthly document belongs to a period that touches its month.
+    return list(await uow.bills.of_account(account.id, period.start.replace(day=1), period.end))
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,11 +128,11 @@ async def bill(uow: UnitOfWork, profile: Profile, account_id: int, bill_id: int)
 async def _meter_lines(uow: UnitOfWork, account: Account, month: date) -> list[MeterLine]:
     assert account.id is not None
     lines = []
-    for meter in await uow.meters.of_account(account.id):
-        assert meter.id is not None
-        taken = sorted(await uow.readings.of_meter(meter.id), key=lambda r: r.taken_at)
+    meters = await uow.meters.of_account(account.id)
+    taken = await uow.readings.of_months(meters, month, month)
+    for meter in meters:
         for zone in meter.zones:
-            of_zone = [r for r in taken if r.zone is zone]
+            of_zone = [r for r in taken if r.meter_id == meter.id and r.zone is zone]
             current = [r for r in of_zone if r.billing_month == month]
             previous = [r for r in of_zone if r.billing_month < month]
             lines.append(
@@ -187,14 +178,15 @@ async def readings(
     account = await linked_account(uow, profile, account_id)
     assert account.id is not None
     histories = []
-    for meter in await uow.meters.of_account(account.id):
-        assert meter.id is not None
+    meters = await uow.meters.of_account(account.id)
+    zone = clock.local(clock.now()).tzinfo
+    since = datetime.combine(period.start, time(), zone)
+    until = datetime.combine(period.end + timedelta(days=1), time(), zone)
+    taken_in = await uow.readings.taken_in(meters, since, until)
+    for meter in meters:
         billed = await uow.contracts.get(meter.contract_id) if meter.contract_id else None
-        taken = [
-            r
-            for r in await uow.readings.of_meter(meter.id)
-            if clock.local(r.taken_at).date() in period
-        ]
+        # Newest first, as the history lists them.
+        taken = [r for r in reversed(taken_in) if r.meter_id == meter.id]
         histories.append(
             MeterHistory(meter, billed[1] if billed else None, billed[0] if billed else None, taken)
         )
@@ -269,7 +261,8 @@ async def consumption(
     if meter is None or meter.account_id != account.id:
         raise MeterNotFound
     open_month, _ = billing_month(clock.today(), window)
-    readings = list(await uow.readings.of_meter(meter_id))
+    months = months_of(period)
+    readings = await uow.readings.of_months([meter], months[0], months[-1])
     return monthly_consumption(meter, readings, period, open_month)
 
 

@@ -142,8 +142,11 @@ class AccountRepository(Protocol):
 class BillRepository(Protocol):
     async def latest(self, account_id: int) -> Bill | None: ...
 
-    async def of_account(self, account_id: int) -> Sequence[Bill]:
-        """Newest first, with their supplier lines."""
+    async def of_account(
+        self, account_id: int, since: date | None = None, until: date | None = None
+    ) -> Sequence[Bill]:
+        """Newest first, with their supplier lines; of the months from ``since`` to
+        ``until`` when given."""
 
     async def get(self, bill_id: int) -> Bill | None: ...
 
@@ -248,8 +251,15 @@ class ReadingRepository(Protocol):
     async def own_for(self, meter_id: int, zone: Zone, month: date) -> Reading | None:
         """The reading of the zone for the month sent through the bot, if one was sent."""
 
-    async def of_meter(self, meter_id: int) -> Sequence[Reading]:
-        """Newest first."""
+    async def of_months(self, meters: Sequence[Meter], first: date, last: date) -> list[Reading]:
+        """Each meter's readings of the billing months ``first`` to ``last`` and, zone by
+        zone, the last of a month before them (what the first one counts from); oldest
+        first."""
+
+    async def taken_in(
+        self, meters: Sequence[Meter], since: datetime, until: datetime
+    ) -> list[Reading]:
+        """The meters' readings taken from ``since`` until before ``until``; oldest first."""
 
     async def taken_between(
         self, meter_id: int, since: datetime, until: datetime

@@ -221,7 +221,11 @@ class NotificationTexts:
         used = next(
             (
                 other
-                for other in await uow.readings.of_meter(meter.id)
+                for other in reversed(
+                    await uow.readings.of_months(
+                        [meter], reading.billing_month, reading.billing_month
+                    )
+                )
                 if other.zone is reading.zone
                 and other.billing_month == reading.billing_month
                 and not other.source.ours

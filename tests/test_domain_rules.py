@@ -398,7 +398,7 @@ async def test_the_chart_counts_every_month_of_the_period_zone_by_zone(database,
         shown = await history.consumption(
             uow, clock, WINDOW, profile, two_zone.account_id, two_zone.id, period
         )
-        readings_ = await uow.readings.of_meter(two_zone.id)
+        readings_ = await uow.readings.of_months([two_zone], date.min, date.max)
     assert [m.month for m in shown.months] == [9, 10, 11]
     assert list(shown.by_zone) == [Zone.DAY, Zone.NIGHT]
     # September counts from August's reading, before the period; November is not read yet.

@@ -14,6 +14,7 @@ from sqlalchemy import event
 from storage.database import Database
 from tests.chat import buttons
 from tests.data import bind_resident
+from tests.test_history import open_history
 from tests.test_readings import EPD, last_value, submitted
 
 METER = "№ 517480 · Горячая вода"
@@ -74,3 +75,56 @@ async def test_each_step_of_the_reading_journey_runs_a_handful_of_statements(
     ]
     assert sum("FROM readings" in s for s in counted["readings"]) == 1
     assert sum(s.startswith("SELECT telegram_users.") for s in counted["value"]) == 1
+
+
+async def test_the_bills_list_runs_as_many_statements_for_a_year_as_for_three_months(
+    chat, bot_database, demo
+):
+    await open_history(chat, bot_database)
+    with statements(bot_database) as quarter:
+        await chat.press("📄 Платёжные документы")
+    months_in_quarter = [b.text for _, b in chat.inline_buttons() if "₽" in b.text]
+    await chat.press("◀️ Назад")
+    await chat.press("🗓 Другой период")
+    await chat.press("За год")
+    with statements(bot_database) as year:
+        await chat.press("📄 Платёжные документы")
+    months_in_year = [b.text for _, b in chat.inline_buttons() if "₽" in b.text]
+    await chat.press("Следующие ⏩")
+    months_in_year += [b.text for _, b in chat.inline_buttons() if "₽" in b.text]
+
+    assert (len(months_in_quarter), len(months_in_year)) == (2, 11)
+    assert months_in_year[-1].startswith("Декабрь 2025 · ")
+    assert len(year) == len(quarter)
+    # The bills, their supplier lines and their service lines: three statements.
+    assert sum(" FROM bill" in s for s in year) == 3
+
+
+async def test_readings_and_the_chart_run_as_many_statements_for_a_year_as_for_three_months(
+    chat, bot_database, demo
+):
+    await open_history(chat, bot_database)
+    counted: dict[str, list[int]] = {"readings": [], "meter": [], "chart": []}
+    for period in ("three months", "a year"):
+        if period == "a year":
+            await chat.press("🗓 Другой период")
+            await chat.press("За год")
+        for step, press in [
+            ("readings", "📟 Показания"),
+            ("meter", "Горячая вода — № ПУ 517480"),
+            ("chart", "📈 График потребления"),
+        ]:
+            with statements(bot_database) as ran:
+                await chat.press(press)
+            counted[step].append(len(ran))
+        photo = next(m for m in reversed(chat.bot_messages()) if m.photo)
+        assert photo.caption == "Потребление по счётчику № 517480"
+        for _ in range(2):
+            await chat.press("◀️ Назад")
+        assert chat.last.text.startswith("<b>История ЛС</b>")
+
+    assert {step: len(set(counts)) for step, counts in counted.items()} == {
+        "readings": 1,
+        "meter": 1,
+        "chart": 1,
+    }, counted

@@ -651,9 +651,10 @@ def scans(plan: str, table: str) -> bool:
     return f"Seq Scan on {table} " in plan or f"SCAN {table}" in plan.replace("SCAN TABLE", "SCAN")
 
 
-async def test_the_reminder_the_news_the_export_and_the_claim_go_by_index(database):
-    """Each selects among millions of rows at a utility's volume (4 M readings, 5 M payments,
-    2.4 M bills, a queue of 100,000): read through an index, never the whole table."""
+async def test_what_selects_among_millions_of_rows_goes_by_index(database):
+    """The reminder, the news of a bill, the claim, the export and a meter's history, at a
+    utility's volume (4 M readings, 5 M payments, 2.4 M bills, a queue of 100,000): read
+    through an index, never the whole table."""
     today = date(2026, 11, 24)
     await seed_demo(database, today)
     clock = FakeClock()
@@ -665,6 +666,10 @@ async def test_the_reminder_the_news_the_export_and_the_claim_go_by_index(databa
             await uow.notifications.queue_new_bills(1, "k:", date(2026, 10, 1), now, now)
             await uow.notifications.claim(now, now + timedelta(minutes=1), 10)
             await uow.payments.paid_since(now - timedelta(days=30))
+            account = await uow.accounts.by_number("800200415527")
+            meters = await uow.meters.of_account(account.id)
+            await uow.readings.of_months(meters, date(2026, 1, 1), date(2026, 10, 1))
+            await uow.readings.taken_in(meters, now - timedelta(days=365), now)
 
     def one(part: str) -> tuple[str, Any]:
         [found] = [(s, p) for s, p in ran if part in s]
@@ -675,6 +680,9 @@ async def test_the_reminder_the_news_the_export_and_the_claim_go_by_index(databa
         ("bills.arrived_at =", "bills", None),
         ("UPDATE notifications", "notifications", "ix_notifications_pending_due_at"),
         ("payments.paid_at >=", "payments", "ix_payments_paid_at"),
+        # A meter's history, in a period: its index range, not the meter's every reading.
+        ("readings.billing_month BETWEEN", "readings", None),
+        ("readings.taken_at <", "readings", None),
     ]:
         shown = await plan(database, *one(part))
         assert not scans(shown, table), shown

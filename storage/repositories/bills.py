@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.engine import Row
@@ -22,83 +23,73 @@ _LATEST = (
 )
 _SUPPLIER_LINES = (
     select(bill_suppliers)
-    .where(bill_suppliers.c.bill_id == bindparam("bill_id"))
+    .where(bill_suppliers.c.bill_id.in_(bindparam("bill_ids", expanding=True)))
     .order_by(bill_suppliers.c.id)
 )
 _SERVICE_LINES = (
     select(bill_services)
-    .where(bill_services.c.bill_supplier_id.in_(bindparam("line_ids", expanding=True)))
+    .join(bill_suppliers, bill_suppliers.c.id == bill_services.c.bill_supplier_id)
+    .where(bill_suppliers.c.bill_id.in_(bindparam("bill_ids", expanding=True)))
     .order_by(bill_services.c.position)
 )
 
 
 class SqlBillRepository:
     """Bills change only by a billing import: within one unit of work (an update), an
-    account's latest bill is read once, however many screens and sums ask for it."""
+    account's latest bill is read once, however many screens and sums ask for it. Bills are
+    read with their lines in three statements, however many."""
 
     def __init__(self, connection: AsyncConnection) -> None:
         self._connection = connection
         self._latest: dict[int, Bill | None] = {}
 
-    async def of_account(self, account_id: int) -> Sequence[Bill]:
-        rows = (
-            await self._connection.execute(
-                select(bills)
-                .where(bills.c.account_id == account_id)
-                .order_by(bills.c.period.desc())
-            )
-        ).all()
-        return [await self._bill(row) for row in rows]
+    async def of_account(
+        self, account_id: int, since: date | None = None, until: date | None = None
+    ) -> Sequence[Bill]:
+        query = select(bills).where(bills.c.account_id == account_id)
+        if since is not None:
+            query = query.where(bills.c.period >= since)
+        if until is not None:
+            query = query.where(bills.c.period <= until)
+        rows = (await self._connection.execute(query.order_by(bills.c.period.desc()))).all()
+        return await self._bills(rows)
 
     async def get(self, bill_id: int) -> Bill | None:
-        row = (
-            await self._connection.execute(select(bills).where(bills.c.id == bill_id))
-        ).one_or_none()
-        return await self._bill(row) if row else None
+        rows = (await self._connection.execute(select(bills).where(bills.c.id == bill_id))).all()
+        return next(iter(await self._bills(rows)), None)
 
     async def latest(self, account_id: int) -> Bill | None:
         if account_id not in self._latest:
-            self._latest[account_id] = await self._read_latest(account_id)
+            rows = (await self._connection.execute(_LATEST, {"account_id": account_id})).all()
+            self._latest[account_id] = next(iter(await self._bills(rows)), None)
         return self._latest[account_id]
 
-    async def _read_latest(self, account_id: int) -> Bill | None:
-        row = (await self._connection.execute(_LATEST, {"account_id": account_id})).first()
-        return await self._bill(row) if row else None
-
-    async def _bill(self, row: Row) -> Bill:
-        return Bill(
-            id=row.id,
-            account_id=row.account_id,
-            period=row.period,
-            suppliers=await self._supplier_lines(row.id),
-        )
-
-    async def _supplier_lines(self, bill_id: int) -> list[BillSupplierLine]:
-        supplier_rows = (
-            await self._connection.execute(_SUPPLIER_LINES, {"bill_id": bill_id})
-        ).all()
-        service_rows = (
-            await self._connection.execute(
-                _SERVICE_LINES, {"line_ids": [row.id for row in supplier_rows]}
+    async def _bills(self, rows: Sequence[Row]) -> list[Bill]:
+        if not rows:
+            return []
+        ids = {"bill_ids": [row.id for row in rows]}
+        services: dict[int, list[BillServiceLine]] = {}
+        for service in await self._connection.execute(_SERVICE_LINES, ids):
+            values = dict(service._mapping)
+            line_id = values.pop("bill_supplier_id")
+            del values["id"], values["position"]
+            services.setdefault(line_id, []).append(BillServiceLine(**values))
+        lines: dict[int, list[BillSupplierLine]] = {}
+        for line in await self._connection.execute(_SUPPLIER_LINES, ids):
+            values = dict(line._mapping)
+            line_id, bill_id = values.pop("id"), values.pop("bill_id")
+            lines.setdefault(bill_id, []).append(
+                BillSupplierLine(**values, services=services.get(line_id, []))
             )
-        ).all()
-        lines = []
-        for row in supplier_rows:
-            values = dict(row._mapping)
-            del values["id"], values["bill_id"]
-            services = [
-                BillServiceLine(
-                    **{
-                        key: value
-                        for key, value in service._mapping.items()
-                        if key not in ("id", "bill_supplier_id", "position")
-                    }
-                )
-                for service in service_rows
-                if service.bill_supplier_id == row.id
-            ]
-            lines.append(BillSupplierLine(**values, services=services))
-        return lines
+        return [
+            Bill(
+                id=row.id,
+                account_id=row.account_id,
+                period=row.period,
+                suppliers=lines.get(row.id, []),
+            )
+            for row in rows
+        ]
 
 
 class SqlSupplierRepository:

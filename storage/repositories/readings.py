@@ -5,13 +5,21 @@ from dataclasses import asdict
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import bindparam, func, select, text
+from sqlalchemy import Select, bindparam, func, select, text, union_all
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from domain.model import OWN_SOURCES, Reading, ReadingSource, ReadingStatus, Zone, on_dial
+from domain.model import (
+    OWN_SOURCES,
+    Meter,
+    Reading,
+    ReadingSource,
+    ReadingStatus,
+    Zone,
+    on_dial,
+)
 from domain.ports import SubmittedReading
 from storage.tables import OWN_READING, accounts, meters, readings
 
@@ -62,6 +70,10 @@ def _upsert(insert: Any) -> Any:
 
 
 _RECORD = {"postgresql": _upsert(pg_insert), "sqlite": _upsert(sqlite_insert)}
+
+
+def _zones(meters: Sequence[Meter]) -> list[tuple[int, Zone]]:
+    return [(meter.id, zone) for meter in meters if meter.id is not None for zone in meter.zones]
 
 
 class SqlReadingRepository:
@@ -129,13 +141,47 @@ class SqlReadingRepository:
         row = (await self._connection.execute(statement, params)).first()
         return self._reading(row) if row else None
 
-    async def of_meter(self, meter_id: int) -> Sequence[Reading]:
-        rows = await self._connection.execute(
-            select(readings)
-            .where(readings.c.meter_id == meter_id)
-            .order_by(readings.c.taken_at.desc(), readings.c.id.desc())
+    async def of_months(self, meters: Sequence[Meter], first: date, last: date) -> list[Reading]:
+        """Each meter's readings of the billing months ``first`` to ``last`` and, zone by zone,
+        the last of a month before them (what the first one counts from)."""
+        parts: list[Select[Any]] = []
+        for meter, zone in _zones(meters):
+            of_zone = (readings.c.meter_id == meter, readings.c.zone == zone)
+            parts.append(
+                select(readings).where(*of_zone, readings.c.billing_month.between(first, last))
+            )
+            parts.append(
+                select(readings)
+                .where(*of_zone, readings.c.billing_month < first)
+                .order_by(readings.c.billing_month.desc(), *_NEWEST_FIRST)
+                .limit(1)
+            )
+        return await self._each(parts)
+
+    async def taken_in(
+        self, meters: Sequence[Meter], since: datetime, until: datetime
+    ) -> list[Reading]:
+        """The meters' readings taken from ``since`` until before ``until``."""
+        return await self._each(
+            [
+                select(readings).where(
+                    readings.c.meter_id == meter,
+                    readings.c.zone == zone,
+                    readings.c.taken_at >= since,
+                    readings.c.taken_at < until,
+                )
+                for meter, zone in _zones(meters)
+            ]
         )
-        return [self._reading(row) for row in rows]
+
+    async def _each(self, parts: list[Select[Any]]) -> list[Reading]:
+        """The parts in one statement, each an index range of one meter and zone (by meter
+        and zone the unique index reads only the rows asked for, however long the history)."""
+        if not parts:
+            return []
+        # Each part a subquery: SQLite takes no ORDER BY or LIMIT in a compound's member.
+        rows = await self._connection.execute(union_all(*(select(p.subquery()) for p in parts)))
+        return sorted((self._reading(row) for row in rows), key=lambda r: (r.taken_at, r.id or 0))
 
     async def taken_between(
         self, meter_id: int, since: datetime, until: datetime
