@@ -34,6 +34,8 @@ bench: $(STAMP)
 	$(BIN)/python -m tests.bench
 	$(BIN)/python -m tests.bench.fleet
 	$(BIN)/python -m tests.bench.notifications
+	$(BIN)/python -m tests.bench.billing
+	$(BIN)/python -m tests.bench.screens
 
 # The money invariant of tests/test_money.py on a long run with a new seed (printed, so that a
 # failure can be run again with MONEY_SEED=...); with TEST_DATABASE_URL and TEST_REDIS_URL set,

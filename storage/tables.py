@@ -41,6 +41,7 @@ QUANTITY_SCALE = 6
 # Notices a sender is still to send: queued, or claimed and not yet sent. Written as the
 # partial index's condition, and so in the query that the index serves.
 PENDING_NOTICE = f"status IN ('{NotificationStatus.QUEUED}', '{NotificationStatus.SENDING}')"
+UNPOSTED_APPEAL = "staff_message_id IS NULL"
 OWN_READING = "source IN ({})".format(", ".join(f"'{source}'" for source in OWN_SOURCES))
 
 
@@ -318,6 +319,17 @@ appeals = Table(
     # Set by the process that is posting the appeal to staff, so that no other posts it too.
     Column("post_claimed_at", UtcDateTime),
     Column("forgotten_at", UtcDateTime),  # its author's profile was deleted, and its words
+    # An account's and a resident's appeals, the open ones for staff, and the ones not yet
+    # posted to staff, which the poster asks for every minute.
+    Index("ix_appeals_account_id_id", "account_id", "id"),
+    Index("ix_appeals_profile_id_id", "profile_id", "id"),
+    Index("ix_appeals_status", "status"),
+    Index(
+        "ix_appeals_unposted",
+        "id",
+        sqlite_where=text(UNPOSTED_APPEAL),
+        postgresql_where=text(UNPOSTED_APPEAL),
+    ),
 )
 
 faq_entries = Table(

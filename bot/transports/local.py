@@ -11,7 +11,7 @@ import json
 import time
 import unicodedata
 import uuid
-from collections.abc import AsyncGenerator, Awaitable, Callable
+from collections.abc import AsyncGenerator, Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from html.parser import HTMLParser
@@ -534,19 +534,27 @@ class LocalChat:
         await self.feed(message=self._incoming(successful_payment=paid))
 
     def bot_messages(self) -> list[Message]:
+        return list(reversed(list(self._from_bot_newest_first())))
+
+    def _from_bot_newest_first(self) -> Iterator[Message]:
+        """Read from the end, as far as asked: the latest message costs the same in a chat of
+        ten messages as in one of thousands. Messages are kept in the order of their ids (an
+        edit keeps its place)."""
         chat = self.session.messages.get(self.chat.id, {})
-        return [m for _, m in sorted(chat.items()) if m.from_user == BOT_USER]
+        for message in reversed(chat.values()):
+            if message.from_user is not None and message.from_user.id == BOT_USER.id:
+                yield message
 
     @property
     def last(self) -> Message:
-        messages = self.bot_messages()
-        if not messages:
+        message = next(self._from_bot_newest_first(), None)
+        if message is None:
             raise AssertionError("the bot has sent nothing in this chat")
-        return messages[-1]
+        return message
 
     def inline_buttons(self) -> list[tuple[Message, InlineKeyboardButton]]:
         """The buttons of the latest message that has any."""
-        for message in reversed(self.bot_messages()):
+        for message in self._from_bot_newest_first():
             if message.reply_markup and message.reply_markup.inline_keyboard:
                 return [
                     (message, button)

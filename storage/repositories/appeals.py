@@ -4,12 +4,12 @@ from collections.abc import Sequence
 from dataclasses import asdict
 from datetime import datetime
 
-from sqlalchemy import insert, or_, select, update
+from sqlalchemy import insert, or_, select, text, update
 from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain.model import Appeal, AppealKind, AppealStatus, Attachment, CloseReason
-from storage.tables import appeals
+from storage.tables import UNPOSTED_APPEAL, appeals
 
 
 def _appeal(row: Row) -> Appeal:
@@ -96,7 +96,7 @@ class SqlAppealRepository:
         return await self._many(appeals.c.status == AppealStatus.OPEN)
 
     async def unposted(self) -> Sequence[Appeal]:
-        return await self._many(appeals.c.staff_message_id.is_(None))
+        return await self._many(text(UNPOSTED_APPEAL))
 
     async def by_staff_message(self, chat_id: int, message_id: int) -> Appeal | None:
         found = await self._many(

@@ -1,5 +1,5 @@
-"""Indexes for a utility's volume: the reminder, the payments export and the senders' claim
-read through an index, not the whole table
+"""Indexes for a utility's volume: the reminder, the payments export, the senders' claim and
+the appeals read through an index, not the whole table
 
 Revision ID: 0017
 Revises: 0016
@@ -7,7 +7,8 @@ Create Date: 2026-12-07
 
 On a database of 100,000 accounts and two years of history (4 M readings, 2.4 M bills, 5 M
 payments) each of these scanned its table: the reminder every reading, the export every
-payment, and each claim of the senders every pending notice.
+payment, each claim of the senders every pending notice, and an account's appeals every
+appeal.
 """
 
 import sqlalchemy as sa
@@ -19,6 +20,13 @@ branch_labels = None
 depends_on = None
 
 PENDING = sa.text("status IN ('queued', 'sending')")
+UNPOSTED = sa.text("staff_message_id IS NULL")
+# An account's and a resident's appeals newest first, the open ones.
+APPEALS = {
+    "ix_appeals_account_id_id": ["account_id", "id"],
+    "ix_appeals_profile_id_id": ["profile_id", "id"],
+    "ix_appeals_status": ["status"],
+}
 
 
 def upgrade() -> None:
@@ -32,9 +40,17 @@ def upgrade() -> None:
         postgresql_where=PENDING,
     )
     op.drop_index("ix_notifications_status_due_at", table_name="notifications")
+    for name, columns in APPEALS.items():
+        op.create_index(name, "appeals", columns)
+    op.create_index(
+        "ix_appeals_unposted", "appeals", ["id"], sqlite_where=UNPOSTED, postgresql_where=UNPOSTED
+    )
 
 
 def downgrade() -> None:
+    op.drop_index("ix_appeals_unposted", table_name="appeals")
+    for name in APPEALS:
+        op.drop_index(name, table_name="appeals")
     op.create_index("ix_notifications_status_due_at", "notifications", ["status", "due_at"])
     op.drop_index("ix_notifications_pending_due_at", table_name="notifications")
     op.drop_index("ix_payments_paid_at", table_name="payments")
