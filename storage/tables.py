@@ -168,6 +168,8 @@ bills = Table(
     # When billing's file brought it: news only to residents linked before then.
     Column("arrived_at", UtcDateTime, nullable=False),
     UniqueConstraint("account_id", "period"),
+    # The bills an import brought, whose news it queues.
+    Index("ix_bills_arrived_at_period", "arrived_at", "period"),
 )
 
 bill_suppliers = Table(
@@ -244,6 +246,8 @@ account_links = Table(
     Column("relation", String(32), nullable=False),
     Column("linked_at", UtcDateTime, nullable=False),
     UniqueConstraint("profile_id", "account_id"),
+    # Who is linked to an account: the news of its bill, of its readings.
+    Index("ix_account_links_account_id", "account_id"),
 )
 
 telegram_users = Table(

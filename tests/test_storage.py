@@ -604,7 +604,14 @@ async def test_0017_adds_its_indexes_to_a_database_holding_data(database):
         indexes = await connection.run_sync(
             lambda sync: {
                 i["name"]
-                for table in ("readings", "payments", "notifications", "appeals")
+                for table in (
+                    "readings",
+                    "payments",
+                    "notifications",
+                    "appeals",
+                    "account_links",
+                    "bills",
+                )
                 for i in inspect(sync).get_indexes(table)
             }
         )
@@ -615,6 +622,8 @@ async def test_0017_adds_its_indexes_to_a_database_holding_data(database):
         "ix_notifications_pending_due_at",
         "ix_appeals_account_id_id",
         "ix_appeals_unposted",
+        "ix_account_links_account_id",
+        "ix_bills_arrived_at_period",
     } <= indexes
     assert "ix_notifications_status_due_at" not in indexes
 
@@ -681,7 +690,7 @@ async def test_what_selects_among_millions_of_rows_goes_by_index(database):
 
     for part, table, index in [
         ("readings.billing_month =", "readings", "ix_readings_meter_id_billing_month"),
-        ("bills.arrived_at =", "bills", None),
+        ("bills.arrived_at =", "bills", "ix_bills_arrived_at_period"),
         ("UPDATE notifications", "notifications", "ix_notifications_pending_due_at"),
         ("payments.paid_at >=", "payments", "ix_payments_paid_at"),
         # A meter's history, in a period: its index range, not the meter's every reading.

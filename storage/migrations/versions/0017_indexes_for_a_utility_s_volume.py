@@ -1,5 +1,5 @@
-"""Indexes for a utility's volume: the reminder, the payments export, the senders' claim and
-the appeals read through an index, not the whole table
+"""Indexes for a utility's volume: the reminder, the payments export, the senders' claim, the
+appeals, the residents of an account and the bills an import brought read through an index
 
 Revision ID: 0017
 Revises: 0016
@@ -7,8 +7,8 @@ Create Date: 2026-12-07
 
 On a database of 100,000 accounts and two years of history (4 M readings, 2.4 M bills, 5 M
 payments) each of these scanned its table: the reminder every reading, the export every
-payment, each claim of the senders every pending notice, and an account's appeals every
-appeal.
+payment, each claim of the senders every pending notice, an account's appeals every
+appeal, and an import's news every bill.
 """
 
 import sqlalchemy as sa
@@ -32,6 +32,8 @@ APPEALS = {
 def upgrade() -> None:
     op.create_index("ix_readings_meter_id_billing_month", "readings", ["meter_id", "billing_month"])
     op.create_index("ix_payments_paid_at", "payments", ["paid_at"])
+    op.create_index("ix_account_links_account_id", "account_links", ["account_id"])
+    op.create_index("ix_bills_arrived_at_period", "bills", ["arrived_at", "period"])
     op.create_index(
         "ix_notifications_pending_due_at",
         "notifications",
@@ -53,5 +55,7 @@ def downgrade() -> None:
         op.drop_index(name, table_name="appeals")
     op.create_index("ix_notifications_status_due_at", "notifications", ["status", "due_at"])
     op.drop_index("ix_notifications_pending_due_at", table_name="notifications")
+    op.drop_index("ix_bills_arrived_at_period", table_name="bills")
+    op.drop_index("ix_account_links_account_id", table_name="account_links")
     op.drop_index("ix_payments_paid_at", table_name="payments")
     op.drop_index("ix_readings_meter_id_billing_month", table_name="readings")
