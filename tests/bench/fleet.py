@@ -6,6 +6,8 @@ one run, interleaved, over several rounds (medians quoted):
 3. the full reading journey on SQLite and in-memory FSM;
 4. the same on PostgreSQL and Redis (``BENCH_DATABASE_URL``/``BENCH_REDIS_URL``, or the
    tests' ``TEST_DATABASE_URL``/``TEST_REDIS_URL``, when they answer);
+5. the stack's floor for row 4: row 2 on Redis, each update running the journey's number of
+   statements on PostgreSQL (``floor_bot``);
 
 then 200 residents at once with a think time (p99 per update), and the memory of 10,000 live
 dialogs. Every row talks to the same local Bot API session, and every update is built from
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import itertools
 import os
 import random
 import statistics
@@ -93,8 +96,8 @@ class ThreeSG(StatesGroup):
     three = State()
 
 
-def dialog_bot() -> Dispatcher:
-    dp = Dispatcher(storage=MemoryStorage())
+def dialog_bot(storage: BaseStorage | None = None) -> Dispatcher:
+    dp = Dispatcher(storage=storage or MemoryStorage())
     dp.include_router(
         Dialog(
             Window(Const("One"), Next(Const("Next")), state=ThreeSG.one),
@@ -108,6 +111,28 @@ def dialog_bot() -> Dispatcher:
         await dialog_manager.start(ThreeSG.one, mode=StartMode.RESET_STACK)
 
     setup_dialogs(dp)
+    return dp
+
+
+# Statements per step of the reading journey on PostgreSQL + Redis (tests/test_statements.py).
+JOURNEY_STATEMENTS = (2, 9, 5, 4, 12, 7)
+
+
+def floor_bot(database: Database, storage: BaseStorage) -> Dispatcher:
+    """The stack's floor for the journey: row 2's dialog on Redis, each update running, in a
+    transaction, as many statements as the journey's step does (an indexed read of an
+    account through SQLAlchemy Core on asyncpg). What the journey costs beyond it is ours."""
+    dp = dialog_bot(storage)
+    steps = itertools.cycle(JOURNEY_STATEMENTS)
+    statement = select(t.accounts).where(t.accounts.c.number == EPD)
+
+    async def database_work(handler: Any, event: Any, data: dict[str, Any]) -> Any:
+        async with database.engine.begin() as connection:
+            for _ in range(next(steps)):
+                (await connection.execute(statement)).all()
+        return await handler(event, data)
+
+    dp.update.outer_middleware(database_work)
     return dp
 
 
@@ -318,7 +343,18 @@ async def main() -> None:
             pg_dp, pg_db = await full_bot(folder, url, storage, "postgres")
             rows.append(Row("4 reading journey, PostgreSQL + Redis", pg_dp, Journey(pg_db)))
             databases.append(pg_db)
-        for row, database in zip(rows[2:], databases, strict=True):
+            floor_storage = RedisStorage.from_url(
+                redis, key_builder=DefaultKeyBuilder(prefix="floor", with_destiny=True)
+            )
+            floor = floor_bot(pg_db, floor_storage)
+            rows.append(
+                Row(
+                    "5 stack floor: row 2 on Redis + the journey's statements",
+                    floor,
+                    dialog_journey,
+                )
+            )
+        for row, database in zip(rows[2:4], databases, strict=True):
             await bind_resident(database, row.user_id, link=(EPD,))
             assert isinstance(row.journey, Journey)
             await row.journey.prepare()
@@ -337,8 +373,10 @@ async def main() -> None:
         ratios = [f"3/1 = 1/{rate['1'] / rate['3']:.1f}", f"3/2 = 1/{rate['2'] / rate['3']:.1f}"]
         if "4" in rate:
             ratios.append(f"4/2 = 1/{rate['2'] / rate['4']:.1f}")
+            cpu = {row.name[0]: statistics.median(row.cpu) for row in rows}
+            ratios.append(f"CPU 4/5 = {cpu['4'] / cpu['5']:.2f}")
         print("  throughput ratios: " + ", ".join(ratios))
-        for row, database in zip(rows[2:], databases, strict=True):
+        for row, database in zip(rows[2:4], databases, strict=True):
             print("  " + await crowd(row, database))
         print("  " + await live_dialogs(rows[2]))
         for row in rows:
