@@ -689,28 +689,26 @@ def _tariffs() -> Subquery:
     )
 
 
+def _tariff(stage: Table) -> Select[Any]:
+    """A staged tariff's or rate's record joined to the tariff kept for it."""
+    return _contract(_account(stage), stage).join(
+        t.tariffs,
+        and_(
+            t.tariffs.c.contract_id == t.contracts.c.id,
+            t.tariffs.c.starts_on == stage.c.starts_on,
+        ),
+    )
+
+
 def _tariffs_kept() -> Subquery:
     """The tariffs the file lists, as kept (after they were merged)."""
-    s = s_tariffs.c
-    return (
-        _contract(_account(s_tariffs), s_tariffs)
-        .join(
-            t.tariffs,
-            and_(t.tariffs.c.contract_id == t.contracts.c.id, t.tariffs.c.starts_on == s.starts_on),
-        )
-        .add_columns(t.tariffs.c.id)
-        .subquery()
-    )
+    return _tariff(s_tariffs).add_columns(t.tariffs.c.id).subquery()
 
 
 def _rates() -> Subquery:
     s = s_rates.c
     return (
-        _contract(_account(s_rates), s_rates)
-        .join(
-            t.tariffs,
-            and_(t.tariffs.c.contract_id == t.contracts.c.id, t.tariffs.c.starts_on == s.starts_on),
-        )
+        _tariff(s_rates)
         .add_columns(t.tariffs.c.id.label("tariff_id"), s.zone, s.above, s.value)
         .subquery()
     )

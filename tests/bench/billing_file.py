@@ -20,26 +20,10 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any, TextIO
 
-SUPPLIERS = [
-    {
-        "code": "tes",
-        "name": 'ПАО "Томскэнергосбыт"',
-        "inn": "7017114680",
-        "bank_name": "ТОМСКОЕ ОТДЕЛЕНИЕ №8616 ПАО СБЕРБАНК",
-        "bic": "046902606",
-        "settlement_account": "40702810264000008260",
-        "correspondent_account": "30101810800000000606",
-    },
-    {
-        "code": "ztk",
-        "name": 'АО "Томская генерация"',
-        "inn": "7017351521",
-        "bank_name": "ТОМСКОЕ ОТДЕЛЕНИЕ №8616 ПАО СБЕРБАНК",
-        "bic": "046902606",
-        "settlement_account": "40702810864000002731",
-        "correspondent_account": "30101810800000000606",
-    },
-]
+from storage.demo import SUPPLIERS as DEMO_SUPPLIERS
+
+# The demo's: its electricity supplier and its heating one.
+SUPPLIERS = [s for s in DEMO_SUPPLIERS if s["code"] in ("tes", "ztk")]
 DAY, NIGHT, SINGLE = Decimal("5.22"), Decimal("2.98"), Decimal("4.61")
 HEAT = Decimal("1947.69")
 KOPECK = Decimal("0.01")
