@@ -180,6 +180,13 @@ s_payment_items = _stage(
     (t.payment_items, "amount"),
 )
 s_faq = _stage("faq", *_like(t.faq_entries, "locale", "position", "question", "answer"))
+# The tariffs whose rates the file changes: found once, then removed and added by.
+s_changed_tariffs = Table(
+    "stage_changed_tariffs",
+    _stages,
+    Column("id", Integer, primary_key=True),
+    prefixes=["TEMPORARY"],
+)
 
 # What names a record: two with the same key in one file are refused, naming both.
 KEYS: dict[Table, tuple[str, ...]] = {
@@ -248,8 +255,16 @@ class Staging:
     async def finish(self) -> None:
         for table in self._rows:
             await self._flush(table)
-        if self.postgres:  # the planner knows nothing of a temporary table until told
-            for table in self.staged:
+        for table in self.staged:
+            # A staged record is looked up by its key, by the checks (a record named twice,
+            # one that refers to another of the file): without an index SQLite would scan
+            # the table for each record. Built once the rows are in, it costs one sort.
+            if table in KEYS:
+                columns = ", ".join(KEYS[table])
+                await self.connection.exec_driver_sql(
+                    f"CREATE INDEX ix_{table.name}_key ON {table.name} ({columns})"
+                )
+            if self.postgres:  # the planner knows nothing of a temporary table until told
                 await self.connection.exec_driver_sql(f"ANALYZE {table.name}")
 
     async def _flush(self, table: Table) -> None:
@@ -550,8 +565,12 @@ class Merge:
         # EXCEPT compares whole rows, a zone left out (NULL) as equal to another left out.
         # Each EXCEPT a subquery of its own: SQLite takes no compound select in parentheses.
         only = [given.except_(kept).subquery(), kept.except_(given).subquery()]
-        changed = union(*(select(o.c.tariff_id.label("id")) for o in only)).subquery()
-        ids = select(changed.c.id)
+        await self.connection.execute(
+            insert(s_changed_tariffs).from_select(
+                ["id"], union(*(select(o.c.tariff_id) for o in only))
+            )
+        )
+        ids = select(s_changed_tariffs.c.id)
         removed = await self.connection.execute(
             delete(t.tariff_rates).where(rates.tariff_id.in_(ids))
         )
@@ -559,7 +578,11 @@ class Merge:
         created = await self.connection.execute(
             insert(t.tariff_rates).from_select(
                 columns,
-                select(*(staged.c[c] for c in columns)).where(staged.c.tariff_id.in_(ids)),
+                # A join, not IN: SQLite would take the list as the outer loop of a lookup
+                # per staged rate and changed tariff.
+                select(*(staged.c[c] for c in columns)).join(
+                    s_changed_tariffs, s_changed_tariffs.c.id == staged.c.tariff_id
+                ),
             )
         )
         self._count(t.tariff_rates, "created", created.rowcount)
