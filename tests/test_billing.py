@@ -542,3 +542,47 @@ async def test_a_meter_left_without_its_contract_keeps_it_and_null_takes_it_away
     )
     async with database.engine.connect() as connection:
         assert (await connection.execute(query)).scalar_one() is None
+
+
+def contract_with_rates(*rates: dict[str, str]) -> str:
+    return billing_file(
+        suppliers=[SUPPLIER],
+        accounts=[account("800100103492")],
+        contracts=[
+            {
+                "account": "800100103492",
+                "supplier": SUPPLIER["code"],
+                "service": "Электроэнергия",
+                "supplier_account_number": "800100103492",
+                "tariff_name": "Население, двухзонный",
+                "tariff_value": "4.61",
+                "tariff_unit": "кВт·ч",
+                "tariffs": [
+                    {
+                        "starts_on": "2026-07-01",
+                        "value": "4.61",
+                        "period": "Один месяц",
+                        "rates": list(rates),
+                    }
+                ],
+            }
+        ],
+    )
+
+
+async def test_a_tariff_s_rates_are_replaced_only_when_the_file_s_differ(database):
+    day, night = {"zone": "day", "value": "5.22"}, {"zone": "night", "value": "2.98"}
+    every = {"value": "4.61"}  # a rate for every zone: its zone left out
+    await import_billing(database.engine, contract_with_rates(day, night, every))
+
+    same = await import_billing(database.engine, contract_with_rates(every, night, day))
+    cheaper = await import_billing(
+        database.engine, contract_with_rates(day, {**night, "value": "3.10"}, every)
+    )
+
+    assert same == {}
+    assert cheaper == {"tariff_rates removed": 3, "tariff_rates created": 3}
+    async with database.engine.connect() as connection:
+        rows = await connection.execute(select(t.tariff_rates.c.zone, t.tariff_rates.c.value))
+        kept = sorted((zone or "", value) for zone, value in rows)
+    assert kept == [("", Decimal("4.61")), ("day", Decimal("5.22")), ("night", Decimal("3.10"))]
