@@ -16,6 +16,7 @@ from sqlalchemy import (
     Boolean,
     Column,
     ColumnElement,
+    CompoundSelect,
     Integer,
     MetaData,
     Select,
@@ -180,9 +181,10 @@ s_payment_items = _stage(
     (t.payment_items, "amount"),
 )
 s_faq = _stage("faq", *_like(t.faq_entries, "locale", "position", "question", "answer"))
-# The tariffs whose rates the file changes: found once, then removed and added by.
-s_changed_tariffs = Table(
-    "stage_changed_tariffs",
+# Ids a step of the merge finds once and its next statements go by (the tariffs whose rates
+# change, the children a file still lists), where a subquery would run again for each row.
+s_ids = Table(
+    "stage_ids",
     _stages,
     Column("id", Integer, primary_key=True),
     prefixes=["TEMPORARY"],
@@ -544,11 +546,20 @@ class Merge:
         key: Sequence[str],
     ) -> None:
         """Removes the children of the staged parents that the file no longer lists."""
-        kept = exists().where(*(listed.c[k] == table.c[k] for k in key))
+        listed_ids = select(table.c.id).join(
+            listed, and_(*(listed.c[k] == table.c[k] for k in key))
+        )
+        await self._found(listed_ids)
+        kept = exists().where(s_ids.c.id == table.c.id)
         removed = await self.connection.execute(
             delete(table).where(parent.in_(select(parents)), ~kept)
         )
         self._count(table, "removed", removed.rowcount)
+
+    async def _found(self, ids: Select[Any] | CompoundSelect) -> None:
+        """``ids`` into ``s_ids``, in place of the step's before."""
+        await self.connection.execute(delete(s_ids))
+        await self.connection.execute(insert(s_ids).from_select(["id"], ids))
 
     def _count(self, table: Table, what: str, n: int) -> None:
         if n:
@@ -565,12 +576,8 @@ class Merge:
         # EXCEPT compares whole rows, a zone left out (NULL) as equal to another left out.
         # Each EXCEPT a subquery of its own: SQLite takes no compound select in parentheses.
         only = [given.except_(kept).subquery(), kept.except_(given).subquery()]
-        await self.connection.execute(
-            insert(s_changed_tariffs).from_select(
-                ["id"], union(*(select(o.c.tariff_id) for o in only))
-            )
-        )
-        ids = select(s_changed_tariffs.c.id)
+        await self._found(union(*(select(o.c.tariff_id) for o in only)))
+        ids = select(s_ids.c.id)
         removed = await self.connection.execute(
             delete(t.tariff_rates).where(rates.tariff_id.in_(ids))
         )
@@ -581,7 +588,7 @@ class Merge:
                 # A join, not IN: SQLite would take the list as the outer loop of a lookup
                 # per staged rate and changed tariff.
                 select(*(staged.c[c] for c in columns)).join(
-                    s_changed_tariffs, s_changed_tariffs.c.id == staged.c.tariff_id
+                    s_ids, s_ids.c.id == staged.c.tariff_id
                 ),
             )
         )
