@@ -164,6 +164,14 @@ def payment_qr(supplier: Supplier, payer_account: str, amount: Decimal, month: d
     return "ST00012|" + "|".join(f"{k}={v.replace('|', ' ')}" for k, v in fields.items())
 
 
+def _moments(period: Period, clock: Clock) -> tuple[datetime, datetime]:
+    """The period's days as moments: from its first day's start, in the utility's time
+    zone, until the start of the day after its last."""
+    zone = clock.local(clock.now()).tzinfo
+    start = datetime.combine(period.start, time(), zone)
+    return start, datetime.combine(period.end + timedelta(days=1), time(), zone)
+
+
 @dataclass(frozen=True, slots=True)
 class MeterHistory:
     meter: Meter
@@ -179,10 +187,7 @@ async def readings(
     assert account.id is not None
     histories = []
     meters = await uow.meters.of_account(account.id)
-    zone = clock.local(clock.now()).tzinfo
-    since = datetime.combine(period.start, time(), zone)
-    until = datetime.combine(period.end + timedelta(days=1), time(), zone)
-    taken_in = await uow.readings.taken_in(meters, since, until)
+    taken_in = await uow.readings.taken_in(meters, *_moments(period, clock))
     for meter in meters:
         billed = await uow.contracts.get(meter.contract_id) if meter.contract_id else None
         # Newest first, as the history lists them.
@@ -289,9 +294,9 @@ async def payments(
     account = await linked_account(uow, profile, account_id)
     assert account.id is not None
     by_contract: dict[int, list[PaidItem]] = defaultdict(list)
-    for item in await uow.payments.items_of_account(account.id):
-        if clock.local(item.paid_at).date() in period:
-            by_contract[item.contract_id].append(item)
+    since, until = _moments(period, clock)
+    for item in await uow.payments.items_of_account(account.id, since=since, until=until):
+        by_contract[item.contract_id].append(item)
     # One line per account at a supplier, as the guide shows it (Fig. 28), and one line per
     # payment under it: a payment spread over the account's services is one sum to the resident.
     merged: dict[tuple[int | None, str], tuple[Supplier, dict[int, PaidOn]]] = {}

@@ -141,9 +141,8 @@ async def amount_due(uow: UnitOfWork, account: Account) -> Due:
         return Due(account, None, [])
     contracts = await uow.contracts.of_account(account.id)
     unbilled: dict[int, Decimal] = {}
-    for item in await uow.payments.items_of_account(account.id):
-        if not item.in_billing:
-            unbilled[item.contract_id] = unbilled.get(item.contract_id, Decimal(0)) + item.amount
+    for item in await uow.payments.items_of_account(account.id, unbilled=True):
+        unbilled[item.contract_id] = unbilled.get(item.contract_id, Decimal(0)) + item.amount
     lines = []
     for block in bill.suppliers:
         own = [(c, s) for c, s in contracts if c.supplier_id == block.supplier_id]
@@ -538,8 +537,8 @@ async def _irregular(uow: UnitOfWork, payment: Payment, was: PaymentStatus) -> s
     bill = await uow.bills.latest(payment.account_id)
     if bill is None:
         return None
-    items = await uow.payments.items_of_account(payment.account_id)
-    paid = sum((i.amount for i in items if not i.in_billing), Decimal(0))
+    items = await uow.payments.items_of_account(payment.account_id, unbilled=True)
+    paid = sum((i.amount for i in items), Decimal(0))
     if paid > payment.amount and paid > sum((b.to_pay for b in bill.suppliers), Decimal(0)):
         return "twice"
     return None
@@ -615,8 +614,10 @@ async def paid_since(uow: UnitOfWork, payment: Payment) -> bool:
     form no longer pays what it was opened for. Its own success does not count: a report
     handled at the same time as the one that took the money must not let it go."""
     return any(
-        item.payment_id != payment.id and item.paid_at >= payment.created_at
-        for item in await uow.payments.items_of_account(payment.account_id)
+        item.payment_id != payment.id
+        for item in await uow.payments.items_of_account(
+            payment.account_id, since=payment.created_at
+        )
     )
 
 

@@ -178,8 +178,16 @@ class PaidPayment:
 
 
 class PaymentRepository(Protocol):
-    async def items_of_account(self, account_id: int) -> Sequence[PaidItem]:
-        """Every succeeded payment's items, newest first."""
+    async def items_of_account(
+        self,
+        account_id: int,
+        *,
+        unbilled: bool = False,
+        since: datetime | None = None,
+        until: datetime | None = None,
+    ) -> Sequence[PaidItem]:
+        """The succeeded payments' items, newest first: those no bill counts yet when
+        ``unbilled``, those paid from ``since`` until before ``until`` when given."""
 
     async def last_receipt_contact(self, profile_id: int) -> str | None:
         """Where the profile's latest payment asked its receipt to be sent."""

@@ -100,11 +100,12 @@ async def test_the_bills_list_runs_as_many_statements_for_a_year_as_for_three_mo
     assert sum(" FROM bill" in s for s in year) == 3
 
 
-async def test_readings_and_the_chart_run_as_many_statements_for_a_year_as_for_three_months(
+async def test_readings_the_chart_and_payments_run_as_many_statements_for_a_year_as_for_a_quarter(
     chat, bot_database, demo
 ):
     await open_history(chat, bot_database)
-    counted: dict[str, list[int]] = {"readings": [], "meter": [], "chart": []}
+    counted: dict[str, list[int]] = {"readings": [], "meter": [], "chart": [], "payments": []}
+    paid_in: dict[str, int] = {}
     for period in ("three months", "a year"):
         if period == "a year":
             await chat.press("🗓 Другой период")
@@ -122,9 +123,16 @@ async def test_readings_and_the_chart_run_as_many_statements_for_a_year_as_for_t
         for _ in range(2):
             await chat.press("◀️ Назад")
         assert chat.last.text.startswith("<b>История ЛС</b>")
+        with statements(bot_database) as ran:
+            await chat.press("💳 Оплаты")
+        counted["payments"].append(len(ran))
+        paid_in[period] = chat.last.text.count("₽")
+        await chat.press("◀️ Назад")
 
     assert {step: len(set(counts)) for step, counts in counted.items()} == {
         "readings": 1,
         "meter": 1,
         "chart": 1,
+        "payments": 1,
     }, counted
+    assert paid_in["a year"] > paid_in["three months"] > 0

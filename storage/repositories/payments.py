@@ -43,8 +43,22 @@ class SqlPaymentRepository:
     def __init__(self, connection: AsyncConnection) -> None:
         self._connection = connection
 
-    async def items_of_account(self, account_id: int) -> Sequence[PaidItem]:
-        rows = await self._connection.execute(_PAID_ITEMS, {"account_id": account_id})
+    async def items_of_account(
+        self,
+        account_id: int,
+        *,
+        unbilled: bool = False,
+        since: datetime | None = None,
+        until: datetime | None = None,
+    ) -> Sequence[PaidItem]:
+        query = _PAID_ITEMS
+        if unbilled:
+            query = query.where(payments.c.in_billing.is_(False))
+        if since is not None:
+            query = query.where(payments.c.paid_at >= since)
+        if until is not None:
+            query = query.where(payments.c.paid_at < until)
+        rows = await self._connection.execute(query, {"account_id": account_id})
         return [PaidItem(*row) for row in rows]
 
     async def last_receipt_contact(self, profile_id: int) -> str | None:
