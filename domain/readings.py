@@ -158,6 +158,20 @@ async def photo_of(uow: UnitOfWork, reading_id: int) -> tuple[Reading, Meter, Ac
     return reading, meter, account
 
 
+async def billing_replacement(uow: UnitOfWork, meter: Meter, reading: Reading) -> Reading | None:
+    """What billing counted instead of a reading it replaced: its own latest reading of the
+    same zone and month, if it has one."""
+    month = reading.billing_month
+    return next(
+        (
+            other
+            for other in reversed(await uow.readings.of_months([meter], month, month))
+            if other.zone is reading.zone and other.billing_month == month and not other.source.ours
+        ),
+        None,
+    )
+
+
 async def last_reading(uow: UnitOfWork, meter: Meter, zone: Zone) -> Reading | None:
     assert meter.id is not None
     return await uow.readings.last(meter.id, zone)

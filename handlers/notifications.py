@@ -31,6 +31,7 @@ from domain.model import (
     TelegramUser,
 )
 from domain.ports import Clock, UnitOfWork
+from domain.readings import billing_replacement
 from domain.validation import MAX_ID
 from rendering.texts import Html, TextCore, format_month, joined, shorten
 
@@ -218,20 +219,7 @@ class NotificationTexts:
         account = await uow.accounts.get(meter.account_id) if meter else None
         if reading is None or meter is None or meter.id is None or account is None:
             return None
-        used = next(
-            (
-                other
-                for other in reversed(
-                    await uow.readings.of_months(
-                        [meter], reading.billing_month, reading.billing_month
-                    )
-                )
-                if other.zone is reading.zone
-                and other.billing_month == reading.billing_month
-                and not other.source.ours
-            ),
-            None,
-        )
+        used = await billing_replacement(uow, meter, reading)
         text = self._text(
             "notify-reading-replaced",
             locale,

@@ -33,6 +33,20 @@ def account(number: str, **overrides: Any) -> dict[str, Any]:
     }
 
 
+def contract(number: str, **overrides: Any) -> dict[str, Any]:
+    """The account's electricity contract with the test supplier."""
+    return {
+        "account": number,
+        "supplier": SUPPLIER["code"],
+        "service": "Электроэнергия",
+        "supplier_account_number": number,
+        "tariff_name": "Население",
+        "tariff_value": "4.61",
+        "tariff_unit": "кВт·ч",
+        **overrides,
+    }
+
+
 def billing_file(**sections: Any) -> str:
     return json.dumps({"format": "tes-billing/1", **sections}, ensure_ascii=False)
 

@@ -20,7 +20,7 @@ from storage.billing import ImportRefused, format_readings, import_billing
 from storage.database import Database
 from storage.demo import demo_billing, demo_file, new_link_codes, seed_demo
 from storage.migrate import upgrade
-from tests.data import SUPPLIER, account, billing_file, count_rows
+from tests.data import SUPPLIER, account, billing_file, contract, count_rows
 
 TODAY = date(2026, 11, 24)
 
@@ -182,17 +182,7 @@ BROKEN = [
     (
         billing_file(
             accounts=[account("800100103492")],
-            contracts=[
-                {
-                    "account": "800100103492",
-                    "supplier": SUPPLIER["code"],
-                    "service": "Электроэнергия",
-                    "supplier_account_number": "800100103492",
-                    "tariff_name": "Население",
-                    "tariff_value": "-3.87",
-                    "tariff_unit": "кВт·ч",
-                }
-            ],
+            contracts=[contract("800100103492", tariff_value="-3.87")],
         ),
         "contracts[0] (account 800100103492).tariff_value: Input should be greater than or",
     ),
@@ -549,15 +539,10 @@ def contract_with_rates(*rates: dict[str, str]) -> str:
         suppliers=[SUPPLIER],
         accounts=[account("800100103492")],
         contracts=[
-            {
-                "account": "800100103492",
-                "supplier": SUPPLIER["code"],
-                "service": "Электроэнергия",
-                "supplier_account_number": "800100103492",
-                "tariff_name": "Население, двухзонный",
-                "tariff_value": "4.61",
-                "tariff_unit": "кВт·ч",
-                "tariffs": [
+            contract(
+                "800100103492",
+                tariff_name="Население, двухзонный",
+                tariffs=[
                     {
                         "starts_on": "2026-07-01",
                         "value": "4.61",
@@ -565,7 +550,7 @@ def contract_with_rates(*rates: dict[str, str]) -> str:
                         "rates": list(rates),
                     }
                 ],
-            }
+            )
         ],
     )
 

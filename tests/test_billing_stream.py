@@ -13,7 +13,7 @@ import pytest
 from storage import billing_stream
 from storage.billing import ImportRefused, import_billing
 from storage.demo import demo_billing, new_link_codes
-from tests.data import SUPPLIER, account, billing_file, count_rows
+from tests.data import SUPPLIER, account, billing_file, contract, count_rows
 from tests.test_billing import TODAY
 
 
@@ -121,15 +121,7 @@ async def test_a_broken_line_is_named_and_nothing_is_written(database, text, pro
     [
         (
             "contracts",
-            {
-                "account": "800100103492",
-                "supplier": "tes",
-                "service": "Электроэнергия",
-                "supplier_account_number": "1",
-                "tariff_name": "Население",
-                "tariff_value": "4.61",
-                "tariff_unit": "кВт·ч",
-            },
+            contract("800100103492"),
             "contracts[1] (account 800100103492): the same record as contracts[0] (account",
         ),
         (
