@@ -19,8 +19,8 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.filters import ExceptionTypeFilter
-from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage, DefaultKeyBuilder
-from aiogram.fsm.storage.memory import DisabledEventIsolation, MemoryStorage, SimpleEventIsolation
+from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder
+from aiogram.fsm.storage.memory import DisabledEventIsolation, MemoryStorage
 from aiogram.fsm.storage.redis import RedisStorage
 from aiogram.types import ErrorEvent, Update
 from aiogram_dialog import setup_dialogs
@@ -35,10 +35,12 @@ from bot.logs import WORK
 from bot.mail import OutboxMailer
 from bot.metrics import CountedPayments, Metrics, MetricsMiddleware
 from bot.middlewares import (
+    Gate,
+    GateMiddleware,
     InFlight,
-    OnceMiddleware,
+    LocalGate,
     OutageMiddleware,
-    RedisUpdateLog,
+    RedisGate,
     ResidentMiddleware,
     SignedInOnly,
     UnitOfWorkMiddleware,
@@ -108,24 +110,13 @@ def fsm_storage(redis_url: str | None, keep_days: int) -> BaseStorage:
     )
 
 
-def resident_isolation(storage: BaseStorage, lease: timedelta) -> BaseEventIsolation:
-    """The lock a resident's whole update is handled under, so that the second tap of a
-    double tap starts only when the first has committed and saved its dialog: in the fleet's
-    Redis when it shares one (two taps may reach two processes), else in the process."""
+def gate(storage: BaseStorage, database: Database, lease: timedelta, clock: Clock) -> Gate:
+    """Where the fleet notes the updates it took and handled, and locks a resident's update:
+    in the Redis it shares when there is one (two taps may reach two processes), else in the
+    database and the process."""
     if isinstance(storage, RedisStorage):
-        # The lock of a process that died lapses with its claim on the update.
-        return storage.create_isolation(lock_kwargs={"timeout": lease.total_seconds()})
-    return SimpleEventIsolation()
-
-
-def update_log(
-    storage: BaseStorage, database: Database, lease: timedelta
-) -> UpdateLog | RedisUpdateLog:
-    """Where the fleet notes the updates it took and handled: in Redis when it shares one,
-    else in the database."""
-    if isinstance(storage, RedisStorage) and isinstance(storage.key_builder, DefaultKeyBuilder):
-        return RedisUpdateLog(storage.redis, storage.key_builder.prefix, lease)
-    return UpdateLog(database.engine, lease)
+        return RedisGate(storage, lease)
+    return LocalGate(UpdateLog(database.engine, lease), clock)
 
 
 def telegram_bot(settings: Settings) -> Bot:
@@ -420,15 +411,13 @@ def build_dispatcher(
     storage: BaseStorage | None = None,
     clock: Clock | None = None,
 ) -> Dispatcher:
-    # The FSM middleware is registered by hand, inside the outage middleware: reading the
-    # state is the first thing that fails when Redis is down.
+    # aiogram's FSM middleware is not registered: the gate, inside the outage middleware,
+    # takes its place (the first thing that fails when Redis is down).
     storage = storage or fsm_storage(
         str(settings.redis_url) if settings.redis_url else None, settings.keep_sessions_days
     )
     lease = timedelta(seconds=settings.update_lease_seconds)
-    dp = TaggedDispatcher(
-        storage=storage, events_isolation=resident_isolation(storage, lease), disable_fsm=True
-    )
+    dp = TaggedDispatcher(storage=storage, disable_fsm=True)
     dp["settings"] = settings
     dp["utility"] = settings.utility()
     dp["mailer"] = mailer
@@ -440,8 +429,7 @@ def build_dispatcher(
     dp["metrics"] = metrics = Metrics(database, in_flight, clock)
     dp.update.outer_middleware(MetricsMiddleware(metrics))
     dp.update.outer_middleware(OutageMiddleware(core, settings.default_locale))
-    dp.update.outer_middleware(dp.fsm)
-    dp.update.outer_middleware(OnceMiddleware(update_log(storage, database, lease), clock))
+    dp.update.outer_middleware(GateMiddleware(gate(storage, database, lease, clock), dp.fsm))
     # Not an error to answer: raised on, so that the webhook does not acknowledge it.
     dp.errors.register(deliver_later, ExceptionTypeFilter(UpdateBusy))
     dp.update.outer_middleware(UnitOfWorkMiddleware(database))
@@ -519,7 +507,7 @@ def build_dispatcher(
     # aiogram-dialog's own lock is not enough: on a button it reads the dialog's context
     # before it takes the lock (IntentMiddlewareFactory._load_context_by_intent calls
     # StorageProxy.load_context, then _load_stack, which locks), so a second tap waits and
-    # then acts on its stale copy. The resident's lock, taken by the FSM middleware above
+    # then acts on its stale copy. The resident's lock, taken by the gate above
     # before anything is read, holds the whole update; a second lock here would add only a
     # round trip to Redis.
     setup_dialogs(dp, events_isolation=DisabledEventIsolation())

@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import secrets
+from collections import defaultdict
 from collections.abc import Awaitable, Callable
-from datetime import datetime, timedelta
-from typing import Any
+from datetime import timedelta
+from typing import Any, Protocol
 
 import redis.exceptions
 import sqlalchemy.exc
 from aiogram import BaseMiddleware, Bot
 from aiogram.exceptions import TelegramAPIError
+from aiogram.fsm.middleware import FSMContextMiddleware
+from aiogram.fsm.storage.base import DefaultKeyBuilder, StorageKey
+from aiogram.fsm.storage.redis import RedisStorage
 from aiogram.types import Chat, TelegramObject, Update, User
-from redis.asyncio import Redis
 
 from domain.errors import NotSignedIn
 from domain.model import TelegramUser
@@ -99,25 +103,116 @@ class OutageMiddleware(BaseMiddleware):
             logger.warning("could not tell of the outage: %s", error)
 
 
-class RedisUpdateLog:
-    """Which Telegram updates were taken, and which handled, in the fleet's Redis: one SET NX
-    per update, where the database's log costs a transaction and its commit's flush to disk.
-    A claim lapses after ``lease``; a handled update is kept a day, longer than Telegram keeps
-    an update it could not deliver."""
+class Gate(Protocol):
+    """Where an update is let in: its delivery claimed, so that the fleet handles it once and
+    loses none, and the resident's lock taken, so that the second tap of a double tap starts
+    only when the first has committed and saved its dialog."""
 
-    def __init__(self, redis: Redis, prefix: str, lease: timedelta) -> None:
-        self.redis = redis
-        self.prefix = prefix
-        self.lease = lease
+    async def enter(self, update_id: int, resident: StorageKey | None) -> Delivery:
+        """Claims the update; when it is this process's to handle (FIRST), the resident's
+        lock is held as well until ``leave``."""
 
-    async def take(self, update_id: int, _now: datetime) -> Delivery:
-        key = f"{self.prefix}:update:{update_id}"
-        if await self.redis.set(key, "taken", nx=True, ex=self.lease):
-            return Delivery.FIRST
-        return Delivery.DONE if await self.redis.get(key) == b"done" else Delivery.BUSY
+    async def leave(self, update_id: int, resident: StorageKey | None, *, handled: bool) -> None:
+        """Lets the resident's lock go and, when ``handled``, notes the update handled."""
 
-    async def done(self, update_id: int, _now: datetime) -> None:
-        await self.redis.set(f"{self.prefix}:update:{update_id}", "done", ex=timedelta(days=1))
+
+# The update's claim and, when it is taken now, the resident's lock: 1 taken and locked,
+# 2 taken but the resident's previous update holds the lock, 3 handled before, 0 another
+# process has it.
+_ENTER = """
+if redis.call('set', KEYS[1], 'taken', 'NX', 'PX', ARGV[1]) then
+    if KEYS[2] == nil or redis.call('set', KEYS[2], ARGV[2], 'NX', 'PX', ARGV[1]) then
+        return 1
+    end
+    return 2
+end
+if redis.call('get', KEYS[1]) == 'done' then
+    return 3
+end
+return 0
+"""
+# The resident's lock once their previous update let it go; the claim, which lapses as the
+# lock does, counted again from now.
+_LOCK = """
+if redis.call('set', KEYS[2], ARGV[2], 'NX', 'PX', ARGV[1]) then
+    redis.call('pexpire', KEYS[1], ARGV[1])
+    return 1
+end
+return 0
+"""
+# The lock let go if it is still this update's (one that lapsed may be another's now), and
+# the update noted handled.
+_LEAVE = """
+if KEYS[2] ~= nil and redis.call('get', KEYS[2]) == ARGV[1] then
+    redis.call('del', KEYS[2])
+end
+if ARGV[2] == '1' then
+    redis.call('set', KEYS[1], 'done', 'EX', ARGV[3])
+end
+"""
+
+
+class RedisGate:
+    """The gate in the fleet's Redis: one script on the way in and one on the way out, where
+    a claim, a lock, its release and the mark of done would be four round trips. A claim and
+    a lock lapse after ``lease`` (those of a process that died with them); a handled update
+    is kept a day, longer than Telegram keeps an update it could not deliver."""
+
+    DONE_FOR = timedelta(days=1)
+    RETRY = 0.05  # seconds between two tries of a lock the resident's previous update holds
+
+    def __init__(self, storage: RedisStorage, lease: timedelta) -> None:
+        assert isinstance(storage.key_builder, DefaultKeyBuilder)
+        self.keys = storage.key_builder
+        self.lease_ms = int(lease.total_seconds() * 1000)
+        self._enter = storage.redis.register_script(_ENTER)
+        self._lock = storage.redis.register_script(_LOCK)
+        self._leave = storage.redis.register_script(_LEAVE)
+        self._process = secrets.token_hex(8)
+
+    def _keys(self, update_id: int, resident: StorageKey | None) -> list[str]:
+        update = f"{self.keys.prefix}:update:{update_id}"
+        return [update] if resident is None else [update, self.keys.build(resident, "lock")]
+
+    def _token(self, update_id: int) -> str:
+        return f"{self._process}:{update_id}"
+
+    async def enter(self, update_id: int, resident: StorageKey | None) -> Delivery:
+        keys, token = self._keys(update_id, resident), self._token(update_id)
+        entered = await self._enter(keys, [self.lease_ms, token])
+        while entered == 2:
+            await asyncio.sleep(self.RETRY)
+            if await self._lock(keys, [self.lease_ms, token]):
+                entered = 1
+        return {1: Delivery.FIRST, 3: Delivery.DONE, 0: Delivery.BUSY}[entered]
+
+    async def leave(self, update_id: int, resident: StorageKey | None, *, handled: bool) -> None:
+        await self._leave(
+            self._keys(update_id, resident),
+            [self._token(update_id), int(handled), int(self.DONE_FOR.total_seconds())],
+        )
+
+
+class LocalGate:
+    """The gate of a bot without Redis: updates noted in the database, residents locked in
+    this process (a fleet without Redis shares no lock)."""
+
+    def __init__(self, updates: UpdateLog, clock: Clock) -> None:
+        self.updates = updates
+        self.clock = clock
+        self._locks: defaultdict[StorageKey, asyncio.Lock] = defaultdict(asyncio.Lock)
+
+    async def enter(self, update_id: int, resident: StorageKey | None) -> Delivery:
+        delivery = await self.updates.take(update_id, self.clock.now())
+        if delivery is Delivery.FIRST and resident is not None:
+            await self._locks[resident].acquire()
+        return delivery
+
+    async def leave(self, update_id: int, resident: StorageKey | None, *, handled: bool) -> None:
+        if resident is not None:
+            self._locks[resident].release()
+        if handled:
+            await self.updates.done(update_id, self.clock.now())
 
 
 class UpdateBusy(Exception):
@@ -126,14 +221,16 @@ class UpdateBusy(Exception):
     of a process that died has lapsed and the update is taken again."""
 
 
-class OnceMiddleware(BaseMiddleware):
-    """Each update is handled once, and none is lost: one Telegram delivers again after it
-    was handled (a webhook answered late) is dropped, whichever process it reaches; one whose
-    process died before it was handled is taken again once that claim lapses."""
+class GateMiddleware(BaseMiddleware):
+    """Each update is handled once, and none is lost, one resident's one after the other:
+    one Telegram delivers again after it was handled (a webhook answered late) is dropped,
+    whichever process it reaches; one whose process died before it was handled is taken again
+    once that claim lapses. In place of aiogram's FSM middleware, whose lock it takes: that
+    one reads a state no handler of ours uses, a round trip per update."""
 
-    def __init__(self, updates: UpdateLog | RedisUpdateLog, clock: Clock) -> None:
-        self.updates = updates
-        self.clock = clock
+    def __init__(self, gate: Gate, fsm: FSMContextMiddleware) -> None:
+        self.gate = gate
+        self.fsm = fsm
 
     async def __call__(
         self,
@@ -142,23 +239,25 @@ class OnceMiddleware(BaseMiddleware):
         data: dict[str, Any],
     ) -> Any:
         assert isinstance(event, Update)
-        delivery = await self.updates.take(event.update_id, self.clock.now())
+        context = self.fsm.resolve_event_context(data["bot"], data)
+        resident = context.key if context is not None else None
+        data["fsm_storage"] = self.fsm.storage  # where aiogram-dialog keeps the dialogs
+        delivery = await self.gate.enter(event.update_id, resident)
         if delivery is Delivery.DONE:
             logger.info("update %s delivered again: skipped", event.update_id)
             return None
         if delivery is Delivery.BUSY:
             raise UpdateBusy(event.update_id)
+        # A failed update counts as handled: the resident had the apology, and taking it
+        # again would fail again.
+        handled = True
         try:
-            result = await handler(event, data)
+            return await handler(event, data)
         except asyncio.CancelledError:
-            raise  # cut short by a stop: taken again when its claim lapses
-        except Exception:
-            # A failed update counts as handled: the resident had the apology, and taking it
-            # again would fail again.
-            await self.updates.done(event.update_id, self.clock.now())
+            handled = False  # cut short by a stop: taken again when its claim lapses
             raise
-        await self.updates.done(event.update_id, self.clock.now())
-        return result
+        finally:
+            await self.gate.leave(event.update_id, resident, handled=handled)
 
 
 class InFlight(BaseMiddleware):

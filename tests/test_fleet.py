@@ -113,6 +113,9 @@ class BotProcess:
     async def kill(self) -> None:
         if self.process is not None and self.process.returncode is None:
             self.process.kill()
+            # Its log read to the end: asyncio's wait returns once the pipe is drained, and a
+            # process that logged more than the pipe holds leaves it full.
+            await self.stderr()
             await self.process.wait()
 
 
