@@ -36,6 +36,7 @@ from bot.mail import OutboxMailer
 from bot.metrics import CountedPayments, Metrics, MetricsMiddleware
 from bot.middlewares import (
     Gate,
+    GatedRedisStorage,
     GateMiddleware,
     InFlight,
     LocalGate,
@@ -95,16 +96,16 @@ def unique_dialog_ids() -> None:
     stack.new_int_id = lambda: secrets.randbits(35)
 
 
-def fsm_storage(redis_url: str | None, keep_days: int) -> BaseStorage:
+def fsm_storage(redis_url: str | None, keep_days: int, prefix: str = "fsm") -> BaseStorage:
     if redis_url is None:
         return MemoryStorage()
     # aiogram-dialog keeps its stacks and contexts under their own FSM "destinies": the key
     # must carry the destiny, or they overwrite the chat's state.
     # A conversation left idle for KEEP_SESSIONS_DAYS goes (what was typed in it with it).
     ttl = timedelta(days=keep_days)
-    return RedisStorage.from_url(
+    return GatedRedisStorage.from_url(
         redis_url,
-        key_builder=DefaultKeyBuilder(with_destiny=True),
+        key_builder=DefaultKeyBuilder(prefix=prefix, with_destiny=True),
         state_ttl=ttl,
         data_ttl=ttl,
     )
@@ -429,7 +430,10 @@ def build_dispatcher(
     dp["metrics"] = metrics = Metrics(database, in_flight, clock)
     dp.update.outer_middleware(MetricsMiddleware(metrics))
     dp.update.outer_middleware(OutageMiddleware(core, settings.default_locale))
-    dp.update.outer_middleware(GateMiddleware(gate(storage, database, lease, clock), dp.fsm))
+    the_gate = gate(storage, database, lease, clock)
+    if isinstance(the_gate, RedisGate):
+        dp.startup.register(the_gate.load_scripts)
+    dp.update.outer_middleware(GateMiddleware(the_gate, dp.fsm))
     # Not an error to answer: raised on, so that the webhook does not acknowledge it.
     dp.errors.register(deliver_later, ExceptionTypeFilter(UpdateBusy))
     dp.update.outer_middleware(UnitOfWorkMiddleware(database))

@@ -6,9 +6,10 @@ import asyncio
 import logging
 import secrets
 from collections import defaultdict
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
+from contextvars import ContextVar
 from datetime import timedelta
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 import redis.exceptions
 import sqlalchemy.exc
@@ -140,16 +141,60 @@ if redis.call('set', KEYS[2], ARGV[2], 'NX', 'PX', ARGV[1]) then
 end
 return 0
 """
-# The lock let go if it is still this update's (one that lapsed may be another's now), and
-# the update noted handled.
+# The dialogs the update changed written (an empty value deletes), the lock let go if it is
+# still this update's (one that lapsed may be another's now), and the update noted handled.
+# KEYS: the update, the lock when there is one (ARGV[5] = '1'), the dialogs' keys; ARGV: the
+# lock's token, '1' if handled, the seconds a handled update is kept, the seconds a dialog is
+# kept (0: for ever), then each dialog's value.
 _LEAVE = """
-if KEYS[2] ~= nil and redis.call('get', KEYS[2]) == ARGV[1] then
+local dialogs = 2
+if ARGV[5] == '1' then
+    dialogs = 3
+end
+for i = dialogs, #KEYS do
+    local value = ARGV[6 + i - dialogs]
+    if value == '' then
+        redis.call('del', KEYS[i])
+    elseif ARGV[4] == '0' then
+        redis.call('set', KEYS[i], value)
+    else
+        redis.call('set', KEYS[i], value, 'EX', ARGV[4])
+    end
+end
+if ARGV[5] == '1' and redis.call('get', KEYS[2]) == ARGV[1] then
     redis.call('del', KEYS[2])
 end
 if ARGV[2] == '1' then
     redis.call('set', KEYS[1], 'done', 'EX', ARGV[3])
 end
 """
+
+# What the update being handled has written of its dialogs, by key, for the gate to write as
+# it leaves; None outside an update.
+_dialog_writes: ContextVar[dict[str, str] | None] = ContextVar("dialog_writes", default=None)
+
+
+class GatedRedisStorage(RedisStorage):
+    """aiogram-dialog's stacks and contexts in Redis, written by the gate as the update leaves
+    it, in the round trip that lets the resident's lock go: two or three SETs an update fewer,
+    and the resident's next update finds the dialogs as this one left them, all or none. The
+    update reads what it wrote; outside an update (a job's, a start-up's) a write is at once."""
+
+    def _pending(self, key: StorageKey) -> tuple[dict[str, str] | None, str]:
+        return _dialog_writes.get(), self.key_builder.build(key, "data")
+
+    async def set_data(self, key: StorageKey, data: Mapping[str, Any]) -> None:
+        writes, name = self._pending(key)
+        if writes is None:
+            await super().set_data(key, data)
+        else:
+            writes[name] = self.json_dumps(data) if data else ""
+
+    async def get_data(self, key: StorageKey) -> dict[str, Any]:
+        writes, name = self._pending(key)
+        if writes is None or name not in writes:
+            return await super().get_data(key)
+        return cast(dict[str, Any], self.json_loads(writes[name])) if writes[name] else {}
 
 
 class RedisGate:
@@ -165,10 +210,24 @@ class RedisGate:
         assert isinstance(storage.key_builder, DefaultKeyBuilder)
         self.keys = storage.key_builder
         self.lease_ms = int(lease.total_seconds() * 1000)
+        ttl = storage.data_ttl
+        self.dialogs_for = int(ttl.total_seconds() if isinstance(ttl, timedelta) else ttl or 0)
         self._enter = storage.redis.register_script(_ENTER)
         self._lock = storage.redis.register_script(_LOCK)
         self._leave = storage.redis.register_script(_LEAVE)
         self._process = secrets.token_hex(8)
+
+    async def load_scripts(self) -> None:
+        """At start: the first update then runs its scripts by their digest at once, where
+        Redis would answer NOSCRIPT and the script be sent in full (again after a restart of
+        Redis, which forgets them)."""
+        try:
+            for script in (self._enter, self._lock, self._leave):
+                await script.registered_client.script_load(script.script)
+        except OUTAGES as error:  # the bot starts all the same, and apologises meanwhile
+            logger.warning(
+                "Redis does not answer at start; its scripts go with their first run: %r", error
+            )
 
     def _keys(self, update_id: int, resident: StorageKey | None) -> list[str]:
         update = f"{self.keys.prefix}:update:{update_id}"
@@ -184,12 +243,23 @@ class RedisGate:
             await asyncio.sleep(self.RETRY)
             if await self._lock(keys, [self.lease_ms, token]):
                 entered = 1
+        if entered == 1:
+            _dialog_writes.set({})
         return {1: Delivery.FIRST, 3: Delivery.DONE, 0: Delivery.BUSY}[entered]
 
     async def leave(self, update_id: int, resident: StorageKey | None, *, handled: bool) -> None:
+        writes = _dialog_writes.get() or {}
+        _dialog_writes.set(None)
         await self._leave(
-            self._keys(update_id, resident),
-            [self._token(update_id), int(handled), int(self.DONE_FOR.total_seconds())],
+            [*self._keys(update_id, resident), *writes],
+            [
+                self._token(update_id),
+                int(handled),
+                int(self.DONE_FOR.total_seconds()),
+                self.dialogs_for,
+                int(resident is not None),
+                *writes.values(),
+            ],
         )
 
 

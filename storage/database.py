@@ -21,6 +21,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+from sqlalchemy.sql import CompoundSelect, Select
 
 from domain.model import NotificationStatus
 from domain.ports import UnitOfWork
@@ -70,20 +71,31 @@ def create_engine(url: str, pool_size: int = POOL_SIZE) -> AsyncEngine:
 class LazyConnection:
     """The unit of work's connection: taken from the pool when a statement first needs it,
     and given back at each commit or rollback, so that an update holds none while it waits
-    for Telegram between two transactions."""
+    for Telegram between two transactions. Until its first write it reads without a
+    transaction: under READ COMMITTED each statement of one sees what was committed when the
+    statement began, as it does alone, and most updates only read, where a BEGIN and a
+    ROLLBACK around them would be two more round trips. The first write (or a read that
+    locks rows) begins the transaction, on a connection of its own."""
 
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
         self._connection: AsyncConnection | None = None
+        self._reading = False
 
     @property
     def dialect(self) -> Any:
         return self._engine.dialect
 
-    async def execute(self, *args: Any, **kwargs: Any) -> Any:
+    async def execute(self, statement: Any, *args: Any, **kwargs: Any) -> Any:
+        reads = _reads_only(statement)
+        if self._reading and not reads:
+            await self._end(commit=False)
         if self._connection is None:
             self._connection = await self._engine.connect()
-        return await self._connection.execute(*args, **kwargs)
+            self._reading = reads
+            if reads:
+                await self._connection.execution_options(isolation_level="AUTOCOMMIT")
+        return await self._connection.execute(statement, *args, **kwargs)
 
     async def commit(self) -> None:
         await self._end(commit=True)
@@ -93,6 +105,7 @@ class LazyConnection:
 
     async def _end(self, *, commit: bool) -> None:
         connection, self._connection = self._connection, None
+        self._reading = False
         if connection is None:
             return
         try:
@@ -102,6 +115,11 @@ class LazyConnection:
                 await connection.rollback()
         finally:
             await connection.close()
+
+
+def _reads_only(statement: Any) -> bool:
+    """A SELECT that locks no rows: anything else, text included, may write."""
+    return isinstance(statement, Select | CompoundSelect) and statement._for_update_arg is None
 
 
 class SqlUnitOfWork(UnitOfWork):

@@ -16,13 +16,14 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder
+from aiogram.fsm.storage.base import BaseStorage
 from aiogram.fsm.storage.memory import MemoryStorage
 from aiogram.fsm.storage.redis import RedisStorage
 from aiogram.types import Chat, Message
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
+from bot.app import fsm_storage as bot_fsm_storage
 from bot.app import start_local
 from bot.config import Settings
 from bot.local_yookassa import LocalYooKassa
@@ -167,9 +168,8 @@ async def fsm_storage(backend: tuple[str, str]) -> AsyncIterator[BaseStorage]:
         return
     assert REDIS
     prefix = f"test-{uuid.uuid4().hex}"
-    storage = RedisStorage.from_url(
-        REDIS, key_builder=DefaultKeyBuilder(prefix=prefix, with_destiny=True)
-    )
+    storage = bot_fsm_storage(REDIS, keep_days=1, prefix=prefix)
+    assert isinstance(storage, RedisStorage)
     yield storage
     keys = [key async for key in storage.redis.scan_iter(f"{prefix}:*")]
     if keys:

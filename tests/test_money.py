@@ -34,6 +34,7 @@ from sqlalchemy import select
 from bot.app import start_local
 from bot.config import Settings
 from bot.local_yookassa import LocalYooKassa
+from bot.middlewares import GatedRedisStorage
 from bot.payments import check_payments
 from bot.transports.local import LocalChat, LocalSession
 from bot.webhook import web_app
@@ -311,7 +312,7 @@ async def test_money_and_data_hold_under_a_random_mix(
     second = None
     if backend[1] == "redis":
         assert isinstance(fsm_storage, RedisStorage) and REDIS
-        storage = RedisStorage(Redis.from_url(REDIS), key_builder=fsm_storage.key_builder)
+        storage = GatedRedisStorage(Redis.from_url(REDIS), key_builder=fsm_storage.key_builder)
         dp, bot, _ = await start_local(settings, bot_database, mailer, storage, session, clock)
         second = (dp, bot, storage)
         fleet.append((dp, bot))

@@ -5,12 +5,10 @@ from __future__ import annotations
 
 import logging
 
-from aiogram.fsm.storage.base import DefaultKeyBuilder
 from aiogram.fsm.storage.memory import MemoryStorage
-from aiogram.fsm.storage.redis import RedisStorage
 from sqlalchemy import select
 
-from bot.app import start_local
+from bot.app import fsm_storage, start_local
 from bot.transports.local import LocalChat, LocalSession
 from storage.database import Database
 from storage.migrate import upgrade
@@ -73,9 +71,7 @@ async def test_postgresql_refusing_connections(settings, mailer, clock, logged_e
 async def test_redis_down_answers_messages_and_buttons(
     settings, bot_database, mailer, clock, logged_errors
 ):
-    storage = RedisStorage.from_url(
-        "redis://127.0.0.1:1/0", key_builder=DefaultKeyBuilder(with_destiny=True)
-    )
+    storage = fsm_storage("redis://127.0.0.1:1/0", keep_days=1)
     chat, _ = await chat_on(settings, bot_database, mailer, clock, storage)
 
     await chat.send("/start")

@@ -4,10 +4,14 @@ shows here first."""
 
 from __future__ import annotations
 
+import asyncio
+import uuid
 from collections.abc import Awaitable, Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AsyncExitStack, contextmanager
 from decimal import Decimal
+from typing import Any
 
+from aiogram.fsm.storage.base import DefaultKeyBuilder
 from aiogram.fsm.storage.redis import RedisStorage
 from sqlalchemy import event
 
@@ -18,6 +22,88 @@ from tests.test_history import open_history
 from tests.test_readings import EPD, last_value, submitted
 
 METER = "№ 517480 · Горячая вода"
+CLAIM = "UPDATE notifications SET status"  # the sender's claim of what is due
+
+
+class RedisCommands:
+    """The commands the bot sends to Redis, step by step, as MONITOR sees them and told apart
+    by the test's key prefix; those a script runs inside Redis are not counted: a script is
+    one round trip."""
+
+    def __init__(self, storage: RedisStorage) -> None:
+        assert isinstance(storage.key_builder, DefaultKeyBuilder)
+        self.redis = storage.redis
+        self.prefix = storage.key_builder.prefix
+        self.seen: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+        self._watching: asyncio.Task[None] | None = None
+
+    async def __aenter__(self) -> RedisCommands:
+        watched = asyncio.Event()
+
+        async def watch() -> None:
+            async with self.redis.monitor() as monitor:
+                watched.set()
+                async for command in monitor.listen():
+                    await self.seen.put(command)
+
+        self._watching = asyncio.create_task(watch())
+        await watched.wait()
+        return self
+
+    async def __aexit__(self, *_exc: object) -> None:
+        assert self._watching is not None
+        self._watching.cancel()
+
+    async def since_last(self) -> list[str]:
+        """The bot's commands since the last call: up to a marker this call sends."""
+        marker = f"{self.prefix}:marker:{uuid.uuid4().hex}"
+        await self.redis.get(marker)
+        ran: list[str] = []
+        while marker not in (command := await self.seen.get())["command"]:
+            if self.prefix in command["command"] and command["client_type"] != "lua":
+                ran.append(command["command"].split()[0])
+        return ran
+
+
+@contextmanager
+def transactions(database: Database) -> Iterator[list[str]]:
+    """The transactions begun meanwhile, each by the statement that began it, but the claim
+    with which the local chat delivers what the update queued. On PostgreSQL only, where a
+    BEGIN and its end are round trips of their own: asyncpg sends them itself, and SQLAlchemy's
+    events do not see them; asyncpg's query log does, right after the statement they open."""
+    begun: list[str] = []
+    if database.engine.dialect.name != "postgresql":
+        yield begun
+        return
+    last = [""]
+
+    def statement(_connection, _cursor, sql, *_args) -> None:
+        last[0] = " ".join(sql.split())
+
+    def log(query: Any) -> None:
+        if query.query.startswith("BEGIN") and not last[0].startswith(CLAIM):
+            begun.append(last[0])
+
+    def checkout(dbapi_connection, _record, _proxy) -> None:
+        dbapi_connection.driver_connection.add_query_logger(log)
+
+    def checkin(dbapi_connection, _record) -> None:
+        if dbapi_connection is not None:  # None: one the pool dropped
+            dbapi_connection.driver_connection.remove_query_logger(log)
+
+    engine = database.engine.sync_engine
+    listeners = [
+        (engine, "before_cursor_execute", statement),
+        (engine.pool, "checkout", checkout),
+        (engine.pool, "checkin", checkin),
+    ]
+    for target, name, listener in listeners:
+        event.listen(target, name, listener)
+    try:
+        yield begun
+    finally:
+        for target, name, listener in listeners:
+            event.remove(target, name, listener)
 
 
 @contextmanager
@@ -27,7 +113,7 @@ def statements(database: Database) -> Iterator[list[str]]:
     ran: list[str] = []
 
     def record(_connection, _cursor, statement, *_args) -> None:
-        if not statement.startswith("UPDATE notifications SET status"):
+        if not statement.startswith(CLAIM):
             ran.append(" ".join(statement.split()))
 
     event.listen(database.engine.sync_engine, "before_cursor_execute", record)
@@ -61,14 +147,38 @@ async def test_each_step_of_the_reading_journey_runs_a_handful_of_statements(
         ("value", lambda: chat.send(str(value)), 14),
         ("/start", lambda: chat.send("/start"), 9),
     ]
-    counted = {}
-    for name, step, _ in steps:
-        with statements(bot_database) as ran:
-            await step()
-        counted[name] = ran
+    counted: dict[str, list[str]] = {}
+    begun: dict[str, list[str]] = {}
+    sent: dict[str, list[str]] = {}
+    async with AsyncExitStack() as stack:
+        redis = await stack.enter_async_context(RedisCommands(fsm_storage)) if in_redis else None
+        if redis is not None:
+            await redis.since_last()
+        for name, step, _ in steps:
+            with statements(bot_database) as ran, transactions(bot_database) as transacted:
+                await step()
+            counted[name], begun[name] = ran, transacted
+            sent[name] = await redis.since_last() if redis is not None else []
     assert {name: len(counted[name]) for name, _, _ in steps} == {
         name: budget - 2 * in_redis for name, _, budget in steps
     }
+    # Only the steps that write begin a transaction: the others read without one.
+    if bot_database.engine.dialect.name == "postgresql":
+        assert {name: [s.split()[0] for s in begun[name]] for name, _, _ in steps} == {
+            "/accounts": [],
+            "card": ["UPDATE"],  # the account kept as the last one used
+            "readings": [],
+            "meter": [],
+            "value": ["INSERT"],
+            "/start": [],
+        }
+    # On Redis: the gate's script in, the dialog's stack and context read (the first update
+    # finds no dialog), the gate's script out, which writes what the update changed of them.
+    if in_redis:
+        dialog = ["EVALSHA", "GET", "GET", "EVALSHA"]
+        assert sent == {name: dialog for name, _, _ in steps} | {
+            "/accounts": ["EVALSHA", "GET", "EVALSHA"]
+        }
     # Every step still did what the resident asked.
     assert await submitted(bot_database, "517480") == [
         ("single", value.quantize(Decimal("0.000001")))

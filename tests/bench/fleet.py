@@ -41,7 +41,13 @@ from aiogram_dialog.widgets.kbd import Back, Next
 from aiogram_dialog.widgets.text import Const
 from sqlalchemy import select, text
 
-from bot.app import BOT_DEFAULTS, LOCAL_TOKEN, build_dispatcher, freeze_start_up_objects
+from bot.app import (
+    BOT_DEFAULTS,
+    LOCAL_TOKEN,
+    build_dispatcher,
+    freeze_start_up_objects,
+    fsm_storage,
+)
 from bot.config import Settings
 from bot.mail import OutboxMailer
 from bot.transports.local import LocalChat, LocalSession
@@ -336,10 +342,7 @@ async def main() -> None:
         databases = [sqlite_db]
         if await answers(url, redis):
             assert url and redis
-            storage = RedisStorage.from_url(
-                redis,
-                key_builder=DefaultKeyBuilder(prefix="bench", with_destiny=True),
-            )
+            storage = fsm_storage(redis, keep_days=1, prefix="bench")
             pg_dp, pg_db = await full_bot(folder, url, storage, "postgres")
             rows.append(Row("4 reading journey, PostgreSQL + Redis", pg_dp, Journey(pg_db)))
             databases.append(pg_db)
