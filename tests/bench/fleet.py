@@ -120,21 +120,25 @@ def dialog_bot(storage: BaseStorage | None = None) -> Dispatcher:
     return dp
 
 
-# Statements per step of the reading journey on PostgreSQL + Redis (tests/test_statements.py).
-JOURNEY_STATEMENTS = (2, 9, 5, 4, 12, 7)
+# Statements per step of the reading journey on PostgreSQL + Redis, and whether the step
+# writes, in a transaction; the others read without one (tests/test_statements.py).
+JOURNEY_STEPS = ((2, False), (9, True), (5, False), (4, False), (12, True), (7, False))
 
 
 def floor_bot(database: Database, storage: BaseStorage) -> Dispatcher:
-    """The stack's floor for the journey: row 2's dialog on Redis, each update running, in a
-    transaction, as many statements as the journey's step does (an indexed read of an
-    account through SQLAlchemy Core on asyncpg). What the journey costs beyond it is ours."""
+    """The stack's floor for the journey: row 2's dialog on Redis, each update running as
+    many statements as the journey's step does (an indexed read of an account through
+    SQLAlchemy Core on asyncpg), in a transaction where the step writes. What the journey
+    costs beyond it is ours."""
     dp = dialog_bot(storage)
-    steps = itertools.cycle(JOURNEY_STATEMENTS)
+    steps = itertools.cycle(JOURNEY_STEPS)
     statement = select(t.accounts).where(t.accounts.c.number == EPD)
+    reading = database.engine.execution_options(isolation_level="AUTOCOMMIT")
 
     async def database_work(handler: Any, event: Any, data: dict[str, Any]) -> Any:
-        async with database.engine.begin() as connection:
-            for _ in range(next(steps)):
+        count, writes = next(steps)
+        async with (database.engine.begin() if writes else reading.connect()) as connection:
+            for _ in range(count):
                 (await connection.execute(statement)).all()
         return await handler(event, data)
 
