@@ -18,11 +18,10 @@ from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
-from aiogram.filters import ExceptionTypeFilter
 from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder
 from aiogram.fsm.storage.memory import DisabledEventIsolation, MemoryStorage
 from aiogram.fsm.storage.redis import RedisStorage
-from aiogram.types import ErrorEvent, Update
+from aiogram.types import ErrorEvent, TelegramObject, Update
 from aiogram_dialog import setup_dialogs
 from aiogram_dialog.api.entities import stack
 from aiogram_i18n import I18nMiddleware
@@ -333,8 +332,14 @@ class Background:
         self.jobs.shutdown(wait=False)
 
 
-async def deliver_later(event: ErrorEvent) -> None:
-    raise event.exception
+async def deliver_later(
+    handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+    event: TelegramObject,
+    data: dict[str, Any],
+) -> Any:
+    if isinstance(event, ErrorEvent) and isinstance(event.exception, UpdateBusy):
+        raise event.exception
+    return await handler(event, data)
 
 
 async def forget_old_data(
@@ -434,8 +439,10 @@ def build_dispatcher(
     if isinstance(the_gate, RedisGate):
         dp.startup.register(the_gate.load_scripts)
     dp.update.outer_middleware(GateMiddleware(the_gate, dp.fsm))
-    # Not an error to answer: raised on, so that the webhook does not acknowledge it.
-    dp.errors.register(deliver_later, ExceptionTypeFilter(UpdateBusy))
+    # Not an error to answer: raised on, so that the webhook does not acknowledge it, and
+    # before any error middleware runs: aiogram-dialog's would read and write back the
+    # resident's dialog, unlocked, while the process that has the update changes it.
+    dp.errors.outer_middleware(deliver_later)
     dp.update.outer_middleware(UnitOfWorkMiddleware(database))
     # An error handler runs after the update's unit of work has closed: it gets its own.
     dp.errors.outer_middleware(UnitOfWorkMiddleware(database))

@@ -117,11 +117,11 @@ class Gate(Protocol):
         """Lets the resident's lock go and, when ``handled``, notes the update handled."""
 
 
-# The update's claim and, when it is taken now, the resident's lock: 1 taken and locked,
-# 2 taken but the resident's previous update holds the lock, 3 handled before, 0 another
-# process has it.
+# The update's claim (its value the claimer's token) and, when it is taken now, the
+# resident's lock: 1 taken and locked, 2 taken but the resident's previous update holds the
+# lock, 3 handled before, 0 another process has it.
 _ENTER = """
-if redis.call('set', KEYS[1], 'taken', 'NX', 'PX', ARGV[1]) then
+if redis.call('set', KEYS[1], ARGV[2], 'NX', 'PX', ARGV[1]) then
     if KEYS[2] == nil or redis.call('set', KEYS[2], ARGV[2], 'NX', 'PX', ARGV[1]) then
         return 1
     end
@@ -132,14 +132,17 @@ if redis.call('get', KEYS[1]) == 'done' then
 end
 return 0
 """
-# The resident's lock once their previous update let it go; the claim, which lapses as the
-# lock does, counted again from now.
+# While the update waits for the resident's lock: its claim kept from lapsing (0 if it has
+# lapsed, and may be another's now), then the lock tried: 1 taken, 2 still held.
 _LOCK = """
+if redis.call('get', KEYS[1]) ~= ARGV[2] then
+    return 0
+end
+redis.call('pexpire', KEYS[1], ARGV[1])
 if redis.call('set', KEYS[2], ARGV[2], 'NX', 'PX', ARGV[1]) then
-    redis.call('pexpire', KEYS[1], ARGV[1])
     return 1
 end
-return 0
+return 2
 """
 # The dialogs the update changed written (an empty value deletes), the lock let go if it is
 # still this update's (one that lapsed may be another's now), and the update noted handled.
@@ -169,9 +172,18 @@ if ARGV[2] == '1' then
 end
 """
 
-# What the update being handled has written of its dialogs, by key, for the gate to write as
-# it leaves; None outside an update.
-_dialog_writes: ContextVar[dict[str, str] | None] = ContextVar("dialog_writes", default=None)
+
+class _DialogWrites(dict[str, str]):
+    """What the update being handled has written of its dialogs, by key ('' deletes), for the
+    gate to write as it leaves; closed then, so that a task the update started and that
+    writes later (it inherits the update's context) writes at once."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.open = True
+
+
+_dialog_writes: ContextVar[_DialogWrites | None] = ContextVar("dialog_writes", default=None)
 
 
 class GatedRedisStorage(RedisStorage):
@@ -180,8 +192,10 @@ class GatedRedisStorage(RedisStorage):
     and the resident's next update finds the dialogs as this one left them, all or none. The
     update reads what it wrote; outside an update (a job's, a start-up's) a write is at once."""
 
-    def _pending(self, key: StorageKey) -> tuple[dict[str, str] | None, str]:
-        return _dialog_writes.get(), self.key_builder.build(key, "data")
+    def _pending(self, key: StorageKey) -> tuple[_DialogWrites | None, str]:
+        writes = _dialog_writes.get()
+        open_writes = writes if writes is not None and writes.open else None
+        return open_writes, self.key_builder.build(key, "data")
 
     async def set_data(self, key: StorageKey, data: Mapping[str, Any]) -> None:
         writes, name = self._pending(key)
@@ -241,14 +255,14 @@ class RedisGate:
         entered = await self._enter(keys, [self.lease_ms, token])
         while entered == 2:
             await asyncio.sleep(self.RETRY)
-            if await self._lock(keys, [self.lease_ms, token]):
-                entered = 1
+            entered = await self._lock(keys, [self.lease_ms, token])
         if entered == 1:
-            _dialog_writes.set({})
+            _dialog_writes.set(_DialogWrites())
         return {1: Delivery.FIRST, 3: Delivery.DONE, 0: Delivery.BUSY}[entered]
 
     async def leave(self, update_id: int, resident: StorageKey | None, *, handled: bool) -> None:
-        writes = _dialog_writes.get() or {}
+        writes = _dialog_writes.get() or _DialogWrites()
+        writes.open = False
         _dialog_writes.set(None)
         await self._leave(
             [*self._keys(update_id, resident), *writes],
@@ -296,7 +310,8 @@ class GateMiddleware(BaseMiddleware):
     one Telegram delivers again after it was handled (a webhook answered late) is dropped,
     whichever process it reaches; one whose process died before it was handled is taken again
     once that claim lapses. In place of aiogram's FSM middleware, whose lock it takes: that
-    one reads a state no handler of ours uses, a round trip per update."""
+    one reads a state no handler of ours uses, a round trip per update. Error handlers run
+    after it has let go (aiogram's error middleware is the outermost)."""
 
     def __init__(self, gate: Gate, fsm: FSMContextMiddleware) -> None:
         self.gate = gate

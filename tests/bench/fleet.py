@@ -137,7 +137,7 @@ def floor_bot(database: Database, storage: BaseStorage) -> Dispatcher:
 
     async def database_work(handler: Any, event: Any, data: dict[str, Any]) -> Any:
         count, writes = next(steps)
-        async with (database.engine.begin() if writes else reading.connect()) as connection:
+        async with database.engine.begin() if writes else reading.connect() as connection:
             for _ in range(count):
                 (await connection.execute(statement)).all()
         return await handler(event, data)
