@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
 import secrets
 from collections import defaultdict
@@ -176,10 +177,12 @@ end
 class _DialogWrites(dict[str, str]):
     """What the update being handled has written of its dialogs, by key ('' deletes), for the
     gate to write as it leaves; closed then, so that a task the update started and that
-    writes later (it inherits the update's context) writes at once."""
+    writes later (it inherits the update's context) writes at once. With the token of this
+    delivery's claim and lock."""
 
-    def __init__(self) -> None:
+    def __init__(self, token: str) -> None:
         super().__init__()
+        self.token = token
         self.open = True
 
 
@@ -230,6 +233,7 @@ class RedisGate:
         self._lock = storage.redis.register_script(_LOCK)
         self._leave = storage.redis.register_script(_LEAVE)
         self._process = secrets.token_hex(8)
+        self._deliveries = itertools.count()
 
     async def load_scripts(self) -> None:
         """At start: the first update then runs its scripts by their digest at once, where
@@ -247,27 +251,28 @@ class RedisGate:
         update = f"{self.keys.prefix}:update:{update_id}"
         return [update] if resident is None else [update, self.keys.build(resident, "lock")]
 
-    def _token(self, update_id: int) -> str:
-        return f"{self._process}:{update_id}"
-
     async def enter(self, update_id: int, resident: StorageKey | None) -> Delivery:
-        keys, token = self._keys(update_id, resident), self._token(update_id)
+        # One delivery's own: a delivery of the update again, to this process once the claim
+        # lapsed, is not taken for this one.
+        keys, token = self._keys(update_id, resident), f"{self._process}:{next(self._deliveries)}"
         entered = await self._enter(keys, [self.lease_ms, token])
         while entered == 2:
             await asyncio.sleep(self.RETRY)
             entered = await self._lock(keys, [self.lease_ms, token])
         if entered == 1:
-            _dialog_writes.set(_DialogWrites())
+            _dialog_writes.set(_DialogWrites(token))
         return {1: Delivery.FIRST, 3: Delivery.DONE, 0: Delivery.BUSY}[entered]
 
     async def leave(self, update_id: int, resident: StorageKey | None, *, handled: bool) -> None:
-        writes = _dialog_writes.get() or _DialogWrites()
+        writes = _dialog_writes.get()
+        if writes is None:  # entered in another task: its lock lapses
+            writes = _DialogWrites(token="")
         writes.open = False
         _dialog_writes.set(None)
         await self._leave(
             [*self._keys(update_id, resident), *writes],
             [
-                self._token(update_id),
+                writes.token,
                 int(handled),
                 int(self.DONE_FOR.total_seconds()),
                 self.dialogs_for,
