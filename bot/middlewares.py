@@ -247,9 +247,15 @@ class RedisGate:
                 "Redis does not answer at start; its scripts go with their first run: %r", error
             )
 
+    def claim_key(self, update_id: int) -> str:
+        return f"{self.keys.prefix}:update:{update_id}"
+
+    def lock_key(self, resident: StorageKey) -> str:
+        return self.keys.build(resident, "lock")
+
     def _keys(self, update_id: int, resident: StorageKey | None) -> list[str]:
-        update = f"{self.keys.prefix}:update:{update_id}"
-        return [update] if resident is None else [update, self.keys.build(resident, "lock")]
+        update = self.claim_key(update_id)
+        return [update] if resident is None else [update, self.lock_key(resident)]
 
     async def enter(self, update_id: int, resident: StorageKey | None) -> Delivery:
         # One delivery's own: a delivery of the update again, to this process once the claim

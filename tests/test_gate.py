@@ -31,7 +31,11 @@ async def test_a_delivery_of_an_update_another_process_has_in_hand_leaves_its_di
 ):
     storage = in_redis(fsm_storage)
     await chat.send("/start")
-    dialog = {key: await storage.redis.get(key) async for key in storage.redis.scan_iter("*aiogd*")}
+    dialog = {
+        key: await storage.redis.get(key)
+        async for key in storage.redis.scan_iter(f"{storage.key_builder.prefix}:*:aiogd:*")
+    }
+    assert dialog  # the welcome's stack and context
     # Another process took the resident's next update and is handling it.
     update = chat.last_update.model_copy(update={"update_id": chat.last_update.update_id + 1})
     resident = StorageKey(bot_id=chat.bot.id, chat_id=chat.chat.id, user_id=chat.user.id)
@@ -52,14 +56,13 @@ async def test_an_update_whose_claim_lapsed_while_it_waited_is_left_to_whoever_c
     fsm_storage,
 ):
     storage = in_redis(fsm_storage)
-    keys = storage.key_builder
     one, two = RedisGate(storage, LEASE), RedisGate(storage, LEASE)
     resident = StorageKey(bot_id=1, chat_id=4242, user_id=4242)
     first, second = 1, 2
     assert await one.enter(first, resident) is Delivery.FIRST
     # The resident's second update waits for the lock their first holds.
     waiting = asyncio.create_task(two.enter(second, resident))
-    claim = f"{keys.prefix}:update:{second}"
+    claim = two.claim_key(second)
 
     async def claimed() -> bool:
         return await storage.redis.get(claim) is not None
@@ -72,8 +75,8 @@ async def test_an_update_whose_claim_lapsed_while_it_waited_is_left_to_whoever_c
 
     assert await waiting is Delivery.BUSY
     # It took no lock on its way out: the third process gets it.
-    assert await storage.redis.get(keys.build(resident, "lock")) is None
-    await storage.redis.delete(claim, f"{keys.prefix}:update:{first}")
+    assert await storage.redis.get(two.lock_key(resident)) is None
+    await storage.redis.delete(claim, one.claim_key(first))
 
 
 async def test_a_dialog_written_by_a_task_an_update_started_is_written_after_the_update_left(
@@ -98,6 +101,4 @@ async def test_a_dialog_written_by_a_task_an_update_started_is_written_after_the
     later.set()
     await task
     assert await storage.get_data(resident) == {"intents": ["started later"]}
-    await storage.redis.delete(
-        storage.key_builder.build(resident, "data"), f"{storage.key_builder.prefix}:update:7"
-    )
+    await storage.redis.delete(storage.key_builder.build(resident, "data"), gate.claim_key(7))

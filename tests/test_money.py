@@ -25,16 +25,16 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from aiogram.fsm.storage.base import DefaultKeyBuilder
 from aiogram.fsm.storage.redis import RedisStorage
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
-from redis.asyncio import Redis
 from sqlalchemy import select
 
+from bot.app import fsm_storage as bot_fsm_storage
 from bot.app import start_local
 from bot.config import Settings
 from bot.local_yookassa import LocalYooKassa
-from bot.middlewares import GatedRedisStorage
 from bot.payments import check_payments
 from bot.transports.local import LocalChat, LocalSession
 from bot.webhook import web_app
@@ -312,7 +312,8 @@ async def test_money_and_data_hold_under_a_random_mix(
     second = None
     if backend[1] == "redis":
         assert isinstance(fsm_storage, RedisStorage) and REDIS
-        storage = GatedRedisStorage(Redis.from_url(REDIS), key_builder=fsm_storage.key_builder)
+        assert isinstance(fsm_storage.key_builder, DefaultKeyBuilder)
+        storage = bot_fsm_storage(REDIS, keep_days=1, prefix=fsm_storage.key_builder.prefix)
         dp, bot, _ = await start_local(settings, bot_database, mailer, storage, session, clock)
         second = (dp, bot, storage)
         fleet.append((dp, bot))
